@@ -1,0 +1,108 @@
+# forkscope — build, test, run, bench.  `make run` and `make test` do all the set-up.
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+VERSION := 0.1.0
+BUILD ?= build
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+# Debian 12 packages the project needs (build, tests, demos).
+DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev \
+	libcmocka-dev libjson-c-dev pkg-config python3 tmux make gcc
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(BUILD) -Isrc -DFS_VERSION=\"$(VERSION)\"
+LDLIBS := -lbpf -lelf -lz -ljson-c -lncursesw
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+BUILD := build-san
+endif
+
+# The model, recordings and formatting: no libbpf, no curses (unit-testable).
+# src/view/ holds the UI's pure parts (flattening, layout, timeline scale, filters).
+CORE_SRCS := src/model.c src/roles.c src/analysis.c src/record.c src/format.c src/tree_print.c \
+	$(wildcard src/view/*.c)
+# Everything else of the tool; src/tui/ is the ncurses front end.
+TOOL_SRCS := $(filter-out $(CORE_SRCS),$(wildcard src/*.c)) $(wildcard src/tui/*.c)
+CORE_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard $(CORE_SRCS)))
+TOOL_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard $(TOOL_SRCS)))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all deps build run test unit integration bench clean format lint
+
+all: $(BUILD)/forkscope
+
+# Install missing Debian packages; runs apt-get only when something is missing.
+deps:
+	@missing=""; for p in $(DEPS_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing \
+	    || { echo "deps: apt-get failed; install:$$missing" >&2; exit 1; }; \
+	fi
+
+build: deps
+	@$(MAKE) --no-print-directory all
+
+$(BUILD):
+	@mkdir -p $(BUILD)/tests
+
+$(BUILD)/vmlinux.h: | $(BUILD)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/forkscope.bpf.o: bpf/forkscope.bpf.c src/event.h $(BUILD)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/forkscope.skel.h: $(BUILD)/forkscope.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/trace.o: $(BUILD)/forkscope.skel.h
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/*/*.h) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libfscore.a: $(CORE_OBJS)
+	ar rcs $@ $^
+
+$(BUILD)/forkscope: $(TOOL_OBJS) $(BUILD)/libfscore.a
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(BUILD)/libfscore.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfscore.a | $(BUILD)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -lcmocka -ljson-c
+
+unit: $(UNIT_TESTS)
+	@fail=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+integration: $(BUILD)/forkscope
+	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/run_tests.py
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory integration
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/forkscope run --method forkserver pool-recycle
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope
+
+format:
+	clang-format -i src/*.c src/*.h bpf/*.c tests/unit/*.c
+
+lint:
+	cppcheck --quiet --enable=warning,style,performance --std=c11 --error-exitcode=1 \
+	  --suppress=missingIncludeSystem --inline-suppr -Isrc src tests/unit
+
+clean:
+	rm -rf build build-san

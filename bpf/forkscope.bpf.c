@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* forkscope kernel side: follow a process subtree through fork, exec, exit and
+ * signals; emit one struct fs_event per happening into a ring buffer. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "event.h"
+
+#define SIGNAL_GROUP_EXIT_FLAG 0x00000004 /* SIGNAL_GROUP_EXIT in linux/sched/signal.h */
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile bool trace_all = false;
+
+/* Counted in the kernel, read by user space: never lose an event silently. */
+__u64 lost_events = 0;
+__u64 untracked_forks = 0; /* tracked map full: a child could not be followed */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 * 1024 * 1024);
+} events SEC(".maps");
+
+/* Scratch space for exec events, too large for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fs_event);
+} scratch SEC(".maps");
+
+static __always_inline bool is_tracked(__u32 tgid)
+{
+	return trace_all || bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+}
+
+static __always_inline void count_lost(void)
+{
+	__sync_fetch_and_add(&lost_events, 1);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+	__u32 child_pid = BPF_CORE_READ(child, pid);
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+	__u8 one = 1;
+	struct fs_event *e;
+
+	if (child_pid != child_tgid) /* a new thread, not a new process */
+		return 0;
+	if (!is_tracked(parent_tgid))
+		return 0;
+	if (!trace_all && bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_ANY) != 0)
+		__sync_fetch_and_add(&untracked_forks, 1);
+
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	e->t_ns = bpf_ktime_get_ns();
+	e->type = FS_EV_FORK;
+	e->pid = child_tgid;
+	e->ppid = BPF_CORE_READ(child, real_parent, tgid);
+	e->tid = BPF_CORE_READ(parent, pid);
+	e->target = 0;
+	e->sig = 0;
+	e->exit_code = 0;
+	e->parent_threads = BPF_CORE_READ(parent, signal, nr_threads);
+	e->flags = 0;
+	e->sig_result = 0;
+	e->args_len = 0;
+	e->pad = 0;
+	BPF_CORE_READ_STR_INTO(&e->comm, parent, comm);
+	e->filename[0] = '\0';
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	__u32 zero = 0;
+	unsigned long arg_start, arg_end, len;
+	struct fs_event *e;
+	const char *filename;
+
+	if (!is_tracked(tgid))
+		return 0;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 0;
+	e->t_ns = bpf_ktime_get_ns();
+	e->type = FS_EV_EXEC;
+	e->pid = tgid;
+	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	e->tid = BPF_CORE_READ(p, pid);
+	e->target = 0;
+	e->sig = 0;
+	e->exit_code = 0;
+	e->parent_threads = 0;
+	e->flags = 0;
+	e->sig_result = 0;
+	e->pad = 0;
+	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
+	filename = BPF_CORE_READ(bprm, filename);
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
+
+	arg_start = BPF_CORE_READ(p, mm, arg_start);
+	arg_end = BPF_CORE_READ(p, mm, arg_end);
+	len = arg_end > arg_start ? arg_end - arg_start : 0;
+	if (len > FS_ARGS_LEN - 1) {
+		len = FS_ARGS_LEN - 1;
+		e->flags |= FS_F_ARGS_TRUNCATED;
+	}
+	len &= FS_ARGS_LEN - 1;
+	if (len > 0 && bpf_probe_read_user(e->args, len, (const void *)arg_start) != 0)
+		len = 0;
+	e->args_len = len;
+	if (bpf_ringbuf_output(&events, e, FS_EVENT_HEAD_SIZE + (len & (FS_ARGS_LEN - 1)), 0) != 0)
+		count_lost();
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct fs_event *e;
+	int code;
+
+	if (BPF_CORE_READ(p, signal, live.counter) != 0) /* other threads still run */
+		return 0;
+	if (!is_tracked(tgid))
+		return 0;
+	if (!trace_all)
+		bpf_map_delete_elem(&tracked, &tgid);
+
+	if (BPF_CORE_READ(p, signal, flags) & SIGNAL_GROUP_EXIT_FLAG)
+		code = BPF_CORE_READ(p, signal, group_exit_code);
+	else
+		code = BPF_CORE_READ(p, exit_code);
+
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	e->t_ns = bpf_ktime_get_ns();
+	e->type = FS_EV_EXIT;
+	e->pid = tgid;
+	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	e->tid = BPF_CORE_READ(p, pid);
+	e->target = 0;
+	e->sig = code & 0x7f;
+	e->exit_code = (code & 0x7f) ? -1 : (code >> 8) & 0xff;
+	e->parent_threads = 0;
+	e->flags = (code & 0x80) ? FS_F_CORE_DUMPED : 0;
+	e->sig_result = 0;
+	e->args_len = 0;
+	e->pad = 0;
+	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
+	e->filename[0] = '\0';
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	__u32 target = BPF_CORE_READ(task, tgid);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct fs_event *e;
+
+	if (!is_tracked(target))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	e->t_ns = bpf_ktime_get_ns();
+	e->type = FS_EV_SIGNAL;
+	e->pid = id >> 32;
+	e->ppid = 0;
+	e->tid = (__u32)id;
+	e->target = target;
+	e->sig = sig;
+	e->exit_code = 0;
+	e->parent_threads = 0;
+	e->flags = 0;
+	e->sig_result = result;
+	e->args_len = 0;
+	e->pad = 0;
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	e->filename[0] = '\0';
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* The command line: forkscope run | tree | demos | --help | --version. */
+#ifndef FORKSCOPE_CLI_H
+#define FORKSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum fs_command {
+	FS_CMD_HELP,
+	FS_CMD_VERSION,
+	FS_CMD_RUN,
+	FS_CMD_TREE,
+	FS_CMD_DEMOS,
+};
+
+struct fs_cli {
+	enum fs_command cmd;
+	const char *method; /* fork, spawn, forkserver or NULL */
+	const char *python; /* --python PATH or NULL */
+	const char *output; /* -o FILE or NULL */
+	const char *file; /* tree FILE */
+	bool no_tui;
+	bool json;
+	bool all;
+	bool ascii; /* tree: ASCII lines instead of box drawing */
+	double duration; /* seconds, 0 for none */
+	size_t ringbuf_kb;
+	bool is_demo; /* argv[0] is a demo name; else a command */
+	char **argv; /* the demo and its args, or the command; NULL-terminated */
+	int argc;
+};
+
+/* Parse; 0 on success, 2 after printing a usage error to stderr. */
+int cli_parse(int argc, char **argv, struct fs_cli *cli);
+void cli_usage(FILE *f);
+
+#endif

@@ -1,0 +1,22 @@
+/* The bundled demos: Python programs in demos/ with "# summary:" and "# look-for:"
+ * header comments. */
+#ifndef FORKSCOPE_DEMOS_H
+#define FORKSCOPE_DEMOS_H
+
+#include <stddef.h>
+
+struct fs_demo {
+	char name[64]; /* file name without .py */
+	char path[4096];
+	char summary[256];
+	char look_for[512];
+};
+
+/* All demos of a folder, sorted by name; count or -errno. Free *out with free(). */
+int demos_list(const char *dir, struct fs_demo **out);
+/* Find one demo by name; 0, or -ENOENT. */
+int demos_find(const char *dir, const char *name, struct fs_demo *out);
+/* The folder of the demos: $FORKSCOPE_DEMOS, else <data dir>/demos. */
+const char *demos_dir(void);
+
+#endif

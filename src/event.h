@@ -1,0 +1,55 @@
+/* The one event type that crosses every boundary: BPF program -> trace -> model.
+ * Shared by bpf/forkscope.bpf.c (which includes vmlinux.h first) and user space. */
+#ifndef FORKSCOPE_EVENT_H
+#define FORKSCOPE_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define FS_COMM_LEN 16
+#define FS_FILENAME_LEN 256
+#define FS_ARGS_LEN 8192 /* power of two: the BPF side masks lengths with it */
+
+enum fs_event_type {
+	FS_EV_FORK = 1,
+	FS_EV_EXEC = 2,
+	FS_EV_EXIT = 3,
+	FS_EV_SIGNAL = 4,
+};
+
+enum fs_event_flags {
+	FS_F_CORE_DUMPED = 1u << 0, /* exit: the fatal signal dumped core */
+	FS_F_ARGS_TRUNCATED = 1u << 1, /* exec: argv did not fit in args[] */
+	FS_F_UNSEEN_START = 1u << 2, /* model-side: process seen without its fork */
+};
+
+/* Fixed-width fields; which ones are meaningful depends on type:
+ *   fork:   pid = child TGID, ppid = parent TGID, tid = parent thread that forked,
+ *           parent_threads = threads in the parent at fork, comm = parent's comm
+ *   exec:   pid, ppid, comm (new), filename, args (NUL-separated argv, args_len bytes)
+ *   exit:   pid, ppid (parent now), comm, exit_code (-1 if killed), sig (0 if exited)
+ *   signal: pid = sender TGID, tid = sender TID, target = target TGID, sig */
+struct fs_event {
+	__u64 t_ns; /* from bpf_ktime_get_ns() in the kernel; relative to start after trace */
+	__u32 type;
+	__u32 pid;
+	__u32 ppid;
+	__u32 tid;
+	__u32 target;
+	__s32 sig;
+	__s32 exit_code;
+	__u32 parent_threads;
+	__u32 flags;
+	__s32 sig_result; /* signal: TRACE_SIGNAL_* result (0 delivered) */
+	__u32 args_len;
+	__u32 pad;
+	char comm[FS_COMM_LEN];
+	char filename[FS_FILENAME_LEN];
+	char args[FS_ARGS_LEN];
+};
+
+/* Size of an event without its args payload (what fork/exit/signal carry). */
+#define FS_EVENT_HEAD_SIZE ((unsigned long)&((struct fs_event *)0)->args)
+
+#endif

@@ -1,0 +1,55 @@
+/* forkscope: make process creation visible. main() only dispatches the command line. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "demos.h"
+#include "run.h"
+#include "tree_cmd.h"
+
+/* forkscope demos: name, description and what to look for. */
+static int main_list_demos(void)
+{
+	struct fs_demo *list;
+	int n = demos_list(demos_dir(), &list);
+
+	if (n <= 0) {
+		fprintf(stderr, "forkscope: no demos found in %s\n", demos_dir());
+		free(list);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		printf("%-16s %s\n", list[i].name, list[i].summary);
+		if (list[i].look_for[0])
+			printf("%-16s look for: %s\n", "", list[i].look_for);
+	}
+	free(list);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct fs_cli cli;
+	int rc = cli_parse(argc, argv, &cli);
+
+	if (rc != 0) {
+		if (argc < 2)
+			cli_usage(stderr);
+		return rc;
+	}
+	switch (cli.cmd) {
+	case FS_CMD_HELP:
+		cli_usage(stdout);
+		return 0;
+	case FS_CMD_VERSION:
+		printf("forkscope %s\n", FS_VERSION);
+		return 0;
+	case FS_CMD_DEMOS:
+		return main_list_demos();
+	case FS_CMD_TREE:
+		return tree_command(&cli);
+	case FS_CMD_RUN:
+		return run_command(&cli);
+	}
+	return 1;
+}

@@ -1,0 +1,101 @@
+/* The process model: a process table built from fs_events, with Python roles,
+ * re-parenting, PID reuse, daemon kills and Pool recycling. No curses, no libbpf. */
+#ifndef FORKSCOPE_MODEL_H
+#define FORKSCOPE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+enum fs_role {
+	FS_ROLE_OTHER = 0,
+	FS_ROLE_MAIN,
+	FS_ROLE_FORKSERVER,
+	FS_ROLE_RESOURCE_TRACKER,
+	FS_ROLE_MP_CHILD,
+	FS_ROLE_COUNT,
+};
+
+enum fs_method {
+	FS_METHOD_NONE = 0,
+	FS_METHOD_FORK,
+	FS_METHOD_SPAWN,
+	FS_METHOD_FORKSERVER,
+};
+
+#define FS_PPID_HISTORY 4
+
+struct fs_proc {
+	uint32_t pid;
+	uint32_t ppid; /* parent TGID now (last event seen) */
+	uint32_t ppid_history[FS_PPID_HISTORY]; /* distinct parents, oldest first */
+	int ppid_history_len;
+	uint32_t parent_tid; /* thread of the parent that forked it */
+	uint32_t parent_threads; /* threads in the parent at fork */
+	uint32_t starter; /* who asked for it: parent, or the forkserver's own parent */
+	enum fs_role role;
+	enum fs_method start_method; /* for FS_ROLE_MP_CHILD */
+	const char *role_reason; /* static text: why it got its role */
+	char comm[FS_COMM_LEN];
+	char *filename; /* last exec, or NULL (inherited from the parent if never exec'd) */
+	char **argv; /* last exec's argv (NULL-terminated), or the parent's if never exec'd */
+	int argc;
+	bool argv_inherited; /* argv copied from the parent at fork: no exec yet */
+	bool is_python; /* runs a CPython interpreter */
+	bool unseen_start; /* first seen by a later event: its fork was lost or before tracing */
+	bool exec_seen;
+	bool exited;
+	int exit_code; /* -1 when killed by a signal or still alive */
+	int signal; /* fatal signal or 0 */
+	bool core_dumped;
+	uint32_t killed_by; /* sender TGID of the fatal signal, 0 if unknown */
+	bool daemon_kill; /* SIGTERM from its starter during the starter's exit */
+	bool reparented; /* its parent changed after fork */
+	uint32_t replaces; /* Pool recycling: PID of the worker it replaced, 0 if none */
+	int slot; /* Pool worker slot (1-based chain number), 0 if none */
+	uint64_t start_ns; /* fork time (or first sighting) */
+	uint64_t exec_ns; /* last exec, 0 if none */
+	uint64_t end_ns; /* exit time, 0 while alive */
+	/* tree links: indexes into the model's table, -1 for none */
+	int parent;
+	int first_child;
+	int next_sibling;
+	unsigned generation; /* >0 when this PID was used before in the trace */
+};
+
+struct fs_model_stats {
+	uint64_t events;
+	uint64_t forks, execs, exits, signals;
+	uint64_t lost; /* as reported by the source (kernel counter or end line) */
+	size_t live;
+	size_t peak_live;
+	size_t by_role[FS_ROLE_COUNT];
+	size_t daemon_kills;
+	size_t recycled;
+};
+
+struct fs_model;
+
+struct fs_model *model_new(uint32_t root_pid);
+void model_free(struct fs_model *m);
+/* Apply one event (t_ns relative to the trace start). Returns 0, or -1 on ENOMEM. */
+int model_apply(struct fs_model *m, const struct fs_event *ev);
+/* The source reports lost events (cumulative). */
+void model_set_lost(struct fs_model *m, uint64_t lost);
+/* Run the analyses that need the whole trace (daemon kills, recycling); idempotent. */
+void model_finish(struct fs_model *m);
+
+size_t model_count(const struct fs_model *m);
+const struct fs_proc *model_proc(const struct fs_model *m, size_t idx);
+/* Newest process with that PID, or -1. */
+int model_find(const struct fs_model *m, uint32_t pid);
+/* Index of the root (the launched workload), or -1 before it is seen. */
+int model_root(const struct fs_model *m);
+const struct fs_model_stats *model_stats(const struct fs_model *m);
+
+const char *model_role_name(enum fs_role role); /* "main", "forkserver", ... */
+const char *model_method_name(enum fs_method method); /* "fork", ... or NULL */
+
+#endif

@@ -1,0 +1,71 @@
+/* forkscope tree FILE: replay a recording through the model and print its tree. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tree_cmd.h"
+#include "tree_print.h"
+
+int tree_load(const char *path, struct fs_model **out, struct fs_header *header, char *err,
+	      size_t errlen)
+{
+	struct fs_record_reader *r = record_open(path, err, errlen);
+	struct fs_record_item it;
+	int rc = -1, got;
+
+	*out = NULL;
+	memset(header, 0, sizeof(*header));
+	if (!r)
+		return -1;
+	memset(&it, 0, sizeof(it));
+	while ((got = record_next(r, &it, err, errlen)) == 1) {
+		if (it.kind == FS_REC_HEADER) {
+			*header = it.header; /* ownership moves to the caller */
+			memset(&it.header, 0, sizeof(it.header));
+			*out = model_new(header->root_pid);
+			if (!*out) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+		} else if (it.kind == FS_REC_EVENT && *out) {
+			if (model_apply(*out, &it.event) != 0) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+		} else if (it.kind == FS_REC_END && *out) {
+			model_set_lost(*out, it.end.lost);
+		}
+		record_item_clear(&it);
+	}
+	if (got == 0 && !*out) {
+		snprintf(err, errlen, "no header line in the recording");
+		goto out;
+	}
+	rc = got == 0 ? 0 : -1;
+out:
+	record_item_clear(&it);
+	if (*out)
+		model_finish(*out);
+	record_close(r);
+	return rc;
+}
+
+int tree_command(const struct fs_cli *cli)
+{
+	struct fs_model *m = NULL;
+	struct fs_header header;
+	char err[512] = "";
+	int rc = tree_load(cli->file, &m, &header, err, sizeof(err));
+
+	if (m) {
+		if (cli->json)
+			tree_print_json(stdout, m);
+		else
+			tree_print_text(stdout, m, cli->ascii);
+	}
+	fflush(stdout);
+	if (rc != 0)
+		fprintf(stderr, "forkscope: %s: %s\n", cli->file, err);
+	record_header_clear(&header);
+	model_free(m);
+	return rc == 0 ? 0 : 1;
+}
