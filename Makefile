@@ -93,9 +93,13 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/forkscope run --method forkserver pool-recycle
 
+# The fork(+exec) storm the overhead benchmark runs (bench/README.md).
+$(BUILD)/storm: bench/storm.c | $(BUILD)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all
-	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope
+	@$(MAKE) --no-print-directory all $(BUILD)/storm
+	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm
 
 format:
 	clang-format -i src/*.c src/*.h bpf/*.c tests/unit/*.c

@@ -27,42 +27,61 @@ enum fs_method {
 
 #define FS_PPID_HISTORY 4
 
+struct fs_strings;
+
 struct fs_proc {
 	uint32_t pid;
-	uint32_t ppid; /* parent TGID now (last event seen) */
+	uint32_t ppid;				/* parent TGID now (last event seen) */
 	uint32_t ppid_history[FS_PPID_HISTORY]; /* distinct parents, oldest first */
 	int ppid_history_len;
-	uint32_t parent_tid; /* thread of the parent that forked it */
+	uint32_t parent_tid;	 /* thread of the parent that forked it */
 	uint32_t parent_threads; /* threads in the parent at fork */
-	uint32_t starter; /* who asked for it: parent, or the forkserver's own parent */
+	uint32_t starter; /* who asked for it: the parent at fork, or the forkserver's starter */
 	enum fs_role role;
 	enum fs_method start_method; /* for FS_ROLE_MP_CHILD */
-	const char *role_reason; /* static text: why it got its role */
+	const char *role_reason;     /* static text: why it got its role */
 	char comm[FS_COMM_LEN];
 	char *filename; /* last exec, or NULL (inherited from the parent if never exec'd) */
-	char **argv; /* last exec's argv (NULL-terminated), or the parent's if never exec'd */
+	char **argv;	/* last exec's argv (NULL-terminated), or the parent's if never exec'd */
 	int argc;
 	bool argv_inherited; /* argv copied from the parent at fork: no exec yet */
-	bool is_python; /* runs a CPython interpreter */
-	bool unseen_start; /* first seen by a later event: its fork was lost or before tracing */
+	bool is_python;	     /* runs a Python interpreter (python*, pypy*) */
+	bool unseen_start;   /* first seen by a later event: its fork was lost or before tracing */
 	bool exec_seen;
 	bool exited;
 	int exit_code; /* -1 when killed by a signal or still alive */
-	int signal; /* fatal signal or 0 */
+	int signal;    /* fatal signal or 0 */
 	bool core_dumped;
 	uint32_t killed_by; /* sender TGID of the fatal signal, 0 if unknown */
-	bool daemon_kill; /* SIGTERM from its starter during the starter's exit */
-	bool reparented; /* its parent changed after fork */
-	uint32_t replaces; /* Pool recycling: PID of the worker it replaced, 0 if none */
-	int slot; /* Pool worker slot (1-based chain number), 0 if none */
-	uint64_t start_ns; /* fork time (or first sighting) */
-	uint64_t exec_ns; /* last exec, 0 if none */
-	uint64_t end_ns; /* exit time, 0 while alive */
-	/* tree links: indexes into the model's table, -1 for none */
+	bool daemon_kill;   /* SIGTERM from its starter during the starter's exit */
+	bool reparented;    /* its parent changed after fork */
+	uint32_t replaces;  /* Pool recycling: PID of the worker it replaced, 0 if none */
+	int slot;	    /* Pool worker slot (1-based chain number), 0 if none */
+	uint64_t start_ns;  /* fork time (or first sighting) */
+	uint64_t exec_ns;   /* last exec, 0 if none */
+	uint64_t end_ns;    /* exit time, 0 while alive */
+	/* tree links: indexes into the model's table, -1 for none. The tree is by ORIGINAL
+	 * parent (who created whom): re-parenting changes ppid, never these links. */
 	int parent;
 	int first_child;
 	int next_sibling;
 	unsigned generation; /* >0 when this PID was used before in the trace */
+	/* added by the model */
+	int last_child;	 /* newest child, -1 for none */
+	int starter_idx; /* index of the starter, -1 if unknown */
+	bool exit_lost;	 /* marked exited when its PID was reused: exit not seen, status unknown */
+	bool argv_truncated;   /* argv did not fit in the event */
+	uint64_t kill_sent_ns; /* when the fatal signal was sent (killed_by != 0), else 0 */
+	uint32_t replaced_by;  /* Pool recycling: PID of the worker that replaced it, 0 if none */
+	/* bookkeeping of the model and its analyses */
+	int replaces_idx;	/* index of the replaced worker, -1 */
+	uint64_t last_start_ns; /* newest start of a process it started (as starter), 0 if none */
+	uint32_t live_mp_children;    /* live mp_child processes it started */
+	uint32_t mp_started;	      /* mp_child processes it started, ever */
+	uint32_t mp_live_at_start;    /* live mp_child siblings when it became one */
+	uint32_t mp_started_at_start; /* its starter's mp_started when it became one */
+	bool mp_overlapped;	      /* another mp_child of its starter lived at the same time */
+	struct fs_strings *strings;   /* shared storage behind filename/argv */
 };
 
 struct fs_model_stats {
@@ -84,10 +103,12 @@ void model_free(struct fs_model *m);
 int model_apply(struct fs_model *m, const struct fs_event *ev);
 /* The source reports lost events (cumulative). */
 void model_set_lost(struct fs_model *m, uint64_t lost);
-/* Run the analyses that need the whole trace (daemon kills, recycling); idempotent. */
+/* Run the analyses that need the whole trace (daemon kills, recycling); idempotent, and
+ * cheap enough to call again mid-trace (each call redoes them from scratch). */
 void model_finish(struct fs_model *m);
 
 size_t model_count(const struct fs_model *m);
+/* NULL when idx is out of range; the pointer stays valid only until the next model_apply(). */
 const struct fs_proc *model_proc(const struct fs_model *m, size_t idx);
 /* Newest process with that PID, or -1. */
 int model_find(const struct fs_model *m, uint32_t pid);
@@ -95,7 +116,7 @@ int model_find(const struct fs_model *m, uint32_t pid);
 int model_root(const struct fs_model *m);
 const struct fs_model_stats *model_stats(const struct fs_model *m);
 
-const char *model_role_name(enum fs_role role); /* "main", "forkserver", ... */
+const char *model_role_name(enum fs_role role);	      /* "main", "forkserver", ... */
 const char *model_method_name(enum fs_method method); /* "fork", ... or NULL */
 
 #endif

@@ -1,0 +1,733 @@
+/* Unit tests for the process model (src/model.c, src/analysis.c) from synthetic events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+
+#define MS 1000000ull /* nanoseconds */
+#define ROOT 100
+#define PY "/usr/bin/python3"
+#define FS_CODE "from multiprocessing.forkserver import main; main(5, 6, ['__main__'], **{})"
+#define RT_CODE "from multiprocessing.resource_tracker import main;main(4)"
+#define SPAWN_CODE                                                                                 \
+	"from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7)"
+
+static struct fs_event ev; /* big: one shared, rebuilt for every event */
+
+static void ev_reset(uint32_t type, uint64_t t_ns)
+{
+	memset(&ev, 0, FS_EVENT_HEAD_SIZE); /* args[] only counts up to args_len */
+	ev.type = type;
+	ev.t_ns = t_ns;
+}
+
+/* parent (TGID ppid, thread tid) forks pid */
+static void do_fork(struct fs_model *m, uint64_t t, uint32_t ppid, uint32_t tid, uint32_t pid)
+{
+	ev_reset(FS_EV_FORK, t);
+	ev.pid = pid;
+	ev.ppid = ppid;
+	ev.tid = tid;
+	ev.parent_threads = tid == ppid ? 1 : 2;
+	strcpy(ev.comm, "python3");
+	assert_int_equal(model_apply(m, &ev), 0);
+}
+
+/* pid execs filename with a NULL-terminated argv */
+static void do_exec(struct fs_model *m, uint64_t t, uint32_t pid, uint32_t ppid,
+		    const char *filename, const char *const *argv)
+{
+	size_t off = 0;
+
+	ev_reset(FS_EV_EXEC, t);
+	ev.pid = pid;
+	ev.ppid = ppid;
+	strcpy(ev.filename, filename);
+	strncpy(ev.comm, strrchr(filename, '/') ? strrchr(filename, '/') + 1 : filename,
+		FS_COMM_LEN - 1);
+	for (; *argv; argv++) {
+		size_t n = strlen(*argv) + 1;
+
+		memcpy(ev.args + off, *argv, n);
+		off += n;
+	}
+	ev.args_len = (uint32_t)off;
+	assert_int_equal(model_apply(m, &ev), 0);
+}
+
+static void do_exit(struct fs_model *m, uint64_t t, uint32_t pid, uint32_t ppid, int code, int sig)
+{
+	ev_reset(FS_EV_EXIT, t);
+	ev.pid = pid;
+	ev.ppid = ppid;
+	ev.exit_code = sig ? -1 : code;
+	ev.sig = sig;
+	strcpy(ev.comm, "python3");
+	assert_int_equal(model_apply(m, &ev), 0);
+}
+
+static void do_signal(struct fs_model *m, uint64_t t, uint32_t sender, uint32_t target, int sig)
+{
+	ev_reset(FS_EV_SIGNAL, t);
+	ev.pid = sender;
+	ev.tid = sender;
+	ev.target = target;
+	ev.sig = sig;
+	assert_int_equal(model_apply(m, &ev), 0);
+}
+
+/* The newest entry of pid (must exist). */
+static const struct fs_proc *proc_of(const struct fs_model *m, uint32_t pid)
+{
+	int idx = model_find(m, pid);
+
+	assert_true(idx >= 0);
+	return model_proc(m, (size_t)idx);
+}
+
+/* A model whose root runs `python3 main.py`. */
+static struct fs_model *model_python_root(void)
+{
+	const char *argv[] = {PY, "main.py", NULL};
+	struct fs_model *m = model_new(ROOT);
+
+	assert_non_null(m);
+	do_exec(m, 0, ROOT, 50, PY, argv);
+	return m;
+}
+
+static void start_forkserver(struct fs_model *m, uint64_t t, uint32_t pid)
+{
+	const char *argv[] = {PY, "-B", "-s", "-c", FS_CODE, NULL};
+
+	do_fork(m, t, ROOT, ROOT, pid);
+	do_exec(m, t + MS, pid, ROOT, PY, argv);
+}
+
+static void start_spawn(struct fs_model *m, uint64_t t, uint32_t tid, uint32_t pid)
+{
+	const char *argv[] = {PY, "-c", SPAWN_CODE, "--multiprocessing-fork", NULL};
+
+	do_fork(m, t, ROOT, tid, pid);
+	do_exec(m, t + MS, pid, ROOT, PY, argv);
+}
+
+static void test_tree(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_model_stats *st;
+	const struct fs_proc *root, *c;
+	int r = model_root(m);
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_fork(m, 2 * MS, ROOT, ROOT, 102);
+	do_fork(m, 3 * MS, 101, 101, 104);
+	do_fork(m, 4 * MS, ROOT, ROOT, 103);
+	assert_int_equal(r, 0);
+	root = model_proc(m, (size_t)r);
+	assert_int_equal(root->pid, ROOT);
+	assert_int_equal(root->role, FS_ROLE_MAIN);
+	assert_string_equal(model_role_name(root->role), "main");
+	assert_false(root->unseen_start);
+	assert_true(root->is_python);
+	assert_true(root->exec_seen);
+	assert_int_equal(root->argc, 2);
+	assert_string_equal(root->argv[1], "main.py");
+	assert_null(root->argv[2]);
+	assert_string_equal(root->filename, PY);
+	/* children in start order: 101, 102, 103 */
+	c = model_proc(m, (size_t)root->first_child);
+	assert_int_equal(c->pid, 101);
+	c = model_proc(m, (size_t)c->next_sibling);
+	assert_int_equal(c->pid, 102);
+	c = model_proc(m, (size_t)c->next_sibling);
+	assert_int_equal(c->pid, 103);
+	assert_int_equal(c->next_sibling, -1);
+	c = proc_of(m, 104);
+	assert_int_equal(c->parent, model_find(m, 101));
+	assert_int_equal(proc_of(m, 101)->first_child, model_find(m, 104));
+	/* a fork child inherits argv and python-ness: a provisional fork child */
+	assert_true(c->argv_inherited);
+	assert_false(c->exec_seen);
+	assert_int_equal(c->argc, 2);
+	assert_string_equal(c->argv[1], "main.py");
+	assert_true(c->is_python);
+	assert_int_equal(c->role, FS_ROLE_MP_CHILD);
+	assert_int_equal(c->start_method, FS_METHOD_FORK);
+	assert_string_equal(model_method_name(c->start_method), "fork");
+	assert_non_null(strstr(c->role_reason, "fork child"));
+	assert_int_equal(c->starter, 101);
+	assert_int_equal(c->ppid, 101);
+	assert_int_equal(c->start_ns, 3 * MS);
+	st = model_stats(m);
+	assert_int_equal(st->forks, 4);
+	assert_int_equal(st->execs, 1);
+	assert_int_equal(st->events, 5);
+	assert_int_equal(st->live, 5);
+	assert_int_equal(st->peak_live, 5);
+	assert_int_equal(st->by_role[FS_ROLE_MAIN], 1);
+	assert_int_equal(st->by_role[FS_ROLE_MP_CHILD], 4);
+	assert_int_equal(model_count(m), 5);
+	do_exit(m, 5 * MS, 104, 101, 0, 0);
+	assert_int_equal(st->live, 4);
+	assert_int_equal(st->peak_live, 5);
+	assert_true(proc_of(m, 104)->exited);
+	assert_int_equal(proc_of(m, 104)->exit_code, 0);
+	assert_int_equal(proc_of(m, 104)->end_ns, 5 * MS);
+	assert_null(model_proc(m, 5));
+	assert_int_equal(model_find(m, 999), -1);
+	model_free(m);
+}
+
+static void test_reparent(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_fork(m, 2 * MS, 101, 101, 102);
+	do_exit(m, 3 * MS, 101, ROOT, 0, 0);
+	do_exit(m, 4 * MS, 102, 50, 0, 0); /* adopted by the subreaper (forkscope, pid 50) */
+	p = proc_of(m, 102);
+	assert_true(p->reparented);
+	assert_int_equal(p->ppid, 50);
+	assert_int_equal(p->ppid_history_len, 2);
+	assert_int_equal(p->ppid_history[0], 101);
+	assert_int_equal(p->ppid_history[1], 50);
+	/* the tree keeps the original parent */
+	assert_int_equal(p->parent, model_find(m, 101));
+	assert_int_equal(p->starter, 101);
+	p = proc_of(m, 101);
+	assert_false(p->reparented);
+	assert_int_equal(p->ppid_history_len, 1);
+	model_free(m);
+}
+
+static void test_ppid_history_full(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+	const char *argv[] = {"/bin/sleep", "1", NULL};
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	for (uint32_t i = 0; i < 6; i++)
+		do_exec(m, (2 + i) * MS, 101, 200 + i, "/bin/sleep", argv);
+	p = proc_of(m, 101);
+	assert_int_equal(p->ppid_history_len, FS_PPID_HISTORY);
+	assert_int_equal(p->ppid_history[0], ROOT); /* the original parent stays first */
+	assert_int_equal(p->ppid_history[FS_PPID_HISTORY - 1], 205);
+	assert_int_equal(p->ppid, 205);
+	assert_true(p->reparented);
+	model_free(m);
+}
+
+static void test_pid_reuse(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_model_stats *st = model_stats(m);
+	const struct fs_proc *a, *b;
+	int ia, ib;
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	ia = model_find(m, 101);
+	do_exit(m, 2 * MS, 101, ROOT, 3, 0);
+	do_fork(m, 3 * MS, ROOT, ROOT, 101);
+	ib = model_find(m, 101);
+	assert_int_not_equal(ia, ib);
+	a = model_proc(m, (size_t)ia);
+	b = model_proc(m, (size_t)ib);
+	assert_int_equal(a->generation, 0);
+	assert_int_equal(b->generation, 1);
+	assert_true(a->exited);
+	assert_int_equal(a->exit_code, 3);
+	assert_false(a->exit_lost);
+	assert_false(b->exited);
+	assert_int_equal(b->start_ns, 3 * MS);
+	/* both generations are children of the root, in order */
+	assert_int_equal(model_proc(m, (size_t)model_root(m))->first_child, ia);
+	assert_int_equal(a->next_sibling, ib);
+	/* the exit of 101 was lost: the reuse closes the old entry */
+	do_fork(m, 4 * MS, 101, 101, 102);
+	do_fork(m, 5 * MS, ROOT, ROOT, 102);
+	a = proc_of(m, 102);
+	assert_int_equal(a->generation, 1);
+	assert_int_equal(a->parent, model_root(m));
+	b = model_proc(m, (size_t)model_find(m, 102) - 1);
+	assert_int_equal(b->pid, 102);
+	assert_true(b->exited);
+	assert_true(b->exit_lost);
+	assert_int_equal(b->exit_code, -1);
+	assert_int_equal(b->end_ns, 5 * MS);
+	assert_int_equal(st->live, 3); /* root, 101 (gen 1), 102 (gen 1) */
+	assert_int_equal(model_count(m), 5);
+	model_free(m);
+}
+
+static void test_unseen(void **state)
+{
+	const char *sleep_argv[] = {"/bin/sleep", "5", NULL};
+	struct fs_model *m = model_new(ROOT);
+	const struct fs_proc *p;
+
+	(void)state;
+	assert_int_equal(model_root(m), -1);
+	/* the root is first seen by its exec: known start (the launch) */
+	do_exec(m, 0, ROOT, 50, "/bin/sleep", sleep_argv);
+	p = proc_of(m, ROOT);
+	assert_false(p->unseen_start);
+	assert_int_equal(p->role, FS_ROLE_MAIN);
+	assert_false(p->is_python);
+	assert_int_equal(model_root(m), model_find(m, ROOT));
+	/* an exec of an unknown child of the root */
+	do_exec(m, 1 * MS, 200, ROOT, "/bin/sleep", sleep_argv);
+	p = proc_of(m, 200);
+	assert_true(p->unseen_start);
+	assert_int_equal(p->parent, model_root(m));
+	assert_int_equal(p->start_ns, 1 * MS);
+	assert_int_equal(p->role, FS_ROLE_OTHER);
+	/* an exit of an unknown process whose parent is unknown */
+	do_exit(m, 2 * MS, 300, 999, 1, 0);
+	p = proc_of(m, 300);
+	assert_true(p->unseen_start);
+	assert_true(p->exited);
+	assert_int_equal(p->exit_code, 1);
+	assert_int_equal(p->parent, -1);
+	assert_int_equal(p->ppid, 999);
+	assert_true(p->is_python); /* by its comm */
+	/* a signal to an unknown process */
+	do_signal(m, 3 * MS, ROOT, 400, 15);
+	p = proc_of(m, 400);
+	assert_true(p->unseen_start);
+	assert_false(p->exited);
+	do_exit(m, 4 * MS, 400, ROOT, 0, 15);
+	p = proc_of(m, 400);
+	assert_int_equal(p->killed_by, ROOT);
+	assert_int_equal(p->kill_sent_ns, 3 * MS);
+	assert_int_equal(model_count(m), 4);
+	model_free(m);
+}
+
+static void test_forkserver_children(void **state)
+{
+	const char *rt_argv[] = {PY, "-c", RT_CODE, NULL};
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *fs, *c;
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_exec(m, 2 * MS, 101, ROOT, PY, rt_argv);
+	start_forkserver(m, 3 * MS, 102);
+	do_fork(m, 10 * MS, 102, 102, 103);
+	do_fork(m, 11 * MS, 102, 102, 104);
+	assert_int_equal(proc_of(m, 101)->role, FS_ROLE_RESOURCE_TRACKER);
+	assert_string_equal(model_role_name(FS_ROLE_RESOURCE_TRACKER), "resource_tracker");
+	fs = proc_of(m, 102);
+	assert_int_equal(fs->role, FS_ROLE_FORKSERVER);
+	assert_int_equal(fs->start_method, FS_METHOD_NONE);
+	assert_null(model_method_name(fs->start_method));
+	assert_int_equal(fs->starter, ROOT);
+	c = proc_of(m, 103);
+	assert_int_equal(c->ppid, 102);
+	assert_int_equal(c->parent, model_find(m, 102));
+	assert_int_equal(c->starter, ROOT);
+	assert_int_equal(c->starter_idx, model_root(m));
+	assert_int_equal(c->role, FS_ROLE_MP_CHILD);
+	assert_int_equal(c->start_method, FS_METHOD_FORKSERVER);
+	assert_string_equal(model_method_name(c->start_method), "forkserver");
+	assert_non_null(strstr(c->role_reason, "forkserver"));
+	assert_true(c->argv_inherited);
+	assert_string_equal(c->argv[4], FS_CODE);
+	assert_int_equal(model_stats(m)->by_role[FS_ROLE_FORKSERVER], 1);
+	assert_int_equal(model_stats(m)->by_role[FS_ROLE_MP_CHILD], 2);
+	model_free(m);
+}
+
+static void test_spawn_and_exec_roles(void **state)
+{
+	const char *ls_argv[] = {"/bin/ls", "-l", NULL};
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	/* before its exec a spawn child looks like a fork child */
+	p = proc_of(m, 101);
+	assert_int_equal(p->role, FS_ROLE_MP_CHILD);
+	assert_int_equal(p->start_method, FS_METHOD_FORK);
+	do_exec(m, 2 * MS, 101, ROOT, PY,
+		(const char *[]){PY, "-c", SPAWN_CODE, "--multiprocessing-fork", NULL});
+	p = proc_of(m, 101);
+	assert_int_equal(p->role, FS_ROLE_MP_CHILD);
+	assert_int_equal(p->start_method, FS_METHOD_SPAWN);
+	assert_non_null(strstr(p->role_reason, "spawn child"));
+	assert_false(p->argv_inherited);
+	assert_int_equal(p->exec_ns, 2 * MS);
+	/* a subprocess: fork then exec of something else */
+	do_fork(m, 3 * MS, ROOT, ROOT, 102);
+	do_exec(m, 4 * MS, 102, ROOT, "/bin/ls", ls_argv);
+	p = proc_of(m, 102);
+	assert_int_equal(p->role, FS_ROLE_OTHER);
+	assert_int_equal(p->start_method, FS_METHOD_NONE);
+	assert_false(p->is_python);
+	/* a child of a non-Python process is other */
+	do_fork(m, 5 * MS, 102, 102, 103);
+	assert_int_equal(proc_of(m, 103)->role, FS_ROLE_OTHER);
+	assert_false(proc_of(m, 103)->is_python);
+	/* the root exec'ing something else stays main */
+	do_exec(m, 6 * MS, ROOT, 50, PY, (const char *[]){PY, "-c", FS_CODE, NULL});
+	assert_int_equal(proc_of(m, ROOT)->role, FS_ROLE_MAIN);
+	assert_int_equal(model_stats(m)->by_role[FS_ROLE_MP_CHILD], 1);
+	assert_int_equal(model_stats(m)->by_role[FS_ROLE_OTHER], 2);
+	assert_int_equal(model_stats(m)->by_role[FS_ROLE_FORKSERVER], 0);
+	model_free(m);
+}
+
+static void test_killed_by(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_fork(m, 2 * MS, ROOT, ROOT, 102);
+	do_signal(m, 3 * MS, 102, 101, 15);
+	do_signal(m, 4 * MS, ROOT, 101, 15);
+	do_signal(m, 5 * MS, 102, 101, 9);
+	ev_reset(FS_EV_SIGNAL, 6 * MS); /* ignored by the target: not the killer */
+	ev.pid = 77;
+	ev.target = 101;
+	ev.sig = 15;
+	ev.sig_result = 1;
+	assert_int_equal(model_apply(m, &ev), 0);
+	do_exit(m, 7 * MS, 101, ROOT, 0, 15);
+	p = proc_of(m, 101);
+	assert_int_equal(p->signal, 15);
+	assert_int_equal(p->exit_code, -1);
+	assert_int_equal(p->killed_by, ROOT);
+	assert_int_equal(p->kill_sent_ns, 4 * MS);
+	/* a signal to a process that already exited changes nothing */
+	do_signal(m, 8 * MS, 102, 101, 15);
+	assert_int_equal(proc_of(m, 101)->killed_by, ROOT);
+	assert_int_equal(model_count(m), 3);
+	assert_int_equal(model_stats(m)->signals, 5);
+	model_free(m);
+}
+
+static void test_daemon_kill_yes(void **state)
+{
+	struct fs_model *m = model_python_root();
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_fork(m, 2 * MS, ROOT, ROOT, 102);
+	do_exit(m, 50 * MS, 102, ROOT, 0, 0);
+	do_signal(m, 100 * MS, ROOT, 101, 15);
+	do_exit(m, 101 * MS, 101, ROOT, -1, 15);
+	model_finish(m);
+	assert_false(proc_of(m, 101)->daemon_kill); /* the starter has not exited yet */
+	do_exit(m, 102 * MS, ROOT, 50, 0, 0);
+	model_finish(m);
+	assert_true(proc_of(m, 101)->daemon_kill);
+	assert_false(proc_of(m, 102)->daemon_kill);
+	assert_int_equal(model_stats(m)->daemon_kills, 1);
+	model_finish(m); /* idempotent */
+	assert_int_equal(model_stats(m)->daemon_kills, 1);
+	model_free(m);
+}
+
+static void test_daemon_kill_no(void **state)
+{
+	struct fs_model *m = model_python_root();
+
+	(void)state;
+	/* terminated early while its starter goes on starting processes */
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_signal(m, 10 * MS, ROOT, 101, 15);
+	do_exit(m, 11 * MS, 101, ROOT, -1, 15);
+	do_fork(m, 20 * MS, ROOT, ROOT, 102);
+	/* killed by someone else than its starter */
+	do_fork(m, 21 * MS, ROOT, ROOT, 103);
+	do_signal(m, 30 * MS, 102, 103, 15);
+	do_exit(m, 31 * MS, 103, ROOT, -1, 15);
+	/* SIGKILL is not a daemon shutdown */
+	do_signal(m, 40 * MS, ROOT, 102, 9);
+	do_exit(m, 41 * MS, 102, ROOT, -1, 9);
+	/* a SIGTERM with no signal event seen: sender unknown */
+	do_fork(m, 42 * MS, ROOT, ROOT, 104);
+	do_exit(m, 43 * MS, 104, ROOT, -1, 15);
+	do_exit(m, 50 * MS, ROOT, 50, 0, 0);
+	model_finish(m);
+	assert_false(proc_of(m, 101)->daemon_kill);
+	assert_false(proc_of(m, 102)->daemon_kill);
+	assert_false(proc_of(m, 103)->daemon_kill);
+	assert_false(proc_of(m, 104)->daemon_kill);
+	assert_int_equal(proc_of(m, 104)->killed_by, 0);
+	assert_int_equal(model_stats(m)->daemon_kills, 0);
+	model_free(m);
+}
+
+static void test_daemon_kill_forkserver(void **state)
+{
+	struct fs_model *m = model_python_root();
+
+	(void)state;
+	start_forkserver(m, 1 * MS, 101);
+	do_fork(m, 10 * MS, 101, 101, 102);
+	do_fork(m, 11 * MS, 101, 101, 103);
+	/* main terminates 102, then asks the forkserver for another child: not a daemon kill */
+	do_signal(m, 20 * MS, ROOT, 102, 15);
+	do_exit(m, 21 * MS, 102, 101, -1, 15);
+	do_fork(m, 30 * MS, 101, 101, 104);
+	/* at exit main terminates the daemonic 103 and 104 */
+	do_signal(m, 40 * MS, ROOT, 103, 15);
+	do_signal(m, 40 * MS, ROOT, 104, 15);
+	do_exit(m, 41 * MS, 103, 101, -1, 15);
+	do_exit(m, 41 * MS, 104, 101, -1, 15);
+	do_exit(m, 42 * MS, ROOT, 50, 0, 0);
+	model_finish(m);
+	assert_false(proc_of(m, 102)->daemon_kill);
+	assert_true(proc_of(m, 103)->daemon_kill);
+	assert_true(proc_of(m, 104)->daemon_kill);
+	assert_int_equal(proc_of(m, 103)->starter, ROOT);
+	assert_int_equal(proc_of(m, 103)->ppid, 101);
+	assert_int_equal(model_stats(m)->daemon_kills, 2);
+	model_free(m);
+}
+
+/* Pool(2, maxtasksperchild) under fork: replacements cloned from the handler thread 150. */
+static void test_recycle_fork(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_fork(m, 2 * MS, ROOT, ROOT, 102);
+	do_exit(m, 100 * MS, 101, ROOT, 0, 0);
+	do_fork(m, 102 * MS, ROOT, 150, 103);
+	p = proc_of(m, 103);
+	assert_int_equal(p->replaces, 101);
+	assert_int_equal(p->slot, 1);
+	assert_int_equal(proc_of(m, 101)->slot, 1);
+	assert_int_equal(proc_of(m, 101)->replaced_by, 103);
+	do_exit(m, 200 * MS, 102, ROOT, 0, 0);
+	do_fork(m, 201 * MS, ROOT, 150, 104);
+	do_exit(m, 300 * MS, 103, ROOT, 0, 0);
+	do_fork(m, 301 * MS, ROOT, 150, 105);
+	/* exited 1: a failing worker, not recycled */
+	do_exit(m, 400 * MS, 104, ROOT, 1, 0);
+	do_fork(m, 401 * MS, ROOT, 150, 106);
+	/* too late: more than 1 s after the exit */
+	do_exit(m, 500 * MS, 105, ROOT, 0, 0);
+	do_fork(m, 1600 * MS, ROOT, 150, 107);
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(proc_of(m, 103)->replaces, 101);
+		assert_int_equal(proc_of(m, 104)->replaces, 102);
+		assert_int_equal(proc_of(m, 104)->slot, 2);
+		assert_int_equal(proc_of(m, 102)->slot, 2);
+		assert_int_equal(proc_of(m, 105)->replaces, 103);
+		assert_int_equal(proc_of(m, 105)->slot, 1);
+		assert_int_equal(proc_of(m, 106)->replaces, 0);
+		assert_int_equal(proc_of(m, 106)->slot, 0);
+		assert_int_equal(proc_of(m, 107)->replaces, 0);
+		assert_int_equal(model_stats(m)->recycled, 3);
+		model_finish(m); /* the whole-trace pass gives the same answer */
+	}
+	model_free(m);
+}
+
+/* Pool under forkserver: the forkserver forks every worker from its main thread. */
+static void test_recycle_forkserver(void **state)
+{
+	struct fs_model *m = model_python_root();
+
+	(void)state;
+	start_forkserver(m, 1 * MS, 101);
+	do_fork(m, 10 * MS, 101, 101, 102);
+	do_fork(m, 11 * MS, 101, 101, 103);
+	do_exit(m, 100 * MS, 102, 101, 0, 0); /* 103 still alive */
+	do_fork(m, 103 * MS, 101, 101, 104);
+	do_exit(m, 200 * MS, 103, 101, 0, 0); /* 104 alive */
+	do_exit(m, 201 * MS, 104, 101, 0, 0); /* lived beside 103: a Pool worker too */
+	do_fork(m, 202 * MS, 101, 101, 105);
+	do_fork(m, 203 * MS, 101, 101, 106);
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(proc_of(m, 104)->replaces, 102);
+		assert_int_equal(proc_of(m, 104)->slot, 1);
+		assert_int_equal(proc_of(m, 104)->start_method, FS_METHOD_FORKSERVER);
+		/* the newest exit is taken first: 105 replaces 104 (chain 102 -> 104 -> 105),
+		 * 106 replaces 103, although both exited at almost the same time */
+		assert_int_equal(proc_of(m, 105)->replaces, 104);
+		assert_int_equal(proc_of(m, 105)->slot, 1);
+		assert_int_equal(proc_of(m, 106)->replaces, 103);
+		assert_int_equal(proc_of(m, 106)->slot, 2);
+		assert_int_equal(proc_of(m, 104)->replaced_by, 105);
+		assert_int_equal(model_stats(m)->recycled, 3);
+		model_finish(m);
+	}
+	model_free(m);
+}
+
+/* Sequential Process().start() after join() from the main thread is not recycling. */
+static void test_sequential_not_recycling(void **state)
+{
+	struct fs_model *m = model_python_root();
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_exit(m, 10 * MS, 101, ROOT, 0, 0);
+	do_fork(m, 11 * MS, ROOT, ROOT, 102);
+	start_spawn(m, 20 * MS, ROOT, 103);
+	do_exit(m, 30 * MS, 103, ROOT, 0, 0);
+	start_spawn(m, 31 * MS, ROOT, 104);
+	model_finish(m);
+	assert_int_equal(proc_of(m, 102)->replaces, 0);
+	assert_int_equal(proc_of(m, 104)->replaces, 0);
+	assert_int_equal(proc_of(m, 101)->slot, 0);
+	assert_int_equal(model_stats(m)->recycled, 0);
+	model_free(m);
+}
+
+/* spawn replacements get their role at exec; a thread's subprocess gives its claim back. */
+static void test_recycle_spawn(void **state)
+{
+	const char *true_argv[] = {"/bin/true", NULL};
+	struct fs_model *m = model_python_root();
+
+	(void)state;
+	start_spawn(m, 1 * MS, ROOT, 101);
+	start_spawn(m, 2 * MS, ROOT, 102);
+	do_exit(m, 100 * MS, 101, ROOT, 0, 0);
+	/* a subprocess from another thread: provisional fork child until its exec */
+	do_fork(m, 101 * MS, ROOT, 160, 103);
+	assert_int_equal(proc_of(m, 103)->replaces, 101);
+	do_exec(m, 101 * MS + 1000, 103, ROOT, "/bin/true", true_argv);
+	assert_int_equal(proc_of(m, 103)->replaces, 0);
+	assert_int_equal(proc_of(m, 103)->slot, 0);
+	assert_int_equal(proc_of(m, 101)->replaced_by, 0);
+	assert_int_equal(proc_of(m, 101)->slot, 0);
+	assert_int_equal(model_stats(m)->recycled, 0);
+	start_spawn(m, 102 * MS, 150, 104);
+	assert_int_equal(proc_of(m, 104)->replaces, 101);
+	assert_int_equal(proc_of(m, 104)->start_method, FS_METHOD_SPAWN);
+	assert_int_equal(proc_of(m, 104)->slot, 1);
+	assert_int_equal(model_stats(m)->recycled, 1);
+	model_finish(m);
+	assert_int_equal(proc_of(m, 104)->replaces, 101);
+	assert_int_equal(proc_of(m, 104)->slot, 1);
+	assert_int_equal(proc_of(m, 103)->replaces, 0);
+	assert_int_equal(model_stats(m)->recycled, 1);
+	model_free(m);
+}
+
+/* Malformed events never crash and change nothing they should not. */
+static void test_bad_input(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+
+	(void)state;
+	assert_int_equal(model_apply(NULL, &ev), -1);
+	assert_int_equal(model_apply(m, NULL), -1);
+	ev_reset(99, 1);
+	assert_int_equal(model_apply(m, &ev), 0);
+	do_fork(m, 1 * MS, ROOT, ROOT, 0);    /* pid 0 */
+	do_fork(m, 1 * MS, ROOT, ROOT, ROOT); /* a thread, not a process */
+	do_signal(m, 1 * MS, ROOT, ROOT, 0);
+	do_signal(m, 1 * MS, ROOT, ROOT, 999);
+	assert_int_equal(model_count(m), 1);
+	/* argv without a final NUL, fields without NULs, a length beyond the buffer */
+	do_fork(m, 2 * MS, ROOT, ROOT, 101);
+	ev_reset(FS_EV_EXEC, 3 * MS);
+	ev.pid = 101;
+	ev.ppid = ROOT;
+	memset(ev.filename, 'f', sizeof(ev.filename));
+	memset(ev.comm, 'c', sizeof(ev.comm));
+	memcpy(ev.args, "a\0bc", 4);
+	ev.args_len = 4;
+	assert_int_equal(model_apply(m, &ev), 0);
+	p = proc_of(m, 101);
+	assert_int_equal(p->argc, 2);
+	assert_string_equal(p->argv[1], "bc");
+	assert_int_equal(strlen(p->filename), FS_FILENAME_LEN);
+	assert_int_equal(strlen(p->comm), FS_COMM_LEN - 1);
+	memset(ev.args, 'x', sizeof(ev.args));
+	ev.args_len = 100000;
+	assert_int_equal(model_apply(m, &ev), 0);
+	p = proc_of(m, 101);
+	assert_int_equal(p->argc, 1);
+	assert_int_equal(strlen(p->argv[0]), FS_ARGS_LEN);
+	assert_true(p->argv_truncated);
+	ev.args_len = 0;
+	assert_int_equal(model_apply(m, &ev), 0);
+	p = proc_of(m, 101);
+	assert_int_equal(p->argc, 0);
+	assert_null(p->argv[0]);
+	assert_string_equal(model_role_name((enum fs_role)42), "?");
+	assert_null(model_method_name(FS_METHOD_NONE));
+	model_finish(NULL);
+	model_set_lost(m, 7);
+	assert_int_equal(model_stats(m)->lost, 7);
+	model_free(m);
+	model_free(NULL);
+}
+
+/* Many processes: the table and the PID hash grow, lookups stay right. */
+static void test_scale(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const uint32_t n = 200000;
+	size_t sum = 0;
+
+	(void)state;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t pid = 1000 + i % 30000; /* PIDs wrap around: reuse */
+
+		do_fork(m, (i + 1) * 1000ull, ROOT, ROOT, pid);
+		do_exit(m, (i + 1) * 1000ull + 500, pid, ROOT, 0, 0);
+	}
+	model_finish(m);
+	assert_int_equal(model_count(m), n + 1);
+	assert_int_equal(proc_of(m, 1000)->generation, (n - 1) / 30000);
+	assert_int_equal(model_stats(m)->live, 1);
+	assert_int_equal(model_stats(m)->peak_live, 2);
+	for (int r = 0; r < FS_ROLE_COUNT; r++)
+		sum += model_stats(m)->by_role[r];
+	assert_int_equal(sum, n + 1);
+	model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tree),
+	    cmocka_unit_test(test_reparent),
+	    cmocka_unit_test(test_ppid_history_full),
+	    cmocka_unit_test(test_pid_reuse),
+	    cmocka_unit_test(test_unseen),
+	    cmocka_unit_test(test_forkserver_children),
+	    cmocka_unit_test(test_spawn_and_exec_roles),
+	    cmocka_unit_test(test_killed_by),
+	    cmocka_unit_test(test_daemon_kill_yes),
+	    cmocka_unit_test(test_daemon_kill_no),
+	    cmocka_unit_test(test_daemon_kill_forkserver),
+	    cmocka_unit_test(test_recycle_fork),
+	    cmocka_unit_test(test_recycle_forkserver),
+	    cmocka_unit_test(test_sequential_not_recycling),
+	    cmocka_unit_test(test_recycle_spawn),
+	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_scale),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
