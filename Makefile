@@ -51,10 +51,10 @@ deps:
 build: deps
 	@$(MAKE) --no-print-directory all
 
-$(BUILD):
-	@mkdir -p $(BUILD)/tests
+$(BUILD)/.dir:
+	@mkdir -p $(BUILD)/tests && touch $@
 
-$(BUILD)/vmlinux.h: | $(BUILD)
+$(BUILD)/vmlinux.h: | $(BUILD)/.dir
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/forkscope.bpf.o: bpf/forkscope.bpf.c src/event.h $(BUILD)/vmlinux.h
@@ -66,7 +66,7 @@ $(BUILD)/forkscope.skel.h: $(BUILD)/forkscope.bpf.o
 
 $(BUILD)/trace.o: $(BUILD)/forkscope.skel.h
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/*/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/*/*.h) | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -76,7 +76,7 @@ $(BUILD)/libfscore.a: $(CORE_OBJS)
 $(BUILD)/forkscope: $(TOOL_OBJS) $(BUILD)/libfscore.a
 	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(BUILD)/libfscore.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfscore.a | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfscore.a | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -lcmocka -ljson-c
 
 unit: $(UNIT_TESTS)
@@ -94,7 +94,7 @@ run: deps
 	$(BUILD)/forkscope run --method forkserver pool-recycle
 
 # The fork(+exec) storm the overhead benchmark runs (bench/README.md).
-$(BUILD)/storm: bench/storm.c | $(BUILD)
+$(BUILD)/storm: bench/storm.c | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 bench: deps

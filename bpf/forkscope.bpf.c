@@ -12,6 +12,9 @@
 char LICENSE[] SEC("license") = "GPL";
 
 const volatile bool trace_all = false;
+/* Wake the reader only once this much is pending (0: at every event). Waking it for each
+ * event costs more than the event itself; user space polls on a short timeout anyway. */
+const volatile __u64 wakeup_bytes = 0;
 
 /* Counted in the kernel, read by user space: never lose an event silently. */
 __u64 lost_events = 0;
@@ -40,6 +43,14 @@ struct {
 static __always_inline bool is_tracked(__u32 tgid)
 {
 	return trace_all || bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+}
+
+static __always_inline __u64 ringbuf_flags(void)
+{
+	if (!wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									      : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void count_lost(void)
@@ -83,7 +94,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	e->pad = 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, parent, comm);
 	e->filename[0] = '\0';
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
 
@@ -128,7 +139,8 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	if (len > 0 && bpf_probe_read_user(e->args, len, (const void *)arg_start) != 0)
 		len = 0;
 	e->args_len = len;
-	if (bpf_ringbuf_output(&events, e, FS_EVENT_HEAD_SIZE + (len & (FS_ARGS_LEN - 1)), 0) != 0)
+	if (bpf_ringbuf_output(&events, e, FS_EVENT_HEAD_SIZE + (len & (FS_ARGS_LEN - 1)),
+			       ringbuf_flags()) != 0)
 		count_lost();
 	return 0;
 }
@@ -172,7 +184,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	e->pad = 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
 	e->filename[0] = '\0';
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
 
@@ -206,6 +218,6 @@ int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_st
 	e->pad = 0;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	e->filename[0] = '\0';
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }

@@ -98,6 +98,8 @@ struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, vo
 		rb_bytes = p;
 	}
 	bpf_map__set_max_entries(t->skel->maps.events, (uint32_t)rb_bytes);
+	/* batch wake-ups: a quarter of the buffer, at most 256 KiB; polls catch the rest */
+	t->skel->rodata->wakeup_bytes = rb_bytes / 4 < 256 * 1024 ? rb_bytes / 4 : 256 * 1024;
 	if (opts->max_tracked)
 		bpf_map__set_max_entries(t->skel->maps.tracked, (uint32_t)opts->max_tracked);
 	rc = -forkscope_bpf__load(t->skel);

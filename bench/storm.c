@@ -1,0 +1,185 @@
+/* storm: a fork (+exec) storm for the overhead benchmark.
+ *
+ *   storm [--exec|--no-exec] [--cpu K] [-o FILE] N
+ *
+ * Forks N children one after another; each child execs /bin/true (--exec, the default)
+ * or _exits 0 (--no-exec); the parent waits for each before the next fork. With --cpu,
+ * storm and its children run on CPU K only. Prints the elapsed time of the loop alone
+ * (CLOCK_MONOTONIC, so start-up is excluded) as "storm_ns=<n>" and the CPU time of the
+ * loop, its children included, as "cpu_ns=<n>" on stdout, and also into FILE with -o.
+ * Exit status: 0, 1 if a child or a fork failed, 2 on a usage error. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* cpu_set_t, sched_setaffinity */
+#endif
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORM_MAX 10000000L
+
+static const char storm_usage[] = "usage: storm [--exec|--no-exec] [--cpu K] [-o FILE] N\n";
+
+static uint64_t storm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* CPU time used so far by storm and its reaped children, in ns. */
+static uint64_t storm_cpu_ns(void)
+{
+	struct rusage self, kids;
+	uint64_t us;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	us = (uint64_t)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
+			kids.ru_stime.tv_sec) *
+		 1000000u +
+	     (uint64_t)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
+			kids.ru_stime.tv_usec);
+	return us * 1000u;
+}
+
+/* Strict parse of a decimal number in min..max: digits only; 0 or -1. */
+static int storm_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Run storm and its future children on one CPU only; 0 or -1. */
+static int storm_pin(long cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET((int)cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+		fprintf(stderr, "storm: cannot run on CPU %ld: %s\n", cpu, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* One child: fork, exec /bin/true or exit, wait. 0 if it exited 0, else -1. */
+static int storm_one(bool exec_mode)
+{
+	static char *const argv[] = {"true", NULL};
+	int status;
+	pid_t pid, got;
+
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "storm: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if (exec_mode)
+			execv("/bin/true", argv);
+		_exit(exec_mode ? 127 : 0);
+	}
+	do
+		got = waitpid(pid, &status, 0);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		fprintf(stderr, "storm: waitpid: %s\n", strerror(errno));
+		return -1;
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Write the figure into FILE (for callers that cannot read our stdout); 0 or -1. */
+static int storm_write_file(const char *path, uint64_t ns, uint64_t cpu, long n, long failed)
+{
+	FILE *f = fopen(path, "w");
+	int rc = -1;
+
+	if (!f) {
+		fprintf(stderr, "storm: cannot write %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	fprintf(f, "storm_ns=%llu\ncpu_ns=%llu\nchildren=%ld\nfailed=%ld\n", (unsigned long long)ns,
+		(unsigned long long)cpu, n, failed);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "storm: writing %s failed: %s\n", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *out_path = NULL, *count = NULL, *cpu_arg = NULL;
+	bool exec_mode = true;
+	long n = 0, failed = 0, cpu = -1;
+	uint64_t t0, ns, cpu0, cpu_used;
+	int rc = 2;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--exec") == 0) {
+			exec_mode = true;
+		} else if (strcmp(argv[i], "--no-exec") == 0) {
+			exec_mode = false;
+		} else if (strcmp(argv[i], "--cpu") == 0 && i + 1 < argc) {
+			cpu_arg = argv[++i];
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			out_path = argv[++i];
+		} else if (!count && argv[i][0] != '-') {
+			count = argv[i];
+		} else {
+			fputs(storm_usage, stderr);
+			goto out;
+		}
+	}
+	if (!count || storm_parse_long(count, 1, STORM_MAX, &n) != 0 ||
+	    (cpu_arg && storm_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0)) {
+		fputs(storm_usage, stderr);
+		goto out;
+	}
+	rc = 1;
+	if (cpu >= 0 && storm_pin(cpu) != 0)
+		goto out;
+	/* Nothing buffered may be duplicated into the children. */
+	fflush(NULL);
+	cpu0 = storm_cpu_ns();
+	t0 = storm_now_ns();
+	for (long i = 0; i < n; i++) {
+		if (storm_one(exec_mode) != 0)
+			failed++;
+	}
+	ns = storm_now_ns() - t0;
+	cpu_used = storm_cpu_ns() - cpu0;
+	printf("storm_ns=%llu\ncpu_ns=%llu\n", (unsigned long long)ns,
+	       (unsigned long long)cpu_used);
+	if (failed)
+		fprintf(stderr, "storm: %ld of %ld children failed\n", failed, n);
+	rc = failed ? 1 : 0;
+	if (out_path && storm_write_file(out_path, ns, cpu_used, n, failed) != 0)
+		rc = 1;
+	if (fflush(stdout) != 0)
+		rc = 1;
+out:
+	return rc;
+}

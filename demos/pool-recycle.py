@@ -1,0 +1,50 @@
+# summary: Worker recycling with Pool(maxtasksperchild=3): each worker exits after 3 tasks and the pool starts a replacement
+# look-for: every 3 tasks a worker exits 0 and a new PID takes its place within milliseconds (2 workers alive at a time, 10 tasks, at least 4 workers in all)
+"""Worker recycling, as in Apache or mod_wsgi.
+
+Pool(processes=2, maxtasksperchild=3): a worker runs at most 3 tasks, then exits
+(status 0) and the pool starts a fresh worker in its place. This bounds what a
+long-running worker can accumulate (leaked memory, open files, ...).
+
+We map a 0.5 s task over range(10) with chunksize=1 (every item is one task; with
+bigger chunks a "task" would be a whole chunk). Watch the worker PIDs: each one serves
+three tasks, then a new PID appears.
+"""
+import argparse
+import multiprocessing
+import os
+import time
+
+tasks_done_here = 0  # per worker process: each worker has its own copy
+
+
+def say(who, message):
+    print(f"[{who:<6} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
+
+
+def task(number):
+    global tasks_done_here
+    tasks_done_here += 1
+    say("worker", f"task {number} (this worker's task #{tasks_done_here} of at most 3)")
+    time.sleep(0.5)
+    return os.getpid()
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Pool worker recycling.")
+    parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
+                        help="start method (default: the platform's)")
+    args = parser.parse_args()
+    ctx = multiprocessing.get_context(args.method)
+    say("main", f"start method: {ctx.get_start_method()}")
+
+    pool = ctx.Pool(processes=2, maxtasksperchild=3)
+    pids = pool.map(task, range(10), chunksize=1)
+    pool.close()  # no more tasks ...
+    pool.join()   # ... and wait until every worker has exited
+    say("main", f"worker PID per task: {pids}")
+    say("main", f"{len(set(pids))} different workers ran the 10 tasks")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,691 @@
+#!/usr/bin/python3
+"""forkscope's integration tests: real runs of the tracer, as root.
+
+    FORKSCOPE=build/forkscope /usr/bin/python3 tests/integration/run_tests.py [-k PATTERN] [-j N]
+
+Every demo runs under every start method (`run --json -o FILE`), then `tree --json FILE`;
+each test asserts what the demo teaches, from the recorded events and from the tree.
+Then a shell workload (exit codes, SIGKILL, an orphan), the start-method hook, --duration,
+and the command line. After every run no process may carry that run's FORKSCOPE_SESSION.
+
+Without BPF (not root, or loading fails) the tracer tests are skipped -- unless CI=true,
+where that is a failure. One line per test; the last line is `N passed, N failed[, N skipped]`.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
+                   run_forkscope, tree_nodes, tree_parent_links)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+DEMOS_DIR = os.path.join(REPO, "demos")
+PYTHON = "/usr/bin/python3"
+METHODS = ("fork", "spawn", "forkserver")
+SIGKILL, SIGTERM = 9, 15
+RUN_TIMEOUT = 60  # seconds for one forkscope run (every demo ends by itself in ~10 s)
+
+
+class Skip(Exception):
+    """The test cannot run here."""
+
+
+class Context:
+    """What every test needs: the binary, a scratch directory, and run helpers."""
+
+    def __init__(self, binary, tmpdir):
+        self.binary = binary
+        self.tmpdir = tmpdir
+
+    def run(self, args, timeout=RUN_TIMEOUT):
+        return run_forkscope(self.binary, args, timeout)
+
+    def path(self, name):
+        return os.path.join(self.tmpdir, re.sub(r"[^A-Za-z0-9_.-]", "_", name))
+
+
+# ---------------------------------------------------------------- traced runs
+
+
+class Traced:
+    """One traced run: the forkscope result, its recording and its tree."""
+
+    def __init__(self, res, rec, tree):
+        self.res = res
+        self.rec = rec
+        self.tree = tree
+        self.nodes = tree_nodes(tree)
+        roots = [n for n in self.nodes if n["pid"] == rec.root_pid]
+        check(roots, f"the root pid {rec.root_pid} is not in the tree")
+        self.root = roots[0]
+
+    def role(self, role):
+        return [n for n in self.nodes if n["role"] == role]
+
+    def node(self, pid):
+        found = [n for n in self.nodes if n["pid"] == pid]
+        check(found, f"pid {pid} is not in the tree")
+        return found[-1]
+
+    def exec_argv(self, pid):
+        p = self.rec.find(pid)
+        return p.argv_text() if p else ""
+
+
+def check_no_leftovers(res):
+    check(not res.timed_out, f"forkscope did not end within {RUN_TIMEOUT} s")
+    check(not res.leftovers,
+          f"processes left behind with FORKSCOPE_SESSION={res.pid}: {res.leftovers}")
+
+
+def traced_run(ctx, name, run_args, expect_rc=0):
+    """forkscope run --json -o FILE ARGS, then forkscope tree --json FILE, plus the
+    checks every recording must pass."""
+    out = ctx.path(name + ".jsonl")
+    res = ctx.run(["run", "--json", "-o", out] + run_args)
+    check_no_leftovers(res)
+    check(res.rc == expect_rc, f"run exited {res.rc}, expected {expect_rc}: {res.stderr_tail()}")
+    rec = load_recording(out)
+    stdout_lines = [line for line in res.stdout.splitlines() if line.strip()]
+    with open(out, encoding="utf-8", errors="replace") as f:
+        file_lines = [line for line in f.read().splitlines() if line.strip()]
+    check(stdout_lines == file_lines,
+          f"--json stdout ({len(stdout_lines)} lines) differs from -o FILE ({len(file_lines)})")
+    t = Traced(res, rec, tree_json(ctx, out))
+    check_recording(t)
+    return t
+
+
+def tree_json(ctx, path):
+    """forkscope tree --json FILE, parsed."""
+    res = ctx.run(["tree", "--json", path])
+    check(res.rc == 0, f"tree --json exited {res.rc}: {res.stderr_tail()}")
+    try:
+        tree = json.loads(res.stdout)
+    except ValueError as error:
+        raise TestFailure(f"tree --json is not JSON: {error}")
+    check(isinstance(tree, list), "tree --json is not an array")
+    return tree
+
+
+def check_recording(t):
+    """Facts that hold for every recording: one exit per process, counts that add up,
+    nothing lost, and a tree that agrees with the events."""
+    rec = t.rec
+    check(rec.header.get("schema") == 1, f"header schema {rec.header.get('schema')!r}")
+    check(rec.header.get("tool", "").startswith("forkscope "), "header tool is not forkscope")
+    check(not rec.errors, "; ".join(rec.errors[:3]))
+    check(rec.end.get("lost") == 0, f"end line reports {rec.end.get('lost')} lost events")
+    check(rec.end.get("events") == len(rec.events),
+          f"end line counts {rec.end.get('events')} events, the recording has {len(rec.events)}")
+    forks, execs, exits = rec.count("fork"), rec.count("exec"), rec.count("exit")
+    unseen = 0 if rec.root.fork else 1  # the root's own fork (by forkscope) may be recorded
+    check(exits == forks + unseen, f"{forks} forks (+{unseen} for the root) but {exits} exits")
+    check(execs >= 1 and rec.root.execs, "the root's exec is not recorded")
+    for p in rec.procs:
+        check(len(p.exits) == 1, f"pid {p.pid} has {len(p.exits)} exits")
+        if p.fork:
+            check(p.fork["t_ns"] <= p.exit["t_ns"], f"pid {p.pid} exits before its fork")
+        check(p.exit["pid"] == p.pid, "exit of the wrong pid")
+    # the tree: one node per process, nested under the parent at fork, with its exit
+    check(len(t.nodes) == len(rec.procs),
+          f"tree has {len(t.nodes)} processes, the recording {len(rec.procs)}")
+    check([n["pid"] for n in t.tree] == [rec.root_pid],
+          f"tree roots {[n['pid'] for n in t.tree]}, expected only {rec.root_pid}")
+    for parent, child in tree_parent_links(t.tree):
+        check(child["ppid"] == parent["pid"],
+              f"pid {child['pid']} (ppid {child['ppid']}) nested under {parent['pid']}")
+    for n in t.nodes:
+        p = rec.find(n["pid"])
+        check(p is not None, f"tree pid {n['pid']} is not in the recording")
+        ex = p.exit
+        check(n["exit_code"] == ex["exit_code"] and n["signal"] == ex["signal"],
+              f"pid {n['pid']}: tree says exit {n['exit_code']}/signal {n['signal']}, "
+              f"events say {ex['exit_code']}/{ex['signal']}")
+        check(n["end_ns"] is not None and n["end_ns"] >= n["start_ns"],
+              f"pid {n['pid']}: bad times {n['start_ns']}..{n['end_ns']}")
+        if p.fork:
+            check(n["ppid"] == p.ppid, f"pid {n['pid']}: tree ppid {n['ppid']}, fork {p.ppid}")
+
+
+def check_python(t, method, n_children=None):
+    """The start-method facts of a Python multiprocessing recording."""
+    rec, root = t.rec, t.root
+    check(rec.header.get("method") == method,
+          f"header method {rec.header.get('method')!r}, expected {method!r}")
+    check(str(rec.header.get("python", "")).startswith("3."),
+          f"header python {rec.header.get('python')!r}")
+    check(root["role"] == "main", f"the root has role {root['role']!r}, not main")
+    check(root["exit_code"] == 0, f"main exited {root['exit_code']}/signal {root['signal']}")
+    kids = t.role("mp_child")
+    servers, trackers = t.role("forkserver"), t.role("resource_tracker")
+    if n_children is not None:
+        check(len(kids) == n_children, f"{len(kids)} multiprocessing children, "
+              f"expected {n_children}")
+    for k in kids:
+        check(k["start_method"] == method,
+              f"child {k['pid']} has start_method {k['start_method']!r}, expected {method!r}")
+    if method == "fork":
+        check(not servers and not trackers, "a forkserver or resource tracker under plain fork")
+        check(rec.count("exec") == 1, f"{rec.count('exec')} execs under fork (only main's "
+              "expected: fork children never exec)")
+        for k in kids:
+            check(k["ppid"] == root["pid"], f"fork child {k['pid']} has ppid {k['ppid']}")
+    elif method == "spawn":
+        check(not servers, "a forkserver under spawn")
+        check(len(trackers) == 1, f"{len(trackers)} resource trackers under spawn")
+        check(trackers[0]["ppid"] == root["pid"], "the resource tracker is not main's child")
+        for k in kids:
+            check(k["ppid"] == root["pid"], f"spawn child {k['pid']} has ppid {k['ppid']}")
+            argv = t.exec_argv(k["pid"])
+            check("spawn_main" in argv and "--multiprocessing-fork" in argv,
+                  f"spawn child {k['pid']} exec'd {argv[:100]!r}")
+    else:
+        check(len(servers) == 1, f"{len(servers)} forkservers under forkserver")
+        check(len(trackers) == 1, f"{len(trackers)} resource trackers under forkserver")
+        server = servers[0]
+        check(server["ppid"] == root["pid"], "the forkserver is not main's child")
+        check("multiprocessing.forkserver" in t.exec_argv(server["pid"]),
+              "the forkserver did not exec `-c from multiprocessing.forkserver ...`")
+        check(server["exit_code"] == 0, f"the forkserver ended {server['exit_code']}/"
+              f"signal {server['signal']}")
+        # it ends when main's exit closes its "alive" pipe: after main's exit event, but
+        # possibly before the kernel re-parents it (so `reparented` is not asserted)
+        check(server["end_ns"] >= root["end_ns"], "the forkserver did not outlive main")
+        for k in kids:
+            check(k["ppid"] == server["pid"],
+                  f"forkserver child {k['pid']} has ppid {k['ppid']}, not the forkserver's "
+                  f"{server['pid']} (main is {root['pid']})")
+            check(not t.rec.find(k["pid"]).execs, f"forkserver child {k['pid']} exec'd")
+    for helper in servers + trackers:
+        check(helper["exit_code"] == 0, f"{helper['role']} {helper['pid']} ended "
+              f"{helper['exit_code']}/signal {helper['signal']}")
+    return kids
+
+
+def demo_args(demo, method, *extra):
+    return ["--python", PYTHON, "--method", method, demo] + list(extra)
+
+
+def exited_ok(nodes):
+    return all(n["exit_code"] == 0 for n in nodes)
+
+
+def describe(nodes):
+    return ", ".join(f"{n['pid']}:{n['exit_code']}/{n['signal']}" for n in nodes)
+
+
+# ---------------------------------------------------------------- one test per demo
+
+
+def test_gil(ctx, method):
+    t = traced_run(ctx, f"gil-{method}", demo_args("gil", method))
+    kids = check_python(t, method, n_children=2)  # the two threads are not processes
+    check(exited_ok(kids), f"children: {describe(kids)}")
+    check(alive_at_most(kids) == 2, "the two worker processes never ran at the same time")
+    check("2 processes:" in t.res.stderr, "the demo's timings are not in forkscope's stderr")
+
+
+def test_process_basics(ctx, method):
+    t = traced_run(ctx, f"process-basics-{method}", demo_args("process-basics", method))
+    (child,) = check_python(t, method, n_children=1)
+    check(child["exit_code"] == 0, f"child ended {describe([child])}")
+    check(child["end_ns"] - child["start_ns"] >= 900_000_000, "the child lived less than 1 s")
+    check(child["end_ns"] <= t.root["end_ns"], "main exited before the child (no join)")
+
+
+def test_start_methods(ctx, method):
+    t = traced_run(ctx, f"start-methods-{method}", demo_args("start-methods", method))
+    kids = check_python(t, method, n_children=3)
+    check(exited_ok(kids), f"children: {describe(kids)}")
+    if method == "forkserver":
+        server = t.role("forkserver")[0]
+        check(all(k["ppid"] != t.root["pid"] for k in kids), "a child's PPID is main's")
+        check(f"kernel PPID {server['pid']}," in t.res.stderr,
+              "the children did not print the forkserver's PID as their PPID")
+
+
+def test_missing_guard_pool(ctx, method):
+    t = traced_run(ctx, f"missing-guard-pool-{method}",
+                   demo_args("missing-guard", method, "--variant", "pool"))
+    kids = check_python(t, method)
+    for k in kids:
+        check(not k["children"], f"worker {k['pid']} has children: there are no grandchildren")
+    failed = [k for k in kids if k["exit_code"] == 1]
+    if method == "fork":
+        check(len(kids) == 2 and not failed, f"fork pool workers: {describe(kids)}")
+        check("map() result: [0, 1, 4, 9, 16]" in t.res.stderr, "map() gave no result")
+    else:
+        check(len(failed) >= 6, f"only {len(failed)} workers exited 1: no respawn churn")
+        check(alive_at_most(kids) <= 4, f"{alive_at_most(kids)} workers alive at once")
+        others = [k for k in kids if k["exit_code"] != 1]
+        check(all(k["signal"] == SIGTERM for k in others),
+              f"workers neither exiting 1 nor terminated: {describe(others)}")
+        check("no result after 3 s" in t.res.stderr, "main did not give up after 3 s")
+
+
+def test_missing_guard_process(ctx, method):
+    t = traced_run(ctx, f"missing-guard-process-{method}",
+                   demo_args("missing-guard", method, "--variant", "process"))
+    (child,) = check_python(t, method, n_children=1)
+    check(not child["children"], "the child has children")
+    want = 0 if method == "fork" else 1
+    check(child["exit_code"] == want, f"the child ended {describe([child])}, expected exit {want}")
+
+
+def test_daemon(ctx, method, parent_waits=False):
+    flag = "--parent-waits" if parent_waits else "--parent-first"
+    t = traced_run(ctx, f"daemon{flag}-{method}", demo_args("daemon", method, flag))
+    kids = check_python(t, method, n_children=2)
+    root = t.root["pid"]
+    kills = t.rec.signals(sig=SIGTERM, sender=root)
+    if parent_waits:
+        check(exited_ok(kids), f"children: {describe(kids)}")
+        check(not any(k["daemon_kill"] for k in kids), "a daemon kill with --parent-waits")
+        check(not kills, "main sent SIGTERM although the daemon ended by itself")
+        daemon = max(kids, key=lambda k: k["end_ns"] - k["start_ns"])
+        check(daemon["end_ns"] - daemon["start_ns"] >= 2_900_000_000, "the daemon lived < 3 s")
+    else:
+        (daemon,) = [k for k in kids if k["signal"] == SIGTERM] or [None]
+        check(daemon is not None, f"no child killed by SIGTERM: {describe(kids)}")
+        (worker,) = [k for k in kids if k is not daemon]
+        check(worker["exit_code"] == 0 and not worker["daemon_kill"],
+              f"the non-daemon ended {describe([worker])}")
+        check(daemon["killed_by"] == root, f"the daemon was killed by {daemon['killed_by']}, "
+              f"not main {root}")
+        check(daemon["daemon_kill"], "the daemon's SIGTERM is not marked daemon_kill")
+        check([s["target"] for s in kills] == [daemon["pid"]],
+              f"main's SIGTERMs went to {[s['target'] for s in kills]}")
+        check(daemon["end_ns"] <= t.root["end_ns"], "the daemon died after main")
+        check(daemon["end_ns"] - daemon["start_ns"] < 2_500_000_000,
+              "the daemon lived on (it sleeps 3 s; main ends after 1 s)")
+
+
+def test_identity(ctx, method):
+    t = traced_run(ctx, f"identity-{method}", demo_args("identity", method))
+    kids = sorted(check_python(t, method, n_children=3), key=lambda k: k["start_ns"])
+    named, sleeper, counter = kids
+    check(named["exit_code"] == 0 and counter["exit_code"] == 0,
+          f"children: {describe(kids)}")
+    check(sleeper["signal"] == SIGTERM, f"the sleeper ended {describe([sleeper])}")
+    check(sleeper["killed_by"] == t.root["pid"], f"the sleeper was killed by "
+          f"{sleeper['killed_by']}, not main")
+    check(not sleeper["daemon_kill"], "terminate() while main goes on is marked a daemon kill")
+    check(sleeper["end_ns"] - sleeper["start_ns"] < 5_000_000_000, "the sleeper was not "
+          "terminated at once")
+    check(counter["start_ns"] > sleeper["end_ns"], "main did not go on after the terminate()")
+    check("'My-child-process'" in t.res.stderr, "the child's name was not printed")
+
+
+def test_pool_basics(ctx, method):
+    t = traced_run(ctx, f"pool-basics-{method}", demo_args("pool-basics", method))
+    kids = check_python(t, method, n_children=4)
+    check(alive_at_most(kids) == 4, "the 4 workers were not alive together")
+    check(not any(k["replaces"] for k in kids), "a worker is marked as a replacement")
+    # leaving `with Pool()` terminates the pool: SIGTERM from main to the worker busy with
+    # the 30 s task; an idle worker may exit 0 first (a race) or get SIGTERM too
+    for k in kids:
+        check(k["exit_code"] == 0 or (k["signal"] == SIGTERM and k["killed_by"] == t.root["pid"]),
+              f"worker ended {describe([k])}")
+    check(any(k["signal"] == SIGTERM for k in kids), "no worker got SIGTERM from terminate()")
+    check("nap(30): sleeping 30 s" in t.res.stderr, "the 30 s task did not start")
+    last_start = max(k["start_ns"] for k in kids)
+    first_end = min(k["end_ns"] for k in kids)
+    check(first_end - last_start >= 3_000_000_000, "workers did not serve for the whole demo")
+
+
+def test_executor(ctx, method):
+    t = traced_run(ctx, f"executor-{method}", demo_args("executor", method))
+    kids = check_python(t, method, n_children=4)  # 2 Pool workers, then 2 executor workers
+    check(exited_ok(kids), f"children: {describe(kids)}")
+    kids.sort(key=lambda k: k["start_ns"])
+    check(max(k["end_ns"] for k in kids[:2]) <= min(k["start_ns"] for k in kids[2:]),
+          "the executor's workers started before the Pool's had exited")
+    check(f"the executor uses start method: {method}" in t.res.stderr,
+          "the demo did not report the executor's start method")
+    if method != "forkserver":
+        # (under forkserver the kernel cannot tell them from Pool replacements: the same
+        # forkserver forks both, right after the Pool's workers exited 0)
+        check(not any(k["replaces"] for k in kids),
+              f"executor workers taken for Pool replacements: {[k['replaces'] for k in kids]}")
+
+
+def test_executor_max_tasks(ctx):
+    """No --method: the Pool forks, the executor with max_tasks_per_child spawns."""
+    res_name = "executor-max-tasks"
+    out = ctx.path(res_name + ".jsonl")
+    res = ctx.run(["run", "--json", "-o", out, "--python", PYTHON, "executor",
+                   "--max-tasks-per-child", "2"])
+    check_no_leftovers(res)
+    check(res.rc == 0, f"run exited {res.rc}: {res.stderr_tail()}")
+    rec = load_recording(out)
+    check(rec.header.get("method") is None, f"header method {rec.header.get('method')!r}")
+    forked = [p for p in rec.procs if p.fork and p.ppid == rec.root_pid and not p.execs]
+    spawned = [p for p in rec.procs if "spawn_main" in p.argv_text()]
+    check(len(forked) == 2, f"{len(forked)} forked Pool workers")
+    check(len(spawned) >= 2, f"{len(spawned)} spawned executor workers")
+    check("the executor uses start method: spawn" in res.stderr, "executor did not say spawn")
+
+
+def test_queue_pipe(ctx, method):
+    t = traced_run(ctx, f"queue-pipe-{method}", demo_args("queue-pipe", method))
+    kids = sorted(check_python(t, method, n_children=2), key=lambda k: k["start_ns"])
+    check(exited_ok(kids), f"children: {describe(kids)}")
+    check(kids[0]["end_ns"] <= kids[1]["start_ns"], "the second child started before the "
+          "first was joined")
+    check("Hello from child" in t.res.stderr, "the queue's message was not printed")
+
+
+def test_pool_recycle(ctx, method):
+    t = traced_run(ctx, f"pool-recycle-{method}", demo_args("pool-recycle", method))
+    kids = check_python(t, method)
+    # 10 tasks, at most 3 per worker: at least 4 workers; at most 3 recyclings
+    check(4 <= len(kids) <= 5, f"{len(kids)} workers for 10 tasks with maxtasksperchild=3")
+    check(exited_ok(kids), f"workers (close+join: all exit 0): {describe(kids)}")
+    check(alive_at_most(kids) <= 2, f"{alive_at_most(kids)} workers alive at once, Pool(2)")
+    by_pid = {k["pid"]: k for k in kids}
+    replacements = [k for k in kids if k["replaces"]]
+    check(len(replacements) == len(kids) - 2,
+          f"{len(replacements)} replacements among {len(kids)} workers (2 initial)")
+    replaced = [k["replaces"] for k in replacements]
+    check(len(set(replaced)) == len(replaced), "a worker was replaced twice")
+    for k in replacements:
+        old = by_pid.get(k["replaces"])
+        check(old is not None, f"{k['pid']} replaces {k['replaces']}, not a worker")
+        check(old["end_ns"] <= k["start_ns"] and k["start_ns"] - old["end_ns"] < 1_000_000_000,
+              f"{k['pid']} does not follow the exit of {old['pid']} closely")
+    chains = [k for k in kids if not k["replaces"]]
+    check(len(chains) == 2, f"{len(chains)} chains of workers, expected 2 (one per slot)")
+    tasks = [int(pid) for pid in re.findall(r"\d+", t.res.stderr.split("worker PID per task:")[-1]
+                                                    .splitlines()[0])]
+    check(len(tasks) == 10 and set(tasks) <= set(by_pid), "task PIDs are not the traced workers")
+    check(max(tasks.count(pid) for pid in set(tasks)) <= 3, "a worker ran more than 3 tasks")
+
+
+# ---------------------------------------------------------------- other workloads
+
+
+def test_shell_workload(ctx):
+    script = os.path.join(HERE, "shell_workload.sh")
+    out = ctx.path("shell.jsonl")
+    res = ctx.run(["run", "--json", "-o", out, "--", "/bin/sh", script])
+    check_no_leftovers(res)
+    check(res.rc == 0, f"run exited {res.rc}: {res.stderr_tail()}")
+    rec = load_recording(out)
+    t = Traced(res, rec, tree_json(ctx, out))
+    check_recording(t)
+    root = rec.root_pid
+    check(rec.header.get("method") is None, "a method in the header")
+    check(not [n for n in t.nodes if n["role"] not in ("main", "other")],
+          "Python roles in a shell script's tree")
+    direct = [p for p in rec.procs if p.ppid == root]
+    codes = sorted(p.exit["exit_code"] for p in direct if p.exit["exit_code"] is not None)
+    for code in (0, 3, 7):
+        check(code in codes, f"no child of the script exited {code} (codes {codes})")
+    killed = [n for n in t.nodes if n["signal"] == SIGKILL]
+    check(len(killed) == 1, f"{len(killed)} processes killed by SIGKILL")
+    check(killed[0]["killed_by"] == root, f"SIGKILL from {killed[0]['killed_by']}, not the "
+          f"script {root}")
+    check(rec.signals(sig=SIGKILL, sender=root, target=killed[0]["pid"]),
+          "no signal event for the SIGKILL")
+    orphans = [n for n in t.nodes if n["reparented"]]
+    check(len(orphans) == 1, f"{len(orphans)} re-parented processes, expected 1")
+    orphan = rec.find(orphans[0]["pid"])
+    check(orphan.ppid != root and orphan.ppid != res.pid, "the orphan's first parent is wrong")
+    check(orphan.exit["ppid"] == res.pid, f"the orphan's exit names ppid {orphan.exit['ppid']}, "
+          f"not forkscope {res.pid}")
+    check(orphans[0]["last_ppid"] == res.pid, "the tree's last_ppid is not forkscope")
+    check(orphan.exit["exit_code"] == 0, "the orphan did not exit 0")
+    check(orphan.exit["t_ns"] > rec.root.exit["t_ns"] + 500_000_000,
+          "the orphan did not outlive the script")
+    check(res.elapsed >= 1.0, "run did not wait for the orphan")
+
+
+HOOK_SCRIPT = """\
+import multiprocessing, os
+{choice}
+def child():
+    print("child", os.getpid(), flush=True)
+if __name__ == "__main__":
+    p = multiprocessing.Process(target=child)
+    p.start()
+    p.join()
+    print("method", multiprocessing.get_start_method(), flush=True)
+    print("session", os.environ.get("FORKSCOPE_SESSION"), flush=True)
+"""
+
+
+def hook_run(ctx, name, choice):
+    script = ctx.path(name + ".py")
+    with open(script, "w") as f:
+        f.write(HOOK_SCRIPT.format(choice=choice))
+    out = ctx.path(name + ".jsonl")
+    res = ctx.run(["run", "--json", "-o", out, "--method", "spawn", "--", PYTHON, script])
+    check_no_leftovers(res)
+    check(res.rc == 0, f"run exited {res.rc}: {res.stderr_tail()}")
+    check(f"session {res.pid}\n" in res.stderr,
+          "the workload's FORKSCOPE_SESSION is not forkscope's pid (the leftover scan "
+          "would see nothing)")
+    return res, load_recording(out)
+
+
+def test_hook_default(ctx):
+    """--method spawn on a program that does not choose: its children spawn."""
+    res, rec = hook_run(ctx, "hook-default", "")
+    check(rec.header.get("method") == "spawn", "header method is not spawn")
+    check("method spawn" in res.stderr, "the program's default start method is not spawn")
+    children = [p for p in rec.procs if p.ppid == rec.root_pid and "spawn_main" in p.argv_text()]
+    check(len(children) == 1, f"{len(children)} spawn children, expected 1")
+
+
+def test_hook_program_choice(ctx):
+    """--method spawn on a program that calls set_start_method('fork'): it still forks."""
+    res, rec = hook_run(ctx, "hook-fork", "multiprocessing.set_start_method('fork')")
+    check("method fork" in res.stderr, "the program's own choice (fork) did not win")
+    check(not any("spawn_main" in p.argv_text() for p in rec.procs), "a child was spawned")
+    children = [p for p in rec.procs if p.ppid == rec.root_pid]
+    check(len(children) == 1 and not children[0].execs, "not exactly one forked child")
+
+
+def test_duration(ctx):
+    out = ctx.path("duration.jsonl")
+    res = ctx.run(["run", "--json", "-o", out, "--duration", "1", "--", "/bin/sleep", "30"],
+                  timeout=20)
+    check_no_leftovers(res)
+    check(res.rc == 0, f"run exited {res.rc}: {res.stderr_tail()}")
+    check(0.9 <= res.elapsed <= 4.0, f"--duration 1 took {res.elapsed:.1f} s")
+    rec = load_recording(out)
+    check(not rec.errors, "; ".join(rec.errors[:3]))
+    ex = rec.root.exit
+    check(ex and ex["signal"] in (SIGTERM, SIGKILL), f"sleep was not stopped by a signal: {ex}")
+
+
+def test_unknown_demo(ctx):
+    res = ctx.run(["run", "--no-tui", "no-such-demo"])
+    check_no_leftovers(res)
+    check(res.rc in (1, 2), f"exit status {res.rc}, expected 2 or 1")
+    lines = res.stderr.strip().splitlines()
+    check(len(lines) == 1 and "no-such-demo" in lines[0], f"stderr: {res.stderr.strip()!r}")
+
+
+def test_missing_command(ctx):
+    res = ctx.run(["run", "--no-tui", "--", "/nonexistent/command"])
+    check_no_leftovers(res)
+    check(res.rc == 1, f"exit status {res.rc}, expected 1")
+    lines = res.stderr.strip().splitlines()
+    check(len(lines) == 1 and "/nonexistent/command" in lines[0],
+          f"stderr: {res.stderr.strip()!r}")
+
+
+# ---------------------------------------------------------------- command line (no BPF)
+
+
+def demo_files():
+    """name -> summary, read from demos/*.py the way `forkscope demos` does."""
+    demos = {}
+    for name in sorted(os.listdir(DEMOS_DIR)):
+        if not name.endswith(".py") or name.startswith(("_", ".")):
+            continue
+        with open(os.path.join(DEMOS_DIR, name), encoding="utf-8") as f:
+            head = f.readlines()[:30]
+        summary = [line.split(":", 1)[1].strip() for line in head
+                   if line.startswith("# summary:")]
+        look_for = [line for line in head if line.startswith("# look-for:")]
+        demos[name[:-3]] = (summary[0] if summary else None, bool(look_for))
+    return demos
+
+
+def test_demos_list(ctx):
+    res = ctx.run(["demos"])
+    check(res.rc == 0, f"exit status {res.rc}")
+    demos = demo_files()
+    check(len(demos) >= 10, f"only {len(demos)} demos")
+    for name, (summary, has_look_for) in demos.items():
+        check(summary and has_look_for, f"{name}.py lacks a summary or look-for header")
+        lines = [line for line in res.stdout.splitlines() if re.search(rf"\b{re.escape(name)}\b",
+                                                                      line)]
+        check(lines, f"demo {name} is not listed")
+        words = " ".join(summary.split()[:4])
+        check(any(words in line for line in lines) or words in res.stdout,
+              f"the summary of {name} is not listed")
+
+
+def test_bogus_method(ctx):
+    res = ctx.run(["run", "--method", "bogus", "process-basics"])
+    check(res.rc == 2, f"exit status {res.rc}, expected 2")
+    check(len(res.stderr.strip().splitlines()) == 1, f"stderr: {res.stderr.strip()!r}")
+
+
+def test_usage_errors(ctx):
+    for args in (["run"], ["frobnicate"], ["tree"], ["demos", "extra"], []):
+        res = ctx.run(args)
+        check(res.rc == 2, f"`forkscope {' '.join(args)}` exited {res.rc}, expected 2")
+        check(res.stderr.strip(), f"`forkscope {' '.join(args)}` printed no error")
+
+
+def test_tree_missing_file(ctx):
+    res = ctx.run(["tree", "--json", ctx.path("does-not-exist.jsonl")])
+    check(res.rc == 1, f"exit status {res.rc}, expected 1")
+    check(len(res.stderr.strip().splitlines()) == 1, f"stderr: {res.stderr.strip()!r}")
+
+
+# ---------------------------------------------------------------- the runner
+
+
+def all_tests():
+    """(name, function, needs_bpf) in the order to start them: the longest first."""
+    tracer = []
+    for method in METHODS:
+        tracer += [
+            (f"missing-guard pool {method}", lambda c, m=method: test_missing_guard_pool(c, m)),
+            (f"daemon --parent-waits {method}",
+             lambda c, m=method: test_daemon(c, m, parent_waits=True)),
+            (f"pool-basics {method}", lambda c, m=method: test_pool_basics(c, m)),
+            (f"pool-recycle {method}", lambda c, m=method: test_pool_recycle(c, m)),
+            (f"gil {method}", lambda c, m=method: test_gil(c, m)),
+            (f"executor {method}", lambda c, m=method: test_executor(c, m)),
+            (f"daemon --parent-first {method}", lambda c, m=method: test_daemon(c, m)),
+            (f"process-basics {method}", lambda c, m=method: test_process_basics(c, m)),
+            (f"identity {method}", lambda c, m=method: test_identity(c, m)),
+            (f"start-methods {method}", lambda c, m=method: test_start_methods(c, m)),
+            (f"missing-guard process {method}",
+             lambda c, m=method: test_missing_guard_process(c, m)),
+            (f"queue-pipe {method}", lambda c, m=method: test_queue_pipe(c, m)),
+        ]
+    tracer += [
+        ("executor max_tasks_per_child spawns", test_executor_max_tasks),
+        ("shell workload: codes, SIGKILL, orphan", test_shell_workload),
+        ("hook: --method spawn is the default", test_hook_default),
+        ("hook: the program's own choice wins", test_hook_program_choice),
+        ("--duration stops the workload", test_duration),
+    ]
+    plain = [
+        ("unknown demo", test_unknown_demo),
+        ("missing command", test_missing_command),
+        ("demos lists every demo", test_demos_list),
+        ("--method bogus", test_bogus_method),
+        ("usage errors", test_usage_errors),
+        ("tree of a missing file", test_tree_missing_file),
+    ]
+    return [(n, f, True) for n, f in tracer] + [(n, f, False) for n, f in plain]
+
+
+def bpf_problem(ctx):
+    """None if the tracer works here, else why not."""
+    res = ctx.run(["run", "--json", "--", "/bin/true"], timeout=30)
+    if res.rc != 0 or '"type":"end"' not in res.stdout.replace(" ", ""):
+        who = "" if os.geteuid() == 0 else " (not root)"
+        return f"`forkscope run -- /bin/true` failed{who}, exit {res.rc}: {res.stderr_tail(1)}"
+    if res.leftovers:
+        return f"`forkscope run -- /bin/true` left processes behind: {res.leftovers}"
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description="forkscope integration tests")
+    parser.add_argument("-k", metavar="PATTERN", help="run only tests whose name has PATTERN")
+    parser.add_argument("-j", type=int, default=2, help="tests in parallel (default 2)")
+    args = parser.parse_args()
+    binary = os.path.abspath(os.environ.get("FORKSCOPE", os.path.join(REPO, "build/forkscope")))
+    if not os.access(binary, os.X_OK):
+        print(f"FAIL - setup: no forkscope binary at {binary}")
+        print("0 passed, 1 failed")
+        return 1
+    tests = [t for t in all_tests() if not args.k or args.k in t[0]]
+    passed = failed = skipped = 0
+    lock = threading.Lock()
+    started = time.monotonic()
+
+    with tempfile.TemporaryDirectory(prefix="forkscope-it-") as tmpdir:
+        ctx = Context(binary, tmpdir)
+        problem = bpf_problem(ctx) if any(t[2] for t in tests) else None
+        if problem:
+            if os.environ.get("CI") == "true":
+                print(f"FAIL - bpf available: {problem}")
+                failed += 1
+            else:
+                print(f"SKIP: {problem}")
+            skipped += sum(1 for t in tests if t[2])
+            tests = [t for t in tests if not t[2]]
+
+        def one(test):
+            nonlocal passed, failed, skipped
+            name, func, _ = test
+            t0 = time.monotonic()
+            try:
+                func(ctx)
+                line, outcome = f"ok - {name}", "passed"
+            except TestFailure as error:
+                line, outcome = f"FAIL - {name}: {error}", "failed"
+            except Skip as why:
+                line, outcome = f"skip - {name}: {why}", "skipped"
+            except Exception as error:  # a bug in the test or a malformed output
+                line, outcome = f"FAIL - {name}: {type(error).__name__}: {error}", "failed"
+            with lock:
+                print(f"{line} ({time.monotonic() - t0:.1f} s)", flush=True)
+                if outcome == "passed":
+                    passed += 1
+                elif outcome == "failed":
+                    failed += 1
+                else:
+                    skipped += 1
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j)) as pool:
+            list(pool.map(one, tests))
+
+    print(f"# {time.monotonic() - started:.0f} s")
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
