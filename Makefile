@@ -32,7 +32,7 @@ CORE_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard $(CORE_SRCS)))
 TOOL_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(wildcard $(TOOL_SRCS)))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps build run test unit integration bench clean format lint
+.PHONY: all deps build run test unit integration tui-test bench clean format lint
 
 all: $(BUILD)/forkscope
 
@@ -85,9 +85,17 @@ unit: $(UNIT_TESTS)
 integration: $(BUILD)/forkscope
 	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/run_tests.py
 
+# terminal tests: the UI driven through tmux
+tui-test: $(BUILD)/forkscope
+	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/tui/run_tui_tests.py
+
+$(BUILD)/bench_frame: tests/tui/bench_frame.c $(BUILD)/tui/draw.o $(BUILD)/util.o $(BUILD)/libfscore.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -lncursesw -ljson-c
+
 test: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory tui-test
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -98,11 +106,12 @@ $(BUILD)/storm: bench/storm.c | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/storm
+	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/bench_frame
 	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm
+	$(BUILD)/bench_frame
 
 format:
-	clang-format -i src/*.c src/*.h bpf/*.c tests/unit/*.c
+	clang-format -i src/*.[ch] src/view/*.[ch] src/tui/*.[ch] bpf/*.c tests/unit/*.c tests/tui/*.c bench/*.c
 
 lint:
 	cppcheck --quiet --enable=warning,style,performance --std=c11 --error-exitcode=1 \

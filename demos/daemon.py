@@ -45,6 +45,7 @@ def main():
                        help="main exits while the daemon sleeps (default)")
     order.add_argument("--parent-waits", dest="parent_waits", action="store_true",
                        help="main outlives the daemon")
+    parser.set_defaults(parent_waits=False)
     args = parser.parse_args()
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}")

@@ -7,9 +7,11 @@
 #include "util.h"
 
 static const char usage_text[] =
-	"usage: forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
+	"usage: forkscope                       (the UI: pick a demo and a start method)\n"
+	"       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
 	"                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
 	"                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
+	"       forkscope replay FILE\n"
 	"       forkscope tree [--json] [--ascii] FILE\n"
 	"       forkscope demos\n"
 	"       forkscope --help | --version\n"
@@ -23,7 +25,8 @@ static const char usage_text[] =
 	"                   Python program the default start method (the program's own\n"
 	"                   choice still wins)\n"
 	"  --python PATH    interpreter for demos (default: the real python3 on PATH)\n"
-	"  --no-tui         print one line per event (the default for now)\n"
+	"  --no-tui         print one line per event instead of the UI (the default\n"
+	"                   when stdout is not a terminal)\n"
 	"  --json           print JSON Lines (the recording format) instead\n"
 	"  -o FILE          also record JSON Lines to FILE\n"
 	"  --duration SECS  stop the workload after SECS seconds\n"
@@ -34,6 +37,7 @@ static const char usage_text[] =
 	"  forkscope demos                                  list the demos\n"
 	"  forkscope run --method forkserver pool-recycle   a demo under forkserver\n"
 	"  forkscope run -o trace.jsonl -- python3 app.py   your own program, recorded\n"
+	"  forkscope replay trace.jsonl                     replay a recording (no root needed)\n"
 	"  forkscope tree trace.jsonl                       the final tree of a recording\n"
 	"\n"
 	"exit status: 0 success, 2 usage error, 1 any other failure.\n";
@@ -154,8 +158,10 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	opterr = 1;
-	if (argc < 2)
-		return cli_error("missing command", NULL);
+	if (argc < 2) {
+		cli->cmd = FS_CMD_UI;
+		return 0;
+	}
 	cmd = argv[1];
 	optind = 1; /* parse the sub-command's own options from argv[1] on */
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
@@ -173,6 +179,13 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	if (!strcmp(cmd, "tree")) {
 		cli->cmd = FS_CMD_TREE;
 		return cli_parse_tree(argc - 1, argv + 1, cli);
+	}
+	if (!strcmp(cmd, "replay")) {
+		cli->cmd = FS_CMD_REPLAY;
+		if (argc != 3 || argv[2][0] == '-')
+			return cli_error("replay needs exactly one recording FILE", NULL);
+		cli->file = argv[2];
+		return 0;
 	}
 	if (!strcmp(cmd, "demos")) {
 		cli->cmd = FS_CMD_DEMOS;

@@ -11,6 +11,8 @@ enum fs_command {
 	FS_CMD_VERSION,
 	FS_CMD_RUN,
 	FS_CMD_TREE,
+	FS_CMD_REPLAY,
+	FS_CMD_UI, /* no arguments: the demo picker */
 	FS_CMD_DEMOS,
 };
 
@@ -19,7 +21,7 @@ struct fs_cli {
 	const char *method; /* fork, spawn, forkserver or NULL */
 	const char *python; /* --python PATH or NULL */
 	const char *output; /* -o FILE or NULL */
-	const char *file; /* tree FILE */
+	const char *file; /* tree FILE, replay FILE */
 	bool no_tui;
 	bool json;
 	bool all;

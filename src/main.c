@@ -1,11 +1,13 @@
 /* forkscope: make process creation visible. main() only dispatches the command line. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "demos.h"
 #include "run.h"
 #include "tree_cmd.h"
+#include "tui/tui.h"
 
 /* forkscope demos: name, description and what to look for. */
 static int main_list_demos(void)
@@ -27,16 +29,19 @@ static int main_list_demos(void)
 	return 0;
 }
 
+/* The UI needs a terminal on both ends. */
+static int main_on_terminal(void)
+{
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
 int main(int argc, char **argv)
 {
 	struct fs_cli cli;
 	int rc = cli_parse(argc, argv, &cli);
 
-	if (rc != 0) {
-		if (argc < 2)
-			cli_usage(stderr);
+	if (rc != 0)
 		return rc;
-	}
 	switch (cli.cmd) {
 	case FS_CMD_HELP:
 		cli_usage(stdout);
@@ -48,7 +53,22 @@ int main(int argc, char **argv)
 		return main_list_demos();
 	case FS_CMD_TREE:
 		return tree_command(&cli);
+	case FS_CMD_REPLAY:
+		if (!main_on_terminal()) {
+			fprintf(stderr, "forkscope: replay needs a terminal (forkscope tree FILE "
+					"prints the tree)\n");
+			return 1;
+		}
+		return tui_replay(cli.file);
+	case FS_CMD_UI:
+		if (!main_on_terminal()) {
+			cli_usage(stderr);
+			return 2;
+		}
+		return tui_picker();
 	case FS_CMD_RUN:
+		if (!cli.no_tui && !cli.json && main_on_terminal())
+			return tui_run(&cli);
 		return run_command(&cli);
 	}
 	return 1;

@@ -133,9 +133,15 @@ int trace_track(struct fs_trace *t, uint32_t pid)
 
 int trace_poll(struct fs_trace *t, int timeout_ms)
 {
-	int n = ring_buffer__poll(t->rb, timeout_ms);
+	int n = ring_buffer__poll(t->rb, timeout_ms), more;
 
-	return n == -EINTR ? 0 : n;
+	if (n == -EINTR)
+		n = 0;
+	if (n < 0)
+		return n;
+	/* the kernel batches wake-ups: after a timeout, read what is pending anyway */
+	more = ring_buffer__consume(t->rb);
+	return more > 0 ? n + more : n;
 }
 
 int trace_drain(struct fs_trace *t)

@@ -1,0 +1,138 @@
+/* Shared state of the terminal UI between the input loop (app.c), drawing (draw.c) and
+ * the demo picker (picker.c). */
+#ifndef FORKSCOPE_TUI_INTERNAL_H
+#define FORKSCOPE_TUI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "live.h"
+#include "view/view.h"
+
+#define TUI_OUT_LINES 200
+#define TUI_OUT_WIDTH 200
+#define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
+
+enum tui_color {
+	C_MAIN = 1,
+	C_FORKSERVER,
+	C_TRACKER,
+	C_W_FORK,
+	C_W_SPAWN,
+	C_W_FSRV,
+	C_OTHER,
+	C_TITLE,
+	C_STATUS,
+	C_WARN,
+	C_HEADER,
+	C_FOCUS,
+	C_MATCH,
+	C_COUNT,
+};
+
+enum tui_screen {
+	SCR_MAIN,
+	SCR_COMPARE,
+	SCR_HELP,
+};
+
+struct tui_run_slot {
+	struct session sess;
+	bool used; /* sess initialised */
+	bool done;
+	char method[16];
+	char error[256];
+};
+
+struct tui_app {
+	/* where the events come from */
+	bool live_mode;		       /* else a replay */
+	const struct fs_cli *base_cli; /* the command line of the live run (or NULL) */
+	struct fs_cli cli;	       /* copy with the current method */
+	char method[16];	       /* "" = the program's default */
+	struct fs_live *live;
+	bool live_done;
+	uint64_t poll_start_ns;
+	uint64_t live_lost, live_elapsed_ns; /* of the running workload, for the status bar */
+	FILE *record;
+	const char *record_path;
+	struct fs_header rec_header; /* replay: the recording's header */
+	char source_name[128];	     /* demo name, command or file */
+	char file[512];
+
+	struct session *sess; /* what the main screen shows */
+	struct tui_run_slot main_run;
+	/* compare: fork, spawn, forkserver */
+	struct tui_run_slot cmp[3];
+	int cmp_active; /* slot being run, -1 none */
+	bool cmp_requested;
+
+	/* replay clock */
+	bool paused;
+	int speed_idx;
+	uint64_t play_t; /* time position in the run */
+	uint64_t last_tick_ns;
+
+	/* views */
+	enum tui_screen screen, back_screen;
+	struct layout lay;
+	struct vtree tree;
+	struct timeline tl;
+	struct evfilter filt;
+	int focus;     /* enum pane */
+	int maximized; /* pane or -1 */
+	int sel_idx;   /* model index of the selected process, -1 none */
+	int tree_top;
+	int tree_rows; /* rows of the tree and the timeline this frame */
+	size_t *fidx; /* filtered event indexes */
+	size_t nf, capf, f_scanned;
+	struct session *f_sess;
+	long ev_sel; /* position in fidx, -1: follow the cursor */
+	int ev_top;
+	int det_scroll;
+	bool show_output;
+	char search[64];
+	bool prompting;
+	char prompt_buf[64];
+	size_t prompt_len;
+
+	/* workload output (pipe) */
+	char out_lines[TUI_OUT_LINES][TUI_OUT_WIDTH];
+	int out_n, out_head;
+	char out_part[TUI_OUT_WIDTH];
+	size_t out_part_len;
+
+	/* terminal */
+	bool color, ascii;
+	char msg[256];
+	uint64_t msg_until_ns;
+	bool quit;
+	bool back_to_picker; /* 'd' in a run started from the picker */
+	bool from_picker;
+	int status;	 /* exit status */
+	char error[512]; /* printed after endwin */
+};
+
+extern const double tui_speeds[];
+extern const int tui_nspeeds;
+
+/* draw.c (curses and the pure parts only: the frame benchmark links it alone) */
+void tui_colors_init(struct tui_app *a);
+void tui_draw(struct tui_app *a);
+int tui_role_color(const struct fs_proc *p);
+void tui_refilter(struct tui_app *a);
+/* Safe text: printable ASCII only (argv may hold anything). */
+void tui_sanitize(char *s);
+void tui_put(int y, int x, int w, int attr, const char *s);
+void tui_fill(int y, int x, int w, int attr);
+void tui_too_small(int cols, int rows);
+
+/* app.c */
+void tui_message(struct tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool tui_curses_start(struct tui_app *a);
+void tui_curses_stop(void);
+int tui_live_loop(struct tui_app *a);
+
+#endif

@@ -1,0 +1,70 @@
+/* Figures of one run for the compare view: processes, execs, helpers, start latency,
+ * run time, peak live processes, lost events. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view/view.h"
+
+/* The actor of an event: the process that did something (a forking parent, the exec'ing
+ * or exiting process, a signal's sender). */
+static uint32_t compare_actor(const struct view_ev *e)
+{
+	return e->type == FS_EV_FORK ? e->ppid : e->pid;
+}
+
+void compare_compute(const struct session *s, struct compare_stats *out)
+{
+	const struct fs_model_stats *st = model_stats(s->model);
+	size_t count = model_count(s->model);
+	uint64_t *first = NULL, sum = 0;
+	bool workers_only = st->by_role[FS_ROLE_MP_CHILD] > 0;
+	int root = model_root(s->model);
+
+	memset(out, 0, sizeof(*out));
+	out->procs = model_count(s->model);
+	out->execs = (size_t)st->execs;
+	out->helpers = st->by_role[FS_ROLE_FORKSERVER] + st->by_role[FS_ROLE_RESOURCE_TRACKER];
+	out->peak_live = st->peak_live;
+	out->lost = st->lost > s->lost ? st->lost : s->lost;
+	out->total_ns = session_total_ns(s);
+	if (count == 0)
+		return;
+	first = calloc(count, sizeof(*first));
+	if (!first)
+		return;
+	/* first own event after the fork of each process (by its newest PID use) */
+	for (size_t i = 0; i < s->cursor; i++) {
+		const struct view_ev *e = &s->store.ev[i];
+		int idx = model_find(s->model, compare_actor(e));
+
+		/* an exit is the end of a process, not the sign that it started */
+		if (idx < 0 || (size_t)idx >= count || first[idx] || e->type == FS_EV_EXIT ||
+		    (e->type == FS_EV_SIGNAL && e->sig == SIGCHLD))
+			continue;
+		if (e->t_ns >= model_proc(s->model, (size_t)idx)->start_ns &&
+		    !(e->type == FS_EV_FORK && e->pid == model_proc(s->model, (size_t)idx)->pid))
+			first[idx] = e->t_ns + 1; /* +1: 0 means none */
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct fs_proc *p = model_proc(s->model, i);
+		uint64_t lat;
+
+		if ((int)i == root || p->unseen_start ||
+		    (workers_only && p->role != FS_ROLE_MP_CHILD))
+			continue;
+		if (p->exec_ns && p->exec_ns >= p->start_ns)
+			lat = p->exec_ns - p->start_ns;
+		else if (first[i])
+			lat = first[i] - 1 - p->start_ns;
+		else
+			continue;
+		out->children++;
+		sum += lat;
+		if (lat > out->start_max_ns)
+			out->start_max_ns = lat;
+	}
+	if (out->children)
+		out->start_avg_ns = sum / out->children;
+	free(first);
+}

@@ -1,0 +1,224 @@
+/* The terminal UI's pure parts: an event store, a replay session, tree flattening with
+ * collapse, pane layout, timeline scaling, event filters and compare figures.
+ * No curses and no libbpf: unit-tested with cmocka (tests/unit/test_view*.c). */
+#ifndef FORKSCOPE_VIEW_H
+#define FORKSCOPE_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "model.h"
+#include "record.h"
+
+/* ---- event store: every event of a run, compact (exec strings on the heap) ---- */
+
+struct view_ev {
+	uint64_t t_ns;
+	uint32_t type, pid, ppid, tid, target;
+	int32_t sig, exit_code;
+	uint32_t parent_threads, flags;
+	int32_t sig_result;
+	uint32_t args_len;
+	char comm[FS_COMM_LEN];
+	char *filename; /* exec only, else NULL */
+	char *args;	/* exec only: NUL-separated argv, args_len bytes */
+};
+
+struct evstore {
+	struct view_ev *ev;
+	size_t n, cap;
+};
+
+void evstore_init(struct evstore *s);
+void evstore_clear(struct evstore *s);
+/* Append a copy of ev; 0 or -1 (out of memory). */
+int evstore_push(struct evstore *s, const struct fs_event *ev);
+/* Expand a stored event back into a full fs_event (for model_apply). */
+void evstore_get(const struct evstore *s, size_t i, struct fs_event *out);
+/* Index of the first event at or after t_ns (binary search; events are time ordered). */
+size_t evstore_lower_bound(const struct evstore *s, uint64_t t_ns);
+
+/* ---- session: a store plus the model of its first `cursor` events ---- */
+
+struct session {
+	struct evstore store;
+	struct fs_model *model; /* events [0, cursor) applied */
+	size_t cursor;
+	uint32_t root_pid;
+	bool complete; /* the source ended: no more events */
+	bool finished; /* model_finish ran (cursor == count and complete) */
+	uint64_t lost;
+	uint64_t end_ns; /* the end line's time (complete), else 0 */
+};
+
+int session_init(struct session *s, uint32_t root_pid);
+void session_free(struct session *s);
+/* Add an event; when the cursor was at the end it follows (the model applies it). */
+int session_push(struct session *s, const struct fs_event *ev);
+/* The source ended: lost events and end time; finishes the model if at the end. */
+void session_end(struct session *s, uint64_t lost, uint64_t end_ns);
+/* Show the first `cursor` events (clamped); rebuilds the model when going back. 0 or -1. */
+int session_seek(struct session *s, size_t cursor);
+/* Time shown: the last applied event's, or the end time at the end of a complete run. */
+uint64_t session_now_ns(const struct session *s);
+/* Total span of the run so far. */
+uint64_t session_total_ns(const struct session *s);
+/* Read a whole recording into an initialised session (replaced by the recording's, with
+ * its root); the header is returned in *hdr (caller clears it). 0; 1 when a bad line
+ * after the header cut it short (what was read is kept, err says why); -1 with err. */
+int session_load(struct session *s, const char *path, struct fs_header *hdr, char *err,
+		 size_t errlen);
+
+
+/* ---- tree flattening with collapse ---- */
+
+#define VTREE_MAX_DEPTH 64
+
+struct vtree_row {
+	int idx; /* model index */
+	int depth;
+	bool has_children;
+	bool collapsed;
+	bool last;     /* last of its siblings */
+	uint64_t more; /* bit d set: the ancestor at depth d (d < depth) has later siblings */
+	size_t hidden; /* descendants hidden by collapse */
+};
+
+struct vtree {
+	struct vtree_row *rows;
+	size_t n, cap;
+	uint32_t *collapsed; /* PIDs whose subtree is folded */
+	size_t ncollapsed, capc;
+	int *scratch; /* internal: child lists */
+	size_t scratch_cap;
+};
+
+void vtree_init(struct vtree *t);
+void vtree_free(struct vtree *t);
+/* Flatten the model depth first, children by start time, roots = processes without a
+ * parent (the launcher left out: its children are roots). Rows under a collapsed process
+ * are left out. 0 or -1. */
+int vtree_build(struct vtree *t, const struct fs_model *m);
+bool vtree_is_collapsed(const struct vtree *t, uint32_t pid);
+int vtree_set_collapsed(struct vtree *t, uint32_t pid, bool collapsed);
+void vtree_expand_all(struct vtree *t);
+/* Row showing model index idx, or -1. */
+int vtree_find_row(const struct vtree *t, int idx);
+/* Tree-line prefix of a row ("│ ├─ " or "| |- " in ASCII) into buf; returns its width in
+ * columns. Depths beyond what fits in max_cols are elided with "..". */
+int vtree_prefix(const struct vtree_row *r, bool ascii, int max_cols, char *buf, size_t len);
+
+/* ---- layout ---- */
+
+#define LAYOUT_MIN_COLS 80
+#define LAYOUT_MIN_ROWS 24
+
+struct rect {
+	int y, x, h, w;
+};
+
+enum pane {
+	PANE_TREE = 0,
+	PANE_TIMELINE,
+	PANE_EVENTS,
+	PANE_DETAILS,
+	PANE_COUNT,
+};
+
+struct layout {
+	bool too_small;
+	int cols, rows;
+	struct rect title;	      /* one line at the top */
+	struct rect status;	      /* one line at the bottom */
+	struct rect pane[PANE_COUNT]; /* each with a one-line header at its top row */
+};
+
+/* Lay out the main screen at cols x rows; maximized is a pane shown alone or -1.
+ * Panes never overlap and never leave the screen. Returns 0, or -1 when too small. */
+int layout_compute(struct layout *l, int cols, int rows, int maximized);
+
+struct compare_layout {
+	bool too_small;
+	struct rect title, status;
+	struct rect tree[3]; /* side by side */
+	struct rect table;
+};
+
+int layout_compare(struct compare_layout *l, int cols, int rows);
+
+/* ---- timeline scale ---- */
+
+#define TIMELINE_MIN_SPAN_NS 10000ull /* 10 us across the whole width */
+
+struct timeline {
+	uint64_t t0;   /* first visible time */
+	uint64_t span; /* visible time across the width */
+	bool fit;      /* follow the whole run (t0 = 0, span = total) */
+};
+
+void timeline_init(struct timeline *t);
+/* Refresh a fitted scale for a run of total ns; clamps a zoomed one into [0, total]. */
+void timeline_update(struct timeline *t, uint64_t total);
+/* Zoom by factor (> 1 in, < 1 out) keeping anchor_ns at the same place. */
+void timeline_zoom(struct timeline *t, double factor, uint64_t anchor_ns, uint64_t total);
+/* Move by cols columns of width (negative: earlier). */
+void timeline_pan(struct timeline *t, int cols, int width, uint64_t total);
+/* Column of a time: may be < 0 (before the window) or >= width (after it). */
+long timeline_col(const struct timeline *t, uint64_t ns, int width);
+/* Clip a bar [start, end] to columns [*c0, *c1] (inclusive); false when not visible. */
+bool timeline_bar(const struct timeline *t, uint64_t start, uint64_t end, int width, int *c0,
+		  int *c1);
+
+/* ---- event filter ---- */
+
+struct evfilter {
+	unsigned types; /* bit (1 << FS_EV_x) per shown type; 0 shows all */
+	uint32_t pid;	/* only events about this process, 0 for any */
+	bool hide_sigchld;
+	char text[64]; /* substring of comm, file name, argv or PID; "" for any */
+};
+
+void evfilter_init(struct evfilter *f);
+bool evfilter_match(const struct evfilter *f, const struct view_ev *e);
+/* Cycle the type filter: all, fork, exec, exit, signal, all... */
+void evfilter_cycle_type(struct evfilter *f);
+/* Short description of the filter ("all", "exec pid 42" ...). */
+void evfilter_describe(const struct evfilter *f, char *buf, size_t len);
+/* Is this event about that process (fork as child or parent, exec, exit, signal
+ * sent or received)? */
+bool view_event_involves(const struct view_ev *e, uint32_t pid);
+
+/* One line describing an event: time, type, PIDs, what happened. */
+void view_event_text(const struct view_ev *e, char *buf, size_t len);
+/* "TERM" for 15, "SIG42" for unnamed ones. */
+const char *view_signal_name(int sig, char *buf, size_t len);
+/* "1.234s", "12.3ms", "45us" */
+void view_duration(uint64_t ns, char *buf, size_t len);
+/* Role label of a process: "main", "forkserver", "worker (spawn)", ... */
+const char *view_role_label(const struct fs_proc *p);
+/* The same in at most 7 characters: "main", "fsrv", "tracker", "w-spawn", ... */
+const char *view_role_short(const struct fs_proc *p);
+/* State text: "running", "exit 0", "killed TERM by 1234", ... */
+void view_proc_state(const struct fs_proc *p, char *buf, size_t len);
+/* The same for a table column: "running", "exit 0", "TERM by 1234" ('*': a daemon kill) */
+void view_proc_state_short(const struct fs_proc *p, char *buf, size_t len);
+
+/* ---- compare figures for one run ---- */
+
+struct compare_stats {
+	size_t procs; /* processes created (the root included) */
+	size_t execs;
+	size_t helpers;			     /* forkservers and resource trackers */
+	size_t children;		     /* processes timed for start latency */
+	uint64_t start_avg_ns, start_max_ns; /* fork to exec, or to its first own event (a
+					      * fork, exec or signal of its own; not its exit) */
+	uint64_t total_ns;
+	size_t peak_live;
+	uint64_t lost;
+};
+
+void compare_compute(const struct session *s, struct compare_stats *out);
+
+#endif

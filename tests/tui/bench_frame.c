@@ -1,0 +1,121 @@
+/* Frame benchmark: lay out and draw one frame of the main screen with 10,000 processes
+ * in the tree and timeline, into a curses screen on /dev/null (no real terminal).
+ * Prints the mean and worst time per frame; exits 1 when the mean is over the target. */
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/tui_internal.h"
+#include "util.h"
+
+#define BENCH_PROCS 10000
+#define BENCH_FRAMES 50
+#define BENCH_TARGET_MS 5.0
+
+static void bench_event(struct session *s, uint32_t type, uint64_t t, uint32_t pid, uint32_t ppid,
+			int sig)
+{
+	static struct fs_event ev;
+
+	memset(&ev, 0, FS_EVENT_HEAD_SIZE);
+	ev.type = type;
+	ev.t_ns = t;
+	ev.pid = pid;
+	ev.ppid = ppid;
+	ev.target = type == FS_EV_SIGNAL ? ppid : 0;
+	ev.sig = sig;
+	ev.exit_code = sig ? -1 : 0;
+	ev.parent_threads = 1;
+	snprintf(ev.comm, sizeof(ev.comm), "python3");
+	if (type == FS_EV_EXEC) {
+		static const char args[] = "/usr/bin/python3\0-c\0from multiprocessing.forkserver "
+					   "import main; main(8, 9, ['__main__'])";
+
+		snprintf(ev.filename, sizeof(ev.filename), "/usr/bin/python3");
+		memcpy(ev.args, args, sizeof(args));
+		ev.args_len = sizeof(args);
+	}
+	if (session_push(s, &ev) != 0) {
+		fprintf(stderr, "bench: out of memory\n");
+		exit(1);
+	}
+}
+
+/* main -> forkserver -> 9998 workers, half of them killed with SIGTERM by main. */
+static void bench_build(struct session *s)
+{
+	uint64_t t = 1000;
+	uint32_t root = 100000, fsrv = 100001;
+
+	bench_event(s, FS_EV_FORK, t++, root, 0, 0);
+	bench_event(s, FS_EV_EXEC, t++, root, 0, 0);
+	bench_event(s, FS_EV_FORK, t++, fsrv, root, 0);
+	bench_event(s, FS_EV_EXEC, t++, fsrv, root, 0);
+	for (uint32_t i = 0; i < BENCH_PROCS - 2; i++) {
+		t += 100000;
+		bench_event(s, FS_EV_FORK, t, fsrv + 1 + i, fsrv, 0);
+		if (i % 2) {
+			bench_event(s, FS_EV_SIGNAL, t + 50000, root, fsrv + 1 + i, 15);
+			bench_event(s, FS_EV_EXIT, t + 60000, fsrv + 1 + i, fsrv, 15);
+		}
+	}
+}
+
+int main(void)
+{
+	static struct tui_app app;
+	struct tui_app *a = &app;
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/zero", "r");
+	double total = 0, worst = 0, mean;
+	SCREEN *scr;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	if (!out || !in)
+		return 1;
+	scr = newterm("xterm-256color", out, in);
+	if (!scr) {
+		fprintf(stderr, "bench: no terminfo for xterm-256color\n");
+		return 1;
+	}
+	resizeterm(60, 200);
+	memset(a, 0, sizeof(*a));
+	a->sel_idx = -1;
+	a->maximized = -1;
+	a->ev_sel = -1;
+	a->speed_idx = 3;
+	a->sess = &a->main_run.sess;
+	vtree_init(&a->tree);
+	timeline_init(&a->tl);
+	evfilter_init(&a->filt);
+	snprintf(a->source_name, sizeof(a->source_name), "bench");
+	tui_colors_init(a);
+	if (session_init(a->sess, 100000) != 0)
+		return 1;
+	bench_build(a->sess);
+	session_end(a->sess, 0, a->sess->store.ev[a->sess->store.n - 1].t_ns + 1000);
+	for (int i = 0; i < BENCH_FRAMES; i++) {
+		uint64_t t0 = util_monotonic_ns();
+		double ms;
+
+		a->sel_idx = (int)(i * 197 % BENCH_PROCS); /* move around the tree */
+		tui_draw(a);
+		ms = (double)(util_monotonic_ns() - t0) / 1e6;
+		total += ms;
+		if (ms > worst)
+			worst = ms;
+	}
+	endwin();
+	delscreen(scr);
+	mean = total / BENCH_FRAMES;
+	printf("frame with %zu processes, %zu events at 200x60: mean %.2f ms, worst %.2f ms "
+	       "(target %.0f ms)\n",
+	       model_count(a->sess->model), a->sess->store.n, mean, worst, BENCH_TARGET_MS);
+	session_free(a->sess);
+	vtree_free(&a->tree);
+	free(a->fidx);
+	fclose(out);
+	fclose(in);
+	return mean <= BENCH_TARGET_MS ? 0 : 1;
+}

@@ -1,0 +1,564 @@
+/* The terminal UI's pure parts: layout, timeline scale, event filter, tree flattening
+ * with collapse, replay stepping and compare figures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "view/view.h"
+
+static bool rect_inside(const struct rect *r, int cols, int rows)
+{
+	return r->h > 0 && r->w > 0 && r->y >= 0 && r->x >= 0 && r->y + r->h <= rows &&
+	       r->x + r->w <= cols;
+}
+
+static bool rect_overlap(const struct rect *a, const struct rect *b)
+{
+	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+static void test_layout_sizes(void **state)
+{
+	static const int sizes[][2] = {{80, 24}, {100, 30}, {132, 43}, {200, 60}, {81, 25}};
+	struct layout l;
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		int cols = sizes[s][0], rows = sizes[s][1];
+
+		assert_int_equal(layout_compute(&l, cols, rows, -1), 0);
+		assert_false(l.too_small);
+		assert_true(rect_inside(&l.title, cols, rows));
+		assert_true(rect_inside(&l.status, cols, rows));
+		assert_int_equal(l.status.y, rows - 1);
+		for (int i = 0; i < PANE_COUNT; i++) {
+			/* header line plus at least 3 rows of content, at least 20 columns */
+			assert_true(rect_inside(&l.pane[i], cols, rows));
+			assert_true(l.pane[i].h >= 4);
+			assert_true(l.pane[i].w >= 20);
+			assert_false(rect_overlap(&l.pane[i], &l.title));
+			assert_false(rect_overlap(&l.pane[i], &l.status));
+			for (int j = i + 1; j < PANE_COUNT; j++)
+				assert_false(rect_overlap(&l.pane[i], &l.pane[j]));
+		}
+		/* tree and timeline share their rows */
+		assert_int_equal(l.pane[PANE_TREE].y, l.pane[PANE_TIMELINE].y);
+		assert_int_equal(l.pane[PANE_TREE].h, l.pane[PANE_TIMELINE].h);
+	}
+}
+
+static void test_layout_too_small(void **state)
+{
+	struct layout l;
+	struct compare_layout c;
+
+	(void)state;
+	assert_int_equal(layout_compute(&l, 79, 24, -1), -1);
+	assert_true(l.too_small);
+	assert_int_equal(layout_compute(&l, 80, 23, -1), -1);
+	assert_true(l.too_small);
+	assert_int_equal(layout_compute(&l, 0, 0, -1), -1);
+	assert_int_equal(layout_compute(&l, -5, 10, PANE_TREE), -1);
+	assert_int_equal(layout_compare(&c, 40, 10), -1);
+	assert_true(c.too_small);
+}
+
+static void test_layout_maximized(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	assert_int_equal(layout_compute(&l, 120, 40, PANE_EVENTS), 0);
+	assert_int_equal(l.pane[PANE_EVENTS].w, 120);
+	assert_int_equal(l.pane[PANE_EVENTS].h, 38);
+	assert_int_equal(l.pane[PANE_TREE].h, 0);
+	assert_int_equal(l.pane[PANE_DETAILS].w, 0);
+}
+
+static void test_layout_compare(void **state)
+{
+	struct compare_layout c;
+
+	(void)state;
+	assert_int_equal(layout_compare(&c, 80, 24), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_true(rect_inside(&c.tree[i], 80, 24));
+		assert_false(rect_overlap(&c.tree[i], &c.table));
+		if (i)
+			assert_false(rect_overlap(&c.tree[i], &c.tree[i - 1]));
+	}
+	assert_true(rect_inside(&c.table, 80, 24));
+	assert_true(c.tree[0].h >= 4);
+}
+
+static void test_timeline_fit_and_cols(void **state)
+{
+	struct timeline t;
+	int c0, c1;
+
+	(void)state;
+	timeline_init(&t);
+	timeline_update(&t, 1000000000ull); /* 1 s */
+	assert_true(t.fit);
+	assert_int_equal(t.t0, 0);
+	assert_true(t.span >= 1000000000ull);
+	assert_int_equal(timeline_col(&t, 0, 100), 0);
+	/* the end of the run is inside the window, near its right edge */
+	assert_true(timeline_col(&t, 1000000000ull, 100) >= 95);
+	assert_true(timeline_col(&t, 1000000000ull, 100) < 100);
+	assert_true(timeline_col(&t, t.span * 2, 100) >= 100);
+	/* a bar over the first half covers about half of the columns */
+	assert_true(timeline_bar(&t, 0, 500000000ull, 100, &c0, &c1));
+	assert_int_equal(c0, 0);
+	assert_true(c1 >= 47 && c1 <= 50);
+	/* a run that grows: a fitted scale follows it */
+	timeline_update(&t, 4000000000ull);
+	assert_true(t.span >= 4000000000ull);
+	/* a zero-length run never divides by zero */
+	timeline_update(&t, 0);
+	assert_true(t.span >= TIMELINE_MIN_SPAN_NS);
+	assert_true(timeline_bar(&t, 0, 0, 10, &c0, &c1));
+	assert_int_equal(c0, 0);
+	assert_int_equal(c1, 0);
+}
+
+static void test_timeline_zoom_pan(void **state)
+{
+	struct timeline t;
+	uint64_t total = 1000000000ull, anchor = 500000000ull;
+	long before;
+	int c0, c1;
+
+	(void)state;
+	timeline_init(&t);
+	timeline_update(&t, total);
+	before = timeline_col(&t, anchor, 100);
+	timeline_zoom(&t, 4.0, anchor, total);
+	assert_false(t.fit);
+	assert_true(t.span < 300000000ull);
+	/* the anchor stays where it was on screen */
+	assert_true(labs(timeline_col(&t, anchor, 100) - before) <= 1);
+	/* a bar outside the window is not drawn; one across it is clipped */
+	assert_false(timeline_bar(&t, 0, 10, 100, &c0, &c1));
+	assert_true(timeline_bar(&t, 0, total, 100, &c0, &c1));
+	assert_int_equal(c0, 0);
+	assert_int_equal(c1, 99);
+	/* pan right by 10 columns moves t0 by 10% of the span */
+	uint64_t t0 = t.t0, span = t.span;
+
+	timeline_pan(&t, 10, 100, total);
+	assert_true(t.t0 > t0);
+	assert_true(t.t0 - t0 <= span / 10 + 1 && t.t0 - t0 >= span / 10 - 1);
+	/* panning far left stops at 0, far right stops at the end */
+	for (int i = 0; i < 100; i++)
+		timeline_pan(&t, -50, 100, total);
+	assert_int_equal(t.t0, 0);
+	for (int i = 0; i < 100; i++)
+		timeline_pan(&t, 50, 100, total);
+	assert_true(t.t0 + t.span <= total + total / 50);
+	assert_true(t.t0 + t.span >= total);
+	/* zooming in a lot stops at the minimum span; zooming out returns to fit */
+	for (int i = 0; i < 60; i++)
+		timeline_zoom(&t, 2.0, anchor, total);
+	assert_int_equal(t.span, TIMELINE_MIN_SPAN_NS);
+	for (int i = 0; i < 60; i++)
+		timeline_zoom(&t, 0.5, anchor, total);
+	assert_true(t.fit);
+	assert_int_equal(t.t0, 0);
+}
+
+static struct view_ev make_ev(uint32_t type, uint32_t pid, uint32_t ppid, uint32_t target, int sig)
+{
+	struct view_ev e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	e.pid = pid;
+	e.ppid = ppid;
+	e.target = target;
+	e.sig = sig;
+	snprintf(e.comm, sizeof(e.comm), "python3");
+	return e;
+}
+
+static void test_filter(void **state)
+{
+	struct evfilter f;
+	struct view_ev fork_ev = make_ev(FS_EV_FORK, 101, 100, 0, 0);
+	struct view_ev exit_ev = make_ev(FS_EV_EXIT, 101, 100, 0, 0);
+	struct view_ev term = make_ev(FS_EV_SIGNAL, 100, 0, 101, SIGTERM);
+	struct view_ev chld = make_ev(FS_EV_SIGNAL, 101, 0, 100, SIGCHLD);
+	struct view_ev other = make_ev(FS_EV_EXIT, 200, 1, 0, 0);
+	char args[] = "python3\0-c\0from multiprocessing.forkserver import main";
+	struct view_ev exec_ev = make_ev(FS_EV_EXEC, 102, 100, 0, 0);
+	char desc[64];
+
+	(void)state;
+	exec_ev.args = args;
+	exec_ev.args_len = sizeof(args);
+	evfilter_init(&f);
+	assert_true(evfilter_match(&f, &fork_ev));
+	assert_true(evfilter_match(&f, &term));
+	assert_false(evfilter_match(&f, &chld)); /* SIGCHLD hidden by default */
+	f.hide_sigchld = false;
+	assert_true(evfilter_match(&f, &chld));
+	/* by type */
+	evfilter_cycle_type(&f); /* fork */
+	assert_true(evfilter_match(&f, &fork_ev));
+	assert_false(evfilter_match(&f, &exit_ev));
+	evfilter_cycle_type(&f); /* exec */
+	evfilter_cycle_type(&f); /* exit */
+	assert_true(evfilter_match(&f, &exit_ev));
+	assert_false(evfilter_match(&f, &term));
+	evfilter_describe(&f, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "exit"));
+	evfilter_cycle_type(&f); /* signal */
+	evfilter_cycle_type(&f); /* all again */
+	assert_int_equal(f.types, 0);
+	/* by PID: its fork as child and as parent, signals sent and received */
+	f.pid = 101;
+	assert_true(evfilter_match(&f, &fork_ev));
+	assert_true(evfilter_match(&f, &term));
+	assert_true(evfilter_match(&f, &chld));
+	assert_false(evfilter_match(&f, &other));
+	f.pid = 100;
+	assert_true(evfilter_match(&f, &fork_ev));
+	assert_false(evfilter_match(&f, &exit_ev));
+	/* by text in argv, comm or PID */
+	f.pid = 0;
+	snprintf(f.text, sizeof(f.text), "forkserver");
+	assert_true(evfilter_match(&f, &exec_ev));
+	assert_false(evfilter_match(&f, &fork_ev));
+	snprintf(f.text, sizeof(f.text), "200");
+	assert_true(evfilter_match(&f, &other));
+	assert_false(evfilter_match(&f, &exit_ev));
+	evfilter_describe(&f, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "\"200\""));
+}
+
+static void test_texts(void **state)
+{
+	struct view_ev term = make_ev(FS_EV_SIGNAL, 100, 0, 101, SIGTERM);
+	struct view_ev killed = make_ev(FS_EV_EXIT, 101, 100, 0, SIGKILL);
+	char buf[256], sig[16];
+
+	(void)state;
+	view_event_text(&term, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "TERM"));
+	assert_non_null(strstr(buf, "100 -> 101"));
+	killed.exit_code = -1;
+	view_event_text(&killed, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "killed by KILL"));
+	assert_string_equal(view_signal_name(15, sig, sizeof(sig)), "TERM");
+	assert_string_equal(view_signal_name(0, sig, sizeof(sig)), "SIG0");
+	assert_string_equal(view_signal_name(999, sig, sizeof(sig)), "SIG999");
+	view_duration(1500000, buf, sizeof(buf));
+	assert_string_equal(buf, "1.5ms");
+	view_duration(2500000000ull, buf, sizeof(buf));
+	assert_string_equal(buf, "2.50s");
+	/* a tiny buffer is never overrun */
+	view_event_text(&term, buf, 4);
+	assert_true(strlen(buf) <= 3);
+}
+
+/* ---- model-backed parts ---- */
+
+static void push_fork(struct session *s, uint64_t t, uint32_t pid, uint32_t ppid)
+{
+	static struct fs_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.t_ns = t;
+	ev.type = FS_EV_FORK;
+	ev.pid = pid;
+	ev.ppid = ppid;
+	ev.tid = ppid;
+	ev.parent_threads = 1;
+	snprintf(ev.comm, sizeof(ev.comm), "python3");
+	assert_int_equal(session_push(s, &ev), 0);
+}
+
+static void push_exit(struct session *s, uint64_t t, uint32_t pid, uint32_t ppid)
+{
+	static struct fs_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.t_ns = t;
+	ev.type = FS_EV_EXIT;
+	ev.pid = pid;
+	ev.ppid = ppid;
+	snprintf(ev.comm, sizeof(ev.comm), "python3");
+	assert_int_equal(session_push(s, &ev), 0);
+}
+
+/* 100 (root) -> 101 -> {103, 104}; 100 -> 102 */
+static void build_family(struct session *s)
+{
+	assert_int_equal(session_init(s, 100), 0);
+	push_fork(s, 10, 100, 0); /* the root: its parent is outside the trace */
+	push_fork(s, 20, 101, 100);
+	push_fork(s, 30, 102, 100);
+	push_fork(s, 40, 103, 101);
+	push_fork(s, 50, 104, 101);
+	push_exit(s, 60, 104, 101);
+}
+
+static uint32_t row_pid(const struct session *s, const struct vtree *t, size_t i)
+{
+	return model_proc(s->model, (size_t)t->rows[i].idx)->pid;
+}
+
+static void test_tree_flatten(void **state)
+{
+	struct session s;
+	struct vtree t;
+	char prefix[64];
+	int row;
+
+	(void)state;
+	build_family(&s);
+	vtree_init(&t);
+	assert_int_equal(vtree_build(&t, s.model), 0);
+	assert_int_equal(t.n, 5);
+	/* depth first, children in start order */
+	assert_int_equal(row_pid(&s, &t, 0), 100);
+	assert_int_equal(row_pid(&s, &t, 1), 101);
+	assert_int_equal(row_pid(&s, &t, 2), 103);
+	assert_int_equal(row_pid(&s, &t, 3), 104);
+	assert_int_equal(row_pid(&s, &t, 4), 102);
+	assert_int_equal(t.rows[0].depth, 0);
+	assert_int_equal(t.rows[2].depth, 2);
+	assert_true(t.rows[3].last);
+	assert_false(t.rows[1].last);
+	/* 103 sits under 101, which has a later sibling (102): a vertical line passes */
+	vtree_prefix(&t.rows[2], true, 40, prefix, sizeof(prefix));
+	assert_string_equal(prefix, "| |-");
+	vtree_prefix(&t.rows[4], true, 40, prefix, sizeof(prefix));
+	assert_string_equal(prefix, "`-");
+	vtree_prefix(&t.rows[0], true, 40, prefix, sizeof(prefix));
+	assert_string_equal(prefix, "");
+	/* collapse 101: its two children disappear, the row says how many are hidden */
+	assert_int_equal(vtree_set_collapsed(&t, 101, true), 0);
+	assert_int_equal(vtree_build(&t, s.model), 0);
+	assert_int_equal(t.n, 3);
+	assert_true(t.rows[1].collapsed);
+	assert_int_equal(t.rows[1].hidden, 2);
+	assert_int_equal(row_pid(&s, &t, 2), 102);
+	row = vtree_find_row(&t, model_find(s.model, 103));
+	assert_int_equal(row, -1);
+	/* collapsing a leaf changes nothing; expanding brings the rows back */
+	assert_int_equal(vtree_set_collapsed(&t, 102, true), 0);
+	assert_int_equal(vtree_build(&t, s.model), 0);
+	assert_int_equal(t.n, 3);
+	assert_false(t.rows[2].collapsed);
+	assert_int_equal(vtree_set_collapsed(&t, 101, false), 0);
+	assert_int_equal(vtree_build(&t, s.model), 0);
+	assert_int_equal(t.n, 5);
+	/* collapse the root: one row */
+	assert_int_equal(vtree_set_collapsed(&t, 100, true), 0);
+	assert_int_equal(vtree_build(&t, s.model), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.rows[0].hidden, 4);
+	vtree_expand_all(&t);
+	assert_int_equal(vtree_build(&t, s.model), 0);
+	assert_int_equal(t.n, 5);
+	vtree_free(&t);
+	session_free(&s);
+}
+
+static void test_tree_deep_prefix(void **state)
+{
+	struct vtree_row r;
+	char buf[256];
+	int w;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.depth = 50;
+	r.last = true;
+	w = vtree_prefix(&r, true, 20, buf, sizeof(buf));
+	assert_true(w <= 20);
+	assert_int_equal((int)strlen(buf), w);
+	assert_memory_equal(buf, "..", 2);
+	w = vtree_prefix(&r, false, 20, buf, 5); /* a short buffer is never overrun */
+	assert_true(strlen(buf) < 5);
+}
+
+static void test_session_seek(void **state)
+{
+	struct session s;
+	const struct fs_proc *p;
+
+	(void)state;
+	build_family(&s);
+	session_end(&s, 0, 70);
+	assert_int_equal(s.cursor, 6);
+	assert_true(s.finished);
+	assert_int_equal(session_now_ns(&s), 70);
+	/* step back: 104 is alive again */
+	assert_int_equal(session_seek(&s, 5), 0);
+	assert_false(s.finished);
+	p = model_proc(s.model, (size_t)model_find(s.model, 104));
+	assert_false(p->exited);
+	assert_int_equal(session_now_ns(&s), 50);
+	/* jump to the start: nothing yet; then two events */
+	assert_int_equal(session_seek(&s, 0), 0);
+	assert_int_equal(model_count(s.model), 0);
+	assert_int_equal(session_seek(&s, 2), 0);
+	assert_int_equal(model_count(s.model), 2);
+	assert_int_equal(model_find(s.model, 103), -1);
+	/* past the end clamps; the model is finished again */
+	assert_int_equal(session_seek(&s, 1000), 0);
+	assert_int_equal(s.cursor, 6);
+	assert_true(s.finished);
+	p = model_proc(s.model, (size_t)model_find(s.model, 104));
+	assert_true(p->exited);
+	assert_int_equal(evstore_lower_bound(&s.store, 35), 3);
+	assert_int_equal(evstore_lower_bound(&s.store, 1000), 6);
+	session_free(&s);
+}
+
+static void test_session_paused_push(void **state)
+{
+	struct session s;
+
+	(void)state;
+	build_family(&s);
+	assert_int_equal(session_seek(&s, 3), 0);
+	/* events arriving while the cursor is held back are stored, not applied */
+	push_fork(&s, 70, 105, 100);
+	assert_int_equal(s.cursor, 3);
+	assert_int_equal(s.store.n, 7);
+	assert_int_equal(model_find(s.model, 105), -1);
+	assert_int_equal(session_seek(&s, s.store.n), 0);
+	assert_true(model_find(s.model, 105) >= 0);
+	session_free(&s);
+}
+
+static void test_compare_stats(void **state)
+{
+	struct session s;
+	struct compare_stats c;
+
+	(void)state;
+	build_family(&s);
+	session_end(&s, 3, 100);
+	compare_compute(&s, &c);
+	assert_int_equal(c.procs, 5);
+	assert_int_equal(c.lost, 3);
+	assert_int_equal(c.total_ns, 100);
+	assert_true(c.peak_live >= 4);
+	/* 101 forks 103 20 ns after its own fork; 104's exit does not count as its start */
+	assert_int_equal(c.children, 1);
+	assert_int_equal(c.start_max_ns, 20);
+	assert_int_equal(c.start_avg_ns, 20);
+	session_free(&s);
+}
+
+/* Write text to a temporary file; returns its path (static buffer). */
+static const char *write_temp(const char *text)
+{
+	static char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/test_view_%d.jsonl", (int)getpid());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_session_load(void **state)
+{
+	static const char header[] =
+	    "{\"type\":\"header\",\"schema\":1,\"tool\":\"forkscope 0.1.0\",\"root_pid\":10,"
+	    "\"command\":[\"/usr/bin/python3\",\"x.py\"],\"method\":\"spawn\",\"python\":null,"
+	    "\"kernel\":\"Linux\",\"start_realtime_ns\":1}\n";
+	static const char events[] =
+	    "{\"type\":\"fork\",\"t_ns\":5,\"pid\":10,\"ppid\":9,\"parent_tid\":9,"
+	    "\"comm\":\"forkscope\",\"parent_threads\":1}\n"
+	    "{\"type\":\"exec\",\"t_ns\":6,\"pid\":10,\"ppid\":9,\"filename\":\"/usr/bin/python3\","
+	    "\"argv\":[\"/usr/bin/python3\",\"x.py\"]}\n";
+	char text[2048], err[256] = "", line[256];
+	struct fs_header h;
+	struct session s;
+	const char *path;
+
+	(void)state;
+	/* a whole recording: header, events, end */
+	snprintf(text, sizeof(text), "%s%s{\"type\":\"end\",\"t_ns\":9,\"events\":2,\"lost\":4}\n",
+		 header, events);
+	path = write_temp(text);
+	assert_int_equal(session_init(&s, 0), 0);
+	assert_int_equal(session_load(&s, path, &h, err, sizeof(err)), 0);
+	assert_int_equal(s.root_pid, 10);
+	assert_int_equal(s.store.n, 2);
+	assert_true(s.complete);
+	assert_int_equal(s.lost, 4);
+	assert_int_equal(session_total_ns(&s), 9);
+	assert_string_equal(h.method, "spawn");
+	assert_int_equal(s.cursor, 0); /* a replay starts at the beginning */
+	assert_int_equal(session_seek(&s, 2), 0);
+	assert_true(s.finished);
+	assert_int_equal(model_count(s.model), 1); /* forkscope itself is not in the model */
+	/* the exec line names the program by its base name */
+	view_event_text(&s.store.ev[1], line, sizeof(line));
+	assert_non_null(strstr(line, "exec"));
+	assert_non_null(strstr(line, " python3 x.py"));
+	assert_null(strstr(line, "/usr/bin"));
+	record_header_clear(&h);
+	/* cut short by a broken line: what was read is kept, with the reason */
+	snprintf(text, sizeof(text), "%s%s{\"type\":\"fork\",\"t_n", header, events);
+	path = write_temp(text);
+	err[0] = '\0';
+	assert_int_equal(session_load(&s, path, &h, err, sizeof(err)), 1);
+	assert_int_equal(s.store.n, 2);
+	assert_true(err[0] != '\0');
+	record_header_clear(&h);
+	/* a header only: an empty run */
+	path = write_temp(header);
+	assert_int_equal(session_load(&s, path, &h, err, sizeof(err)), 0);
+	assert_int_equal(s.store.n, 0);
+	assert_int_equal(model_count(s.model), 0);
+	record_header_clear(&h);
+	/* not a recording at all, an empty file, a missing file */
+	path = write_temp("hello world\n");
+	assert_int_equal(session_load(&s, path, &h, err, sizeof(err)), -1);
+	path = write_temp("");
+	assert_int_equal(session_load(&s, path, &h, err, sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	unlink(path);
+	assert_int_equal(session_load(&s, "/nonexistent/x.jsonl", &h, err, sizeof(err)), -1);
+	session_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_layout_sizes),
+	    cmocka_unit_test(test_layout_too_small),
+	    cmocka_unit_test(test_layout_maximized),
+	    cmocka_unit_test(test_layout_compare),
+	    cmocka_unit_test(test_timeline_fit_and_cols),
+	    cmocka_unit_test(test_timeline_zoom_pan),
+	    cmocka_unit_test(test_filter),
+	    cmocka_unit_test(test_texts),
+	    cmocka_unit_test(test_tree_flatten),
+	    cmocka_unit_test(test_tree_deep_prefix),
+	    cmocka_unit_test(test_session_seek),
+	    cmocka_unit_test(test_session_paused_push),
+	    cmocka_unit_test(test_compare_stats),
+	    cmocka_unit_test(test_session_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
