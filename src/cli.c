@@ -10,6 +10,7 @@ static const char usage_text[] =
 	"usage: forkscope                       (the UI: pick a demo and a start method)\n"
 	"       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
 	"                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
+	"                     [--max-procs N] [--as-root]\n"
 	"                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
 	"       forkscope replay FILE\n"
 	"       forkscope tree [--json] [--ascii] FILE\n"
@@ -32,6 +33,10 @@ static const char usage_text[] =
 	"  --duration SECS  stop the workload after SECS seconds\n"
 	"  --all            trace every process of the system, not just the workload\n"
 	"  --ringbuf-kb N   kernel ring buffer size (default 4096)\n"
+	"  --max-procs N    cap on the workload's live processes (default 256 for a demo,\n"
+	"                   4096 for a command; 0: no cap)\n"
+	"  --as-root        under sudo, run the workload as root (default: as the user\n"
+	"                   who ran sudo)\n"
 	"\n"
 	"examples:\n"
 	"  forkscope demos                                  list the demos\n"
@@ -55,7 +60,7 @@ static int cli_error(const char *what, const char *arg)
 }
 
 enum { OPT_METHOD = 256, OPT_PYTHON, OPT_NO_TUI, OPT_JSON, OPT_DURATION, OPT_ALL, OPT_RINGBUF,
-       OPT_ASCII };
+       OPT_ASCII, OPT_MAX_PROCS, OPT_AS_ROOT };
 
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 {
@@ -68,6 +73,8 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 		{"duration", required_argument, NULL, OPT_DURATION},
 		{"all", no_argument, NULL, OPT_ALL},
 		{"ringbuf-kb", required_argument, NULL, OPT_RINGBUF},
+		{"max-procs", required_argument, NULL, OPT_MAX_PROCS},
+		{"as-root", no_argument, NULL, OPT_AS_ROOT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -105,6 +112,14 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 		case OPT_RINGBUF:
 			if (util_parse_size(optarg, 4, 1024 * 1024, &cli->ringbuf_kb) != 0)
 				return cli_error("--ringbuf-kb needs a size from 4 to 1048576", optarg);
+			break;
+		case OPT_MAX_PROCS:
+			if (util_parse_size(optarg, 0, 4194304, &cli->max_procs) != 0)
+				return cli_error("--max-procs needs a number from 0 to 4194304", optarg);
+			cli->max_procs_set = true;
+			break;
+		case OPT_AS_ROOT:
+			cli->as_root = true;
 			break;
 		case 'h':
 			cli->cmd = FS_CMD_HELP;

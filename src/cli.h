@@ -28,6 +28,9 @@ struct fs_cli {
 	bool ascii; /* tree: ASCII lines instead of box drawing */
 	double duration; /* seconds, 0 for none */
 	size_t ringbuf_kb;
+	size_t max_procs; /* cap on live processes, 0 for none */
+	bool max_procs_set; /* given by --max-procs (else a default applies) */
+	bool as_root; /* under sudo, run the workload as root, not as the invoking user */
 	bool is_demo; /* argv[0] is a demo name; else a command */
 	char **argv; /* the demo and its args, or the command; NULL-terminated */
 	int argc;

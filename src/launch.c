@@ -1,6 +1,7 @@
 /* Workload launcher: fork, wait to be registered in the tracked map, exec. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +39,18 @@ static void launch_child(int go_rd, int err_wr, const struct fs_launch_opts *opt
 	while (read(go_rd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(go_rd);
-	execvp(opts->argv[0], opts->argv);
-	e = errno;
+	e = 0;
+	if (opts->drop) {
+		gid_t none[1];
+
+		if ((opts->user[0] ? initgroups(opts->user, opts->gid) : setgroups(0, none)) != 0 ||
+		    setgid(opts->gid) != 0 || setuid(opts->uid) != 0)
+			e = errno ? errno : EPERM;
+	}
+	if (!e) {
+		execvp(opts->argv[0], opts->argv);
+		e = errno;
+	}
 	if (write(err_wr, &e, sizeof(e)) < 0)
 		_exit(127);
 	_exit(127);

@@ -15,7 +15,11 @@ struct fs_launch_opts {
 	char *const *argv; /* argv[0] is a path or a name looked up in PATH */
 	char *const *env_set; /* "NAME=value" strings to add, NULL-terminated, may be NULL */
 	bool stdout_to_stderr; /* keep our stdout clean (JSON output) */
-	int output_fd; /* >= 0: the workload's stdout and stderr go there */
+	int output_fd; /* >= 0: the workload's stdout and stderr go there; -1 to keep ours */
+	bool drop; /* run as uid/gid with user's groups instead of as ourselves */
+	uid_t uid;
+	gid_t gid;
+	const char *user; /* for the supplementary groups; "" for none */
 };
 
 /* Fork the workload, stopped before exec; -errno on failure. */

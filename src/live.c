@@ -13,12 +13,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "demos.h"
 #include "launch.h"
 #include "live.h"
 #include "util.h"
+#include "watchdog.h"
 
 #define LIVE_GRACE_NS 2000000000ull /* SIGTERM, then SIGKILL after this */
+#define LIVE_DEMO_MAX_PROCS 256
+#define LIVE_COMMAND_MAX_PROCS 4096
 
 struct fs_live {
 	struct fs_live_opts opts;
@@ -36,7 +40,20 @@ struct fs_live {
 	char env_session[64];
 	char env_pythonpath[PATH_MAX + 64];
 	char env_method[64];
-	char *env[4];
+	char env_home[PATH_MAX + 8];
+	char env_user[80];
+	char env_logname[80];
+	char *env[8]; /* NULL-terminated */
+	int nenv;
+	/* under sudo: the user the workload runs as */
+	bool drop;
+	uid_t uid;
+	gid_t gid;
+	char user[64];
+	struct fs_cgroup cg;
+	int lifeline; /* write end of the watchdog's pipe, or -1 */
+	size_t max_procs; /* 0: no cap */
+	uint64_t cap_kills; /* processes killed over the cap (no pids cgroup) */
 	int output_fd; /* read end of the workload's output pipe, or -1 */
 	int exec_errno;
 	bool running;
@@ -96,6 +113,13 @@ static int live_resolve_python(struct fs_live *l, const char *name, char *err, s
 	return 0;
 }
 
+/* One more "NAME=value" for the workload's environment. */
+static void live_env_add(struct fs_live *l, char *kv)
+{
+	if (l->nenv < (int)(sizeof(l->env) / sizeof(l->env[0])) - 1)
+		l->env[l->nenv++] = kv;
+}
+
 /* Build the argv and environment of the workload: a demo or a command. */
 static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, size_t errlen)
 {
@@ -148,15 +172,35 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 				 has_old ? old : "");
 			snprintf(l->env_method, sizeof(l->env_method), "FORKSCOPE_METHOD=%s",
 				 cli->method);
-			l->env[1] = l->env_pythonpath;
-			l->env[2] = l->env_method;
+			live_env_add(l, l->env_pythonpath);
+			live_env_add(l, l->env_method);
 		}
 	}
 	for (int i = 1; i < cli->argc; i++)
 		l->argv[n++] = cli->argv[i];
 	snprintf(l->env_session, sizeof(l->env_session), "FORKSCOPE_SESSION=%d", (int)getpid());
-	l->env[0] = l->env_session;
+	live_env_add(l, l->env_session);
 	return 0;
+}
+
+/* Under sudo the workload runs as the invoking user, with its own HOME, unless
+ * --as-root; its environment says who it is. */
+static void live_choose_user(struct fs_live *l)
+{
+	char home[PATH_MAX];
+
+	if (l->opts.cli->as_root || util_sudo_invoker(&l->uid, &l->gid, l->user, sizeof(l->user),
+						       home, sizeof(home)) != 0)
+		return;
+	l->drop = true;
+	snprintf(l->env_home, sizeof(l->env_home), "HOME=%s", home);
+	snprintf(l->env_user, sizeof(l->env_user), "USER=%s", l->user);
+	snprintf(l->env_logname, sizeof(l->env_logname), "LOGNAME=%s", l->user);
+	live_env_add(l, l->env_home);
+	if (l->user[0]) {
+		live_env_add(l, l->env_user);
+		live_env_add(l, l->env_logname);
+	}
 }
 
 /* Every event: the model first, then whoever listens. */
@@ -166,6 +210,12 @@ static int live_on_event(void *ctx, const struct fs_event *ev)
 
 	l->events++;
 	model_apply(l->model, ev);
+	/* no pids cgroup to enforce the cap: kill what is forked beyond it */
+	if (ev->type == FS_EV_FORK && l->max_procs && !l->cg.pids_dir[0] &&
+	    model_stats(l->model)->live > l->max_procs && (pid_t)ev->pid != l->launch.pid) {
+		kill((pid_t)ev->pid, SIGKILL);
+		l->cap_kills++;
+	}
 	return l->opts.on_event ? l->opts.on_event(l->opts.ctx, ev) : 0;
 }
 
@@ -243,13 +293,22 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 	}
 	l->opts = *opts;
 	l->output_fd = -1;
+	l->lifeline = -1;
+	l->max_procs = cli->max_procs_set ? cli->max_procs
+			  : cli->is_demo    ? LIVE_DEMO_MAX_PROCS
+					    : LIVE_COMMAND_MAX_PROCS;
 	l->launch.pid = -1;
 	l->launch.go_fd = l->launch.err_fd = -1;
 	if (live_build_workload(l, usage_error, err, errlen) != 0)
 		goto fail;
+	live_choose_user(l);
 	l->trace = trace_open(&topts, live_on_event, l, err, errlen);
 	if (!l->trace)
 		goto fail;
+	/* the workload's own cgroups and a watchdog that cleans up even if we are killed;
+	 * the watchdog is started before we become a subreaper, so it is not our child */
+	cgroup_create(&l->cg, cli->all ? 0 : l->max_procs);
+	l->lifeline = watchdog_start(&l->cg, trace_tracked_fd(l->trace));
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
 		snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
 		goto fail;
@@ -258,6 +317,10 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 	lo.argv = l->argv;
 	lo.env_set = l->env;
 	lo.output_fd = -1;
+	lo.drop = l->drop;
+	lo.uid = l->uid;
+	lo.gid = l->gid;
+	lo.user = l->user;
 	e = live_setup_output(l, &lo, &child_out);
 	if (e == 0)
 		e = launch_prepare(&l->launch, &lo);
@@ -267,6 +330,7 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 		snprintf(err, errlen, "cannot start the workload: %s", strerror(-e));
 		goto fail;
 	}
+	cgroup_add(&l->cg, l->launch.pid); /* before it execs: all it creates stays inside */
 	l->model = model_new((uint32_t)l->launch.pid);
 	if (!l->model) {
 		snprintf(err, errlen, "out of memory");
@@ -327,6 +391,10 @@ static void live_kill_workload(struct fs_live *l, int sig)
 	} else {
 		trace_for_each_tracked(l->trace, live_kill_one, &sig);
 	}
+	if (sig == SIGKILL)
+		cgroup_kill(&l->cg);
+	else
+		cgroup_signal(&l->cg, sig);
 	if (l->launch.pid > 0)
 		kill(-l->launch.pid, sig);
 }
@@ -391,6 +459,16 @@ uint64_t live_untracked(const struct fs_live *l)
 	return l->trace ? trace_untracked(l->trace) : 0;
 }
 
+uint64_t live_cap_hits(const struct fs_live *l)
+{
+	return cgroup_cap_hits(&l->cg) + l->cap_kills;
+}
+
+size_t live_max_procs(const struct fs_live *l)
+{
+	return l->max_procs;
+}
+
 uint64_t live_events(const struct fs_live *l)
 {
 	return l->events;
@@ -443,6 +521,9 @@ void live_free(struct fs_live *l)
 	}
 	if (l->output_fd >= 0)
 		close(l->output_fd);
+	cgroup_destroy(&l->cg);
+	if (l->lifeline >= 0)
+		close(l->lifeline); /* the watchdog finds nothing left and exits */
 	trace_close(l->trace);
 	model_free(l->model);
 	free(l->demo_path);

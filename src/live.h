@@ -44,6 +44,9 @@ bool live_running(const struct fs_live *l);
 uint64_t live_lost(const struct fs_live *l);
 uint64_t live_untracked(const struct fs_live *l);
 uint64_t live_events(const struct fs_live *l);
+/* The cap on live processes (0: none) and how often a fork hit it. */
+size_t live_max_procs(const struct fs_live *l);
+uint64_t live_cap_hits(const struct fs_live *l);
 uint64_t live_elapsed_ns(const struct fs_live *l);
 /* After live_poll returned 0: drain, finish the model, fill the end line. A message
  * about the workload itself (exec failed) is put in err, if any; returns 0 or -1. */

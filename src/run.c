@@ -9,6 +9,7 @@
 #include "live.h"
 #include "record.h"
 #include "run.h"
+#include "util.h"
 
 #define RUN_POLL_MS 100
 
@@ -57,6 +58,7 @@ int run_command(const struct fs_cli *cli)
 			snprintf(err, sizeof(err), "cannot write %s: %s", cli->output, strerror(errno));
 			goto out;
 		}
+		util_give_to_invoker(cli->output); /* under sudo: the user's file, not root's */
 	}
 	live_install_signal_handlers();
 	o.live = live_start(&lopts, &usage_error, err, sizeof(err));
@@ -82,6 +84,10 @@ int run_command(const struct fs_cli *cli)
 	if (live_untracked(o.live))
 		fprintf(summary, "warning: %llu processes could not be followed (tracked map full)\n",
 			(unsigned long long)live_untracked(o.live));
+	if (live_cap_hits(o.live))
+		fprintf(summary,
+			"process cap: forks refused %llu times at %zu live processes (--max-procs)\n",
+			(unsigned long long)live_cap_hits(o.live), live_max_procs(o.live));
 	if (live_stop_signal())
 		fprintf(summary, "stopped by %s: the workload was terminated\n",
 			format_signal_name(live_stop_signal()));

@@ -182,6 +182,11 @@ int trace_for_each_tracked(struct fs_trace *t, void (*fn)(void *ctx, uint32_t pi
 	return n;
 }
 
+int trace_tracked_fd(const struct fs_trace *t)
+{
+	return bpf_map__fd(t->skel->maps.tracked);
+}
+
 void trace_close(struct fs_trace *t)
 {
 	if (!t)

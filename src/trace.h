@@ -36,6 +36,8 @@ uint64_t trace_untracked(const struct fs_trace *t);
 uint64_t trace_base_ns(const struct fs_trace *t);
 /* Call fn for every PID the kernel currently follows (live traced processes). */
 int trace_for_each_tracked(struct fs_trace *t, void (*fn)(void *ctx, uint32_t pid), void *ctx);
+/* The map of traced PIDs (for the watchdog). */
+int trace_tracked_fd(const struct fs_trace *t);
 void trace_close(struct fs_trace *t);
 
 #endif

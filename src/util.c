@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,35 @@ int util_parse_size(const char *s, size_t min, size_t max, size_t *out)
 		return -1;
 	*out = (size_t)v;
 	return 0;
+}
+
+int util_sudo_invoker(uid_t *uid, gid_t *gid, char *name, size_t namelen, char *home,
+		      size_t homelen)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	size_t u, g;
+	struct passwd *pw;
+
+	if (geteuid() != 0 || util_parse_size(su, 1, 0x7fffffff, &u) != 0 ||
+	    util_parse_size(sg, 0, 0x7fffffff, &g) != 0)
+		return -1;
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	pw = getpwuid(*uid);
+	snprintf(name, namelen, "%s", pw ? pw->pw_name : "");
+	snprintf(home, homelen, "%s", pw ? pw->pw_dir : "/");
+	return 0;
+}
+
+void util_give_to_invoker(const char *path)
+{
+	char name[64], home[PATH_MAX];
+	uid_t uid;
+	gid_t gid;
+
+	if (path && util_sudo_invoker(&uid, &gid, name, sizeof(name), home, sizeof(home)) == 0 &&
+	    chown(path, uid, gid) != 0)
+		return; /* best effort: the file stays root's */
 }
 
 static uint64_t util_clock_ns(clockid_t id)

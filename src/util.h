@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The folder holding demos/ and src/pyhook/: $FORKSCOPE_HOME, else the parent of the
  * folder of the executable (build/forkscope -> the source tree). */
@@ -21,6 +22,12 @@ int util_python_probe(const char *interp, char *exe, size_t exelen, char *versio
 /* Strict number parsing: the whole string, in range; 0 or -1. */
 int util_parse_seconds(const char *s, double *out);
 int util_parse_size(const char *s, size_t min, size_t max, size_t *out);
+/* The user who ran sudo (SUDO_UID/SUDO_GID) when we are root through sudo; 0, or -1 when
+ * there is none. name and home come from the password database. */
+int util_sudo_invoker(uid_t *uid, gid_t *gid, char *name, size_t namelen, char *home,
+		      size_t homelen);
+/* Give a file forkscope wrote to the user who ran sudo (no-op otherwise). */
+void util_give_to_invoker(const char *path);
 uint64_t util_monotonic_ns(void);
 uint64_t util_realtime_ns(void);
 

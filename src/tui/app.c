@@ -182,6 +182,7 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	o.on_event = tui_on_event;
 	o.ctx = a;
 	*usage = false;
+	a->live_cap_hits = 0;
 	a->live = live_start(&o, usage, s->error, sizeof(s->error));
 	if (!a->live)
 		return -1;
@@ -199,8 +200,10 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 		if (!a->record)
 			snprintf(s->error, sizeof(s->error), "cannot write %s: %s", a->record_path,
 				 strerror(errno));
-		else
+		else {
+			util_give_to_invoker(a->record_path);
 			record_write_header(a->record, h);
+		}
 	}
 	return 0;
 }
@@ -304,9 +307,12 @@ static void tui_live_turn(struct tui_app *a)
 		tui_read_output(a);
 		a->live_lost = live_lost(a->live);
 		a->live_elapsed_ns = live_elapsed_ns(a->live);
+		a->live_cap_hits = live_cap_hits(a->live);
+		a->live_max_procs = live_max_procs(a->live);
 		return;
 	}
 	tui_read_output(a);
+	a->live_cap_hits = live_cap_hits(a->live);
 	live_finish(a->live, &end, err, sizeof(err));
 	session_end(&s->sess, end.lost, end.t_ns);
 	if (a->record && s == &a->main_run) {
@@ -812,6 +818,7 @@ int tui_replay(const char *path)
 	static struct tui_app app;
 	struct tui_app *a = &app;
 	const char *base = strrchr(path, '/');
+	char cut[sizeof(a->error)] = ""; /* why the recording was cut short, or empty */
 	int rc = 1, got;
 
 	tui_setup();
@@ -821,14 +828,16 @@ int tui_replay(const char *path)
 		goto out;
 	}
 	a->main_run.used = true;
-	got = session_load(&a->main_run.sess, path, &a->rec_header, a->error, sizeof(a->error));
-	if (got < 0)
+	got = session_load(&a->main_run.sess, path, &a->rec_header, cut, sizeof(cut));
+	if (got < 0) {
+		/* like forkscope tree: "FILE: line N: problem" */
+		snprintf(a->error, sizeof(a->error), "%s: %.400s", path, cut);
 		goto out;
+	}
 	if (got > 0) {
-		tui_message(a, "recording cut short: %s", a->error);
+		tui_message(a, "recording cut short: %s", cut);
 		a->msg_until_ns += 6000000000ull; /* time to read it */
 	}
-	a->error[0] = '\0';
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);
 	tui_sanitize(a->source_name);
 	snprintf(a->method, sizeof(a->method), "%s",
@@ -837,6 +846,9 @@ int tui_replay(const char *path)
 	if (!tui_curses_start(a))
 		goto out;
 	rc = tui_live_loop(a);
+	/* the problem is said again after the UI, and the exit status is 1 as for tree */
+	if (got > 0 && !a->error[0])
+		snprintf(a->error, sizeof(a->error), "%s: %.400s", path, cut);
 out:
 	rc = tui_finish(a, rc);
 	tui_app_free(a);

@@ -594,6 +594,13 @@ static void tui_draw_status(struct tui_app *a)
 		tui_put(r->y, x, r->w - x, tui_attr(a, C_WARN) | A_BOLD, right);
 		x += (int)strlen(right) + 1;
 	}
+	if (a->live_mode && a->live_cap_hits) {
+		/* the --max-procs cap refused forks: the workload saw errors, say why */
+		snprintf(right, sizeof(right), " CAP %zu: %" PRIu64 " forks refused ",
+			 a->live_max_procs, a->live_cap_hits);
+		tui_put(r->y, x, r->w - x, tui_attr(a, C_WARN) | A_BOLD, right);
+		x += (int)strlen(right) + 1;
+	}
 	snprintf(right, sizeof(right), "%s",
 		 a->live_mode ? "?:help q:quit spc:pause Tab:pane /:find m:method r:rerun c:compare"
 			      : "?:help q:quit spc:play ,/.:step </>:speed Home/End /:find");

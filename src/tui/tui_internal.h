@@ -56,6 +56,8 @@ struct tui_app {
 	bool live_done;
 	uint64_t poll_start_ns;
 	uint64_t live_lost, live_elapsed_ns; /* of the running workload, for the status bar */
+	uint64_t live_cap_hits; /* forks refused by the --max-procs cap */
+	size_t live_max_procs;
 	FILE *record;
 	const char *record_path;
 	struct fs_header rec_header; /* replay: the recording's header */

@@ -23,6 +23,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_faults import fault_tests
 from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
                    run_forkscope, tree_nodes, tree_parent_links)
 
@@ -608,6 +609,7 @@ def all_tests():
         ("hook: the program's own choice wins", test_hook_program_choice),
         ("--duration stops the workload", test_duration),
     ]
+    tracer += fault_tests()
     plain = [
         ("unknown demo", test_unknown_demo),
         ("missing command", test_missing_command),

@@ -1,0 +1,36 @@
+/* The workload's own cgroups: one to kill it whole (cgroup v2 cgroup.kill, or v1
+ * freezer), one to cap its number of processes (pids.max, v2 or v1). Best effort:
+ * where cgroups cannot be used, forkscope falls back on its traced-PID set. */
+#ifndef FORKSCOPE_CGROUP_H
+#define FORKSCOPE_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct fs_cgroup {
+	char kill_dir[PATH_MAX]; /* cgroup v2 dir (cgroup.kill) or v1 freezer dir, or "" */
+	bool kill_v2; /* kill_dir has cgroup.kill */
+	char pids_dir[PATH_MAX]; /* a dir with pids.max, or "" */
+};
+
+/* Create the cgroups named forkscope-<pid>; max_procs 0 for no cap. Never fails: what
+ * could not be made is left empty. */
+void cgroup_create(struct fs_cgroup *cg, size_t max_procs);
+/* Move a process (before it execs) into the cgroups. */
+void cgroup_add(const struct fs_cgroup *cg, pid_t pid);
+/* Kill every process in the cgroups with SIGKILL; returns how many were signalled
+ * (cgroup.kill counts as 1), or -1 when no cgroup can do it. */
+int cgroup_kill(const struct fs_cgroup *cg);
+/* Send sig to every process listed in the cgroups. */
+void cgroup_signal(const struct fs_cgroup *cg, int sig);
+/* How many times a fork failed on the process cap (pids.events "max"), 0 if unknown. */
+uint64_t cgroup_cap_hits(const struct fs_cgroup *cg);
+/* Is any process left in the cgroups? (false when there are none to ask) */
+bool cgroup_populated(const struct fs_cgroup *cg);
+/* Remove the (empty) cgroup directories. */
+void cgroup_destroy(struct fs_cgroup *cg);
+
+#endif

@@ -1,0 +1,105 @@
+/* The watchdog: a detached process waiting for forkscope's end to clean up after it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "watchdog.h"
+
+#define WATCHDOG_ROUNDS 500 /* x 10 ms: give up after 5 s */
+
+/* SIGKILL every PID the kernel still traces; returns how many were left. */
+static int watchdog_kill_tracked(int map_fd)
+{
+	uint32_t key, next, *prev = NULL;
+	int n = 0;
+
+	if (map_fd < 0)
+		return 0;
+	while (n < 1000000 && bpf_map_get_next_key(map_fd, prev, &next) == 0) {
+		if ((pid_t)next != getpid())
+			kill((pid_t)next, SIGKILL);
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+/* The watchdog's life: wait for the lifeline to close, then kill until nothing is left. */
+static void watchdog_main(int lifeline, const struct fs_cgroup *cg, int map_fd)
+{
+	const struct timespec pause = {0, 10 * 1000 * 1000};
+	struct fs_cgroup mine = *cg;
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	char c;
+
+	setsid(); /* no terminal: no SIGHUP or Ctrl-C meant for forkscope */
+	prctl(PR_SET_NAME, "forkscope-wd");
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+	}
+	while (read(lifeline, &c, 1) != 0 && (errno == EINTR || errno == EAGAIN))
+		;
+	for (int round = 0; round < WATCHDOG_ROUNDS; round++) {
+		int left = watchdog_kill_tracked(map_fd);
+
+		if (cgroup_populated(&mine)) {
+			cgroup_kill(&mine);
+			left++;
+		}
+		if (!left)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	cgroup_destroy(&mine);
+	_exit(0);
+}
+
+int watchdog_start(const struct fs_cgroup *cg, int tracked_map_fd)
+{
+	int fds[2], status;
+	pid_t mid;
+	sigset_t all, old;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	mid = fork();
+	if (mid == 0) {
+		/* double fork: the watchdog is nobody's child of ours, so it never keeps
+		 * forkscope's waitpid() from seeing the end of the workload */
+		close(fds[1]);
+		if (fork() == 0) {
+			sigset_t none;
+
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			watchdog_main(fds[0], cg, tracked_map_fd);
+		}
+		_exit(0);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fds[0]);
+	if (mid < 0) {
+		close(fds[1]);
+		return -1;
+	}
+	while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
+		;
+	return fds[1];
+}
