@@ -75,8 +75,14 @@ int watchdog_start(const struct fs_cgroup *cg, int tracked_map_fd)
 	pid_t mid;
 	sigset_t all, old;
 
+	int subreaper = 0;
+
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return -1;
+	/* not a subreaper while we double-fork, or the watchdog would come back to us */
+	prctl(PR_GET_CHILD_SUBREAPER, &subreaper);
+	if (subreaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 0);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	mid = fork();
@@ -97,9 +103,12 @@ int watchdog_start(const struct fs_cgroup *cg, int tracked_map_fd)
 	close(fds[0]);
 	if (mid < 0) {
 		close(fds[1]);
-		return -1;
+		fds[1] = -1;
+	} else {
+		while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
+			;
 	}
-	while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (subreaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	return fds[1];
 }

@@ -186,9 +186,9 @@ static bool tui_draw_title(struct tui_app *a)
 	tui_fill(r->y, 0, r->w, tui_attr(a, C_TITLE));
 	snprintf(left, sizeof(left), " forkscope  %s  method %s  [%s%s]", a->source_name,
 		 a->method[0] ? a->method : "default", tui_source_label(a),
-		 !a->paused						    ? ""
-		 : a->sess->cursor == a->sess->store.n && a->sess->complete ? " at end"
-									    : " paused");
+		 !a->paused						  ? ""
+		 : a->sess->cursor == a->sess->count && a->sess->complete ? " at end"
+									  : " paused");
 	tui_put(r->y, 0, r->w, tui_attr(a, C_TITLE) | A_BOLD, left);
 	x = r->w - need;
 	if (x < (int)strlen(left) + 2)
@@ -205,7 +205,7 @@ static void tui_draw_tree(struct tui_app *a)
 	const struct fs_model *m = a->sess->model;
 	int rows = a->tree_rows;
 	bool wide = r->w >= 90, narrow = r->w < 56;
-	int sw = wide ? 15 : narrow ? 8 : 12, rw = narrow ? 7 : 14; /* state and role widths */
+	int sw = wide ? 17 : narrow ? 8 : 15, rw = narrow ? 7 : 14; /* state and role widths */
 	char head[256];
 
 	snprintf(head, sizeof(head), " %6s %s%-*s %-*s %s", "PID", wide ? "  PPID " : "", rw,
@@ -251,6 +251,8 @@ static void tui_draw_tree(struct tui_app *a)
 		if (p->replaces)
 			n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, "[replaces %" PRIu32 "] ",
 				      p->replaces);
+		if (p->unseen_start)
+			n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, "[start not seen] ");
 		tui_proc_command(p, cmd + n, sizeof(cmd) - (size_t)n);
 		tui_put(y, x, r->w - (x - r->x), attr, cmd);
 	}
@@ -283,7 +285,6 @@ static void tui_draw_timeline(struct tui_app *a)
 {
 	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
 	const struct fs_model *m = a->sess->model;
-	const struct evstore *st = &a->sess->store;
 	uint64_t now = session_now_ns(a->sess);
 	int rows = a->tree_rows, w = r->w;
 	long now_col;
@@ -322,10 +323,12 @@ static void tui_draw_timeline(struct tui_app *a)
 		attrset(A_NORMAL);
 	}
 	/* signals received by the visible processes (SIGCHLD left out: it is everywhere) */
-	for (size_t k = 0; k < a->sess->cursor && k < st->n; k++) {
-		const struct view_ev *e = &st->ev[k];
+	for (size_t k = session_first(a->sess); k < a->sess->cursor; k++) {
+		const struct view_ev *e = session_event(a->sess, k);
 		long c;
 
+		if (!e)
+			break;
 		if (e->type != FS_EV_SIGNAL || e->sig == SIGCHLD)
 			continue;
 		c = timeline_col(&a->tl, e->t_ns, w);
@@ -345,18 +348,32 @@ static void tui_draw_timeline(struct tui_app *a)
 	}
 }
 
-/* Keep the filtered index list up to date (incrementally as events arrive). */
+/* Keep the filtered index list up to date (incrementally as events arrive). It holds the
+ * numbers of events in memory: those dropped leave it, and when a replay reads its file
+ * again from the start the list starts again. */
 void tui_refilter(struct tui_app *a)
 {
-	const struct evstore *st = &a->sess->store;
+	const struct session *s = a->sess;
+	size_t first = session_first(s), end = first + s->store.n, k = 0;
 
-	if (a->f_sess != a->sess || a->f_scanned > st->n) {
+	if (a->f_sess != a->sess || a->f_scanned > s->count || first < a->f_first) {
 		a->nf = 0;
 		a->f_scanned = 0;
 		a->f_sess = a->sess;
 	}
-	for (; a->f_scanned < st->n; a->f_scanned++) {
-		if (!evfilter_match(&a->filt, &st->ev[a->f_scanned]))
+	a->f_first = first;
+	while (k < a->nf && a->fidx[k] < first)
+		k++;
+	if (k) {
+		memmove(a->fidx, a->fidx + k, (a->nf - k) * sizeof(*a->fidx));
+		a->nf -= k;
+		if (a->ev_sel >= 0)
+			a->ev_sel = a->ev_sel > (long)k ? a->ev_sel - (long)k : 0;
+	}
+	if (a->f_scanned < first)
+		a->f_scanned = first;
+	for (; a->f_scanned < end; a->f_scanned++) {
+		if (!evfilter_match(&a->filt, session_event(s, a->f_scanned)))
 			continue;
 		if (a->nf == a->capf) {
 			size_t cap = a->capf ? a->capf * 2 : 1024;
@@ -415,7 +432,8 @@ static void tui_draw_events(struct tui_app *a)
 	tui_refilter(a);
 	vis = tui_visible_events(a);
 	evfilter_describe(&a->filt, fdesc, sizeof(fdesc));
-	snprintf(head, sizeof(head), " Events %zu/%zu  filter: %s", vis, a->sess->cursor, fdesc);
+	snprintf(head, sizeof(head), " Events %zu/%zu  filter: %s%s", vis, a->sess->cursor, fdesc,
+		 session_first(a->sess) ? "  (older events dropped)" : "");
 	tui_pane_header(a, r, PANE_EVENTS, head);
 	if (a->ev_sel >= (long)vis)
 		a->ev_sel = vis ? (long)vis - 1 : -1;
@@ -433,10 +451,12 @@ static void tui_draw_events(struct tui_app *a)
 	if (a->ev_top < 0)
 		a->ev_top = 0;
 	for (int i = 0; i < rows && (size_t)(a->ev_top + i) < vis; i++) {
-		const struct view_ev *e = &a->sess->store.ev[a->fidx[a->ev_top + i]];
+		const struct view_ev *e = session_event(a->sess, a->fidx[a->ev_top + i]);
 		char line[512];
 		int attr = A_NORMAL;
 
+		if (!e)
+			break;
 		view_event_text(e, line, sizeof(line));
 		tui_sanitize(line);
 		if (sel && view_event_involves(e, sel->pid))
@@ -455,18 +475,26 @@ static void tui_draw_events(struct tui_app *a)
 static bool tui_wrap(const struct rect *r, int *y, int skip, int *line_no, int attr,
 		     const char *text)
 {
-	int len = (int)strlen(text), w = r->w - 1;
+	int len = (int)strlen(text), w = r->w - 1, n;
 
-	for (int off = 0; off < len || (len == 0 && off == 0); off += w) {
+	for (int off = 0; off < len || (len == 0 && off == 0); off += n) {
+		n = w;
+		/* break after a space when there is one in the last two thirds of the line */
+		if (len - off > w)
+			for (int k = w - 1; k > w / 3; k--)
+				if (text[off + k] == ' ') {
+					n = k + 1;
+					break;
+				}
 		if ((*line_no)++ >= skip) {
 			if (*y >= r->y + r->h)
 				return false;
 			char chunk[512];
 
-			snprintf(chunk, sizeof(chunk), "%.*s", w, text + off);
+			snprintf(chunk, sizeof(chunk), "%.*s", n, text + off);
 			tui_put((*y)++, r->x + 1, w, attr, chunk);
 		}
-		if (len == 0)
+		if (len == 0 || n <= 0)
 			break;
 	}
 	return true;
@@ -500,6 +528,8 @@ static void tui_draw_details(struct tui_app *a)
 	DLINE(p->exited ? A_BOLD : A_NORMAL, "state: %s", buf);
 	if (p->daemon_kill)
 		DLINE(A_BOLD, "daemon: terminated by its starter at its exit");
+	if (p->unseen_start)
+		DLINE(A_BOLD, "start not seen: its fork was lost or came before tracing");
 	if (p->exited && p->signal && !p->killed_by) {
 		char sig[16];
 
@@ -584,7 +614,7 @@ static void tui_draw_status(struct tui_app *a)
 		      el, sizeof(el));
 	snprintf(left, sizeof(left), " %s  procs %zu live/%zu  events %zu/%zu", el,
 		 model_stats(a->sess->model)->live, model_count(a->sess->model), a->sess->cursor,
-		 a->sess->store.n);
+		 a->sess->count);
 	if (!a->live_mode || a->paused)
 		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %gx%s",
 			 tui_speeds[a->speed_idx], a->paused ? " paused" : "");
