@@ -58,6 +58,25 @@ static __always_inline void count_lost(void)
 	__sync_fetch_and_add(&lost_events, 1);
 }
 
+/* Fill the fixed head of an event; the handler sets what its type carries. */
+static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid)
+{
+	e->t_ns = bpf_ktime_get_ns();
+	e->type = type;
+	e->pid = pid;
+	e->ppid = 0;
+	e->tid = 0;
+	e->target = 0;
+	e->sig = 0;
+	e->exit_code = 0;
+	e->parent_threads = 0;
+	e->flags = 0;
+	e->sig_result = 0;
+	e->args_len = 0;
+	e->pad = 0;
+	e->filename[0] = '\0';
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -79,21 +98,11 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		count_lost();
 		return 0;
 	}
-	e->t_ns = bpf_ktime_get_ns();
-	e->type = FS_EV_FORK;
-	e->pid = child_tgid;
+	event_init(e, FS_EV_FORK, child_tgid);
 	e->ppid = BPF_CORE_READ(child, real_parent, tgid);
 	e->tid = BPF_CORE_READ(parent, pid);
-	e->target = 0;
-	e->sig = 0;
-	e->exit_code = 0;
 	e->parent_threads = BPF_CORE_READ(parent, signal, nr_threads);
-	e->flags = 0;
-	e->sig_result = 0;
-	e->args_len = 0;
-	e->pad = 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, parent, comm);
-	e->filename[0] = '\0';
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
@@ -112,18 +121,9 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
 		return 0;
-	e->t_ns = bpf_ktime_get_ns();
-	e->type = FS_EV_EXEC;
-	e->pid = tgid;
+	event_init(e, FS_EV_EXEC, tgid);
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	e->tid = BPF_CORE_READ(p, pid);
-	e->target = 0;
-	e->sig = 0;
-	e->exit_code = 0;
-	e->parent_threads = 0;
-	e->flags = 0;
-	e->sig_result = 0;
-	e->pad = 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
 	filename = BPF_CORE_READ(bprm, filename);
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
@@ -169,21 +169,13 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 		count_lost();
 		return 0;
 	}
-	e->t_ns = bpf_ktime_get_ns();
-	e->type = FS_EV_EXIT;
-	e->pid = tgid;
+	event_init(e, FS_EV_EXIT, tgid);
 	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	e->tid = BPF_CORE_READ(p, pid);
-	e->target = 0;
 	e->sig = code & 0x7f;
 	e->exit_code = (code & 0x7f) ? -1 : (code >> 8) & 0xff;
-	e->parent_threads = 0;
 	e->flags = (code & 0x80) ? FS_F_CORE_DUMPED : 0;
-	e->sig_result = 0;
-	e->args_len = 0;
-	e->pad = 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
-	e->filename[0] = '\0';
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
@@ -203,21 +195,12 @@ int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_st
 		count_lost();
 		return 0;
 	}
-	e->t_ns = bpf_ktime_get_ns();
-	e->type = FS_EV_SIGNAL;
-	e->pid = id >> 32;
-	e->ppid = 0;
+	event_init(e, FS_EV_SIGNAL, id >> 32);
 	e->tid = (__u32)id;
 	e->target = target;
 	e->sig = sig;
-	e->exit_code = 0;
-	e->parent_threads = 0;
-	e->flags = 0;
 	e->sig_result = result;
-	e->args_len = 0;
-	e->pad = 0;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
-	e->filename[0] = '\0';
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
