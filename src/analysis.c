@@ -31,7 +31,27 @@ void analysis_daemon_kills(struct fs_model *m)
 		t->daemon_kill = is_daemon_kill(m, t);
 		n += t->daemon_kill;
 	}
-	m->stats.daemon_kills = n;
+	m->stats.daemon_kills = n + m->retired_daemon_kills;
+}
+
+void analysis_daemon_retire(struct fs_model *m, const struct fs_proc *t)
+{
+	struct fs_proc *s;
+
+	if (!t->exited || t->signal != SIGTERM || !t->killed_by || t->starter_idx < 0)
+		return;
+	s = &m->procs[t->starter_idx];
+	if (s->exited) {
+		m->retired_daemon_kills += is_daemon_kill(m, t); /* final */
+		return;
+	}
+	/* the starter lives on: a daemon kill if it exits before starting anything else */
+	if (s->pid != t->killed_by || t->kill_sent_ns < s->start_ns ||
+	    s->last_start_ns > t->kill_sent_ns)
+		return;
+	s->daemon_pending++;
+	if (t->kill_sent_ns > s->daemon_pending_ns)
+		s->daemon_pending_ns = t->kill_sent_ns;
 }
 
 /* First position in m->exits (sorted by end_ns) whose end_ns is after t. */
@@ -117,14 +137,16 @@ void analysis_unrecycle(struct fs_model *m, int idx)
 	if (idx < 0 || (size_t)idx >= m->nprocs)
 		return;
 	c = &m->procs[idx];
-	if (c->replaces_idx < 0)
+	if (!c->replaces)
 		return;
-	w = &m->procs[c->replaces_idx];
-	w->replaced_by = 0;
-	/* a chain head numbered for this very replacement gives its number back */
-	if (w->replaces_idx < 0 && w->slot == m->next_slot) {
-		w->slot = 0;
-		m->next_slot--;
+	if (c->replaces_idx >= 0) { /* else the worker was retired */
+		w = &m->procs[c->replaces_idx];
+		w->replaced_by = 0;
+		/* a chain head numbered for this very replacement gives its number back */
+		if (!w->replaces && w->slot == m->next_slot) {
+			w->slot = 0;
+			m->next_slot--;
+		}
 	}
 	c->replaces = 0;
 	c->replaces_idx = -1;
@@ -135,6 +157,13 @@ void analysis_unrecycle(struct fs_model *m, int idx)
 
 void analysis_recycling(struct fs_model *m)
 {
+	if (m->stats.retired) {
+		/* the workers of retired replacements are gone: keep what was found as events
+		 * came, and only look again for the kept ones still without a match */
+		for (size_t i = 0; i < m->nprocs; i++)
+			analysis_recycle_one(m, (int)i);
+		return;
+	}
 	for (size_t i = 0; i < m->nprocs; i++) {
 		struct fs_proc *p = &m->procs[i];
 

@@ -3,7 +3,11 @@
  * One entry per process instance (a reused PID gets a new entry, generation + 1); a hash maps
  * each PID to its newest entry. The tree links (parent/first_child/next_sibling) follow the
  * ORIGINAL parent, the one that forked the process: a pstree of who created whom. Re-parenting
- * (an orphan adopted by a subreaper) only shows in ppid, ppid_history and reparented. */
+ * (an orphan adopted by a subreaper) only shows in ppid, ppid_history and reparented.
+ *
+ * With a tombstone limit, the oldest exited leaves are retired in batches: the table is
+ * compacted in place (creation order kept, so serials stay sorted) and every index is
+ * remapped. docs/model.md describes the rules. */
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -110,6 +114,23 @@ static int map_put(struct fs_map *mp, uint64_t key, uint64_t val)
 	}
 	mp->vals[i] = val;
 	return 0;
+}
+
+/* An empty map that takes n keys without growing. 0 or -1. */
+static int map_init(struct fs_map *mp, size_t n)
+{
+	memset(mp, 0, sizeof(*mp));
+	mp->cap = 1024;
+	while (mp->cap < 2 * (n + 1))
+		mp->cap *= 2;
+	mp->keys = calloc(mp->cap, sizeof(*mp->keys));
+	mp->vals = malloc(mp->cap * sizeof(*mp->vals));
+	if (mp->keys && mp->vals)
+		return 0;
+	free(mp->keys);
+	free(mp->vals);
+	memset(mp, 0, sizeof(*mp));
+	return -1;
 }
 
 static void map_free(struct fs_map *mp)
@@ -243,7 +264,8 @@ static int proc_new(struct fs_model *m, uint32_t pid, uint64_t t)
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->exit_code = -1;
-	p->parent = p->first_child = p->next_sibling = p->last_child = -1;
+	p->parent = p->first_child = p->next_sibling = p->prev_sibling = p->last_child = -1;
+	p->serial = m->next_serial++;
 	p->starter_idx = p->replaces_idx = -1;
 	p->start_ns = t;
 	p->role = FS_ROLE_OTHER;
@@ -266,6 +288,7 @@ static void proc_link(struct fs_model *m, int parent, int child)
 	struct fs_proc *pp = &m->procs[parent];
 
 	m->procs[child].parent = parent;
+	m->procs[child].prev_sibling = pp->last_child;
 	if (pp->last_child < 0)
 		pp->first_child = child;
 	else
@@ -321,16 +344,21 @@ static int proc_mark_exited(struct fs_model *m, int idx, uint64_t t, bool lost)
 	p->exited = true;
 	p->end_ns = t;
 	p->exit_lost = lost;
+	m->nexited++;
 	if (m->stats.live)
 		m->stats.live--;
+	/* retired processes it SIGTERMed and started nothing after: daemon kills now */
+	if (!lost)
+		m->retired_daemon_kills += p->daemon_pending;
+	p->daemon_pending = 0;
 	if (p->role == FS_ROLE_MP_CHILD && p->starter_idx >= 0) {
 		struct fs_proc *s = &m->procs[p->starter_idx];
 
 		if (s->live_mp_children)
 			s->live_mp_children--;
 		/* a sibling was alive when it started, or one started while it lived */
-		p->mp_overlapped = p->mp_live_at_start > 0 ||
-				   s->mp_started > p->mp_started_at_start + 1;
+		p->mp_overlapped =
+		    p->mp_live_at_start > 0 || s->mp_started > p->mp_started_at_start + 1;
 	}
 	return lost ? 0 : exits_insert(m, idx);
 }
@@ -360,6 +388,29 @@ static int proc_unseen(struct fs_model *m, uint32_t pid, uint32_t ppid, const ch
 		p->starter_idx = pidx;
 	}
 	return idx;
+}
+
+/* A process seen without its fork nor its parent (first seen by a signal): a later exec or
+ * exit names its parent, which takes it into the tree (never under its own descendant). */
+static void proc_adopt(struct fs_model *m, int idx, uint32_t ppid)
+{
+	struct fs_proc *p = &m->procs[idx];
+	int pidx;
+
+	if (!p->unseen_start || p->parent >= 0 || !ppid || ppid == p->pid)
+		return;
+	pidx = model_find(m, ppid);
+	if (pidx < 0 || m->procs[pidx].exited)
+		return;
+	for (int a = pidx; a >= 0; a = m->procs[a].parent)
+		if (a == idx)
+			return;
+	proc_link(m, pidx, idx);
+	/* an mp_child's starter keeps counts: only a process without a role gets one here */
+	if (p->starter_idx < 0 && p->role != FS_ROLE_MP_CHILD) {
+		p->starter = ppid;
+		p->starter_idx = pidx;
+	}
 }
 
 /* The live entry of pid, created (unseen) when unknown or when its newest entry exited. */
@@ -419,8 +470,14 @@ static int apply_fork(struct fs_model *m, const struct fs_event *ev)
 		c->starter = ev->ppid;
 		c->starter_idx = pidx;
 	}
-	if (c->starter_idx >= 0 && ev->t_ns > m->procs[c->starter_idx].last_start_ns)
-		m->procs[c->starter_idx].last_start_ns = ev->t_ns;
+	if (c->starter_idx >= 0 && ev->t_ns > m->procs[c->starter_idx].last_start_ns) {
+		struct fs_proc *s = &m->procs[c->starter_idx];
+
+		s->last_start_ns = ev->t_ns;
+		/* a start after their kills: the retired ones it killed were no daemons */
+		if (ev->t_ns > s->daemon_pending_ns)
+			s->daemon_pending = 0;
+	}
 	if (cidx == m->root_idx)
 		return 0;
 	if (pp->role == FS_ROLE_FORKSERVER)
@@ -453,6 +510,7 @@ static int apply_exec(struct fs_model *m, const struct fs_event *ev)
 	s = strings_new(ev->filename, strnlen(ev->filename, FS_FILENAME_LEN), ev->args, alen);
 	if (!s)
 		return -1;
+	proc_adopt(m, idx, ev->ppid);
 	p = &m->procs[idx];
 	proc_set_ppid(p, ev->ppid);
 	comm_copy(p->comm, ev->comm);
@@ -489,6 +547,7 @@ static int apply_exit(struct fs_model *m, const struct fs_event *ev)
 	idx = proc_live(m, ev->pid, ev->ppid, ev->comm, ev->t_ns);
 	if (idx < 0)
 		return -1;
+	proc_adopt(m, idx, ev->ppid);
 	p = &m->procs[idx];
 	proc_set_ppid(p, ev->ppid);
 	comm_copy(p->comm, ev->comm);
@@ -539,6 +598,188 @@ static int apply_signal(struct fs_model *m, const struct fs_event *ev)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- retirement */
+
+/* An exited process in retirement order: oldest exit first, then creation order. */
+struct retire_key {
+	uint64_t end_ns;
+	int idx;
+};
+
+static int retire_key_cmp(const void *a, const void *b)
+{
+	const struct retire_key *x = a, *y = b;
+
+	if (x->end_ns != y->end_ns)
+		return x->end_ns < y->end_ns ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Take idx out of its parent's child list, O(1). */
+static void proc_unlink(struct fs_model *m, int idx)
+{
+	struct fs_proc *p = &m->procs[idx];
+
+	if (p->prev_sibling >= 0)
+		m->procs[p->prev_sibling].next_sibling = p->next_sibling;
+	else if (p->parent >= 0)
+		m->procs[p->parent].first_child = p->next_sibling;
+	if (p->next_sibling >= 0)
+		m->procs[p->next_sibling].prev_sibling = p->prev_sibling;
+	else if (p->parent >= 0)
+		m->procs[p->parent].last_child = p->prev_sibling;
+	p->parent = p->prev_sibling = p->next_sibling = -1;
+}
+
+/* Can idx leave the table: exited, not the root, no kept children, not retired yet? */
+static bool retire_ok(const struct fs_model *m, const int *remap, int idx)
+{
+	const struct fs_proc *p = &m->procs[idx];
+
+	return remap[idx] >= 0 && p->exited && idx != m->root_idx && p->first_child < 0;
+}
+
+/* Retire up to want exited leaves, oldest exit first (remap[idx] = -1 for each). A parent
+ * left childless by a retirement goes at once when its own exit is older still. */
+static size_t retire_select(struct fs_model *m, int *remap, struct retire_key *keys, size_t want)
+{
+	size_t n = 0, done = 0;
+
+	for (size_t i = 0; i < m->nprocs; i++) {
+		remap[i] = 0;
+		if (m->procs[i].exited && (int)i != m->root_idx)
+			keys[n++] = (struct retire_key){m->procs[i].end_ns, (int)i};
+	}
+	qsort(keys, n, sizeof(*keys), retire_key_cmp);
+	for (size_t k = 0; k < n && done < want; k++) {
+		int idx = keys[k].idx;
+
+		while (done < want && retire_ok(m, remap, idx)) {
+			int parent = m->procs[idx].parent;
+			struct retire_key pk;
+
+			analysis_daemon_retire(m, &m->procs[idx]);
+			proc_unlink(m, idx);
+			proc_set_strings(&m->procs[idx], NULL);
+			remap[idx] = -1;
+			done++;
+			if (parent < 0)
+				break;
+			pk = (struct retire_key){m->procs[parent].end_ns, parent};
+			if (!m->procs[parent].exited || retire_key_cmp(&pk, &keys[k]) > 0)
+				break; /* younger: the walk reaches it in turn */
+			idx = parent;
+		}
+	}
+	return done;
+}
+
+static int remap_link(const int *remap, int idx)
+{
+	return idx < 0 ? -1 : remap[idx];
+}
+
+/* Move the kept entries down over the retired ones (remap[i] < 0) and renumber every
+ * index: links, the exits index, the root and the two maps (built into pids and sigs,
+ * empty and big enough; recs holds m->nsigrecs). Signal records of exited processes go. */
+static void retire_compact(struct fs_model *m, int *remap, struct fs_map *pids, struct fs_map *sigs,
+			   struct fs_sigrec *recs)
+{
+	size_t j = 0, nrecs = 0, ne = 0;
+	struct fs_map tmp;
+
+	for (size_t i = 0; i < m->nprocs; i++)
+		if (remap[i] >= 0)
+			remap[i] = (int)j++;
+	for (size_t k = 0; k < m->pids.cap; k++) {
+		int ni = m->pids.keys[k] ? remap[m->pids.vals[k]] : -1;
+
+		/* the maps are big enough: map_put cannot fail */
+		if (ni >= 0)
+			map_put(pids, m->pids.keys[k] - 1, (uint64_t)ni);
+	}
+	for (size_t k = 0; k < m->sigs.cap; k++) {
+		uint64_t key = m->sigs.keys[k] - 1;
+		size_t old = (size_t)(key >> 7);
+
+		if (!m->sigs.keys[k] || remap[old] < 0 || m->procs[old].exited)
+			continue;
+		recs[nrecs] = m->sigrecs[m->sigs.vals[k]];
+		map_put(sigs, (uint64_t)remap[old] << 7 | (key & 127), nrecs++);
+	}
+	for (size_t i = 0; i < m->nprocs; i++) {
+		struct fs_proc *p;
+
+		if (remap[i] < 0)
+			continue;
+		p = &m->procs[remap[i]];
+		if ((size_t)remap[i] != i)
+			*p = m->procs[i];
+		p->parent = remap_link(remap, p->parent);
+		p->first_child = remap_link(remap, p->first_child);
+		p->last_child = remap_link(remap, p->last_child);
+		p->next_sibling = remap_link(remap, p->next_sibling);
+		p->prev_sibling = remap_link(remap, p->prev_sibling);
+		p->starter_idx = remap_link(remap, p->starter_idx);
+		p->replaces_idx = remap_link(remap, p->replaces_idx); /* replaces (a PID) stays */
+	}
+	for (size_t k = 0; k < m->nexits; k++)
+		if (remap[m->exits[k]] >= 0)
+			m->exits[ne++] = remap[m->exits[k]];
+	m->nexits = ne;
+	m->root_idx = remap_link(remap, m->root_idx);
+	m->nprocs = j;
+	tmp = m->pids;
+	m->pids = *pids;
+	*pids = tmp;
+	tmp = m->sigs;
+	m->sigs = *sigs;
+	*sigs = tmp;
+	if (nrecs)
+		memcpy(m->sigrecs, recs, nrecs * sizeof(*recs));
+	m->nsigrecs = nrecs;
+}
+
+/* Past the tombstone limit: retire the oldest exited leaves down to limit - limit/8 (a
+ * batch, so that the O(table) compaction is paid once per limit/8 retirements). When
+ * too few can go (exited parents of live processes), wait for another batch of exits.
+ * 0, or -1 when out of memory (nothing retired). */
+static int model_retire(struct fs_model *m)
+{
+	size_t limit = m->tombstone_limit, batch = limit / 8, done = 0;
+	struct fs_map pids = {0}, sigs = {0};
+	struct fs_sigrec *recs = malloc((m->nsigrecs + 1) * sizeof(*recs));
+	struct retire_key *keys = malloc((m->nexited + 1) * sizeof(*keys));
+	int *remap = malloc((m->nprocs + 1) * sizeof(*remap));
+	int rc = -1;
+
+	if (!recs || !keys || !remap || map_init(&pids, m->pids.len) != 0 ||
+	    map_init(&sigs, m->sigs.len) != 0)
+		goto out;
+	done = retire_select(m, remap, keys, m->nexited - (limit - batch));
+	if (done)
+		retire_compact(m, remap, &pids, &sigs, recs);
+	m->nexited -= done;
+	m->stats.retired += done;
+	rc = 0;
+out:
+	m->retire_at = m->nexited + batch + 1 > limit + 1 ? m->nexited + batch + 1 : limit + 1;
+	map_free(&pids);
+	map_free(&sigs);
+	free(recs);
+	free(keys);
+	free(remap);
+	return rc;
+}
+
+void model_set_tombstone_limit(struct fs_model *m, size_t n)
+{
+	if (!m)
+		return;
+	m->tombstone_limit = n;
+	m->retire_at = n ? n + 1 : 0;
+}
+
 struct fs_model *model_new(uint32_t root_pid)
 {
 	struct fs_model *m = calloc(1, sizeof(*m));
@@ -562,6 +803,60 @@ void model_free(struct fs_model *m)
 	free(m->sigrecs);
 	free(m->exits);
 	free(m);
+}
+
+/* A copy of n elements of size bytes (at least one allocated), or NULL. */
+static void *copy_array(const void *src, size_t n, size_t size)
+{
+	void *p = malloc((n ? n : 1) * size);
+
+	if (p && n)
+		memcpy(p, src, n * size);
+	return p;
+}
+
+static int map_copy(struct fs_map *dst, const struct fs_map *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (!src->cap)
+		return 0;
+	dst->keys = copy_array(src->keys, src->cap, sizeof(*src->keys));
+	dst->vals = copy_array(src->vals, src->cap, sizeof(*src->vals));
+	if (!dst->keys || !dst->vals) {
+		map_free(dst);
+		return -1;
+	}
+	dst->cap = src->cap;
+	dst->len = src->len;
+	return 0;
+}
+
+struct fs_model *model_clone(const struct fs_model *m)
+{
+	struct fs_model *c = m ? malloc(sizeof(*c)) : NULL;
+
+	if (!c)
+		return NULL;
+	*c = *m;
+	memset(&c->pids, 0, sizeof(c->pids));
+	memset(&c->sigs, 0, sizeof(c->sigs));
+	c->procs = copy_array(m->procs, m->nprocs, sizeof(*m->procs));
+	c->sigrecs = copy_array(m->sigrecs, m->nsigrecs, sizeof(*m->sigrecs));
+	c->exits = copy_array(m->exits, m->nexits, sizeof(*m->exits));
+	c->cap = m->nprocs ? m->nprocs : 1;
+	c->capsigrecs = m->nsigrecs ? m->nsigrecs : 1;
+	c->capexits = m->nexits ? m->nexits : 1;
+	if (map_copy(&c->pids, &m->pids) != 0 || map_copy(&c->sigs, &m->sigs) != 0 || !c->procs ||
+	    !c->sigrecs || !c->exits) {
+		c->nprocs = 0; /* the strings are not shared yet */
+		model_free(c);
+		return NULL;
+	}
+	/* exec strings are immutable: shared */
+	for (size_t i = 0; i < c->nprocs; i++)
+		if (c->procs[i].strings)
+			c->procs[i].strings->refs++;
+	return c;
 }
 
 int model_apply(struct fs_model *m, const struct fs_event *ev)
@@ -591,6 +886,8 @@ int model_apply(struct fs_model *m, const struct fs_event *ev)
 		return 0; /* unknown type: ignored */
 	}
 	m->stats.events++;
+	if (rc == 0 && m->retire_at && m->nexited >= m->retire_at)
+		rc = model_retire(m);
 	return rc;
 }
 
@@ -616,6 +913,22 @@ size_t model_count(const struct fs_model *m)
 const struct fs_proc *model_proc(const struct fs_model *m, size_t idx)
 {
 	return m && idx < m->nprocs ? &m->procs[idx] : NULL;
+}
+
+int model_find_serial(const struct fs_model *m, uint64_t serial)
+{
+	size_t lo = 0, hi = m ? m->nprocs : 0;
+
+	/* compaction keeps creation order: serials are sorted */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->procs[mid].serial < serial)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return m && lo < m->nprocs && m->procs[lo].serial == serial ? (int)lo : -1;
 }
 
 int model_find(const struct fs_model *m, uint32_t pid)

@@ -65,6 +65,8 @@ struct fs_proc {
 	int parent;
 	int first_child;
 	int next_sibling;
+	int prev_sibling;    /* -1 for the first child */
+	uint64_t serial;     /* creation number, never reused: model_find_serial() */
 	unsigned generation; /* >0 when this PID was used before in the trace */
 	/* added by the model */
 	int last_child;	 /* newest child, -1 for none */
@@ -81,6 +83,9 @@ struct fs_proc {
 	uint32_t mp_live_at_start;    /* live mp_child siblings when it became one */
 	uint32_t mp_started_at_start; /* its starter's mp_started when it became one */
 	bool mp_overlapped;	      /* another mp_child of its starter lived at the same time */
+	uint32_t daemon_pending;      /* retired processes it SIGTERMed: daemon kills if it exits
+				       * without starting another process */
+	uint64_t daemon_pending_ns;   /* newest kill among them */
 	struct fs_strings *strings;   /* shared storage behind filename/argv */
 };
 
@@ -93,23 +98,35 @@ struct fs_model_stats {
 	size_t by_role[FS_ROLE_COUNT];
 	size_t daemon_kills;
 	size_t recycled;
+	size_t retired; /* exited processes removed from the table (tombstone limit) */
 };
 
 struct fs_model;
 
 struct fs_model *model_new(uint32_t root_pid);
 void model_free(struct fs_model *m);
+/* A deep copy that goes on independently (exec strings shared); NULL when out of memory.
+ * O(table): cheap with a tombstone limit. */
+struct fs_model *model_clone(const struct fs_model *m);
 /* Apply one event (t_ns relative to the trace start). Returns 0, or -1 on ENOMEM. */
 int model_apply(struct fs_model *m, const struct fs_event *ev);
 /* The source reports lost events (cumulative). */
 void model_set_lost(struct fs_model *m, uint64_t lost);
+/* Keep at most about n exited processes ("tombstones"); 0 keeps everything (the default).
+ * Past the limit, model_apply() retires the oldest exited processes that have no kept
+ * children, in batches (down to n - n/8): they leave the table, and the indexes of the
+ * others change. Stats keep counting them. */
+void model_set_tombstone_limit(struct fs_model *m, size_t n);
 /* Run the analyses that need the whole trace (daemon kills, recycling); idempotent, and
  * cheap enough to call again mid-trace (each call redoes them from scratch). */
 void model_finish(struct fs_model *m);
 
 size_t model_count(const struct fs_model *m);
-/* NULL when idx is out of range; the pointer stays valid only until the next model_apply(). */
+/* NULL when idx is out of range. The pointer stays valid only until the next model_apply(),
+ * and so does the index when a tombstone limit is set: keep fs_proc.serial across calls. */
 const struct fs_proc *model_proc(const struct fs_model *m, size_t idx);
+/* Index of the process with that serial, or -1 (retired, or not created yet). */
+int model_find_serial(const struct fs_model *m, uint64_t serial);
 /* Newest process with that PID, or -1. */
 int model_find(const struct fs_model *m, uint32_t pid);
 /* Index of the root (the launched workload), or -1 before it is seen. */

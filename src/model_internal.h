@@ -12,7 +12,8 @@ struct fs_strings {
 	char *argv[]; /* argc + 1 pointers (NULL-terminated), then the bytes */
 };
 
-/* Open-addressing hash, linear probing, no deletion; a key is stored as key + 1 (0 = empty). */
+/* Open-addressing hash, linear probing, deleted from by rebuilding it; a key is stored as
+ * key + 1 (0 = empty). */
 struct fs_map {
 	uint64_t *keys;
 	uint64_t *vals;
@@ -38,6 +39,11 @@ struct fs_model {
 	int *exits; /* proc indexes in end_ns order (for recycling) */
 	size_t nexits, capexits;
 	int next_slot; /* last Pool slot number handed out */
+	uint64_t next_serial;
+	size_t tombstone_limit;	     /* 0: keep every exited process */
+	size_t nexited;		     /* exited processes in the table */
+	size_t retire_at;	     /* try to retire when nexited reaches this (0: never) */
+	size_t retired_daemon_kills; /* daemon kills among retired processes */
 	struct fs_model_stats stats;
 };
 

@@ -113,7 +113,7 @@ static void tui_record_close(struct tui_app *a, bool write_end)
 		return;
 	if (write_end) {
 		struct fs_end end = {.t_ns = session_total_ns(&a->main_run.sess),
-				     .events = a->main_run.sess.store.n,
+				     .events = a->main_run.sess.count,
 				     .lost = a->main_run.sess.lost};
 
 		record_write_end(a->record, &end);
@@ -157,7 +157,7 @@ static int tui_on_event(void *ctx, const struct fs_event *ev)
 		tui_message(a, "out of memory: events dropped");
 	if (a->record && s == &a->main_run)
 		record_write_event(a->record, ev);
-	if (a->live && live_running(a->live) && (s->sess.store.n & 63) == 0 &&
+	if (a->live && live_running(a->live) && (s->sess.count & 63) == 0 &&
 	    util_monotonic_ns() - a->poll_start_ns > TUI_EVENT_BUDGET_NS)
 		return -1;
 	return 0;
@@ -192,6 +192,7 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 		tui_live_kill(a);
 		return -1;
 	}
+	session_set_limits(&s->sess, VIEW_EVENT_LIMIT, VIEW_TOMBSTONE_LIMIT);
 	s->used = true;
 	a->live_done = false;
 	if (s == &a->main_run && a->record_path) {
@@ -316,8 +317,10 @@ static void tui_live_turn(struct tui_app *a)
 	live_finish(a->live, &end, err, sizeof(err));
 	session_end(&s->sess, end.lost, end.t_ns);
 	if (a->record && s == &a->main_run) {
-		record_write_end(a->record, &end);
-		fflush(a->record);
+		/* complete on disk: stepping back before the events kept in memory reads it */
+		if (record_write_end(a->record, &end) == 0 && fflush(a->record) == 0 &&
+		    !ferror(a->record))
+			session_set_file(&s->sess, a->record_path);
 	}
 	if (err[0]) {
 		snprintf(s->error, sizeof(s->error), "%s", err);
@@ -339,15 +342,15 @@ static void tui_playback(struct tui_app *a)
 	bool following = a->live && !a->live_done && a->sess == &a->main_run.sess;
 
 	if (following) {
-		if (!a->paused && s->cursor != s->store.n)
-			session_seek(s, s->store.n);
+		if (!a->paused && s->cursor != s->count)
+			session_seek(s, s->count);
 		a->play_t = session_now_ns(s);
 	} else if (!a->paused) {
 		double dt = (double)(now - a->last_tick_ns) * tui_speeds[a->speed_idx];
 
 		a->play_t += (uint64_t)dt;
-		session_seek(s, evstore_lower_bound(&s->store, a->play_t + 1));
-		if (s->cursor == s->store.n && a->play_t >= session_total_ns(s)) {
+		session_seek_time(s, a->play_t);
+		if (s->cursor == s->count && a->play_t >= session_total_ns(s)) {
 			a->paused = true;
 			a->play_t = session_total_ns(s);
 		}
@@ -355,13 +358,44 @@ static void tui_playback(struct tui_app *a)
 	a->last_tick_ns = now;
 }
 
+/* The selection before the model changes: its process's serial (indexes may change). */
+struct tui_sel {
+	const struct session *sess;
+	uint64_t serial;
+	bool valid;
+};
+
+static struct tui_sel tui_sel_save(const struct tui_app *a)
+{
+	struct tui_sel sel = {.sess = a->sess};
+	const struct fs_proc *p =
+	    a->sel_idx >= 0 ? model_proc(a->sess->model, (size_t)a->sel_idx) : NULL;
+
+	if (p) {
+		sel.serial = p->serial;
+		sel.valid = true;
+	}
+	return sel;
+}
+
+/* After the model changed: the same process again (-1 when retired or not started yet). */
+static void tui_sel_restore(struct tui_app *a, const struct tui_sel *sel)
+{
+	if (sel->valid && sel->sess == a->sess)
+		a->sel_idx = model_find_serial(a->sess->model, sel->serial);
+}
+
 static void tui_seek(struct tui_app *a, size_t cursor)
 {
 	struct session *s = a->sess;
+	struct tui_sel sel = tui_sel_save(a);
 
-	session_seek(s, cursor);
-	a->play_t = s->cursor ? s->store.ev[s->cursor - 1].t_ns : 0;
-	if (s->cursor == s->store.n)
+	if (session_seek(s, cursor) > 0)
+		tui_message(a, "older events were dropped: cannot go back before event %zu",
+			    session_first(s) + 1);
+	tui_sel_restore(a, &sel);
+	a->play_t = s->cursor_ns;
+	if (s->cursor == s->count)
 		a->play_t = session_total_ns(s);
 }
 
@@ -609,8 +643,8 @@ static void tui_key(struct tui_app *a, int ch)
 	case '\r':
 	case KEY_ENTER:
 		if (a->focus == PANE_EVENTS && a->ev_sel >= 0 && (size_t)a->ev_sel < a->nf) {
-			const struct view_ev *e = &s->store.ev[a->fidx[a->ev_sel]];
-			int idx = model_find(s->model, e->pid);
+			const struct view_ev *e = session_event(s, a->fidx[a->ev_sel]);
+			int idx = e ? model_find(s->model, e->pid) : -1;
 
 			if (idx >= 0)
 				a->sel_idx = idx;
@@ -686,7 +720,7 @@ static void tui_key(struct tui_app *a, int ch)
 		a->show_output = !a->show_output;
 		break;
 	case ' ':
-		if (a->paused && s->complete && s->cursor == s->store.n &&
+		if (a->paused && s->complete && s->cursor == s->count &&
 		    !(a->live && !a->live_done))
 			tui_seek(a, 0); /* at the end: play again from the start */
 		a->paused = !a->paused;
@@ -718,7 +752,7 @@ static void tui_key(struct tui_app *a, int ch)
 		break;
 	case KEY_END:
 	case 'e':
-		tui_seek(a, s->store.n);
+		tui_seek(a, s->count);
 		if (a->live && !a->live_done)
 			a->paused = false;
 		break;
@@ -770,10 +804,14 @@ int tui_live_loop(struct tui_app *a)
 			a->quit = true;
 			break;
 		}
-		if (a->live)
+		if (a->live) {
+			struct tui_sel sel = tui_sel_save(a);
+
 			tui_live_turn(a);
-		else
+			tui_sel_restore(a, &sel);
+		} else {
 			napms(TUI_IDLE_MS);
+		}
 		while ((ch = getch()) != ERR) {
 			tui_key(a, ch);
 			dirty = true;
@@ -782,8 +820,12 @@ int tui_live_loop(struct tui_app *a)
 		}
 		if (a->quit)
 			break;
-		if (a->screen == SCR_MAIN)
+		if (a->screen == SCR_MAIN) {
+			struct tui_sel sel = tui_sel_save(a);
+
 			tui_playback(a);
+			tui_sel_restore(a, &sel);
+		}
 		now = util_monotonic_ns();
 		if (dirty || now - last_draw >= TUI_FRAME_NS) {
 			tui_draw(a);
@@ -827,6 +869,7 @@ int tui_replay(const char *path)
 		snprintf(a->error, sizeof(a->error), "out of memory");
 		goto out;
 	}
+	session_set_limits(&a->main_run.sess, VIEW_EVENT_LIMIT, VIEW_TOMBSTONE_LIMIT);
 	a->main_run.used = true;
 	got = session_load(&a->main_run.sess, path, &a->rec_header, cut, sizeof(cut));
 	if (got < 0) {

@@ -549,8 +549,9 @@ static void tui_draw_details(struct tui_app *a)
 	}
 	if (p->starter && p->starter != p->ppid)
 		DLINE(A_NORMAL, "started on behalf of %" PRIu32, p->starter);
-	DLINE(A_NORMAL, "forked by thread %" PRIu32 "; parent had %" PRIu32 " thread%s",
-	      p->parent_tid, p->parent_threads, p->parent_threads == 1 ? "" : "s");
+	if (!p->unseen_start) /* no fork seen: no forking thread known */
+		DLINE(A_NORMAL, "forked by thread %" PRIu32 "; parent had %" PRIu32 " thread%s",
+		      p->parent_tid, p->parent_threads, p->parent_threads == 1 ? "" : "s");
 	if (p->replaces)
 		DLINE(A_BOLD, "recycled: replaces worker %" PRIu32 " (slot %d)", p->replaces,
 		      p->slot);

@@ -90,6 +90,7 @@ struct tui_app {
 	int tree_rows; /* rows of the tree and the timeline this frame */
 	size_t *fidx; /* filtered event indexes */
 	size_t nf, capf, f_scanned;
+	size_t f_first; /* the session's first event in memory at the last refilter */
 	struct session *f_sess;
 	long ev_sel; /* position in fidx, -1: follow the cursor */
 	int ev_top;

@@ -22,7 +22,7 @@ void compare_compute(const struct session *s, struct compare_stats *out)
 	int root = model_root(s->model);
 
 	memset(out, 0, sizeof(*out));
-	out->procs = model_count(s->model);
+	out->procs = model_count(s->model) + st->retired;
 	out->execs = (size_t)st->execs;
 	out->helpers = st->by_role[FS_ROLE_FORKSERVER] + st->by_role[FS_ROLE_RESOURCE_TRACKER];
 	out->peak_live = st->peak_live;
@@ -33,9 +33,10 @@ void compare_compute(const struct session *s, struct compare_stats *out)
 	first = calloc(count, sizeof(*first));
 	if (!first)
 		return;
-	/* first own event after the fork of each process (by its newest PID use) */
-	for (size_t i = 0; i < s->cursor; i++) {
-		const struct view_ev *e = &s->store.ev[i];
+	/* first own event after the fork of each process (by its newest PID use), among the
+	 * events still in memory */
+	for (size_t i = session_first(s); i < s->cursor; i++) {
+		const struct view_ev *e = session_event(s, i);
 		int idx = model_find(s->model, compare_actor(e));
 
 		/* an exit is the end of a process, not the sign that it started */

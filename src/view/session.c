@@ -1,22 +1,31 @@
-/* The event store and the replay session: every event of a run kept compactly, and the
- * model of the first `cursor` of them (rebuilt from the start when stepping back). */
+/* The event store and the replay session: the events of a run kept compactly (all of them,
+ * or the newest ones under an event limit), and the model of the first `cursor` of them.
+ * Stepping back rebuilds the model: from the start, or from a copy of the model of the
+ * dropped events (base_model), with the events in memory; before those, by reading the
+ * recording again from the start. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "view/view.h"
 
+#define SESSION_MIN_EVENT_LIMIT 16 /* room to drop a quarter and still hold the cursor's */
+
 void evstore_init(struct evstore *s)
 {
 	memset(s, 0, sizeof(*s));
 }
 
+static void view_ev_free(struct view_ev *v)
+{
+	free(v->filename);
+	free(v->args);
+}
+
 void evstore_clear(struct evstore *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->ev[i].filename);
-		free(s->ev[i].args);
-	}
+	for (size_t i = 0; i < s->n; i++)
+		view_ev_free(&s->ev[i]);
 	free(s->ev);
 	evstore_init(s);
 }
@@ -56,8 +65,7 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 		v->args_len = ev->args_len < FS_ARGS_LEN ? ev->args_len : FS_ARGS_LEN;
 		v->args = malloc(v->args_len + 1);
 		if (!v->filename || !v->args) {
-			free(v->filename);
-			free(v->args);
+			view_ev_free(v);
 			return -1;
 		}
 		memcpy(v->args, ev->args, v->args_len);
@@ -67,9 +75,25 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 	return 0;
 }
 
+void evstore_drop(struct evstore *s, size_t k)
+{
+	if (k > s->n)
+		k = s->n;
+	for (size_t i = 0; i < k; i++)
+		view_ev_free(&s->ev[i]);
+	memmove(s->ev, s->ev + k, (s->n - k) * sizeof(*s->ev));
+	s->n -= k;
+	s->base += k;
+}
+
+const struct view_ev *evstore_at(const struct evstore *s, size_t i)
+{
+	return i >= s->base && i - s->base < s->n ? &s->ev[i - s->base] : NULL;
+}
+
 void evstore_get(const struct evstore *s, size_t i, struct fs_event *out)
 {
-	const struct view_ev *v = &s->ev[i];
+	const struct view_ev *v = &s->ev[i - s->base];
 
 	memset(out, 0, FS_EVENT_HEAD_SIZE);
 	out->t_ns = v->t_ns;
@@ -103,7 +127,17 @@ size_t evstore_lower_bound(const struct evstore *s, uint64_t t_ns)
 		else
 			hi = mid;
 	}
-	return lo;
+	return s->base + lo;
+}
+
+/* A fresh model for the session's root, with its tombstone limit; NULL when out of memory. */
+static struct fs_model *session_model_new(const struct session *s)
+{
+	struct fs_model *m = model_new(s->root_pid);
+
+	if (m)
+		model_set_tombstone_limit(m, s->tombstone_limit);
+	return m;
 }
 
 int session_init(struct session *s, uint32_t root_pid)
@@ -111,42 +145,201 @@ int session_init(struct session *s, uint32_t root_pid)
 	memset(s, 0, sizeof(*s));
 	evstore_init(&s->store);
 	s->root_pid = root_pid;
-	s->model = model_new(root_pid);
+	s->model = session_model_new(s);
 	return s->model ? 0 : -1;
+}
+
+/* Close the recording being read again (it is opened anew when needed). */
+static void session_close_reader(struct session *s)
+{
+	if (s->reader)
+		record_close(s->reader);
+	s->reader = NULL;
+	if (s->item) {
+		record_item_clear(s->item);
+		free(s->item);
+	}
+	s->item = NULL;
+	s->rpos = 0;
+}
+
+/* Forget every kept event and the model of the dropped ones: event 0 comes next. */
+static void session_forget(struct session *s)
+{
+	evstore_clear(&s->store);
+	model_free(s->base_model);
+	s->base_model = NULL;
+	s->base_ns = 0;
 }
 
 void session_free(struct session *s)
 {
-	evstore_clear(&s->store);
+	session_close_reader(s);
+	free(s->path);
+	s->path = NULL;
+	session_forget(s);
 	model_free(s->model);
 	s->model = NULL;
 }
 
-/* Apply stored event i to the model (one scratch event, reused). */
-static int session_apply(struct session *s, size_t i)
+void session_set_limits(struct session *s, size_t events, size_t tombstones)
+{
+	if (events && events < SESSION_MIN_EVENT_LIMIT)
+		events = SESSION_MIN_EVENT_LIMIT;
+	s->event_limit = events;
+	s->tombstone_limit = tombstones;
+	model_set_tombstone_limit(s->model, tombstones);
+}
+
+int session_set_file(struct session *s, const char *path)
+{
+	char *copy = path ? strdup(path) : NULL;
+
+	if (path && !copy)
+		return -1;
+	session_close_reader(s);
+	free(s->path);
+	s->path = copy;
+	return 0;
+}
+
+/* Apply the kept event number cursor to the model and move on. 0, or -1 (out of memory in
+ * the model: the cursor moves on all the same). */
+static int session_apply_kept(struct session *s)
 {
 	static struct fs_event ev;
 
-	evstore_get(&s->store, i, &ev);
+	evstore_get(&s->store, s->cursor, &ev);
+	s->cursor++;
+	s->cursor_ns = ev.t_ns;
 	return model_apply(s->model, &ev);
+}
+
+/* Drop the k oldest kept events: into the model of the dropped ones first, and into the
+ * shown model if the cursor had not got there (a paused live run jumps ahead rather than
+ * lose them). 0 or -1 (out of memory: nothing dropped). */
+static int session_drop(struct session *s, size_t k)
+{
+	static struct fs_event ev;
+
+	if (!s->base_model) {
+		s->base_model = session_model_new(s);
+		if (!s->base_model)
+			return -1;
+	}
+	while (s->cursor < s->store.base + k)
+		session_apply_kept(s);
+	for (size_t i = s->store.base; i < s->store.base + k; i++) {
+		evstore_get(&s->store, i, &ev);
+		model_apply(s->base_model, &ev);
+		s->base_ns = ev.t_ns;
+	}
+	evstore_drop(&s->store, k);
+	return 0;
+}
+
+/* Keep a copy of ev as the next event number, making room under the limit. 0 or -1. */
+static int session_store(struct session *s, const struct fs_event *ev)
+{
+	if (s->event_limit && s->store.n >= s->event_limit &&
+	    session_drop(s, s->event_limit / 4) != 0)
+		return -1;
+	return evstore_push(&s->store, ev);
+}
+
+/* Read the recording again up to the event after the kept ones and keep that one. 0, or
+ * -1 when there is no file or it does not hold that event any more (it changed since it
+ * was loaded: the run ends there, so that playback does not try again on every frame). */
+static int session_read_next(struct session *s)
+{
+	size_t want = s->store.base + s->store.n;
+	char err[256];
+	int got;
+
+	if (!s->path || want >= s->count)
+		return -1;
+	if (!s->reader || s->rpos != want) {
+		session_close_reader(s);
+		s->item = calloc(1, sizeof(*s->item));
+		s->reader = s->item ? record_open(s->path, err, sizeof(err)) : NULL;
+		if (!s->reader) {
+			if (s->item)
+				s->count = want;
+			return -1;
+		}
+	}
+	while ((got = record_next(s->reader, s->item, err, sizeof(err))) == 1) {
+		bool event = s->item->kind == FS_REC_EVENT;
+		int rc = 0;
+
+		if (event && s->rpos++ == want)
+			rc = session_store(s, &s->item->event) == 0 ? 1 : -1;
+		record_item_clear(s->item);
+		if (rc)
+			return rc > 0 ? 0 : -1;
+	}
+	session_close_reader(s);
+	s->count = want;
+	return -1;
+}
+
+/* Make event number i (not before the kept ones) kept, reading ahead in the recording. */
+static int session_fetch(struct session *s, size_t i)
+{
+	if (i < s->store.base)
+		return -1;
+	while (i - s->store.base >= s->store.n)
+		if (session_read_next(s) != 0)
+			return -1;
+	return 0;
+}
+
+/* Back to a model at or before event `target`: the first kept event's (a copy of the
+ * model of the dropped ones), or the start (the kept events go when they do not begin
+ * there: read again from the file). 0, 1 when impossible, -1 out of memory. */
+static int session_rewind(struct session *s, size_t target)
+{
+	bool kept = target >= s->store.base;
+	struct fs_model *m;
+
+	if (!kept && !s->path)
+		return 1;
+	m = kept && s->base_model ? model_clone(s->base_model) : session_model_new(s);
+	if (!m)
+		return -1;
+	model_free(s->model);
+	s->model = m;
+	s->finished = false;
+	if (kept) {
+		s->cursor = s->store.base;
+		s->cursor_ns = s->base_ns;
+	} else {
+		session_forget(s);
+		s->cursor = 0;
+		s->cursor_ns = 0;
+	}
+	return 0;
 }
 
 int session_push(struct session *s, const struct fs_event *ev)
 {
-	bool following = s->cursor == s->store.n && !s->finished;
+	bool following = s->cursor == s->count && !s->finished;
 
-	if (evstore_push(&s->store, ev) != 0)
+	if (session_store(s, ev) != 0)
 		return -1;
+	s->count++;
+	s->last_ns = ev->t_ns;
 	if (!following)
 		return 0;
 	s->cursor++;
+	s->cursor_ns = ev->t_ns;
 	return model_apply(s->model, ev);
 }
 
 /* Finish the model when the whole of a complete run is shown. */
 static void session_maybe_finish(struct session *s)
 {
-	if (s->complete && s->cursor == s->store.n && !s->finished) {
+	if (s->complete && s->cursor == s->count && !s->finished) {
 		model_set_lost(s->model, s->lost);
 		model_finish(s->model);
 		s->finished = true;
@@ -161,48 +354,76 @@ void session_end(struct session *s, uint64_t lost, uint64_t end_ns)
 	session_maybe_finish(s);
 }
 
+/* Apply events while they are before `cursor` and at or before t_ns. 0 or -1. */
+static int session_forward(struct session *s, size_t cursor, uint64_t t_ns)
+{
+	int rc = 0;
+
+	while (s->cursor < cursor) {
+		if (session_fetch(s, s->cursor) != 0)
+			return -1;
+		if (s->store.ev[s->cursor - s->store.base].t_ns > t_ns)
+			break;
+		if (session_apply_kept(s) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 int session_seek(struct session *s, size_t cursor)
 {
 	int rc = 0;
 
-	if (cursor > s->store.n)
-		cursor = s->store.n;
-	if (cursor == s->cursor) {
-		session_maybe_finish(s);
-		return 0;
-	}
-	if (cursor < s->cursor || s->finished) {
-		struct fs_model *m = model_new(s->root_pid);
-
-		if (!m)
-			return -1;
-		model_free(s->model);
-		s->model = m;
-		s->cursor = 0;
-		s->finished = false;
-	}
-	while (s->cursor < cursor) {
-		if (session_apply(s, s->cursor) != 0)
-			rc = -1;
-		s->cursor++;
-	}
+	if (cursor > s->count)
+		cursor = s->count;
+	if (cursor < s->cursor)
+		rc = session_rewind(s, cursor);
+	if (rc == 0)
+		rc = session_forward(s, cursor, UINT64_MAX);
 	model_set_lost(s->model, s->lost);
 	session_maybe_finish(s);
 	return rc;
 }
 
+int session_seek_time(struct session *s, uint64_t t_ns)
+{
+	int rc = 0;
+
+	/* the model holds an event after t_ns: start again (from memory when it can) */
+	if (s->cursor > 0 && s->cursor_ns > t_ns) {
+		size_t at = evstore_lower_bound(&s->store, t_ns + 1);
+
+		if (at > s->store.base || s->base_ns <= t_ns)
+			return session_seek(s, at);
+		rc = session_rewind(s, 0);
+	}
+	if (rc == 0)
+		rc = session_forward(s, s->count, t_ns);
+	model_set_lost(s->model, s->lost);
+	session_maybe_finish(s);
+	return rc;
+}
+
+const struct view_ev *session_event(const struct session *s, size_t i)
+{
+	return evstore_at(&s->store, i);
+}
+
+size_t session_first(const struct session *s)
+{
+	return s->store.base;
+}
+
 uint64_t session_now_ns(const struct session *s)
 {
-	if (s->complete && s->cursor == s->store.n && s->end_ns)
+	if (s->complete && s->cursor == s->count && s->end_ns)
 		return s->end_ns;
-	return s->cursor ? s->store.ev[s->cursor - 1].t_ns : 0;
+	return s->cursor_ns;
 }
 
 uint64_t session_total_ns(const struct session *s)
 {
-	uint64_t last = s->store.n ? s->store.ev[s->store.n - 1].t_ns : 0;
-
-	return s->end_ns > last ? s->end_ns : last;
+	return s->end_ns > s->last_ns ? s->end_ns : s->last_ns;
 }
 
 int session_load(struct session *s, const char *path, struct fs_header *hdr, char *err,
@@ -210,7 +431,8 @@ int session_load(struct session *s, const char *path, struct fs_header *hdr, cha
 {
 	struct fs_record_reader *r = record_open(path, err, errlen);
 	struct fs_record_item *it = calloc(1, sizeof(*it));
-	bool have_header = false, ended = false;
+	size_t events = s->event_limit, tombstones = s->tombstone_limit;
+	bool have_header = false, ended = false, rereadable = strcmp(path, "-") != 0;
 	struct fs_end end = {0};
 	int rc = -1, got;
 
@@ -230,11 +452,16 @@ int session_load(struct session *s, const char *path, struct fs_header *hdr, cha
 				snprintf(err, errlen, "out of memory");
 				goto out;
 			}
+			session_set_limits(s, events, tombstones);
 		} else if (it->kind == FS_REC_EVENT && have_header) {
-			if (evstore_push(&s->store, &it->event) != 0) {
+			/* past the limit, only counted: read again when the cursor gets there */
+			if ((!s->event_limit || s->store.n < s->event_limit || !rereadable) &&
+			    evstore_push(&s->store, &it->event) != 0) {
 				snprintf(err, errlen, "out of memory");
 				goto out;
 			}
+			s->count++;
+			s->last_ns = it->event.t_ns;
 		} else if (it->kind == FS_REC_END) {
 			end = it->end;
 			ended = true;
@@ -245,6 +472,10 @@ int session_load(struct session *s, const char *path, struct fs_header *hdr, cha
 		if (got == 0)
 			snprintf(err, errlen, "%s: no header line: not a forkscope recording",
 				 path);
+		goto out;
+	}
+	if (s->count > s->store.n && session_set_file(s, path) != 0) {
+		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	/* a recording cut short (no end line, a broken last line) still replays what it has:

@@ -12,7 +12,9 @@
 #include "model.h"
 #include "record.h"
 
-/* ---- event store: every event of a run, compact (exec strings on the heap) ---- */
+/* ---- event store: the events of a run kept in memory, compact (exec strings on the heap).
+ * Events are numbered from 0 in run order; the store keeps numbers [base, base + n): with
+ * an event limit the oldest go (base grows), and a replay reads them again from its file. */
 
 struct view_ev {
 	uint64_t t_ns;
@@ -27,50 +29,97 @@ struct view_ev {
 };
 
 struct evstore {
-	struct view_ev *ev;
+	struct view_ev *ev; /* ev[k] is event number base + k */
 	size_t n, cap;
+	size_t base; /* events dropped before ev[0] */
 };
 
 void evstore_init(struct evstore *s);
 void evstore_clear(struct evstore *s);
-/* Append a copy of ev; 0 or -1 (out of memory). */
+/* Append a copy of ev (number base + n); 0 or -1 (out of memory). */
 int evstore_push(struct evstore *s, const struct fs_event *ev);
-/* Expand a stored event back into a full fs_event (for model_apply). */
+/* Forget the k oldest kept events (base += k). */
+void evstore_drop(struct evstore *s, size_t k);
+/* Event number i, or NULL when it is not kept. */
+const struct view_ev *evstore_at(const struct evstore *s, size_t i);
+/* Expand kept event number i back into a full fs_event (for model_apply). */
 void evstore_get(const struct evstore *s, size_t i, struct fs_event *out);
-/* Index of the first event at or after t_ns (binary search; events are time ordered). */
+/* Number of the first kept event at or after t_ns, base + n when none (binary search;
+ * events are time ordered). */
 size_t evstore_lower_bound(const struct evstore *s, uint64_t t_ns);
 
-/* ---- session: a store plus the model of its first `cursor` events ---- */
+/* ---- session: the events of a run plus the model of its first `cursor` events ---- */
+
+/* What the terminal UI keeps of a long run: the newest events in memory, exited processes
+ * in the model (see session_set_limits). */
+#define VIEW_EVENT_LIMIT 200000
+#define VIEW_TOMBSTONE_LIMIT 20000
+
+struct fs_record_reader;
+struct fs_record_item;
 
 struct session {
-	struct evstore store;
+	struct evstore store;	/* the events kept in memory */
 	struct fs_model *model; /* events [0, cursor) applied */
-	size_t cursor;
+	size_t cursor;		/* event numbers are absolute: 0 .. count */
+	size_t count;		/* events of the run, kept in memory or not */
 	uint32_t root_pid;
 	bool complete; /* the source ended: no more events */
 	bool finished; /* model_finish ran (cursor == count and complete) */
 	uint64_t lost;
-	uint64_t end_ns; /* the end line's time (complete), else 0 */
+	uint64_t end_ns;    /* the end line's time (complete), else 0 */
+	uint64_t cursor_ns; /* time of event cursor - 1, 0 at the start */
+	uint64_t last_ns;   /* time of the last event */
+	size_t event_limit; /* most events kept in memory, 0 for all */
+	size_t tombstone_limit;
+	/* once events were dropped: the model of the events before the first kept one, where
+	 * stepping back starts from (NULL while none were dropped) */
+	struct fs_model *base_model;
+	uint64_t base_ns; /* time of the last dropped event */
+	/* a replay: its recording, read again for the events not in memory */
+	char *path;
+	struct fs_record_reader *reader;
+	struct fs_record_item *item;
+	size_t rpos; /* number of the event the reader returns next */
 };
 
 int session_init(struct session *s, uint32_t root_pid);
 void session_free(struct session *s);
+/* Keep at most `events` events in memory (the oldest quarter goes when full; 0 keeps all)
+ * and at most about `tombstones` exited processes in the model (model_set_tombstone_limit).
+ * Dropped events go into a second model first, which stepping back starts from; going
+ * back before them reads the recording again, or fails without one. A model held back
+ * by a pause takes them in before they go. */
+void session_set_limits(struct session *s, size_t events, size_t tombstones);
 /* Add an event; when the cursor was at the end it follows (the model applies it). */
 int session_push(struct session *s, const struct fs_event *ev);
 /* The source ended: lost events and end time; finishes the model if at the end. */
 void session_end(struct session *s, uint64_t lost, uint64_t end_ns);
-/* Show the first `cursor` events (clamped); rebuilds the model when going back. 0 or -1. */
+/* Show the first `cursor` events (clamped); rebuilds the model when going back: from the
+ * events in memory, or by reading the recording again from the start before them. 0; 1
+ * when going back that far is impossible (events dropped, no file: nothing changes); -1
+ * on an error (out of memory, the recording changed: the cursor stops where it could). */
 int session_seek(struct session *s, size_t cursor);
+/* Show every event at or before t_ns (and none after); the same results as session_seek. */
+int session_seek_time(struct session *s, uint64_t t_ns);
+/* Event number i when it is in memory, else NULL (dropped: see session_first). */
+const struct view_ev *session_event(const struct session *s, size_t i);
+/* Number of the first event in memory: > 0 once older ones were dropped. */
+size_t session_first(const struct session *s);
 /* Time shown: the last applied event's, or the end time at the end of a complete run. */
 uint64_t session_now_ns(const struct session *s);
 /* Total span of the run so far. */
 uint64_t session_total_ns(const struct session *s);
-/* Read a whole recording into an initialised session (replaced by the recording's, with
- * its root); the header is returned in *hdr (caller clears it). 0; 1 when a bad line
- * after the header cut it short (what was read is kept, err says why); -1 with err. */
+/* Read a recording into an initialised session (replaced by the recording's, with its
+ * root; the limits stay): every event is counted, the first event_limit are kept (the
+ * others are read again from the file as the cursor gets there; stdin is kept whole).
+ * The header is returned in *hdr (caller clears it). 0; 1 when a bad line after the
+ * header cut it short (what was read is kept, err says why); -1 with err. */
 int session_load(struct session *s, const char *path, struct fs_header *hdr, char *err,
 		 size_t errlen);
-
+/* The run's events are also in this complete recording (a live run recorded with -o):
+ * seeking back before the kept events reads it. 0 or -1 (out of memory). */
+int session_set_file(struct session *s, const char *path);
 
 /* ---- tree flattening with collapse ---- */
 

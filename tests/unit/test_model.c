@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -707,6 +708,404 @@ static void test_scale(void **state)
 	model_free(m);
 }
 
+/* ---------------------------------------------------------------- tombstone retirement */
+
+/* The table is consistent: sorted serials, child lists both ways, links in range, and
+ * every live process is the newest entry of its PID. Returns the exited count. */
+static size_t check_table(const struct fs_model *m)
+{
+	size_t n = model_count(m), linked = 0, listed = 0, exited = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct fs_proc *p = model_proc(m, i);
+		int prev = -1, c;
+
+		if (i > 0)
+			assert_true(p->serial > model_proc(m, i - 1)->serial);
+		assert_int_equal(model_find_serial(m, p->serial), (int)i);
+		assert_true(p->parent >= -1 && p->parent < (int)n);
+		assert_true(p->starter_idx >= -1 && p->starter_idx < (int)n);
+		assert_true(p->replaces_idx >= -1 && p->replaces_idx < (int)n);
+		if (p->replaces_idx >= 0)
+			assert_int_equal(model_proc(m, (size_t)p->replaces_idx)->pid, p->replaces);
+		linked += p->parent >= 0;
+		exited += p->exited;
+		if (!p->exited)
+			assert_int_equal(model_find(m, p->pid), (int)i);
+		for (c = p->first_child; c >= 0; c = model_proc(m, (size_t)c)->next_sibling) {
+			assert_true(c < (int)n);
+			assert_int_equal(model_proc(m, (size_t)c)->parent, (int)i);
+			assert_int_equal(model_proc(m, (size_t)c)->prev_sibling, prev);
+			prev = c;
+			listed++;
+		}
+		assert_int_equal(p->last_child, prev);
+	}
+	assert_int_equal(linked, listed);
+	return exited;
+}
+
+/* The kept process p of a retired model matches the same process (by serial) of a model
+ * that kept everything. */
+static void assert_same_proc(const struct fs_model *m, const struct fs_proc *p,
+			     const struct fs_model *full, bool recycling)
+{
+	int j = model_find_serial(full, p->serial);
+	const struct fs_proc *q;
+
+	assert_true(j >= 0);
+	q = model_proc(full, (size_t)j);
+	assert_int_equal(p->pid, q->pid);
+	assert_int_equal(p->role, q->role);
+	assert_int_equal(p->start_method, q->start_method);
+	assert_int_equal(p->start_ns, q->start_ns);
+	assert_int_equal(p->exited, q->exited);
+	assert_int_equal(p->end_ns, q->end_ns);
+	assert_int_equal(p->exit_code, q->exit_code);
+	assert_int_equal(p->signal, q->signal);
+	assert_int_equal(p->killed_by, q->killed_by);
+	assert_int_equal(p->daemon_kill, q->daemon_kill);
+	assert_int_equal(p->unseen_start, q->unseen_start);
+	if (recycling) {
+		assert_int_equal(p->replaces, q->replaces);
+		assert_int_equal(p->replaced_by, q->replaced_by);
+		assert_int_equal(p->slot, q->slot);
+	}
+	assert_int_equal(p->ppid, q->ppid);
+	assert_int_equal(p->argc, q->argc);
+	if (p->parent >= 0)
+		assert_int_equal(model_proc(m, (size_t)p->parent)->serial,
+				 model_proc(full, (size_t)q->parent)->serial);
+	else
+		assert_int_equal(q->parent, -1); /* a parent is never retired before its child */
+	if (p->starter_idx >= 0)
+		assert_int_equal(model_proc(m, (size_t)p->starter_idx)->serial,
+				 model_proc(full, (size_t)q->starter_idx)->serial);
+}
+
+/* Short-lived children of ROOT from t on: each lives 1 ms; PIDs from pid0, wrapping. */
+static uint64_t churn(struct fs_model *m, uint64_t t, uint32_t parent, uint32_t pid0, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint32_t pid = pid0 + (uint32_t)(i % 2000);
+
+		do_fork(m, t, parent, parent, pid);
+		do_exit(m, t + MS / 2, pid, parent, 0, 0);
+		t += MS;
+	}
+	return t;
+}
+
+static void test_retire_limit(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_model_stats *st = model_stats(m);
+	size_t sum = 0;
+	uint64_t t;
+
+	(void)state;
+	model_set_tombstone_limit(m, 100);
+	do_fork(m, 1 * MS, ROOT, ROOT, 101); /* lives throughout */
+	t = churn(m, 2 * MS, ROOT, 1000, 1000);
+	assert_true(check_table(m) <= 100);
+	assert_true(model_count(m) <= 100 + st->live);
+	assert_true(model_count(m) >= 100 - 100 / 8 + st->live);
+	assert_int_equal(st->retired, 1000 + 2 - model_count(m));
+	/* the live ones and the newest exits stay; the oldest are gone */
+	assert_false(proc_of(m, 101)->exited);
+	assert_false(proc_of(m, ROOT)->exited);
+	for (uint32_t pid = 1000 + 999 - 50; pid <= 1999; pid++)
+		assert_true(proc_of(m, pid)->exited);
+	assert_int_equal(model_find(m, 1000), -1);
+	/* stats count every process, retired or not */
+	for (int r = 0; r < FS_ROLE_COUNT; r++)
+		sum += st->by_role[r];
+	assert_int_equal(sum, 1000 + 2);
+	assert_int_equal(st->by_role[FS_ROLE_MP_CHILD], 1001);
+	assert_int_equal(st->exits, 1000);
+	assert_int_equal(st->forks, 1001);
+	assert_int_equal(st->live, 2);
+	assert_int_equal(st->peak_live, 3);
+	/* no limit: nothing more goes */
+	model_set_tombstone_limit(m, 0);
+	churn(m, t, ROOT, 3000, 300);
+	assert_int_equal(check_table(m), model_count(m) - 2);
+	assert_true(model_count(m) > 300);
+	model_free(m);
+}
+
+/* A process with kept children stays, however old its exit. */
+static void test_retire_keeps_parents(void **state)
+{
+	struct fs_model *m = model_python_root();
+	uint64_t t;
+
+	(void)state;
+	model_set_tombstone_limit(m, 10);
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_fork(m, 2 * MS, 101, 101, 102); /* 102 outlives 101 */
+	do_fork(m, 3 * MS, 102, 102, 103);
+	do_exit(m, 4 * MS, 103, 102, 0, 0); /* an exited grandchild of 101 */
+	do_fork(m, 5 * MS, 101, 101, 104);
+	do_exit(m, 6 * MS, 104, 101, 0, 0);
+	do_exit(m, 7 * MS, 101, ROOT, 0, 0);
+	t = churn(m, 10 * MS, ROOT, 1000, 200);
+	check_table(m);
+	assert_int_equal(model_find(m, 103), -1); /* old leaves go */
+	assert_int_equal(model_find(m, 104), -1);
+	assert_true(proc_of(m, 101)->exited); /* the old parent of a live process stays */
+	assert_int_equal(proc_of(m, 102)->parent, model_find(m, 101));
+	assert_int_equal(proc_of(m, 101)->first_child, model_find(m, 102));
+	assert_int_equal(proc_of(m, 101)->last_child, model_find(m, 102));
+	/* once its last child is gone, it goes too (child first, then the older parent) */
+	do_exit(m, t, 102, ROOT, 0, 0);
+	churn(m, t + MS, ROOT, 3000, 200);
+	check_table(m);
+	assert_int_equal(model_find(m, 102), -1);
+	assert_int_equal(model_find(m, 101), -1);
+	assert_int_equal(model_stats(m)->retired, 200 + 200 + 4 - (model_count(m) - 1));
+	model_free(m);
+}
+
+/* A PID used again after its entries were retired, a lost fork of a retired PID, signals. */
+static void test_retire_pid_reuse(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+	uint64_t t;
+
+	(void)state;
+	model_set_tombstone_limit(m, 16);
+	do_fork(m, 1 * MS, ROOT, ROOT, 500);
+	do_exit(m, 2 * MS, 500, ROOT, 7, 0);
+	do_fork(m, 3 * MS, ROOT, ROOT, 501);
+	do_exit(m, 4 * MS, 501, ROOT, 0, 0);
+	t = churn(m, 5 * MS, ROOT, 1000, 100);
+	assert_int_equal(model_find(m, 500), -1);
+	assert_int_equal(model_find(m, 501), -1);
+	/* 500 forked again: a new live entry under the root */
+	do_fork(m, t, ROOT, ROOT, 500);
+	p = proc_of(m, 500);
+	assert_false(p->exited);
+	assert_false(p->unseen_start);
+	assert_int_equal(p->parent, model_root(m));
+	assert_int_equal(p->start_ns, t);
+	/* 501 exits with its fork lost: seen without its start, kept in the tree */
+	do_signal(m, t + MS, ROOT, 501, 15);
+	do_exit(m, t + 2 * MS, 501, ROOT, -1, 15);
+	p = proc_of(m, 501);
+	assert_true(p->unseen_start);
+	assert_true(p->exited);
+	assert_int_equal(p->killed_by, ROOT);
+	assert_int_equal(p->parent, model_root(m));
+	/* a PID reused while its old entry is still kept: a new generation */
+	do_fork(m, t + 3 * MS, ROOT, ROOT, 501);
+	assert_int_equal(proc_of(m, 501)->generation, 1);
+	check_table(m);
+	model_free(m);
+}
+
+/* One run with every kind of process: Pool recycling, forkserver children, daemons killed
+ * at the main process's exit, a churning helper, lost forks, PID reuse. */
+static void scenario_mixed(struct fs_model *m, bool finish_midway)
+{
+	uint64_t t = 1 * MS;
+	uint32_t workers[4];
+	uint32_t next = 2000;
+
+	start_forkserver(m, t, 101);
+	do_fork(m, 2 * MS, ROOT, ROOT, 110); /* the churning helper */
+	for (uint32_t d = 0; d < 5; d++)
+		do_fork(m, 3 * MS + d, ROOT, ROOT, 120 + d); /* daemons */
+	for (int k = 0; k < 4; k++) {
+		workers[k] = next++;
+		do_fork(m, 4 * MS + (uint64_t)k, ROOT, ROOT, workers[k]);
+	}
+	t = 10 * MS;
+	for (int round = 0; round < 150; round++) {
+		for (int k = 0; k < 4; k++) {
+			/* a worker retires; the handler thread forks its replacement */
+			do_exit(m, t, workers[k], ROOT, 0, 0);
+			workers[k] = 2000 + (next++ - 2000) % 3000;
+			do_fork(m, t + MS / 4, ROOT, 150, workers[k]);
+			t += MS;
+		}
+		/* forkserver children: one terminated by main, which then starts more */
+		do_fork(m, t, 101, 101, 6000 + (uint32_t)round % 500);
+		if (round % 3 == 0) {
+			do_signal(m, t + MS / 8, ROOT, 6000 + (uint32_t)round % 500, 15);
+			do_exit(m, t + MS / 4, 6000 + (uint32_t)round % 500, 101, -1, 15);
+		} else {
+			do_exit(m, t + MS / 4, 6000 + (uint32_t)round % 500, 101, 0, 0);
+		}
+		t = churn(m, t + MS, 110, 7000, 5);
+		if (round == 20) {
+			do_exit(m, t, 9000 + (uint32_t)round, 110, 0, 0); /* fork lost */
+			do_exec(m, t, 9500, 110, PY, (const char *[]){PY, "x.py", NULL});
+			do_exit(m, t + MS, 9500, 110, 0, 0);
+		}
+		if (finish_midway && round == 75)
+			model_finish(m);
+	}
+	for (int k = 0; k < 4; k++)
+		do_exit(m, t + (uint64_t)k, workers[k], ROOT, 0, 0);
+	/* main terminates its daemons, which exit; the helper churns on */
+	t += 10 * MS;
+	for (uint32_t d = 0; d < 5; d++) {
+		do_signal(m, t, ROOT, 120 + d, 15);
+		do_exit(m, t + MS, 120 + d, ROOT, -1, 15);
+	}
+	t = churn(m, t + 2 * MS, 110, 7000, 100);
+	do_exit(m, t, ROOT, 50, 0, 0);
+	t = churn(m, t + MS, 110, 7000, 100);
+	do_exit(m, t, 110, 1, 0, 0);
+	do_exit(m, t + MS, 101, 1, 0, 0);
+}
+
+/* Stats and analyses of a retired run match those of a run that kept everything. Pool
+ * recycling matches exactly while a worker's exit is among the kept ones when its
+ * replacement starts (limits 40 and up here); below that, fewer are found. */
+static void test_retire_analyses(void **state)
+{
+	size_t limits[] = {300, 150, 40, 8, 1};
+
+	(void)state;
+	for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+		struct fs_model *full = model_python_root(), *m = model_python_root();
+		const struct fs_model_stats *a, *b;
+
+		model_set_tombstone_limit(m, limits[l]);
+		scenario_mixed(full, true);
+		scenario_mixed(m, true);
+		model_finish(full);
+		model_finish(m);
+		model_finish(m); /* idempotent */
+		a = model_stats(m);
+		b = model_stats(full);
+		assert_true(a->retired > 0);
+		assert_int_equal(b->retired, 0);
+		assert_int_equal(model_count(m) + a->retired, model_count(full));
+		assert_true(check_table(m) <= limits[l] + 1); /* + the root */
+		assert_int_equal(b->daemon_kills, 5);
+		assert_int_equal(a->daemon_kills, b->daemon_kills);
+		assert_true(b->recycled >= 600);
+		if (limits[l] >= 40)
+			assert_int_equal(a->recycled, b->recycled);
+		else
+			assert_true(a->recycled < b->recycled && a->recycled >= 500);
+		assert_int_equal(a->events, b->events);
+		assert_int_equal(a->exits, b->exits);
+		assert_int_equal(a->live, b->live);
+		assert_int_equal(a->peak_live, b->peak_live);
+		for (int r = 0; r < FS_ROLE_COUNT; r++)
+			assert_int_equal(a->by_role[r], b->by_role[r]);
+		for (size_t i = 0; i < model_count(m); i++)
+			assert_same_proc(m, model_proc(m, i), full, limits[l] >= 40);
+		model_free(full);
+		model_free(m);
+	}
+}
+
+/* A million short-lived processes: the table stays within the limit plus the live ones. */
+static void test_retire_million(void **state)
+{
+	struct fs_model *m = model_python_root();
+	const struct fs_model_stats *st = model_stats(m);
+	const uint32_t n = 1000000, width = 8;
+	size_t most = 0;
+	uint64_t t = MS;
+
+	(void)state;
+	model_set_tombstone_limit(m, 10000);
+	start_forkserver(m, t, 101);
+	/* `width` workers alive at a time, PIDs wrapping at 32768 like the kernel's */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t pid = 300 + i % 32000;
+
+		do_fork(m, t + i * 1000ull, 101, 101, pid);
+		if (i >= width) {
+			uint32_t old = 300 + (i - width) % 32000;
+
+			do_exit(m, t + i * 1000ull + 500, old, 101, 0, 0);
+		}
+		if (model_count(m) > most)
+			most = model_count(m);
+		if (i % 65536 == 0)
+			assert_true(model_count(m) <= 10000 + st->live);
+	}
+	assert_true(most <= 10000 + width + 3); /* root, forkserver, workers */
+	assert_int_equal(st->by_role[FS_ROLE_MP_CHILD], n);
+	assert_int_equal(st->retired, n - width - (model_count(m) - st->live));
+	model_finish(m);
+	assert_true(check_table(m) <= 10000);
+	model_free(m);
+}
+
+/* A process first seen by a signal joins the tree when a later event names its parent. */
+static void test_unseen_adopt(void **state)
+{
+	const char *argv[] = {"/bin/true", NULL};
+	struct fs_model *m = model_python_root();
+	const struct fs_proc *p;
+
+	(void)state;
+	do_signal(m, 1 * MS, ROOT, 700, 10);
+	assert_int_equal(proc_of(m, 700)->parent, -1);
+	do_fork(m, 2 * MS, 700, 700, 701);
+	/* its exec names its own child as parent: never a cycle */
+	do_exec(m, 3 * MS, 700, 701, "/bin/true", argv);
+	p = proc_of(m, 700);
+	assert_int_equal(p->parent, -1);
+	assert_int_equal(proc_of(m, 701)->parent, model_find(m, 700));
+	/* its exit names the root: adopted, with the mark kept */
+	do_exit(m, 4 * MS, 700, ROOT, 0, 0);
+	p = proc_of(m, 700);
+	assert_int_equal(p->parent, model_root(m));
+	assert_true(p->unseen_start);
+	assert_int_equal(p->starter, ROOT);
+	assert_int_equal(model_proc(m, (size_t)model_root(m))->last_child, model_find(m, 700));
+	check_table(m);
+	model_free(m);
+}
+
+/* A copy goes on independently of its original and ends as a model that saw it all. */
+static void test_clone(void **state)
+{
+	struct fs_model *a = model_python_root(), *b = model_python_root(), *c;
+	uint64_t t;
+
+	(void)state;
+	model_set_tombstone_limit(a, 40);
+	model_set_tombstone_limit(b, 40);
+	do_signal(a, 1 * MS, 77, ROOT, 10); /* a signal record to copy */
+	do_signal(b, 1 * MS, 77, ROOT, 10);
+	churn(a, 2 * MS, ROOT, 1000, 200);
+	t = churn(b, 2 * MS, ROOT, 1000, 200);
+	c = model_clone(a);
+	assert_non_null(c);
+	assert_int_equal(model_count(c), model_count(a));
+	do_fork(a, t, ROOT, ROOT, 30000); /* the original only */
+	assert_int_equal(model_count(c) + 1, model_count(a));
+	assert_int_equal(model_find(c, 30000), -1);
+	model_free(a); /* first: the exec strings are shared */
+	churn(c, t, ROOT, 3000, 100);
+	churn(b, t, ROOT, 3000, 100);
+	do_exit(c, t + 1000 * MS, ROOT, 1, -1, 10);
+	do_exit(b, t + 1000 * MS, ROOT, 1, -1, 10);
+	model_finish(c);
+	model_finish(b);
+	check_table(c);
+	assert_int_equal(model_count(c), model_count(b));
+	assert_int_equal(model_stats(c)->retired, model_stats(b)->retired);
+	assert_int_equal(proc_of(c, ROOT)->killed_by, 77);
+	assert_string_equal(proc_of(c, ROOT)->argv[1], "main.py");
+	for (size_t i = 0; i < model_count(c); i++)
+		assert_same_proc(c, model_proc(c, i), b, true);
+	model_free(c);
+	model_free(b);
+	assert_null(model_clone(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -727,6 +1126,13 @@ int main(void)
 	    cmocka_unit_test(test_recycle_spawn),
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_scale),
+	    cmocka_unit_test(test_unseen_adopt),
+	    cmocka_unit_test(test_retire_limit),
+	    cmocka_unit_test(test_retire_keeps_parents),
+	    cmocka_unit_test(test_retire_pid_reuse),
+	    cmocka_unit_test(test_retire_analyses),
+	    cmocka_unit_test(test_retire_million),
+	    cmocka_unit_test(test_clone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -541,6 +541,279 @@ static void test_session_load(void **state)
 	session_free(&s);
 }
 
+/* ---- bounded sessions: event limit, tombstones, reading the recording again ---- */
+
+/* Event k of a synthetic run of short-lived children of 100 (fork, exec for every fifth,
+ * a signal for every seventh, exit; PIDs reused); false past the end. */
+static bool synth_event(size_t k, size_t procs, struct fs_event *ev)
+{
+	size_t i = (k - 1) / 4, step = (k - 1) % 4;
+	uint32_t pid = 1000 + (uint32_t)(i % 700);
+	uint64_t t = 1000 + (uint64_t)i * 1000;
+
+	memset(ev, 0, FS_EVENT_HEAD_SIZE);
+	if (k == 0) { /* the root's fork by forkscope */
+		ev->type = FS_EV_FORK;
+		ev->t_ns = 1;
+		ev->pid = 100;
+		ev->ppid = 1;
+		ev->tid = 1;
+		return true;
+	}
+	if (i >= procs)
+		return false;
+	snprintf(ev->comm, sizeof(ev->comm), "python3");
+	ev->pid = pid;
+	ev->ppid = 100;
+	switch (step) {
+	case 0:
+		ev->type = FS_EV_FORK;
+		ev->t_ns = t;
+		ev->tid = 100;
+		ev->parent_threads = 1;
+		break;
+	case 1:
+		ev->type = i % 5 ? FS_EV_SIGNAL : FS_EV_EXEC;
+		ev->t_ns = t + 100;
+		if (ev->type == FS_EV_EXEC) {
+			snprintf(ev->filename, sizeof(ev->filename), "/bin/true");
+			memcpy(ev->args, "/bin/true\0x", 12);
+			ev->args_len = 12;
+		} else {
+			ev->pid = 100;
+			ev->target = pid;
+			ev->sig = i % 7 ? 10 : 15;
+		}
+		break;
+	case 2:
+		ev->type = FS_EV_SIGNAL; /* SIGCHLD to the parent, at the exit */
+		ev->t_ns = t + 500;
+		ev->target = 100;
+		ev->sig = SIGCHLD;
+		break;
+	default:
+		ev->type = FS_EV_EXIT;
+		ev->t_ns = t + 500;
+		ev->sig = i % 7 ? 0 : 15;
+		ev->exit_code = i % 7 ? 0 : -1;
+		break;
+	}
+	return true;
+}
+
+/* A recording of synth_event's run to a temporary file; returns the number of events. */
+static size_t synth_write(const char *path, size_t procs, size_t upto)
+{
+	static struct fs_event ev;
+	char *command[] = {"/usr/bin/python3", "x.py", NULL};
+	struct fs_header h = {.schema = 1,
+			      .tool = "forkscope 0.1.0",
+			      .root_pid = 100,
+			      .command = command,
+			      .command_len = 2,
+			      .kernel = "Linux"};
+	struct fs_end end = {0};
+	FILE *f = fopen(path, "w");
+	size_t n = 0;
+
+	assert_non_null(f);
+	assert_int_equal(record_write_header(f, &h), 0);
+	while (n < upto && synth_event(n, procs, &ev)) {
+		assert_int_equal(record_write_event(f, &ev), 0);
+		end.t_ns = ev.t_ns + 10;
+		n++;
+	}
+	end.events = n;
+	if (upto == SIZE_MAX)
+		assert_int_equal(record_write_end(f, &end), 0);
+	assert_int_equal(fclose(f), 0);
+	return n;
+}
+
+/* Both sessions show the same thing at their cursors. */
+static void assert_same_view(const struct session *a, const struct session *b)
+{
+	const struct fs_model_stats *x = model_stats(a->model), *y = model_stats(b->model);
+	size_t sx = 0, sy = 0;
+
+	assert_int_equal(a->cursor, b->cursor);
+	assert_int_equal(session_now_ns(a), session_now_ns(b));
+	assert_int_equal(x->events, y->events);
+	assert_int_equal(x->forks, y->forks);
+	assert_int_equal(x->exits, y->exits);
+	assert_int_equal(x->live, y->live);
+	assert_int_equal(x->daemon_kills, y->daemon_kills);
+	for (int r = 0; r < FS_ROLE_COUNT; r++) {
+		sx += x->by_role[r];
+		sy += y->by_role[r];
+	}
+	assert_int_equal(sx, sy);
+	assert_int_equal(model_count(a->model) + x->retired, model_count(b->model) + y->retired);
+	if (a->cursor > 0) {
+		const struct view_ev *e = session_event(a, a->cursor - 1);
+		const struct view_ev *f = session_event(b, b->cursor - 1);
+
+		assert_non_null(f);
+		if (!e) { /* dropped: only the one before the first kept event */
+			assert_int_equal(a->cursor, session_first(a));
+			e = f;
+		}
+		assert_int_equal(e->t_ns, f->t_ns);
+		assert_int_equal(e->pid, f->pid);
+		assert_int_equal(e->type, f->type);
+	}
+}
+
+/* A replay under limits matches one that keeps everything, at every kind of seek. */
+static void test_session_limits_replay(void **state)
+{
+	char path[64], err[256] = "";
+	struct session full, lim;
+	struct fs_header h;
+	struct compare_stats cf, cl;
+	size_t n, first, pos[] = {SIZE_MAX, 6000, 5999, 5998, 50, 0, 2000, 101, 99, 3, SIZE_MAX};
+	uint64_t times[] = {UINT64_MAX, 5000, 1200000, 0, 1499500, 1499501, 700000};
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/test_view_lim_%d.jsonl", (int)getpid());
+	n = synth_write(path, 1500, SIZE_MAX);
+	assert_int_equal(session_init(&full, 0), 0);
+	assert_int_equal(session_load(&full, path, &h, err, sizeof(err)), 0);
+	record_header_clear(&h);
+	assert_int_equal(session_init(&lim, 0), 0);
+	session_set_limits(&lim, 100, 40);
+	assert_int_equal(session_load(&lim, path, &h, err, sizeof(err)), 0);
+	record_header_clear(&h);
+	assert_int_equal(lim.count, n);
+	assert_int_equal(full.count, n);
+	assert_int_equal(full.store.n, n);
+	assert_int_equal(lim.store.n, 100); /* the rest is read again as the cursor moves */
+	assert_int_equal(session_total_ns(&lim), session_total_ns(&full));
+	for (size_t k = 0; k < sizeof(pos) / sizeof(pos[0]); k++) {
+		assert_int_equal(session_seek(&full, pos[k]), 0);
+		assert_int_equal(session_seek(&lim, pos[k]), 0);
+		assert_same_view(&lim, &full);
+		assert_true(lim.store.n <= 100);
+		assert_true(model_count(lim.model) <= 40 + model_stats(lim.model)->live);
+	}
+	assert_true(lim.finished);
+	assert_true(session_first(&lim) > 0);
+	assert_null(session_event(&lim, 0));
+	assert_true(model_stats(lim.model)->retired > 0);
+	compare_compute(&full, &cf);
+	compare_compute(&lim, &cl);
+	assert_int_equal(cl.procs, cf.procs);
+	assert_int_equal(cl.procs, 1501);
+	/* step back one event at a time from the end, as ',' does: from the model of the
+	 * dropped events and the kept ones, without reading the file again */
+	first = session_first(&lim);
+	for (int k = 0; k < 5; k++) {
+		assert_int_equal(session_seek(&full, full.cursor - 1), 0);
+		assert_int_equal(session_seek(&lim, lim.cursor - 1), 0);
+		assert_same_view(&lim, &full);
+		assert_int_equal(session_first(&lim), first);
+	}
+	/* to the first kept event and just before it (read again) */
+	assert_int_equal(session_seek(&full, first), 0);
+	assert_int_equal(session_seek(&lim, first), 0);
+	assert_same_view(&lim, &full);
+	assert_int_equal(session_first(&lim), first);
+	assert_int_equal(session_seek(&full, first - 1), 0);
+	assert_int_equal(session_seek(&lim, first - 1), 0);
+	assert_same_view(&lim, &full);
+	assert_int_equal(session_seek(&full, SIZE_MAX), 0);
+	assert_int_equal(session_seek(&lim, SIZE_MAX), 0);
+	for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++) {
+		assert_int_equal(session_seek_time(&full, times[k]), 0);
+		assert_int_equal(session_seek_time(&lim, times[k]), 0);
+		assert_same_view(&lim, &full);
+	}
+	/* playback: the clock moves forward a little at a time */
+	session_seek(&full, 0);
+	session_seek(&lim, 0);
+	for (uint64_t t = 0; t < 1600000; t += 77777) {
+		assert_int_equal(session_seek_time(&full, t), 0);
+		assert_int_equal(session_seek_time(&lim, t), 0);
+		assert_same_view(&lim, &full);
+	}
+	/* the recording changes under the replay: it ends where the file does now */
+	synth_write(path, 1500, 3000);
+	assert_int_equal(session_seek(&lim, 0), 0);
+	assert_int_equal(session_seek(&lim, SIZE_MAX), -1);
+	assert_int_equal(lim.count, 3000);
+	assert_int_equal(lim.cursor, 3000);
+	assert_int_equal(session_seek(&lim, SIZE_MAX), 0);
+	assert_true(lim.finished);
+	unlink(path);
+	assert_int_equal(session_seek(&lim, 10), -1); /* gone: no crash */
+	session_free(&full);
+	session_free(&lim);
+}
+
+/* A live run under an event limit: bounded store, the model sees every event; going back
+ * needs the recording. */
+static void test_session_limits_live(void **state)
+{
+	static struct fs_event ev;
+	char path[64];
+	struct session s, full;
+	size_t n = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/test_view_live_%d.jsonl", (int)getpid());
+	assert_int_equal(session_init(&s, 100), 0);
+	assert_int_equal(session_init(&full, 100), 0);
+	session_set_limits(&s, 64, 30);
+	for (; n < 10 && synth_event(n, 400, &ev); n++) {
+		assert_int_equal(session_push(&s, &ev), 0);
+		assert_int_equal(session_push(&full, &ev), 0);
+	}
+	/* paused at 5: events that must go are applied first, the view jumps ahead */
+	assert_int_equal(session_seek(&s, 5), 0);
+	for (; synth_event(n, 400, &ev); n++) {
+		assert_int_equal(session_push(&s, &ev), 0);
+		assert_int_equal(session_push(&full, &ev), 0);
+		assert_true(s.store.n <= 64);
+		assert_true(s.cursor >= session_first(&s));
+		assert_int_equal(model_stats(s.model)->events, s.cursor);
+	}
+	assert_int_equal(s.count, n);
+	assert_true(s.cursor > 5 && s.cursor < n);
+	assert_true(session_first(&s) > 0);
+	assert_null(session_event(&s, 0));
+	assert_non_null(session_event(&s, n - 1));
+	assert_int_equal(session_seek(&s, n), 0);
+	assert_same_view(&s, &full);
+	/* back to the kept events: from the model of the dropped ones */
+	assert_int_equal(session_seek(&full, session_first(&s) + 3), 0);
+	assert_int_equal(session_seek(&s, session_first(&s) + 3), 0);
+	assert_same_view(&s, &full);
+	assert_int_equal(session_seek(&full, session_first(&s)), 0);
+	assert_int_equal(session_seek(&s, session_first(&s)), 0);
+	assert_same_view(&s, &full);
+	assert_int_equal(session_seek_time(&full, session_event(&s, n - 5)->t_ns), 0);
+	assert_int_equal(session_seek_time(&s, session_event(&s, n - 5)->t_ns), 0);
+	assert_same_view(&s, &full);
+	assert_int_equal(session_seek(&s, n), 0);
+	/* back before them: impossible without a file, nothing changes */
+	assert_int_equal(session_seek(&s, 10), 1);
+	assert_int_equal(s.cursor, n);
+	assert_int_equal(session_seek_time(&s, 0), 1);
+	assert_int_equal(s.cursor, n);
+	/* once the run is on disk, it is read again */
+	synth_write(path, 400, SIZE_MAX);
+	assert_int_equal(session_set_file(&s, path), 0);
+	assert_int_equal(session_seek(&full, 10), 0);
+	assert_int_equal(session_seek(&s, 10), 0);
+	assert_same_view(&s, &full);
+	assert_int_equal(session_seek(&full, n - 3), 0);
+	assert_int_equal(session_seek(&s, n - 3), 0);
+	assert_same_view(&s, &full);
+	unlink(path);
+	session_free(&s);
+	session_free(&full);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +831,8 @@ int main(void)
 	    cmocka_unit_test(test_session_paused_push),
 	    cmocka_unit_test(test_compare_stats),
 	    cmocka_unit_test(test_session_load),
+	    cmocka_unit_test(test_session_limits_replay),
+	    cmocka_unit_test(test_session_limits_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
