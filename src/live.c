@@ -484,6 +484,10 @@ int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen)
 	uint64_t now = util_monotonic_ns(), base = trace_base_ns(l->trace);
 
 	trace_drain(l->trace);
+	/* every process of the subtree is gone (we are its subreaper): one still alive in
+	 * the model had its exit lost */
+	if (!l->opts.cli->all && !l->running)
+		model_end(l->model, now > base ? now - base : 0);
 	model_set_lost(l->model, trace_lost(l->trace));
 	model_finish(l->model);
 	end->t_ns = now > base ? now - base : 0;

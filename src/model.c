@@ -336,7 +336,7 @@ static int exits_insert(struct fs_model *m, int idx)
 	return 0;
 }
 
-/* Mark idx exited at t; lost = its exit event was never seen (its PID got reused). */
+/* Mark idx exited at t; lost = its exit event was never seen (PID reused, or lost). */
 static int proc_mark_exited(struct fs_model *m, int idx, uint64_t t, bool lost)
 {
 	struct fs_proc *p = &m->procs[idx];
@@ -895,6 +895,15 @@ void model_set_lost(struct fs_model *m, uint64_t lost)
 {
 	if (m)
 		m->stats.lost = lost;
+}
+
+void model_end(struct fs_model *m, uint64_t t_ns)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nprocs; i++)
+		if (!m->procs[i].exited)
+			proc_mark_exited(m, (int)i, t_ns, true);
 }
 
 void model_finish(struct fs_model *m)

@@ -117,6 +117,9 @@ void model_set_lost(struct fs_model *m, uint64_t lost);
  * children, in batches (down to n - n/8): they leave the table, and the indexes of the
  * others change. Stats keep counting them. */
 void model_set_tombstone_limit(struct fs_model *m, size_t n);
+/* The traced workload is over (all of it exited) at t_ns: a process still alive in the
+ * model lost its exit event; mark it exited with its status unknown (exit_lost). */
+void model_end(struct fs_model *m, uint64_t t_ns);
 /* Run the analyses that need the whole trace (daemon kills, recycling); idempotent, and
  * cheap enough to call again mid-trace (each call redoes them from scratch). */
 void model_finish(struct fs_model *m);

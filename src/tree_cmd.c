@@ -1,4 +1,5 @@
 /* forkscope tree FILE: replay a recording through the model and print its tree. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,9 @@ int tree_load(const char *path, struct fs_model **out, struct fs_header *header,
 				goto out;
 			}
 		} else if (it.kind == FS_REC_END && *out) {
+			/* events were lost: who still looks alive at the end lost its exit */
+			if (it.end.lost)
+				model_end(*out, it.end.t_ns);
 			model_set_lost(*out, it.end.lost);
 		}
 		record_item_clear(&it);
@@ -54,17 +58,23 @@ int tree_command(const struct fs_cli *cli)
 	struct fs_model *m = NULL;
 	struct fs_header header;
 	char err[512] = "";
-	int rc = tree_load(cli->file, &m, &header, err, sizeof(err));
+	int rc = tree_load(cli->file, &m, &header, err, sizeof(err)), out_rc = 0;
 
 	if (m) {
 		if (cli->json)
-			tree_print_json(stdout, m);
+			out_rc = tree_print_json(stdout, m);
 		else
 			tree_print_text(stdout, m, cli->ascii);
 	}
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		out_rc = -1;
 	if (rc != 0)
 		fprintf(stderr, "forkscope: %s: %s\n", cli->file, err);
+	else if (out_rc != 0)
+		fprintf(stderr, "forkscope: writing the tree failed: %s\n",
+			errno ? strerror(errno) : "out of memory");
+	if (out_rc != 0)
+		rc = -1;
 	record_header_clear(&header);
 	model_free(m);
 	return rc == 0 ? 0 : 1;

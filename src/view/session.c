@@ -340,6 +340,8 @@ int session_push(struct session *s, const struct fs_event *ev)
 static void session_maybe_finish(struct session *s)
 {
 	if (s->complete && s->cursor == s->count && !s->finished) {
+		if (s->lost) /* who still looks alive at the end lost its exit */
+			model_end(s->model, s->end_ns);
 		model_set_lost(s->model, s->lost);
 		model_finish(s->model);
 		s->finished = true;

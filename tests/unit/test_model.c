@@ -315,6 +315,15 @@ static void test_unseen(void **state)
 	assert_int_equal(p->killed_by, ROOT);
 	assert_int_equal(p->kill_sent_ns, 3 * MS);
 	assert_int_equal(model_count(m), 4);
+	/* the workload is over: who still looks alive (the root, 200) lost its exit */
+	assert_int_equal(model_stats(m)->live, 2);
+	model_end(m, 9 * MS);
+	assert_int_equal(model_stats(m)->live, 0);
+	p = proc_of(m, 200);
+	assert_true(p->exited);
+	assert_true(p->exit_lost);
+	assert_int_equal(p->end_ns, 9 * MS);
+	assert_false(proc_of(m, 400)->exit_lost); /* its exit was seen */
 	model_free(m);
 }
 
