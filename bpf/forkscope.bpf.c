@@ -50,7 +50,7 @@ static __always_inline __u64 ringbuf_flags(void)
 	if (!wakeup_bytes)
 		return 0;
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									      : BPF_RB_NO_WAKEUP;
+									     : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void count_lost(void)

@@ -132,7 +132,7 @@ void analysis_recycle_one(struct fs_model *m, int idx)
 
 void analysis_unrecycle(struct fs_model *m, int idx)
 {
-	struct fs_proc *c, *w;
+	struct fs_proc *c;
 
 	if (idx < 0 || (size_t)idx >= m->nprocs)
 		return;
@@ -140,7 +140,8 @@ void analysis_unrecycle(struct fs_model *m, int idx)
 	if (!c->replaces)
 		return;
 	if (c->replaces_idx >= 0) { /* else the worker was retired */
-		w = &m->procs[c->replaces_idx];
+		struct fs_proc *w = &m->procs[c->replaces_idx];
+
 		w->replaced_by = 0;
 		/* a chain head numbered for this very replacement gives its number back */
 		if (!w->replaces && w->slot == m->next_slot) {

@@ -69,7 +69,7 @@ static bool cgroup_file_exists(const char *dir, const char *file)
 
 void cgroup_create(struct fs_cgroup *cg, size_t max_procs)
 {
-	char mount[PATH_MAX], text[32];
+	char mount[PATH_MAX];
 
 	memset(cg, 0, sizeof(*cg));
 	if (cgroup_find_mount(NULL, mount, sizeof(mount)) == 0 &&
@@ -91,6 +91,8 @@ void cgroup_create(struct fs_cgroup *cg, size_t max_procs)
 	if (max_procs && !cg->pids_dir[0] && cgroup_find_mount("pids", mount, sizeof(mount)) == 0)
 		cgroup_make(mount, cg->pids_dir, sizeof(cg->pids_dir));
 	if (max_procs && cg->pids_dir[0]) {
+		char text[32];
+
 		snprintf(text, sizeof(text), "%zu", max_procs);
 		if (cgroup_write(cg->pids_dir, "pids.max", text) != 0) {
 			if (strcmp(cg->pids_dir, cg->kill_dir) != 0)

@@ -12,7 +12,7 @@
 
 struct fs_cgroup {
 	char kill_dir[PATH_MAX]; /* cgroup v2 dir (cgroup.kill) or v1 freezer dir, or "" */
-	bool kill_v2; /* kill_dir has cgroup.kill */
+	bool kill_v2;		 /* kill_dir has cgroup.kill */
 	char pids_dir[PATH_MAX]; /* a dir with pids.max, or "" */
 };
 

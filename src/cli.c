@@ -7,45 +7,45 @@
 #include "util.h"
 
 static const char usage_text[] =
-	"usage: forkscope                       (the UI: pick a demo and a start method)\n"
-	"       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
-	"                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
-	"                     [--max-procs N] [--as-root]\n"
-	"                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
-	"       forkscope replay FILE\n"
-	"       forkscope tree [--json] [--ascii] FILE\n"
-	"       forkscope demos\n"
-	"       forkscope --help | --version\n"
-	"\n"
-	"Trace every process a workload creates (fork, exec, exit, signal) with eBPF,\n"
-	"with the roles of Python multiprocessing (main, forkserver, resource tracker,\n"
-	"children by start method), daemon kills and Pool worker recycling.\n"
-	"\n"
-	"run options:\n"
-	"  --method M       start method: passed to a demo as --method; for any other\n"
-	"                   Python program the default start method (the program's own\n"
-	"                   choice still wins)\n"
-	"  --python PATH    interpreter for demos (default: the real python3 on PATH)\n"
-	"  --no-tui         print one line per event instead of the UI (the default\n"
-	"                   when stdout is not a terminal)\n"
-	"  --json           print JSON Lines (the recording format) instead\n"
-	"  -o FILE          also record JSON Lines to FILE\n"
-	"  --duration SECS  stop the workload after SECS seconds\n"
-	"  --all            trace every process of the system, not just the workload\n"
-	"  --ringbuf-kb N   kernel ring buffer size (default 4096)\n"
-	"  --max-procs N    cap on the workload's live processes (default 256 for a demo,\n"
-	"                   4096 for a command; 0: no cap)\n"
-	"  --as-root        under sudo, run the workload as root (default: as the user\n"
-	"                   who ran sudo)\n"
-	"\n"
-	"examples:\n"
-	"  forkscope demos                                  list the demos\n"
-	"  forkscope run --method forkserver pool-recycle   a demo under forkserver\n"
-	"  forkscope run -o trace.jsonl -- python3 app.py   your own program, recorded\n"
-	"  forkscope replay trace.jsonl                     replay a recording (no root needed)\n"
-	"  forkscope tree trace.jsonl                       the final tree of a recording\n"
-	"\n"
-	"exit status: 0 success, 2 usage error, 1 any other failure.\n";
+    "usage: forkscope                       (the UI: pick a demo and a start method)\n"
+    "       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
+    "                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
+    "                     [--max-procs N] [--as-root]\n"
+    "                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
+    "       forkscope replay FILE\n"
+    "       forkscope tree [--json] [--ascii] FILE\n"
+    "       forkscope demos\n"
+    "       forkscope --help | --version\n"
+    "\n"
+    "Trace every process a workload creates (fork, exec, exit, signal) with eBPF,\n"
+    "with the roles of Python multiprocessing (main, forkserver, resource tracker,\n"
+    "children by start method), daemon kills and Pool worker recycling.\n"
+    "\n"
+    "run options:\n"
+    "  --method M       start method: passed to a demo as --method; for any other\n"
+    "                   Python program the default start method (the program's own\n"
+    "                   choice still wins)\n"
+    "  --python PATH    interpreter for demos (default: the real python3 on PATH)\n"
+    "  --no-tui         print one line per event instead of the UI (the default\n"
+    "                   when stdout is not a terminal)\n"
+    "  --json           print JSON Lines (the recording format) instead\n"
+    "  -o FILE          also record JSON Lines to FILE\n"
+    "  --duration SECS  stop the workload after SECS seconds\n"
+    "  --all            trace every process of the system, not just the workload\n"
+    "  --ringbuf-kb N   kernel ring buffer size (default 4096)\n"
+    "  --max-procs N    cap on the workload's live processes (default 256 for a demo,\n"
+    "                   4096 for a command; 0: no cap)\n"
+    "  --as-root        under sudo, run the workload as root (default: as the user\n"
+    "                   who ran sudo)\n"
+    "\n"
+    "examples:\n"
+    "  forkscope demos                                  list the demos\n"
+    "  forkscope run --method forkserver pool-recycle   a demo under forkserver\n"
+    "  forkscope run -o trace.jsonl -- python3 app.py   your own program, recorded\n"
+    "  forkscope replay trace.jsonl                     replay a recording (no root needed)\n"
+    "  forkscope tree trace.jsonl                       the final tree of a recording\n"
+    "\n"
+    "exit status: 0 success, 2 usage error, 1 any other failure.\n";
 
 void cli_usage(FILE *f)
 {
@@ -59,24 +59,34 @@ static int cli_error(const char *what, const char *arg)
 	return 2;
 }
 
-enum { OPT_METHOD = 256, OPT_PYTHON, OPT_NO_TUI, OPT_JSON, OPT_DURATION, OPT_ALL, OPT_RINGBUF,
-       OPT_ASCII, OPT_MAX_PROCS, OPT_AS_ROOT };
+enum {
+	OPT_METHOD = 256,
+	OPT_PYTHON,
+	OPT_NO_TUI,
+	OPT_JSON,
+	OPT_DURATION,
+	OPT_ALL,
+	OPT_RINGBUF,
+	OPT_ASCII,
+	OPT_MAX_PROCS,
+	OPT_AS_ROOT
+};
 
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 {
 	static const struct option opts[] = {
-		{"method", required_argument, NULL, OPT_METHOD},
-		{"python", required_argument, NULL, OPT_PYTHON},
-		{"no-tui", no_argument, NULL, OPT_NO_TUI},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"output", required_argument, NULL, 'o'},
-		{"duration", required_argument, NULL, OPT_DURATION},
-		{"all", no_argument, NULL, OPT_ALL},
-		{"ringbuf-kb", required_argument, NULL, OPT_RINGBUF},
-		{"max-procs", required_argument, NULL, OPT_MAX_PROCS},
-		{"as-root", no_argument, NULL, OPT_AS_ROOT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"method", required_argument, NULL, OPT_METHOD},
+	    {"python", required_argument, NULL, OPT_PYTHON},
+	    {"no-tui", no_argument, NULL, OPT_NO_TUI},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"output", required_argument, NULL, 'o'},
+	    {"duration", required_argument, NULL, OPT_DURATION},
+	    {"all", no_argument, NULL, OPT_ALL},
+	    {"ringbuf-kb", required_argument, NULL, OPT_RINGBUF},
+	    {"max-procs", required_argument, NULL, OPT_MAX_PROCS},
+	    {"as-root", no_argument, NULL, OPT_AS_ROOT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -85,8 +95,8 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 		case OPT_METHOD:
 			if (strcmp(optarg, "fork") && strcmp(optarg, "spawn") &&
 			    strcmp(optarg, "forkserver"))
-				return cli_error("unknown start method (use fork, spawn or forkserver)",
-						 optarg);
+				return cli_error(
+				    "unknown start method (use fork, spawn or forkserver)", optarg);
 			cli->method = optarg;
 			break;
 		case OPT_PYTHON:
@@ -111,11 +121,13 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 			break;
 		case OPT_RINGBUF:
 			if (util_parse_size(optarg, 4, 1024 * 1024, &cli->ringbuf_kb) != 0)
-				return cli_error("--ringbuf-kb needs a size from 4 to 1048576", optarg);
+				return cli_error("--ringbuf-kb needs a size from 4 to 1048576",
+						 optarg);
 			break;
 		case OPT_MAX_PROCS:
 			if (util_parse_size(optarg, 0, 4194304, &cli->max_procs) != 0)
-				return cli_error("--max-procs needs a number from 0 to 4194304", optarg);
+				return cli_error("--max-procs needs a number from 0 to 4194304",
+						 optarg);
 			cli->max_procs_set = true;
 			break;
 		case OPT_AS_ROOT:
@@ -139,10 +151,10 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 static int cli_parse_tree(int argc, char **argv, struct fs_cli *cli)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, OPT_JSON},
-		{"ascii", no_argument, NULL, OPT_ASCII},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"ascii", no_argument, NULL, OPT_ASCII},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 

@@ -21,18 +21,18 @@ struct fs_cli {
 	const char *method; /* fork, spawn, forkserver or NULL */
 	const char *python; /* --python PATH or NULL */
 	const char *output; /* -o FILE or NULL */
-	const char *file; /* tree FILE, replay FILE */
+	const char *file;   /* tree FILE, replay FILE */
 	bool no_tui;
 	bool json;
 	bool all;
-	bool ascii; /* tree: ASCII lines instead of box drawing */
+	bool ascii;	 /* tree: ASCII lines instead of box drawing */
 	double duration; /* seconds, 0 for none */
 	size_t ringbuf_kb;
-	size_t max_procs; /* cap on live processes, 0 for none */
+	size_t max_procs;   /* cap on live processes, 0 for none */
 	bool max_procs_set; /* given by --max-procs (else a default applies) */
-	bool as_root; /* under sudo, run the workload as root, not as the invoking user */
-	bool is_demo; /* argv[0] is a demo name; else a command */
-	char **argv; /* the demo and its args, or the command; NULL-terminated */
+	bool as_root;	    /* under sudo, run the workload as root, not as the invoking user */
+	bool is_demo;	    /* argv[0] is a demo name; else a command */
+	char **argv;	    /* the demo and its args, or the command; NULL-terminated */
 	int argc;
 };
 

@@ -425,8 +425,7 @@ static void format_summary_roles(FILE *f, const struct fs_model *m, const struct
 	const struct fs_model_stats *st = model_stats(m);
 	int r, k;
 
-	fprintf(f, "processes: %zu (at most %zu alive at once)\n", model_count(m),
-		st->peak_live);
+	fprintf(f, "processes: %zu (at most %zu alive at once)\n", model_count(m), st->peak_live);
 	for (r = 0; r < FS_ROLE_COUNT; r++) {
 		const char *sep = " (";
 

@@ -41,9 +41,10 @@ static void launch_child(int go_rd, int err_wr, const struct fs_launch_opts *opt
 	close(go_rd);
 	e = 0;
 	if (opts->drop) {
-		gid_t none[1];
+		gid_t no_groups[1];
 
-		if ((opts->user[0] ? initgroups(opts->user, opts->gid) : setgroups(0, none)) != 0 ||
+		if ((opts->user[0] ? initgroups(opts->user, opts->gid) : setgroups(0, no_groups)) !=
+			0 ||
 		    setgid(opts->gid) != 0 || setuid(opts->uid) != 0)
 			e = errno ? errno : EPERM;
 	}

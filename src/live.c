@@ -51,10 +51,10 @@ struct fs_live {
 	gid_t gid;
 	char user[64];
 	struct fs_cgroup cg;
-	int lifeline; /* write end of the watchdog's pipe, or -1 */
-	size_t max_procs; /* 0: no cap */
+	int lifeline;	    /* write end of the watchdog's pipe, or -1 */
+	size_t max_procs;   /* 0: no cap */
 	uint64_t cap_kills; /* processes killed over the cap (no pids cgroup) */
-	int output_fd; /* read end of the workload's output pipe, or -1 */
+	int output_fd;	    /* read end of the workload's output pipe, or -1 */
 	int exec_errno;
 	bool running;
 	bool terminating;
@@ -124,7 +124,7 @@ static void live_env_add(struct fs_live *l, char *kv)
 static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, size_t errlen)
 {
 	const struct fs_cli *cli = l->opts.cli;
-	int n = 0, rc;
+	int n = 0;
 
 	l->argv = calloc((size_t)cli->argc + 4, sizeof(char *));
 	if (!l->argv) {
@@ -154,7 +154,8 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 			l->argv[n++] = (char *)cli->method;
 		}
 	} else {
-		rc = util_find_command(cli->argv[0], l->exe, sizeof(l->exe));
+		int rc = util_find_command(cli->argv[0], l->exe, sizeof(l->exe));
+
 		if (rc != 0) {
 			snprintf(err, errlen, "%s: %s",
 				 rc == -ENOENT ? "command not found" : strerror(-rc), cli->argv[0]);
@@ -168,8 +169,8 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 			bool has_old = old && *old;
 
 			snprintf(l->env_pythonpath, sizeof(l->env_pythonpath),
-				 "PYTHONPATH=%s/src/pyhook%s%s", util_data_dir(), has_old ? ":" : "",
-				 has_old ? old : "");
+				 "PYTHONPATH=%s/src/pyhook%s%s", util_data_dir(),
+				 has_old ? ":" : "", has_old ? old : "");
 			snprintf(l->env_method, sizeof(l->env_method), "FORKSCOPE_METHOD=%s",
 				 cli->method);
 			live_env_add(l, l->env_pythonpath);
@@ -189,8 +190,8 @@ static void live_choose_user(struct fs_live *l)
 {
 	char home[PATH_MAX];
 
-	if (l->opts.cli->as_root || util_sudo_invoker(&l->uid, &l->gid, l->user, sizeof(l->user),
-						       home, sizeof(home)) != 0)
+	if (l->opts.cli->as_root ||
+	    util_sudo_invoker(&l->uid, &l->gid, l->user, sizeof(l->user), home, sizeof(home)) != 0)
 		return;
 	l->drop = true;
 	snprintf(l->env_home, sizeof(l->env_home), "HOME=%s", home);
@@ -234,8 +235,7 @@ static void live_fill_header(struct fs_live *l)
 	h->method = (char *)l->opts.cli->method;
 	h->python = l->python_version[0] ? l->python_version : NULL;
 	if (uname(&u) == 0)
-		snprintf(l->kernel, sizeof(l->kernel), "%s %s %s", u.sysname, u.release,
-			 u.machine);
+		snprintf(l->kernel, sizeof(l->kernel), "%s %s %s", u.sysname, u.release, u.machine);
 	else
 		snprintf(l->kernel, sizeof(l->kernel), "unknown");
 	h->kernel = l->kernel;
@@ -295,8 +295,8 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 	l->output_fd = -1;
 	l->lifeline = -1;
 	l->max_procs = cli->max_procs_set ? cli->max_procs
-			  : cli->is_demo    ? LIVE_DEMO_MAX_PROCS
-					    : LIVE_COMMAND_MAX_PROCS;
+		       : cli->is_demo	  ? LIVE_DEMO_MAX_PROCS
+					  : LIVE_COMMAND_MAX_PROCS;
 	l->launch.pid = -1;
 	l->launch.go_fd = l->launch.err_fd = -1;
 	if (live_build_workload(l, usage_error, err, errlen) != 0)

@@ -13,8 +13,8 @@
 
 enum fs_live_output {
 	FS_LIVE_OUTPUT_INHERIT, /* the workload writes to our stdout and stderr */
-	FS_LIVE_OUTPUT_STDERR, /* its stdout goes to our stderr (keeps JSON stdout clean) */
-	FS_LIVE_OUTPUT_PIPE, /* stdout and stderr into a pipe: live_output_fd() */
+	FS_LIVE_OUTPUT_STDERR,	/* its stdout goes to our stderr (keeps JSON stdout clean) */
+	FS_LIVE_OUTPUT_PIPE,	/* stdout and stderr into a pipe: live_output_fd() */
 };
 
 struct fs_live_opts {

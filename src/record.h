@@ -37,8 +37,8 @@ enum fs_record_kind {
 struct fs_record_item {
 	enum fs_record_kind kind;
 	struct fs_header header; /* FS_REC_HEADER: owned by the item, free with record_item_clear */
-	struct fs_event event; /* FS_REC_EVENT: t_ns relative to the header */
-	struct fs_end end; /* FS_REC_END */
+	struct fs_event event;	 /* FS_REC_EVENT: t_ns relative to the header */
+	struct fs_end end;	 /* FS_REC_END */
 };
 
 void record_header_clear(struct fs_header *h);

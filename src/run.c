@@ -41,10 +41,10 @@ int run_command(const struct fs_cli *cli)
 {
 	struct run_out o = {.cli = cli};
 	struct fs_live_opts lopts = {
-		.cli = cli,
-		.output = cli->json ? FS_LIVE_OUTPUT_STDERR : FS_LIVE_OUTPUT_INHERIT,
-		.on_event = run_on_event,
-		.ctx = &o,
+	    .cli = cli,
+	    .output = cli->json ? FS_LIVE_OUTPUT_STDERR : FS_LIVE_OUTPUT_INHERIT,
+	    .on_event = run_on_event,
+	    .ctx = &o,
 	};
 	FILE *summary = cli->json ? stderr : stdout;
 	struct fs_end end;
@@ -55,7 +55,8 @@ int run_command(const struct fs_cli *cli)
 	if (cli->output) {
 		o.record = fopen(cli->output, "w");
 		if (!o.record) {
-			snprintf(err, sizeof(err), "cannot write %s: %s", cli->output, strerror(errno));
+			snprintf(err, sizeof(err), "cannot write %s: %s", cli->output,
+				 strerror(errno));
 			goto out;
 		}
 		util_give_to_invoker(cli->output); /* under sudo: the user's file, not root's */
@@ -82,12 +83,14 @@ int run_command(const struct fs_cli *cli)
 	fflush(stdout);
 	format_summary(summary, live_model(o.live));
 	if (live_untracked(o.live))
-		fprintf(summary, "warning: %llu processes could not be followed (tracked map full)\n",
+		fprintf(summary,
+			"warning: %llu processes could not be followed (tracked map full)\n",
 			(unsigned long long)live_untracked(o.live));
 	if (live_cap_hits(o.live))
-		fprintf(summary,
-			"process cap: forks refused %llu times at %zu live processes (--max-procs)\n",
-			(unsigned long long)live_cap_hits(o.live), live_max_procs(o.live));
+		fprintf(
+		    summary,
+		    "process cap: forks refused %llu times at %zu live processes (--max-procs)\n",
+		    (unsigned long long)live_cap_hits(o.live), live_max_procs(o.live));
 	if (live_stop_signal())
 		fprintf(summary, "stopped by %s: the workload was terminated\n",
 			format_signal_name(live_stop_signal()));

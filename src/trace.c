@@ -57,9 +57,10 @@ static int trace_on_sample(void *ctx, void *data, size_t size)
 static void trace_explain(int error, char *err, size_t errlen)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-		snprintf(err, errlen,
-			 "the kernel has no BTF (/sys/kernel/btf/vmlinux): forkscope needs a kernel "
-			 "built with CONFIG_DEBUG_INFO_BTF=y");
+		snprintf(
+		    err, errlen,
+		    "the kernel has no BTF (/sys/kernel/btf/vmlinux): forkscope needs a kernel "
+		    "built with CONFIG_DEBUG_INFO_BTF=y");
 	else if (error == EPERM || error == EACCES)
 		snprintf(err, errlen,
 			 "not allowed to load BPF programs: run as root (sudo) or grant "
@@ -69,8 +70,8 @@ static void trace_explain(int error, char *err, size_t errlen)
 			 libbpf_last[0] ? ": " : "", libbpf_last);
 }
 
-struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, void *ctx,
-			    char *err, size_t errlen)
+struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, void *ctx, char *err,
+			    size_t errlen)
 {
 	struct fs_trace *t = calloc(1, sizeof(*t));
 	size_t rb_bytes;

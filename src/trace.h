@@ -9,8 +9,8 @@
 #include "event.h"
 
 struct fs_trace_opts {
-	bool all; /* trace the whole system, not a subtree */
-	size_t ringbuf_kb; /* 0: the default (4096) */
+	bool all;	    /* trace the whole system, not a subtree */
+	size_t ringbuf_kb;  /* 0: the default (4096) */
 	size_t max_tracked; /* 0: the default (65536) */
 };
 
@@ -20,8 +20,8 @@ typedef int (*fs_trace_cb)(void *ctx, const struct fs_event *ev);
 struct fs_trace;
 
 /* Load and attach the BPF programs; NULL with a one-line message saying what to do. */
-struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, void *ctx,
-			    char *err, size_t errlen);
+struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, void *ctx, char *err,
+			    size_t errlen);
 /* Follow this process (and everything it creates from now on). */
 int trace_track(struct fs_trace *t, uint32_t pid);
 /* Wait up to timeout_ms for events and deliver them; returns events delivered or -errno. */

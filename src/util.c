@@ -19,7 +19,6 @@ const char *util_data_dir(void)
 	static char dir[PATH_MAX];
 	const char *env = getenv("FORKSCOPE_HOME");
 	ssize_t n;
-	char *slash;
 
 	if (env && *env)
 		return env;
@@ -32,7 +31,8 @@ const char *util_data_dir(void)
 	}
 	dir[n] = '\0';
 	for (int i = 0; i < 2; i++) {
-		slash = strrchr(dir, '/');
+		char *slash = strrchr(dir, '/');
+
 		if (!slash || slash == dir) {
 			snprintf(dir, sizeof(dir), "/");
 			return dir;
@@ -88,11 +88,12 @@ int util_find_command(const char *name, char *out, size_t outlen)
 
 bool util_is_script(const char *path)
 {
-	char head[2] = {0, 0};
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	bool script = false;
 
 	if (fd >= 0) {
+		char head[2] = {0, 0};
+
 		script = read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
 		close(fd);
 	}
@@ -112,8 +113,7 @@ bool util_is_python_name(const char *path)
 	return true;
 }
 
-int util_python_probe(const char *interp, char *exe, size_t exelen, char *version,
-		      size_t verlen)
+int util_python_probe(const char *interp, char *exe, size_t exelen, char *version, size_t verlen)
 {
 	static const char code[] = "import sys, platform\n"
 				   "print(sys.executable)\n"
@@ -141,9 +141,8 @@ int util_python_probe(const char *interp, char *exe, size_t exelen, char *versio
 	close(fds[1]);
 	if (pid < 0)
 		goto out;
-	while (got < sizeof(buf) - 1 &&
-	       ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0 ||
-		(n < 0 && errno == EINTR)))
+	while (got < sizeof(buf) - 1 && ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0 ||
+					 (n < 0 && errno == EINTR)))
 		if (n > 0)
 			got += (size_t)n;
 	buf[got] = '\0';

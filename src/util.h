@@ -17,8 +17,7 @@ bool util_is_script(const char *path);
 /* Is this basename a CPython interpreter name (python, python3, python3.11)? */
 bool util_is_python_name(const char *path);
 /* Ask an interpreter for its real executable and version; 0 or -1. */
-int util_python_probe(const char *interp, char *exe, size_t exelen, char *version,
-		      size_t verlen);
+int util_python_probe(const char *interp, char *exe, size_t exelen, char *version, size_t verlen);
 /* Strict number parsing: the whole string, in range; 0 or -1. */
 int util_parse_seconds(const char *s, double *out);
 int util_parse_size(const char *s, size_t min, size_t max, size_t *out);

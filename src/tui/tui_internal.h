@@ -56,7 +56,7 @@ struct tui_app {
 	bool live_done;
 	uint64_t poll_start_ns;
 	uint64_t live_lost, live_elapsed_ns; /* of the running workload, for the status bar */
-	uint64_t live_cap_hits; /* forks refused by the --max-procs cap */
+	uint64_t live_cap_hits;		     /* forks refused by the --max-procs cap */
 	size_t live_max_procs;
 	FILE *record;
 	const char *record_path;
@@ -88,7 +88,7 @@ struct tui_app {
 	int sel_idx;   /* model index of the selected process, -1 none */
 	int tree_top;
 	int tree_rows; /* rows of the tree and the timeline this frame */
-	size_t *fidx; /* filtered event indexes */
+	size_t *fidx;  /* filtered event indexes */
 	size_t nf, capf, f_scanned;
 	size_t f_first; /* the session's first event in memory at the last refilter */
 	struct session *f_sess;

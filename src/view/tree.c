@@ -123,16 +123,13 @@ int vtree_build(struct vtree *t, const struct fs_model *m)
 	for (size_t i = 0; i < count; i++) {
 		int p = model_proc(m, i)->parent;
 
-		start[(p >= 0 && (size_t)p < count && (size_t)p != i)
-			  ? p + 1
-			  : (int)count + 1]++;
+		start[(p >= 0 && (size_t)p < count && (size_t)p != i) ? p + 1 : (int)count + 1]++;
 	}
 	for (size_t i = 1; i < count + 2; i++)
 		start[i] += start[i - 1];
 	for (size_t i = 0; i < count; i++) {
 		int p = model_proc(m, i)->parent;
-		int slot =
-		    (p >= 0 && (size_t)p < count && (size_t)p != i) ? p : (int)count;
+		int slot = (p >= 0 && (size_t)p < count && (size_t)p != i) ? p : (int)count;
 
 		list[start[slot]++] = (int)i;
 	}
