@@ -55,8 +55,30 @@ void cli_usage(FILE *f)
 static int cli_error(const char *what, const char *arg)
 {
 	fprintf(stderr, "forkscope: %s%s%s (see forkscope --help)\n", what, arg ? ": " : "",
-		arg ? arg : "");
+		!arg ? "" : *arg ? arg : "''");
 	return 2;
+}
+
+/* A problem getopt found (opterr is 0): what is wrong, and the option as written. */
+static int cli_getopt_error(int c, char **argv, const struct option *opts)
+{
+	const char *word = argv[optind - 1], *eq;
+	char shortopt[3] = {'-', (char)optopt, '\0'};
+	size_t len;
+
+	if (strncmp(word, "--", 2) != 0) /* a short option, maybe inside a group like -xo */
+		return cli_error(c == ':' ? "option needs a value" : "unknown option", shortopt);
+	eq = strchr(word, '=');
+	len = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+	for (; opts->name; opts++) {
+		if (strlen(opts->name) != len || strncmp(opts->name, word + 2, len) != 0)
+			continue;
+		if (c == ':')
+			return cli_error("option needs a value", word);
+		if (eq && opts->has_arg == no_argument)
+			return cli_error("option takes no value", word);
+	}
+	return cli_error(c == ':' ? "option needs a value" : "unknown option", word);
 }
 
 enum {
@@ -90,7 +112,7 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_METHOD:
 			if (strcmp(optarg, "fork") && strcmp(optarg, "spawn") &&
@@ -137,7 +159,7 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 			cli->cmd = FS_CMD_HELP;
 			return 0;
 		default:
-			return 2; /* getopt printed the problem */
+			return cli_getopt_error(c, argv, opts);
 		}
 	}
 	if (optind >= argc)
@@ -158,7 +180,7 @@ static int cli_parse_tree(int argc, char **argv, struct fs_cli *cli)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			cli->json = true;
@@ -170,7 +192,7 @@ static int cli_parse_tree(int argc, char **argv, struct fs_cli *cli)
 			cli->cmd = FS_CMD_HELP;
 			return 0;
 		default:
-			return 2;
+			return cli_getopt_error(c, argv, opts);
 		}
 	}
 	if (optind != argc - 1)
@@ -184,7 +206,7 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	const char *cmd;
 
 	memset(cli, 0, sizeof(*cli));
-	opterr = 1;
+	opterr = 0; /* its messages are ours: cli_getopt_error */
 	if (argc < 2) {
 		cli->cmd = FS_CMD_UI;
 		return 0;

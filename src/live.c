@@ -158,7 +158,11 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 
 		if (rc != 0) {
 			snprintf(err, errlen, "%s: %s",
-				 rc == -ENOENT ? "command not found" : strerror(-rc), cli->argv[0]);
+				 rc == -ENOENT	 ? "command not found"
+				 : rc == -EISDIR ? "is a directory, not a command"
+				 : rc == -EACCES ? "not executable (no x permission)"
+						 : strerror(-rc),
+				 cli->argv[0]);
 			return -1;
 		}
 		if (util_is_python_name(l->exe) && live_resolve_python(l, l->exe, err, errlen))

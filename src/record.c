@@ -71,6 +71,17 @@ static size_t record_utf8_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Whether s[0..len) is valid UTF-8. */
+static bool record_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len && (n = record_utf8_len(u + i, len - i)) != 0)
+		i += n;
+	return i == len;
+}
+
 /* A JSON string of the bytes s[0..len): invalid UTF-8 bytes become U+FFFD each. */
 static struct json_object *record_json_string(const char *s, size_t len)
 {
@@ -81,9 +92,7 @@ static struct json_object *record_json_string(const char *s, size_t len)
 
 	if (len > INT32_MAX / 3)
 		return NULL;
-	while (i < len && (n = record_utf8_len(u + i, len - i)) != 0)
-		i += n;
-	if (i == len)
+	if (record_utf8_valid(s, len))
 		return json_object_new_string_len(s, (int)len);
 	buf = malloc(len * 3 + 1);
 	if (!buf)
@@ -349,6 +358,10 @@ static int record_get_uint(const struct record_ctx *c, struct json_object *obj, 
 	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
 		return record_fail(c, "field \"%s\" must be a non-negative integer", key);
 	u = json_object_get_uint64(v);
+	/* json-c saturates at UINT64_MAX: then the number written is unknown, only too big */
+	if (u > max && u == UINT64_MAX)
+		return record_fail(c, "field \"%s\" is out of range (largest allowed: %llu)", key,
+				   (unsigned long long)max);
 	if (u > max)
 		return record_fail(c, "field \"%s\" is out of range (%llu > %llu)", key,
 				   (unsigned long long)u, (unsigned long long)max);
@@ -751,7 +764,7 @@ static int record_next_object(struct fs_record_reader *r, struct json_object **o
 	struct record_ctx c = {0, NULL, err, errlen};
 	enum json_tokener_error jerr;
 	struct json_object *obj;
-	size_t end;
+	size_t end, skip;
 
 	*out = NULL;
 	do {
@@ -759,14 +772,18 @@ static int record_next_object(struct fs_record_reader *r, struct json_object **o
 
 		if (got <= 0)
 			return got;
-	} while (record_line_blank(r->line, r->line_len));
+		/* a UTF-8 byte order mark at the start of the file is ignored (RFC 8259 8.1) */
+		skip = r->lineno == 1 && r->line_len >= 3 && !memcmp(r->line, "\xef\xbb\xbf", 3)
+			   ? 3
+			   : 0;
+	} while (record_line_blank(r->line + skip, r->line_len - skip));
 	c.line = r->lineno;
 	if (memchr(r->line, '\0', r->line_len))
 		return record_fail(&c, "contains a NUL byte (binary data, not a recording?)");
 	/* The newline ends a trailing number; the buffer has room for it. */
 	r->line[r->line_len] = '\n';
 	json_tokener_reset(r->tok);
-	obj = json_tokener_parse_ex(r->tok, r->line, (int)r->line_len + 1);
+	obj = json_tokener_parse_ex(r->tok, r->line + skip, (int)(r->line_len - skip) + 1);
 	r->line[r->line_len] = '\0';
 	jerr = json_tokener_get_error(r->tok);
 	end = json_tokener_get_parse_end(r->tok);
@@ -774,17 +791,23 @@ static int record_next_object(struct fs_record_reader *r, struct json_object **o
 		json_object_put(obj);
 		if (!r->line_newline)
 			return record_fail(&c, "truncated line at end of file (incomplete JSON)");
-		return record_fail(&c, "incomplete JSON");
+		return record_fail(&c, "incomplete JSON (each record must be on one line)");
 	}
 	if (jerr == json_tokener_error_depth)
 		return record_fail(&c, "JSON nested deeper than %d levels", RECORD_MAX_DEPTH);
-	if (jerr == json_tokener_error_parse_utf8_string)
+	/* json-c also says so for valid UTF-8 it does not expect, e.g. U+FEFF outside strings */
+	if (jerr == json_tokener_error_parse_utf8_string &&
+	    !record_utf8_valid(r->line, r->line_len))
 		return record_fail(&c, "not valid UTF-8 (binary data, not a recording?)");
+	if (jerr == json_tokener_error_parse_utf8_string)
+		return record_fail(&c, "not valid JSON: unexpected character at column %zu",
+				   skip + end + 1);
 	if (jerr != json_tokener_success)
-		return record_fail(
-		    &c, "not valid JSON: %s at column %zu%s", json_tokener_error_desc(jerr),
-		    end + 1,
-		    !r->line_newline && end + 1 >= r->line_len ? " (truncated last line?)" : "");
+		return record_fail(&c, "not valid JSON: %s at column %zu%s",
+				   json_tokener_error_desc(jerr), skip + end + 1,
+				   !r->line_newline && skip + end + 1 >= r->line_len
+				       ? " (truncated last line?)"
+				       : "");
 	if (!json_object_is_type(obj, json_type_object)) {
 		record_fail(&c, "expected a JSON object, got %s",
 			    obj ? json_type_to_name(json_object_get_type(obj)) : "null");

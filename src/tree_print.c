@@ -291,7 +291,9 @@ struct tree_json {
 	bool first_root;
 };
 
-/* A JSON string: escapes as JSON requires, invalid UTF-8 bytes as U+FFFD. */
+/* A JSON string: escapes as JSON requires, invalid UTF-8 bytes as U+FFFD; DEL and the C1
+ * controls (U+0080..U+009F, which some terminals obey) are escaped too, so no control
+ * character of a hostile recording reaches a terminal raw. */
 static void tree_json_string(FILE *f, const char *s)
 {
 	size_t len = strlen(s), i, n;
@@ -311,8 +313,10 @@ static void tree_json_string(FILE *f, const char *s)
 			fputs("\\n", f);
 		} else if (c == '\t') {
 			fputs("\\t", f);
-		} else if (c < 0x20) {
+		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(f, "\\u%04x", c);
+		} else if (c == 0xc2 && n == 2 && (unsigned char)s[i + 1] < 0xa0) {
+			fprintf(f, "\\u%04x", (unsigned char)s[i + 1]);
 		} else {
 			fwrite(s + i, 1, n, f);
 		}

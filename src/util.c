@@ -58,8 +58,12 @@ int util_find_command(const char *name, char *out, size_t outlen)
 	if (!name || !*name)
 		return -ENOENT;
 	if (strchr(name, '/')) {
-		if (access(name, F_OK) != 0)
+		struct stat st;
+
+		if (stat(name, &st) != 0)
 			return -errno;
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
 		if (!util_is_executable_file(name))
 			return -EACCES;
 		snprintf(out, outlen, "%s", name);

@@ -1,0 +1,252 @@
+/* libFuzzer harness for the recording reader, and behind it the model and the printers.
+ * One input is one recording file: it is written to a memfd and read back through
+ * /proc/self/fd/N by record_open/record_next exactly as `forkscope tree` reads a file; the
+ * items feed a model (with the mid-trace analyses the live UI runs), every event is
+ * printed as an event line, and the final tree is printed as JSON and as text, all to
+ * /dev/null. Inputs that start with 0xff are structured instead (see fuzz_program).
+ * Built by `make fuzz` (clang, -fsanitize=fuzzer,address,undefined) and, with
+ * tests/fuzz/run_corpus.c instead of libFuzzer, by `make unit` for a pass over the corpus. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "model.h"
+#include "record.h"
+#include "tree_print.h"
+
+#define FUZZ_FINISH_EVERY 64 /* events between mid-trace model_finish calls */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int fuzz_fd = -1;
+static FILE *fuzz_null;
+static char fuzz_path[64];
+
+/* The memfd the inputs go through, and /dev/null; once per process. */
+static void fuzz_setup(void)
+{
+	if (fuzz_fd >= 0)
+		return;
+	fuzz_fd = memfd_create("fuzz-record", MFD_CLOEXEC);
+	fuzz_null = fopen("/dev/null", "w");
+	if (fuzz_fd < 0 || !fuzz_null) {
+		perror("fuzz_record: setup");
+		abort();
+	}
+	snprintf(fuzz_path, sizeof(fuzz_path), "/proc/self/fd/%d", fuzz_fd);
+}
+
+/* Replace the memfd's content with data[0..size). */
+static void fuzz_store(const uint8_t *data, size_t size)
+{
+	size_t done = 0;
+
+	if (ftruncate(fuzz_fd, 0) != 0) {
+		perror("fuzz_record: ftruncate");
+		abort();
+	}
+	while (done < size) {
+		ssize_t n = pwrite(fuzz_fd, data + done, size - done, (off_t)done);
+
+		if (n <= 0) {
+			perror("fuzz_record: pwrite");
+			abort();
+		}
+		done += (size_t)n;
+	}
+}
+
+/* ---------------------------------------------------------------- structured inputs */
+
+/* Command lines the roles are recognised by, for the structured inputs. */
+static const char *const fuzz_argvs[][5] = {
+    {"/usr/bin/python3", "app.py", NULL},
+    {"/usr/bin/python3", "-c",
+     "from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7)",
+     "--multiprocessing-fork", NULL},
+    {"/usr/bin/python3", "-B", "-c",
+     "from multiprocessing.forkserver import main; main(8, 9, ['__main__'], **{})", NULL},
+    {"/usr/bin/python3", "-B", "-c", "from multiprocessing.resource_tracker import main;main(6)",
+     NULL},
+    {"/bin/sh", "-c", "exec sleep 1", NULL},
+    {"\x1b[2J\xc2\x9b", "\xff\xfe", "", NULL},
+    {NULL},
+};
+#define FUZZ_NARGVS (sizeof(fuzz_argvs) / sizeof(fuzz_argvs[0]))
+static const char *const fuzz_methods[] = {NULL, "fork", "spawn", "forkserver"};
+
+/* Pack argv number k into an exec event. */
+static void fuzz_set_argv(struct fs_event *ev, unsigned k)
+{
+	const char *const *argv = fuzz_argvs[k % FUZZ_NARGVS];
+	size_t pos = 0;
+
+	snprintf(ev->filename, sizeof(ev->filename), "%s", argv[0] ? argv[0] : "");
+	for (; *argv; argv++) {
+		size_t n = strlen(*argv) + 1;
+
+		memcpy(ev->args + pos, *argv, n);
+		pos += n;
+	}
+	ev->args_len = (uint32_t)pos;
+}
+
+/* One event from 8 bytes: few PIDs (so they meet), times that may go backwards. */
+static void fuzz_event(const uint8_t *b, uint64_t *t, struct fs_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (uint32_t)(b[0] & 3) + 1;
+	ev->pid = 100u + (b[1] & 15u);
+	ev->ppid = 99u + (b[2] & 15u);
+	if (b[3] == 0xff)
+		*t = *t > 5000 ? *t - 5000 : 0;
+	else
+		*t += (uint64_t)b[3] * 1000u;
+	ev->t_ns = *t;
+	ev->tid = ev->ppid + ((b[6] >> 3) & 3u);
+	ev->parent_threads = b[6] & 7u;
+	snprintf(ev->comm, sizeof(ev->comm), "%s", b[5] & 1 ? "python3" : "sh");
+	switch (ev->type) {
+	case FS_EV_EXEC:
+		fuzz_set_argv(ev, b[5] >> 1);
+		if (b[0] & 8)
+			ev->flags |= FS_F_ARGS_TRUNCATED;
+		break;
+	case FS_EV_EXIT:
+		ev->sig = b[4] & 0x80 ? (b[4] & 63) + 1 : 0;
+		ev->exit_code = ev->sig ? -1 : b[4] & 0x7f;
+		if (ev->sig && (b[0] & 4))
+			ev->flags |= FS_F_CORE_DUMPED;
+		break;
+	case FS_EV_SIGNAL:
+		ev->target = 100u + (b[7] & 15u);
+		ev->sig = b[4] % 65;
+		break;
+	default:
+		break;
+	}
+}
+
+/* An input that starts with 0xff (never a readable recording) is a compact program: a
+ * header from two bytes, then one event per 8 bytes. It is written as a recording by the
+ * writer and then read like any other input; this reaches model states (PID reuse,
+ * re-parenting, kills, recycling, roles) that random JSON seldom does, and fuzzes the
+ * writer: what it writes must read back without an error. Returns the text (free it). */
+static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t *written)
+{
+	char *cmd[] = {"/usr/bin/python3", "app.py", NULL};
+	struct fs_header h = {.schema = FS_RECORD_SCHEMA,
+			      .tool = "forkscope fuzz",
+			      .command = cmd,
+			      .command_len = 2,
+			      .kernel = "Linux fuzz"};
+	struct fs_event *ev = malloc(sizeof(*ev));
+	struct fs_end end = {0, 0, 0};
+	char *text = NULL;
+	uint64_t t = 0;
+	FILE *f = open_memstream(&text, len);
+	size_t i;
+
+	*written = 0;
+	if (!f || !ev)
+		abort();
+	h.root_pid = 100u + (size > 0 ? data[0] & 15u : 0);
+	h.method = (char *)fuzz_methods[size > 1 ? data[1] & 3 : 0];
+	h.python = size > 1 && (data[1] & 4) ? "3.11.2" : NULL;
+	if (record_write_header(f, &h) != 0)
+		abort();
+	for (i = 2; i + 8 <= size; i += 8) {
+		fuzz_event(data + i, &t, ev);
+		if (record_write_event(f, ev) != 0)
+			abort();
+		++*written;
+	}
+	if (size % 2) {
+		end.t_ns = t;
+		end.events = *written;
+		end.lost = size % 3;
+		if (record_write_end(f, &end) != 0)
+			abort();
+	}
+	if (fclose(f) != 0)
+		abort();
+	free(ev);
+	return text;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+/* One item into the model (created by the header), as tree_load does. */
+static void fuzz_apply(struct fs_model **m, struct fs_record_item *it, size_t *events)
+{
+	if (it->kind == FS_REC_HEADER && !*m) {
+		*m = model_new(it->header.root_pid);
+	} else if (it->kind == FS_REC_EVENT && *m) {
+		if (model_apply(*m, &it->event) != 0)
+			return;
+		format_event_line(fuzz_null, &it->event, *m);
+		model_find(*m, it->event.pid);
+		if (++*events % FUZZ_FINISH_EVERY == 0)
+			model_finish(*m);
+	} else if (it->kind == FS_REC_END && *m) {
+		model_set_lost(*m, it->end.lost);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	bool program = size > 0 && data[0] == 0xff;
+	struct fs_record_reader *r;
+	struct fs_record_item it;
+	struct fs_model *m = NULL;
+	size_t events = 0, written = 0, len = 0;
+	char err[512], *text = NULL;
+	int got;
+
+	fuzz_setup();
+	if (program) {
+		text = fuzz_program(data + 1, size - 1, &len, &written);
+		fuzz_store((const uint8_t *)text, len);
+		free(text);
+	} else {
+		fuzz_store(data, size);
+	}
+	r = record_open(fuzz_path, err, sizeof(err));
+	if (!r) {
+		if (program) {
+			fprintf(stderr, "fuzz_record: the writer's output does not open: %s\n",
+				err);
+			abort();
+		}
+		return 0;
+	}
+	memset(&it, 0, sizeof(it));
+	while ((got = record_next(r, &it, err, sizeof(err))) == 1) {
+		fuzz_apply(&m, &it, &events);
+		record_item_clear(&it);
+	}
+	if (program && (got != 0 || events != written)) {
+		fprintf(stderr,
+			"fuzz_record: the writer's output reads back as %zu of %zu events: %s\n",
+			events, written, got ? err : "no error");
+		abort();
+	}
+	/* after the end or an error the reader must keep saying so */
+	if (record_next(r, &it, err, sizeof(err)) == 1)
+		abort();
+	record_item_clear(&it);
+	record_close(r);
+	if (m) {
+		model_finish(m);
+		tree_print_json(fuzz_null, m);
+		tree_print_text(fuzz_null, m, size % 2 == 0);
+		format_summary(fuzz_null, m);
+		model_free(m);
+	}
+	return 0;
+}
