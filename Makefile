@@ -17,7 +17,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(BUILD) -Isrc -DFS_VERSION=\"$(VERSION)\"
 LDLIBS := -lbpf -lelf -lz -ljson-c -lncursesw
 ifeq ($(SAN),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 BUILD := build-san
 endif
@@ -36,17 +36,22 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 
 all: $(BUILD)/forkscope
 
-# Install missing Debian packages; runs apt-get only when something is missing.
-deps:
-	@missing=""; for p in $(DEPS_PKGS); do \
+# $(call install_missing,WHO,PACKAGES,ON_FAILURE): apt-get update and install, only when
+# one of the Debian PACKAGES is missing (a fresh machine has stale package lists).
+define install_missing
+	@missing=""; for p in $(2); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "deps: installing$$missing"; \
+	  echo "$(1): installing$$missing"; \
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing \
-	    || { echo "deps: apt-get failed; install:$$missing" >&2; exit 1; }; \
+	    || { echo "$(1): apt-get failed; missing:$$missing" >&2; $(3); }; \
 	fi
+endef
+
+deps:
+	$(call install_missing,deps,$(DEPS_PKGS),exit 1)
 
 build: deps
 	@$(MAKE) --no-print-directory all
@@ -79,11 +84,40 @@ $(BUILD)/forkscope: $(TOOL_OBJS) $(BUILD)/libfscore.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfscore.a | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -lcmocka -ljson-c
 
-unit: $(UNIT_TESTS)
-	@fail=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+unit: $(UNIT_TESTS) $(BUILD)/tests/fuzz_corpus
+	@fail=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || fail=1; done; \
+	echo "== $(BUILD)/tests/fuzz_corpus tests/fuzz/corpus/*"; \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/tests/fuzz_corpus tests/fuzz/corpus/* \
+	  || fail=1; exit $$fail
+
+# The fuzz harness without libFuzzer: one pass over the fuzz corpus (a regression test).
+$(BUILD)/tests/fuzz_corpus: tests/fuzz/fuzz_record.c tests/fuzz/run_corpus.c $(BUILD)/libfscore.a | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -o $@ tests/fuzz/fuzz_record.c tests/fuzz/run_corpus.c $(BUILD)/libfscore.a $(LDFLAGS) -ljson-c
 
 integration: $(BUILD)/forkscope
-	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/run_tests.py
+	@rc=0; FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/run_tests.py || rc=1; \
+	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_bad_input.py || rc=1; exit $$rc
+
+# libFuzzer on the recording reader, the model and the printers (docs/testing.md). New
+# inputs go to build-fuzz/corpus; tests/fuzz/corpus holds the seeds and kept finds.
+FUZZ_PKGS := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 300
+FUZZ_DIR := build-fuzz
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc -DFS_VERSION=\"$(VERSION)\" \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+.PHONY: fuzz
+
+$(FUZZ_DIR)/fuzz_record: tests/fuzz/fuzz_record.c $(wildcard $(CORE_SRCS)) $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_record.c $(wildcard $(CORE_SRCS)) -ljson-c
+
+fuzz: deps
+	$(call install_missing,fuzz,$(FUZZ_PKGS),exit 1)
+	@$(MAKE) --no-print-directory $(FUZZ_DIR)/fuzz_record
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	$(FUZZ_DIR)/fuzz_record -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/record.dict \
+	  -max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  -artifact_prefix=$(FUZZ_DIR)/artifacts/ $(FUZZ_DIR)/corpus tests/fuzz/corpus
 
 # terminal tests: the UI driven through tmux
 tui-test: $(BUILD)/forkscope
@@ -105,17 +139,36 @@ run: deps
 $(BUILD)/storm: bench/storm.c | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# The recording reader (and model) throughput and memory benchmark.
+$(BUILD)/replay_bench: bench/replay_bench.c $(BUILD)/libfscore.a | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -ljson-c
+
+# Peak memory of the UI's replay path (session + model) under the UI's limits, a big
+# recording against a small one: replay_memory SMALL BIG (bench/replay_memory.c).
+$(BUILD)/replay_memory: bench/replay_memory.c $(BUILD)/libfscore.a | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -ljson-c
+
+# The peers `make bench` compares forkscope with (execsnoop is in libbpf-tools) and jq.
+BENCH_PKGS := libbpf-tools bpftrace forkstat jq
+# Extra options for bench/bench.py, e.g. `make bench BENCH_ARGS=--quick`.
+BENCH_ARGS ?=
+
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/bench_frame
-	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm
+	$(call install_missing,bench,$(BENCH_PKGS),echo "bench: the missing peers are skipped" >&2)
+	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/replay_bench $(BUILD)/replay_memory \
+	  $(BUILD)/bench_frame
+	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm \
+	  --replay-bench $(BUILD)/replay_bench $(BENCH_ARGS)
 	$(BUILD)/bench_frame
 
 format:
-	clang-format -i src/*.[ch] src/view/*.[ch] src/tui/*.[ch] bpf/*.c tests/unit/*.c tests/tui/*.c bench/*.c
+	clang-format -i src/*.[ch] src/view/*.[ch] src/tui/*.[ch] bpf/*.c tests/unit/*.c tests/tui/*.c \
+	  tests/fuzz/*.c bench/*.c
 
 lint:
 	cppcheck --quiet --enable=warning,style,performance --std=c11 --error-exitcode=1 \
-	  --suppress=missingIncludeSystem --inline-suppr -Isrc src tests/unit
+	  --suppress=missingIncludeSystem --inline-suppr -Isrc -I$(BUILD) src src/view src/tui \
+	  tests/unit tests/fuzz tests/tui bench
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

@@ -63,11 +63,13 @@ static int cli_error(const char *what, const char *arg)
 static int cli_getopt_error(int c, char **argv, const struct option *opts)
 {
 	const char *word = argv[optind - 1], *eq;
-	char shortopt[3] = {'-', (char)optopt, '\0'};
 	size_t len;
 
-	if (strncmp(word, "--", 2) != 0) /* a short option, maybe inside a group like -xo */
+	if (strncmp(word, "--", 2) != 0) { /* a short option, maybe inside a group like -xo */
+		char shortopt[3] = {'-', (char)optopt, '\0'};
+
 		return cli_error(c == ':' ? "option needs a value" : "unknown option", shortopt);
+	}
 	eq = strchr(word, '=');
 	len = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
 	for (; opts->name; opts++) {
