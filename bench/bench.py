@@ -1,33 +1,54 @@
 #!/usr/bin/python3
-"""Overhead of forkscope on a fork+exec storm and on a fork-only storm.
+"""forkscope measured side by side with its peers. See bench/README.md.
 
-Runs bench/storm untraced and under `forkscope run --no-tui --json -o FILE -- storm ...`,
-alternating, for several rounds; compares the storm's own loop time (CLOCK_MONOTONIC,
-measured inside storm, so the tracer's start-up is excluded) and checks that the
-recording holds every fork, exec and exit. Where an execsnoop is installed it is run
-beside the exec storm as a reference. Stdlib only; run as root. See bench/README.md.
+Four parts, each figure a ratio against a baseline run in the same invocation:
 
-Exit status: 0 measured (and, with --strict, every target met), 1 error, 3 a target
-missed under --strict.
+1. overhead: bench/storm (a fork+exec storm and a fork-only storm) untraced, under
+   `forkscope run`, and while execsnoop, bpftrace and forkstat trace the system, alternated
+   for several rounds; median ratios against the untraced run of the same round, and the
+   storm's events each tracer captured against those that happened;
+2. ready: time from starting `forkscope run` until tracing is ready, beside execsnoop's
+   (and bpftrace's and forkstat's);
+3. replay: events per second of the recording reader (bench/replay_bench, alone and with
+   the model) over a synthetic 1,000,000-event recording, beside `jq -c .`;
+4. memory: peak RSS of a replay (reader and model) of 1,000,000 short-lived processes,
+   beside the same replay of 1,000 and of 100,000 processes.
+
+Stdlib only; run as root. Exit status: 0 measured (and, with --strict, every target met),
+1 error, 3 a target missed under --strict.
 """
 
 import argparse
+import datetime
+import io
 import json
 import os
 import platform
+import re
 import resource
+import select
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-TARGET_RATIO = 1.02
+TARGET_RATIO = 1.02  # overhead: traced / untraced
+TARGET_REPLAY = 2.0  # reader events/s / jq's
 FORK_ONLY_FACTOR = 3  # fork-only children are ~3-4x cheaper: give that storm 3x as many
-EXECSNOOP_READY_S = 20.0
+PEER_READY_S = 60.0  # bpftrace compiles its script first
+PEER_DRAIN_S = 10.0
+TRACEFS = "/sys/kernel/tracing"
+NAMES = {"exec": "fork+exec", "fork": "fork-only"}
+KINDS = ("fork", "exec", "exit")
+
+BPFTRACE_SCRIPT = r"""BEGIN { printf("ready\n"); }
+tracepoint:sched:sched_process_fork { printf("fork %d %d\n", args->parent_pid, args->child_pid); }
+tracepoint:sched:sched_process_exec { printf("exec %d\n", pid); }
+tracepoint:sched:sched_process_exit /pid == tid/ { printf("exit %d\n", pid); }
+"""
 
 
 class BenchError(Exception):
@@ -45,6 +66,64 @@ def read_text(path):
             return f.read()
     except OSError:
         return ""
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def fmt_ratio(r):
+    return "-" if r is None else f"{r:.3f}"
+
+
+def describe(values):
+    return f"{min(values):.3f}..{max(values):.3f}"
+
+
+def kv_lines(text):
+    """key=value lines (storm's and replay_bench's output) as a dict of ints."""
+    out = {}
+    for line in text.splitlines():
+        key, sep, val = line.partition("=")
+        if sep:
+            try:
+                out[key.strip()] = int(val)
+            except ValueError:
+                pass
+    return out
+
+
+# ---------------------------------------------------------------- set-up
+
+
+def ensure_tracefs():
+    """Mount tracefs when it is not mounted (execsnoop and bpftrace attach classic
+    tracepoints, which need it; forkscope's tp_btf programs do not). Left mounted.
+    Returns a note for the output, or None."""
+    if os.path.isdir(os.path.join(TRACEFS, "events")) or os.path.isdir(
+            "/sys/kernel/debug/tracing/events"):
+        return None
+    res = subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], capture_output=True,
+                         text=True)
+    if res.returncode != 0:
+        return ("tracefs not mounted and mounting it failed: "
+                + last_line(res.stderr, f"mount exit status {res.returncode}"))
+    return f"mounted tracefs on {TRACEFS} for the peers (left mounted)"
+
+
+def find_tool(*names):
+    for name in names:
+        if os.path.isabs(name):
+            if os.access(name, os.X_OK):
+                return name
+            continue
+        p = shutil.which(name)
+        if p:
+            return p
+        for d in ("/usr/sbin", "/usr/bin", "/sbin"):
+            if os.access(os.path.join(d, name), os.X_OK):
+                return os.path.join(d, name)
+    return None
 
 
 def find_storm(args, workdir):
@@ -69,7 +148,234 @@ def find_storm(args, workdir):
     return out
 
 
-class Bench:
+def machine_lines():
+    """Date, machine and commit, printed first (and kept in RESULTS.md)."""
+    cpu = "unknown CPU"
+    for line in read_text("/proc/cpuinfo").splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    here = os.path.dirname(os.path.abspath(__file__))
+    rev = subprocess.run(["git", "-C", here, "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True)
+    commit = rev.stdout.strip() if rev.returncode == 0 else "unknown"
+    if commit != "unknown":
+        dirty = subprocess.run(["git", "-C", here, "status", "--porcelain", "--", ":/src",
+                                ":/bpf", ":/bench", ":/Makefile"], capture_output=True,
+                               text=True)
+        if dirty.stdout.strip():
+            commit += " (with uncommitted changes)"
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    mem = 0
+    for line in read_text("/proc/meminfo").splitlines():
+        if line.startswith("MemTotal:"):
+            mem = int(line.split()[1]) // 1024
+    return [f"date: {now}",
+            f"machine: {os.cpu_count()} CPUs ({cpu}), {mem} MiB, kernel {platform.release()}",
+            f"commit: {commit}"]
+
+
+# ---------------------------------------------------------------- peers
+
+
+class Peer:
+    """A system-wide tracer run around one storm: output to a file, ready when its header
+    is there and a probe exec shows in its output, stopped with SIGINT after."""
+
+    def __init__(self, name, path, workdir, seq):
+        self.name = name
+        self.path = path
+        base = os.path.join(workdir, f"{seq:04d}-{name}")
+        self.out = base + ".out"
+        self.errf = base + ".err"
+        self.script = base + ".bt"
+        self.proc = None
+        self.cpu0 = 0
+
+    def argv(self):
+        if self.name == "execsnoop":
+            stdbuf = shutil.which("stdbuf")
+            return ([stdbuf, "-oL"] if stdbuf else []) + [self.path]
+        if self.name == "bpftrace":
+            with open(self.script, "w") as f:
+                f.write(BPFTRACE_SCRIPT)
+            # To a file through stdout: with -o FILE it holds its output back until exit.
+            return [self.path, self.script]
+        return [self.path, "-l", "-e", "fork,exec,exit"]  # forkstat
+
+    def is_header(self, line):
+        if self.name == "execsnoop":
+            return line.startswith("PCOMM")
+        if self.name == "bpftrace":
+            return line.strip() == "ready"
+        return line.startswith("Time")  # forkstat
+
+    def _lines(self):
+        return read_text(self.out).splitlines()
+
+    def _wait(self, pred, timeout):
+        """Poll the output file until pred(lines) holds; True, or False on timeout/exit."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if pred(self._lines()):
+                return True
+            if self.proc.poll() is not None:
+                return pred(self._lines())
+            time.sleep(0.01)
+        return False
+
+    def start(self):
+        """Start it and wait until it is ready; None, or why it is not available."""
+        argv = self.argv()
+        try:
+            with open(self.out, "w") as out, open(self.errf, "w") as err:
+                self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+                                             stderr=err)
+        except OSError as e:
+            return e.strerror
+        why = None
+        if not self._wait(lambda ls: any(self.is_header(ln) for ln in ls), PEER_READY_S):
+            why = "no header"
+        else:
+            # A probe exec must show: then its probes are attached and its output flows.
+            for _ in range(20):
+                probe = subprocess.Popen(["/bin/true"])
+                probe.wait()
+                tok = str(probe.pid)
+                if self._wait(lambda ls: any(tok in ln.split() for ln in ls), 1.0):
+                    break
+            else:
+                why = "a probe exec never showed in its output"
+        if why:
+            status = self.proc.poll()
+            self.stop()
+            msg = last_line(read_text(self.errf), "")
+            if status is not None:
+                why = f"exited with status {status}"
+            return f"{why}: {msg}" if msg else why
+        self.cpu0 = self.cpu_ns()
+        return None
+
+    def cpu_ns(self):
+        """Its CPU time so far: the run time of its threads in ns (/proc/PID/task/*/schedstat),
+        else utime + stime in clock ticks (/proc/PID/stat)."""
+        task = f"/proc/{self.proc.pid}/task"
+        try:
+            ns = sum(int(read_text(f"{task}/{t}/schedstat").split()[0])
+                     for t in os.listdir(task))
+            if ns > 0:  # 0 where the kernel keeps no scheduler statistics
+                return ns
+        except (OSError, IndexError, ValueError):
+            pass
+        try:
+            fields = read_text(f"/proc/{self.proc.pid}/stat").rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) * 1_000_000_000 // os.sysconf(
+                "SC_CLK_TCK")
+        except (IndexError, ValueError):
+            return 0
+
+    def drain(self):
+        """Wait until its output stops growing; its CPU time during the storm."""
+        deadline = time.monotonic() + PEER_DRAIN_S
+        size, still = -1, 0
+        while time.monotonic() < deadline and still < 3:
+            try:
+                now = os.path.getsize(self.out)
+            except OSError:
+                now = 0
+            still = still + 1 if now == size else 0
+            size = now
+            time.sleep(0.1)
+        return self.cpu_ns() - self.cpu0
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def count(self, storm_pid, n, mode):
+        """The storm's events in the output: {kind: captured or None if not traced}."""
+        lines = self._lines()
+        c = {"fork": 0, "exec": 0, "exit": 0}
+        ours = {storm_pid}
+        if self.name == "execsnoop":
+            c["fork"] = c["exit"] = None
+            for ln in lines:
+                f = ln.split()
+                if len(f) >= 3 and f[1].isdigit() and f[2].isdigit() and (
+                        int(f[1]) == storm_pid or int(f[2]) == storm_pid):
+                    c["exec"] += 1
+        elif self.name == "bpftrace":
+            for ln in lines:
+                f = ln.split()
+                if len(f) == 3 and f[0] == "fork" and f[1] == str(storm_pid):
+                    c["fork"] += 1
+                    ours.add(int(f[2]))
+            for ln in lines:
+                f = ln.split()
+                if len(f) == 2 and f[0] in ("exec", "exit") and f[1].isdigit() and \
+                        int(f[1]) in ours:
+                    c[f[0]] += 1
+        else:  # forkstat: "TIME fork PARENT parent ..." then "TIME fork CHILD child ..."
+            parent = None
+            for ln in lines:
+                f = ln.split()
+                if len(f) >= 4 and f[1] == "fork" and f[2].isdigit():
+                    if f[3] == "parent":
+                        parent = int(f[2])
+                    elif f[3] == "child" and parent == storm_pid:
+                        c["fork"] += 1
+                        ours.add(int(f[2]))
+                    elif f[3] == "child" and parent == 0:
+                        # It names no parent: whose child it is cannot be told.
+                        c["no_parent"] = c.get("no_parent", 0) + 1
+            for ln in lines:
+                f = ln.split()
+                if len(f) >= 3 and f[1] in ("exec", "exit") and f[2].isdigit() and \
+                        int(f[2]) in ours:
+                    c[f[1]] += 1
+        lost = 0
+        for ln in lines + read_text(self.errf).splitlines():
+            m = re.search(r"[Ll]ost (\d+) events", ln)
+            if m:
+                lost += int(m.group(1))
+        c["lost"] = lost
+        exp = expected(n, mode)
+        for k in KINDS:
+            c["exp_" + k] = exp[k] if c[k] is not None else None
+        return c
+
+
+def expected(n, mode):
+    """The storm's events: its N children's forks, their execs and storm's own, every
+    exit (the children's and storm's)."""
+    return {"fork": n, "exec": (n if mode == "exec" else 0) + 1, "exit": n + 1}
+
+
+def find_peers(args):
+    """{name: path or None} for the peers asked for."""
+    wanted = [] if args.no_peers else [p for p in args.peers.split(",") if p]
+    found = {}
+    for name in wanted:
+        if name == "execsnoop":
+            found[name] = find_tool("/usr/sbin/execsnoop", "execsnoop", "execsnoop-bpfcc")
+        elif name == "bpftrace":
+            found[name] = find_tool("bpftrace")
+        elif name == "forkstat":
+            found[name] = find_tool("forkstat")
+        else:
+            raise BenchError(f"unknown peer: {name} (execsnoop, bpftrace, forkstat)")
+    return found
+
+
+# ---------------------------------------------------------------- part 1: overhead
+
+
+class Overhead:
     def __init__(self, args, workdir, storm):
         self.args = args
         self.workdir = workdir
@@ -96,34 +402,39 @@ class Bench:
             argv += ["--cpu", str(self.cpu)]
         return argv + [str(n)]
 
-    def _timeout(self, n):
+    @staticmethod
+    def _timeout(n):
         return 60.0 + n * 0.05
 
     @staticmethod
     def _storm_figure(storm_out, what, key="storm_ns"):
-        for line in read_text(storm_out).splitlines():
-            if line.startswith(key + "="):
-                try:
-                    return int(line.split("=", 1)[1])
-                except ValueError:
-                    break
-        raise BenchError(f"{what}: storm wrote no {key} figure")
+        val = kv_lines(read_text(storm_out)).get(key)
+        if val is None:
+            raise BenchError(f"{what}: storm wrote no {key} figure")
+        return val
 
     def run_untraced(self, mode, n):
+        """The storm alone: (storm_ns, storm's cpu_ns, storm's PID)."""
         _, storm_out = self._paths(f"{mode}-untraced")
         argv = self._storm_argv(mode, n, storm_out)
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
         try:
-            res = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                 text=True, timeout=self._timeout(n))
+            _, err = proc.communicate(timeout=self._timeout(n))
         except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
             raise BenchError(f"untraced {mode} storm timed out") from None
-        if res.returncode != 0:
+        if proc.returncode != 0:
             raise BenchError(f"untraced {mode} storm failed: "
-                             + last_line(res.stderr, f"exit status {res.returncode}"))
-        return self._storm_figure(storm_out, f"untraced {mode} storm")
+                             + last_line(err, f"exit status {proc.returncode}"))
+        what = f"untraced {mode} storm"
+        return (self._storm_figure(storm_out, what),
+                self._storm_figure(storm_out, what, "cpu_ns"), proc.pid)
 
     def run_traced(self, mode, n):
-        """Storm under forkscope: (storm_ns, wall_ns, forkscope's own CPU ns, recording)."""
+        """Storm under forkscope: (storm_ns, storm's cpu_ns, wall_ns, forkscope's own CPU
+        ns, recording)."""
         base, storm_out = self._paths(f"{mode}-forkscope")
         rec = base + ".jsonl"
         errf = base + ".stderr"
@@ -146,8 +457,29 @@ class Bench:
         ns = self._storm_figure(storm_out, what)
         # forkscope and everything it reaped, less what storm says its loop used.
         total = (ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime) * 1e9
-        fs_cpu = max(0, int(total) - self._storm_figure(storm_out, what, "cpu_ns"))
-        return ns, wall, fs_cpu, rec
+        scpu = self._storm_figure(storm_out, what, "cpu_ns")
+        fs_cpu = max(0, int(total) - scpu)
+        return ns, scpu, wall, fs_cpu, rec
+
+    def run_peer(self, name, path, mode, n):
+        """The storm while a peer traces the system: (storm_ns, storm's cpu_ns, peer cpu
+        ns, counts), or a string saying why the peer is not available."""
+        self.seq += 1
+        peer = Peer(name, path, self.workdir, self.seq)
+        why = peer.start()
+        if why:
+            return why
+        try:
+            ns, scpu, pid = self.run_untraced(mode, n)
+            cpu = peer.drain()
+        finally:
+            peer.stop()
+        counts = peer.count(pid, n, mode)
+        if not self.args.keep:
+            for p in (peer.out, peer.errf, peer.script):
+                if os.path.exists(p):
+                    os.unlink(p)
+        return ns, scpu, cpu, counts
 
     def preflight(self):
         """A one-child traced run: is forkscope there, and can it trace here?"""
@@ -188,7 +520,7 @@ def pick_cpu(args):
 
 
 def count_events(rec, n, mode):
-    """Count the storm's events in a recording against what must be there."""
+    """Count the storm's events in a forkscope recording against what must be there."""
     root = None
     c = {"fork": 0, "exec": 0, "exit": 0, "signal": 0, "lines": 0}
     end = None
@@ -221,272 +553,592 @@ def count_events(rec, n, mode):
         raise BenchError(f"{rec}: no end line (forkscope stopped early?)")
     c["lost"] = int(end.get("lost") or 0)
     c["end_events"] = int(end.get("events") or 0)
-    c["exp_fork"] = n
-    c["exp_exec"] = (n if mode == "exec" else 0) + 1
-    c["exp_exit"] = n + 1
+    for k, v in expected(n, mode).items():
+        c["exp_" + k] = v
     return c
 
 
-def tracefs_mounted():
-    """Classic tracepoints (what execsnoop attaches to) need tracefs."""
-    return any(os.path.isdir(d) for d in ("/sys/kernel/tracing/events",
-                                          "/sys/kernel/debug/tracing/events"))
+def part_overhead(args, workdir, storm, n, rounds, peers):
+    """Part 1; returns (targets met, summary line)."""
+    b = Overhead(args, workdir, storm)
+    b.preflight()
+    unavailable = {name: "not installed" for name, path in peers.items() if not path}
+    live = [name for name, path in peers.items() if path]
+    storms = [("exec", n), ("fork", n * FORK_ONLY_FACTOR)]
+    pin = f"storm pinned to CPU {b.cpu}" if b.cpu is not None else "storm not pinned"
+    print(f"== overhead: {rounds} rounds; fork+exec storm N={n}, fork-only storm "
+          f"N={n * FORK_ONLY_FACTOR}; {pin}", flush=True)
+    for mode, cnt in storms:  # warm-up (page cache, CPU frequency), not counted
+        b.run_untraced(mode, min(cnt, 200))
+
+    res = {}  # (mode, tool) -> [storm_ns per round]
+    scpus = {}  # (mode, tool) -> [storm's cpu_ns per round]
+    cpu = {}  # (mode, tool) -> [tracer cpu ns per run]
+    counts = {}  # (mode, tool) -> [count dicts]
+    walls = {m: [] for m, _ in storms}
+    for r in range(rounds):
+        for mode, cnt in storms:
+            variants = ["untraced", "forkscope"] + [p for p in live if p not in unavailable]
+            k = r % len(variants)  # rotate: slow drift must not favour one variant
+            for v in variants[k:] + variants[:k]:
+                if v == "untraced":
+                    ns, scpu, _ = b.run_untraced(mode, cnt)
+                elif v == "forkscope":
+                    ns, scpu, wall, fs_cpu, rec = b.run_traced(mode, cnt)
+                    walls[mode].append(wall)
+                    cpu.setdefault((mode, v), []).append(max(fs_cpu - b.startup_cpu, 0))
+                    counts.setdefault((mode, v), []).append(count_events(rec, cnt, mode))
+                    if not args.keep:
+                        os.unlink(rec)
+                else:
+                    got = b.run_peer(v, peers[v], mode, cnt)
+                    if isinstance(got, str):
+                        unavailable[v] = got
+                        continue
+                    ns, scpu, peer_cpu, c = got
+                    cpu.setdefault((mode, v), []).append(peer_cpu)
+                    counts.setdefault((mode, v), []).append(c)
+                res.setdefault((mode, v), []).append(ns)
+                scpus.setdefault((mode, v), []).append(scpu)
+        print(f"  round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
+
+    # A peer that failed in a later round is dropped from every round's figures.
+    tools = ["forkscope"] + [p for p in live if p not in unavailable]
+    print()
+    print(f"{'storm':<10} {'tracer':<10} {'median ms':>10} {'ratio':>7} {'rounds min..max':>16} "
+          f"{'best ratio':>10} {'cpu ratio':>9} {'tracer cpu ms':>14}")
+    medians = {}
+    for mode, _ in storms:
+        base = res[(mode, "untraced")]
+        print(f"{NAMES[mode]:<10} {'untraced':<10} {median(base) / 1e6:>10.1f} {'1.000':>7} "
+              f"{'':>16} {'1.000':>10} {'1.000':>9} {'':>14}")
+        for v in tools:
+            vals = res.get((mode, v))
+            if not vals:
+                continue
+            # Ratio per round against the untraced run of the same round, then the median;
+            # other load only adds time, so the best runs give a second estimate.
+            ratios = [t / u for t, u in zip(vals, base)]
+            medians[(mode, v)] = median(ratios)
+            cpu_r = median([t / u for t, u in zip(scpus[(mode, v)], scpus[(mode, "untraced")])
+                            if u > 0])
+            print(f"{NAMES[mode]:<10} {v:<10} {median(vals) / 1e6:>10.1f} "
+                  f"{fmt_ratio(medians[(mode, v)]):>7} {describe(ratios):>16} "
+                  f"{fmt_ratio(min(vals) / min(base)):>10} {fmt_ratio(cpu_r):>9} "
+                  f"{median(cpu[(mode, v)]) / 1e6:>14.1f}")
+    for name, why in unavailable.items():
+        print(f"{'':<10} {name:<10} unavailable ({why})")
+    print("  ratio: median of the per-round ratios of storm's time, traced / untraced (the "
+          "target); cpu ratio:\n  the same for storm's CPU time (its children's included), "
+          "which other load hardly changes;\n  tracer cpu: the tracer's own CPU time per "
+          f"storm (forkscope: less its start-up of {b.startup_cpu / 1e6:.1f} ms)")
+    print()
+    for mode, _ in storms:
+        evs = median([c["lines"] for c in counts[(mode, "forkscope")]])
+        per = median(cpu[(mode, "forkscope")]) / 1e3 / max(1, evs)
+        print(f"forkscope on the {NAMES[mode]} storm (medians): {median(walls[mode]) / 1e6:.1f} "
+              f"ms wall (start-up, storm, drain), {per:.1f} us of its CPU per event")
+
+    print()
+    print(f"events of the storm captured / expected (summed over {rounds} rounds):")
+    print(f"  {'storm':<10} {'tracer':<10} {'fork':>13} {'exec':>13} {'exit':>13} "
+          f"{'lost':>6}  complete")
+    complete = {}
+    fs_lost = 0
+    fs_got = fs_exp = 0
+    for mode, _ in storms:
+        for v in tools:
+            cs = counts.get((mode, v))
+            if not cs:
+                continue
+            cells, ok = [], True
+            for kind in KINDS:
+                if cs[0]["exp_" + kind] is None:
+                    cells.append("-")
+                    continue
+                got = sum(c[kind] for c in cs)
+                exp = sum(c["exp_" + kind] for c in cs)
+                ok = ok and got == exp
+                cells.append(f"{got}/{exp}")
+                if v == "forkscope":
+                    fs_got += min(got, exp)
+                    fs_exp += exp
+            lost = sum(c["lost"] for c in cs)
+            if v == "forkscope":
+                fs_lost += lost
+                if any(c["end_events"] != c["lines"] for c in cs):
+                    ok = False
+                    print(f"  {NAMES[mode]:<10} forkscope: end line 'events' differs from the "
+                          "recording's lines")
+            complete[(mode, v)] = ok and lost == 0
+            print(f"  {NAMES[mode]:<10} {v:<10} {cells[0]:>13} {cells[1]:>13} {cells[2]:>13} "
+                  f"{lost:>6}  {'yes' if complete[(mode, v)] else 'NO'}")
+    print("  -: not traced by that tool (execsnoop sees execs only); lost: as the tool "
+          "reports it")
+    for mode, _ in storms:
+        for v in tools:
+            orphans = sum(c.get("no_parent", 0) for c in counts.get((mode, v), []))
+            if orphans:
+                print(f"  {NAMES[mode]}: {v} printed {orphans} forks with parent 0 (no parent): "
+                      "their forks, execs and exits are not counted")
+
+    # forkscope is compared with a peer on each storm where the peer traces every kind
+    # of event the storm has (execsnoop on the fork-only storm traces none of them).
+    fs_ok = all(round(medians[(m, "forkscope")], 3) <= TARGET_RATIO for m, _ in storms)
+    events_ok = fs_got == fs_exp and fs_lost == 0 and all(
+        complete[(m, "forkscope")] for m, _ in storms)
+    worse = []
+    for mode, _ in storms:
+        for v in tools[1:]:
+            if (mode, v) not in medians or (v == "execsnoop" and mode == "fork"):
+                continue
+            if round(medians[(mode, "forkscope")], 3) > round(medians[(mode, v)], 3):
+                worse.append(f"{v} on {NAMES[mode]}")
+    peers_ok = not worse and len(tools) > 1
+    peer_txt = "; ".join(
+        f"{NAMES[m]}: " + ", ".join(f"{v} {fmt_ratio(medians[(m, v)])}" for v in tools[1:]
+                                    if (m, v) in medians) for m, _ in storms)
+    if len(tools) == 1:
+        peer_txt = "none"
+    better = ("better than every peer" if peers_ok else
+              ("no peer measured" if len(tools) == 1 else
+               "NOT better than " + ", ".join(worse)))
+    ok = fs_ok and events_ok and peers_ok
+    line = (f"overhead: forkscope fork+exec {fmt_ratio(medians[('exec', 'forkscope')])}, "
+            f"fork-only {fmt_ratio(medians[('fork', 'forkscope')])} (target <= "
+            f"{TARGET_RATIO}); events {fs_got}/{fs_exp}, {fs_lost} lost; peers {peer_txt}; "
+            f"{better}; {'targets met' if ok else 'TARGET MISSED'}")
+    print()
+    print("bench: " + line, flush=True)
+    return ok, line
 
 
-class Execsnoop:
-    """An execsnoop running beside a storm; counts the lines for the storm's /bin/true."""
+# ---------------------------------------------------------------- part 2: ready time
 
-    def __init__(self, path):
-        self.path = path
-        self.proc = None
-        self.lines = []
-        self.err = []
-        self.ready = threading.Event()
 
-    @staticmethod
-    def find():
-        for name in ("execsnoop", "execsnoop-bpfcc"):
-            p = shutil.which(name) or (f"/usr/sbin/{name}" if os.access(
-                f"/usr/sbin/{name}", os.X_OK) else None)
-            if p:
-                return p
-        return None
-
-    def _read_out(self):
-        for line in self.proc.stdout:
-            self.ready.set()
-            self.lines.append(line)
-        self.ready.set()
-
-    def _read_err(self):
-        for line in self.proc.stderr:
-            self.err.append(line)
-
-    def start(self):
-        """Start it and wait for its header (printed once attached); None or a reason."""
-        argv = [self.path]
-        stdbuf = shutil.which("stdbuf")
-        if stdbuf:
-            argv = [stdbuf, "-oL"] + argv
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        try:
-            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, text=True, env=env,
-                                         errors="replace")
-        except OSError as e:
-            return e.strerror
-        threading.Thread(target=self._read_out, daemon=True).start()
-        threading.Thread(target=self._read_err, daemon=True).start()
-        self.ready.wait(EXECSNOOP_READY_S)
-        status = self.proc.poll()
-        if status is None and self.lines:
+def wait_line(proc, pred, timeout):
+    """Read proc's stdout until a line satisfies pred; the time it came (monotonic ns) or
+    None (timeout or end of output). The rest of the output is drained by the caller."""
+    fd = proc.stdout.fileno()
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
             return None
-        self.stop()
-        time.sleep(0.1)  # let the reader thread take its last words
-        why = last_line("".join(self.err), "")
-        if not tracefs_mounted():
-            why = "tracefs not mounted" + (f": {why}" if why else "")
-        if status is None:
-            return why or f"no output within {EXECSNOOP_READY_S:.0f} s"
-        return why or f"exited with status {status}"
-
-    def stop(self):
-        """Stop it; the number of lines for /bin/true it printed."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        time.sleep(0.05)  # let the reader threads take the last lines
-        return sum(1 for ln in self.lines if ln.split()[:1] == ["true"])
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            return None
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return None
+        now = time.monotonic_ns()
+        buf += chunk
+        *lines, buf = buf.split(b"\n")
+        if any(pred(ln.decode("utf-8", "replace")) for ln in lines):
+            return now
 
 
-def fmt_ratio(r):
-    return f"{r:.3f}"
+def ready_forkscope(forkscope, storm, workdir):
+    """From starting `forkscope run --no-tui --json -- storm --no-exec -o FILE 1`: (ns to
+    storm's start, which forkscope lets run once tracing is ready; ns to the root's fork
+    line on forkscope's stdout)."""
+    stamp = os.path.join(workdir, "ready.storm")
+    with open(stamp, "w"):
+        pass
+    os.chmod(stamp, 0o666)  # under sudo the workload runs as the invoking user
+    argv = [forkscope, "run", "--no-tui", "--json", "--", storm, "--no-exec", "-o", stamp, "1"]
+    t0 = time.monotonic_ns()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    try:
+        t = wait_line(proc, lambda ln: '"type":"fork"' in ln, 60)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    start = kv_lines(read_text(stamp)).get("start_ns")
+    if t is None or start is None or proc.returncode != 0:
+        raise BenchError("ready time: forkscope did not run storm or printed no fork line "
+                         f"(exit status {proc.returncode})")
+    return start - t0, t - t0
 
 
-def describe(values):
-    return f"{min(values):.3f}..{max(values):.3f}"
+def ready_peer(name, path):
+    """ns from starting a peer to its header (printed once its probes are attached)."""
+    peer = Peer(name, path, tempfile.gettempdir(), 0)
+    # bpftrace: its ready line on stdout, not into a file
+    argv = [path, "-e", BPFTRACE_SCRIPT] if name == "bpftrace" else peer.argv()
+    t0 = time.monotonic_ns()
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+    except OSError as e:
+        return e.strerror
+    try:
+        t = wait_line(proc, peer.is_header, PEER_READY_S)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+    return f"no header within {PEER_READY_S:.0f} s" if t is None else t - t0
+
+
+def part_ready(args, workdir, storm, runs, peers):
+    """Part 2; returns (None: no target, summary line)."""
+    print(f"== time to tracing ready: {runs} runs each, alternated", flush=True)
+    times = {"forkscope": [], "forkscope-line": []}
+    why = {}
+    order = ["forkscope"] + [p for p, path in peers.items() if path]
+    for name, path in peers.items():
+        if not path:
+            why[name] = "not installed"
+    for r in range(runs):
+        k = r % len(order)
+        for name in order[k:] + order[:k]:
+            if name in why:
+                continue
+            if name == "forkscope":
+                ready, line = ready_forkscope(os.path.abspath(args.forkscope), storm, workdir)
+                times["forkscope"].append(ready)
+                times["forkscope-line"].append(line)
+                continue
+            got = ready_peer(name, peers[name])
+            if isinstance(got, str):
+                why[name] = got
+            else:
+                times.setdefault(name, []).append(got)
+    base = median(times["execsnoop"]) if times.get("execsnoop") else None
+    print()
+    print(f"{'tracer':<16} {'median ms':>10} {'min ms':>8} {'max ms':>8} "
+          f"{'ratio to execsnoop':>19}")
+    labels = {"forkscope": "forkscope", "forkscope-line": "  first line"}
+    for name in ["forkscope", "forkscope-line"] + list(peers):
+        if name in why:
+            print(f"{name:<16} unavailable ({why[name]})")
+            continue
+        ts = times[name]
+        ratio = fmt_ratio(median(ts) / base) if base else "-"
+        print(f"{labels.get(name, name):<16} {median(ts) / 1e6:>10.1f} {min(ts) / 1e6:>8.1f} "
+              f"{max(ts) / 1e6:>8.1f} {ratio:>19}")
+    print("  forkscope: from starting `forkscope run` to its workload's first instruction "
+          "(forkscope lets it\n  run once tracing is ready); first line: to the root's fork "
+          "line on its stdout (--json);\n  peers: to their header (execsnoop, forkstat) or "
+          "BEGIN line (bpftrace), printed once attached")
+    fs = median(times["forkscope"])
+    line = (f"ready: forkscope {fs / 1e6:.1f} ms, "
+            + (f"execsnoop {base / 1e6:.1f} ms, ratio {fs / base:.3f}" if base else
+               f"execsnoop unavailable ({why.get('execsnoop', 'not asked for')})")
+            + f"; forkscope's first event line {median(times['forkscope-line']) / 1e6:.1f} ms")
+    print()
+    print("bench: " + line, flush=True)
+    return None, line
+
+
+# ---------------------------------------------------------------- parts 3, 4: replay
+
+
+def gen_recording(workdir, name, what, count):
+    """Write a synthetic recording with bench/gen_recording.py: (path, events, procs)."""
+    gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_recording.py")
+    path = os.path.join(workdir, name)
+    t0 = time.monotonic()
+    res = subprocess.run([sys.executable, gen, f"--{what}", str(count), "-o", path],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise BenchError("gen_recording failed: " + last_line(res.stderr, "no message"))
+    kv = dict(p.split("=", 1) for p in res.stdout.split() if "=" in p)
+    print(f"  generated {name}: {int(kv['events']):,} events, {int(kv['procs']):,} processes, "
+          f"{int(kv['bytes']) / 1e6:.0f} MB in {time.monotonic() - t0:.1f} s", flush=True)
+    return path, int(kv["events"]), int(kv["procs"])
+
+
+def run_timed(argv, what):
+    """Run argv with stdout captured: (wall ns, stdout)."""
+    t0 = time.monotonic_ns()
+    res = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic_ns() - t0
+    if res.returncode != 0:
+        raise BenchError(f"{what} failed: " + last_line(res.stderr, f"exit status "
+                                                        f"{res.returncode}"))
+    return wall, res.stdout
+
+
+def replay_bench_path(args):
+    if args.replay_bench and os.access(args.replay_bench, os.X_OK):
+        return os.path.abspath(args.replay_bench)
+    near = os.path.join(os.path.dirname(os.path.abspath(args.forkscope)), "replay_bench")
+    if os.access(near, os.X_OK):
+        return near
+    raise BenchError("replay_bench not found (make build/replay_bench)")
+
+
+def part_replay(args, workdir, events, runs):
+    """Part 3; returns (target met, summary line)."""
+    rb = replay_bench_path(args)
+    jq = find_tool("jq")
+    print(f"== replay throughput: a {events:,}-event recording, {runs} runs each, "
+          "alternated", flush=True)
+    path, n, _ = gen_recording(workdir, "replay.jsonl", "events", events)
+    variants = {"reader": [rb, path], "reader+model": [rb, "--model", path]}
+    if jq:
+        variants = {"jq -c .": [jq, "-c", ".", path], **variants}
+    walls = {v: [] for v in variants}
+    names = list(variants)
+    with open(path, "rb") as f:  # into the page cache, as for every run after
+        while f.read(1 << 24):
+            pass
+    for r in range(runs):
+        k = r % len(names)
+        for v in names[k:] + names[:k]:
+            wall, out = run_timed(variants[v], v)
+            if v != "jq -c ." and kv_lines(out).get("events") != n:
+                raise BenchError(f"replay_bench read {kv_lines(out).get('events')} events, "
+                                 f"the recording has {n}")
+            walls[v].append(wall)
+    if not args.keep:
+        os.unlink(path)
+    rate = {v: n / (median(w) / 1e9) for v, w in walls.items()}
+    base = rate.get("jq -c .")
+    print()
+    print(f"{'reader':<14} {'median s':>9} {'events/s':>12} {'ratio to jq':>12}")
+    for v in names:
+        print(f"{v:<14} {median(walls[v]) / 1e9:>9.2f} {rate[v]:>12,.0f} "
+              f"{fmt_ratio(rate[v] / base) if base else '-':>12}")
+    print("  wall time of the whole process (jq's output to /dev/null); reader: "
+          "replay_bench (record_open/record_next);\n  reader+model: every event applied to "
+          "the model, model_finish at the end")
+    if not base:
+        line = (f"replay: reader {rate['reader']:,.0f} events/s; jq not installed, no "
+                "ratio; TARGET MISSED")
+        print("\nbench: " + line, flush=True)
+        return False, line
+    ok = round(rate["reader"] / base, 3) >= TARGET_REPLAY
+    line = (f"replay: reader {rate['reader']:,.0f} events/s = {rate['reader'] / base:.2f}x jq "
+            f"({base:,.0f}/s), with the model {rate['reader+model'] / base:.2f}x "
+            f"(target >= {TARGET_REPLAY:.0f}x); {'target met' if ok else 'TARGET MISSED'}")
+    print()
+    print("bench: " + line, flush=True)
+    return ok, line
+
+
+def tool_near(args, name):
+    """A helper binary built next to forkscope, or None."""
+    p = os.path.join(os.path.dirname(os.path.abspath(args.forkscope)), name)
+    return p if os.access(p, os.X_OK) else None
+
+
+def part_memory(args, workdir, procs):
+    """Part 4; returns (bounded, summary line)."""
+    rb = replay_bench_path(args)
+    rm = tool_near(args, "replay_memory")
+    sizes = [1000, 100_000, procs]  # the UI's limits are reached past 20,000
+    print(f"== memory: replays of {', '.join(f'{s:,}' for s in sizes)} short-lived processes",
+          flush=True)
+    # run name -> how to run it on a recording: (kv of the figures, wall ns)
+    runs = {"model, keeps all": lambda p: [rb, "--model", p],
+            "model, UI limit": lambda p: [rb, "--tombstones", "ui", p]}
+    rows = {}  # (run, size) -> (procs, kv, wall)
+    small = None
+    for size in sizes:
+        path, n, p = gen_recording(workdir, f"procs-{size}.jsonl", "procs", size)
+        for run, argv in runs.items():
+            wall, out = run_timed(argv(path), "replay_bench")
+            kv = kv_lines(out)
+            if kv.get("events") != n:
+                raise BenchError(f"replay_bench read {kv.get('events')} of {n} events")
+            rows[(run, size)] = (p, kv, wall)
+        if rm and small:
+            # The terminal UI's replay path (session + model under the UI's limits); it
+            # replays the small recording too, in the same run.
+            wall, out = run_timed([rm, small, path], "replay_memory")
+            kv = kv_lines(out)
+            kv = {"events": kv.get("big_events"), "maxrss_kb": kv.get("big_maxrss_kb"),
+                  "kept": kv.get("big_kept_procs"), "small_kb": kv.get("small_maxrss_kb")}
+            if None in kv.values():
+                raise BenchError("replay_memory printed no figures")
+            rows[("UI replay (session)", size)] = (p, kv, wall)
+            rows[("UI replay (session)", sizes[0])] = (sizes[0], {
+                "maxrss_kb": kv["small_kb"], "kept": min(sizes[0], kv["kept"])}, 0)
+        if small is None:
+            small = path
+        elif not args.keep:
+            os.unlink(path)
+    if small and not args.keep:
+        os.unlink(small)
+    names = list(runs) + (["UI replay (session)"] if rm else [])
+    print()
+    print(f"{'processes':>10} {'run':<20} {'peak RSS MiB':>13} {'ratio':>7} {'kept':>9} "
+          f"{'bytes/process':>14} {'s':>6}")
+    for size in sizes:
+        for run in names:
+            if (run, size) not in rows:
+                continue
+            p, kv, wall = rows[(run, size)]
+            base_p, base_kv, _ = rows[(run, sizes[0])]
+            per = ((kv["maxrss_kb"] - base_kv["maxrss_kb"]) * 1024 / (p - base_p)
+                   if p > base_p else None)
+            print(f"{p:>10,} {run:<20} {kv['maxrss_kb'] / 1024:>13.1f} "
+                  f"{kv['maxrss_kb'] / base_kv['maxrss_kb']:>7.2f} {kv['kept']:>9,} "
+                  f"{'-' if per is None else f'{per:.0f}':>14} "
+                  f"{'-' if not wall else f'{wall / 1e9:.1f}':>6}")
+    print("  model, keeps all: replay_bench --model (reader and model, every process kept, as "
+          "`forkscope tree`);\n  model, UI limit: the same with the UI's tombstone limit "
+          "(replay_bench --tombstones ui);\n  UI replay (session): replay_memory, the UI's "
+          "replay path with its event window and tombstone limit.\n  peak RSS: VmHWM; "
+          "ratio: against the 1,000-process run of the same kind; kept: processes in the\n  "
+          "model at the end; bytes/process: growth of the peak RSS over the 1,000-process run "
+          "per extra process")
+    # Bounded: ten times the processes must not take anywhere near ten times the memory.
+    growth = {run: rows[(run, sizes[2])][1]["maxrss_kb"] / rows[(run, sizes[1])][1]["maxrss_kb"]
+              for run in names if (run, sizes[1]) in rows}
+    bounded_runs = [r for r in names if r != "model, keeps all" and r in growth]
+    bounded = bool(bounded_runs) and all(growth[r] < 2.0 for r in bounded_runs)
+    big = {run: rows[(run, sizes[2])][1] for run in names}
+    base_all = rows[("model, keeps all", sizes[0])][1]["maxrss_kb"]
+    per_all = (big["model, keeps all"]["maxrss_kb"] - base_all) * 1024 / (sizes[2] - sizes[0])
+    line = (f"memory: {sizes[2]:,} processes, peak RSS: "
+            + ", ".join(f"{run} {big[run]['maxrss_kb'] / 1024:.1f} MiB" for run in names)
+            + f" ({per_all:.0f} bytes/process when all are kept); "
+            f"{sizes[2] // sizes[1]}x the processes of the {sizes[1]:,} run: "
+            + ", ".join(f"{growth[run]:.2f}x" for run in names)
+            + f"; {'bounded' if bounded else 'NOT BOUNDED'} under the UI's limits")
+    print()
+    print("bench: " + line, flush=True)
+    return bounded, line
+
+
+# ---------------------------------------------------------------- main
+
+
+class Tee(io.TextIOBase):
+    """stdout that also keeps what was printed, for --results."""
+
+    def __init__(self, out):
+        self.out = out
+        self.kept = []
+
+    def write(self, s):
+        self.kept.append(s)
+        return self.out.write(s)
+
+    def flush(self):
+        self.out.flush()
+
+
+def write_results(path, argv, text):
+    with open(path, "w") as f:
+        f.write("# forkscope bench results\n\n")
+        f.write("Written by `bench/bench.py --results` (see bench/README.md for how to read "
+                "it).\n\n")
+        f.write("    " + " ".join(argv) + "\n\n```\n" + text.rstrip("\n") + "\n```\n")
 
 
 def main():
-    ap = argparse.ArgumentParser(description="forkscope overhead on fork(+exec) storms")
+    ap = argparse.ArgumentParser(description="forkscope measured beside its peers")
     ap.add_argument("--forkscope", default="build/forkscope", help="the forkscope binary")
     ap.add_argument("--storm", help="the storm binary (default: next to forkscope, else "
                     "compiled from bench/storm.c)")
+    ap.add_argument("--replay-bench", help="the replay_bench binary (default: next to "
+                    "forkscope)")
     ap.add_argument("-n", type=int, help="children of the exec storm (default 2000; the "
                     f"fork-only storm gets {FORK_ONLY_FACTOR}x as many)")
-    ap.add_argument("--rounds", type=int, help="rounds (default 11)")
-    ap.add_argument("--quick", action="store_true", help="smoke run: N=200, 3 rounds")
-    ap.add_argument("--no-execsnoop", action="store_true", help="do not run execsnoop")
+    ap.add_argument("--rounds", type=int, help="overhead rounds (default 11)")
+    ap.add_argument("--quick", action="store_true", help="smoke run: N=200, 3 rounds, "
+                    "100,000-event and 100,000-process recordings")
+    ap.add_argument("--parts", default="overhead,ready,replay,memory",
+                    help="parts to run (default all: overhead,ready,replay,memory)")
+    ap.add_argument("--peers", default="execsnoop,bpftrace,forkstat",
+                    help="peers to compare with (default execsnoop,bpftrace,forkstat)")
+    ap.add_argument("--no-peers", action="store_true", help="no peers")
     ap.add_argument("--no-pin", action="store_true", help="let storm run on any CPU "
                     "(default: pinned to one CPU, which makes the figures far less noisy)")
     ap.add_argument("--strict", action="store_true", help="exit 3 if a target is missed")
-    ap.add_argument("--keep", action="store_true", help="keep the recordings (path printed)")
+    ap.add_argument("--keep", action="store_true", help="keep the work files (path printed)")
+    ap.add_argument("--results", metavar="FILE", help="also write the output to FILE as "
+                    "Markdown (bench/RESULTS.md)")
     args = ap.parse_args()
     n = args.n if args.n is not None else (200 if args.quick else 2000)
     rounds = args.rounds if args.rounds is not None else (3 if args.quick else 11)
-    if n < 1 or rounds < 1:
-        print("bench: -n and --rounds must be at least 1", file=sys.stderr)
+    parts = [p for p in args.parts.split(",") if p]
+    bad = [p for p in parts if p not in ("overhead", "ready", "replay", "memory")]
+    if n < 1 or rounds < 1 or bad or not parts:
+        print("bench: -n and --rounds must be at least 1; --parts: overhead,ready,replay,"
+              "memory", file=sys.stderr)
         return 1
-    if os.geteuid() != 0:
-        print("bench: must run as root (forkscope needs BPF)", file=sys.stderr)
+    if os.geteuid() != 0 and ("overhead" in parts or "ready" in parts):
+        print("bench: must run as root (forkscope and its peers need BPF)", file=sys.stderr)
         return 1
+    tee = Tee(sys.stdout)
+    sys.stdout = tee
     workdir = tempfile.mkdtemp(prefix="forkscope-bench-")
+    rc = 1
     try:
         os.chmod(workdir, 0o711)
-        return bench(args, workdir, n, rounds)
+        rc = bench(args, workdir, parts, n, rounds)
     except BenchError as e:
         print(f"bench: {e}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("bench: interrupted", file=sys.stderr)
-        return 1
     finally:
+        sys.stdout = tee.out
         if args.keep:
             print(f"bench: files kept in {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    if args.results and rc != 1:
+        write_results(args.results, ["bench/bench.py"] + sys.argv[1:], "".join(tee.kept))
+    return rc
 
 
-def bench(args, workdir, n, rounds):
-    storm = find_storm(args, workdir)
-    b = Bench(args, workdir, storm)
-    b.preflight()
-    snoop_path = None if args.no_execsnoop else Execsnoop.find()
-    snoop_why = "skipped (--no-execsnoop)" if args.no_execsnoop else "not installed"
-    storms = [("exec", n), ("fork", n * FORK_ONLY_FACTOR)]
-    pin = f"storm pinned to CPU {b.cpu}" if b.cpu is not None else "storm not pinned"
-    print(f"forkscope bench: {rounds} rounds; fork+exec storm N={n}, fork-only storm "
-          f"N={n * FORK_ONLY_FACTOR}; kernel {platform.release()}, {os.cpu_count()} CPUs, "
-          f"{pin}", flush=True)
-    # Warm-up (page cache, CPU frequency), not counted.
-    for mode, cnt in storms:
-        b.run_untraced(mode, min(cnt, 200))
-
-    res = {}  # (mode, variant) -> list of storm_ns, per round
-    walls = {m: [] for m, _ in storms}
-    fs_cpus = {m: [] for m, _ in storms}
-    counts = {m: [] for m, _ in storms}
-    snoop_seen = []
-    for r in range(rounds):
-        for mode, cnt in storms:
-            variants = ["untraced", "forkscope"]
-            if mode == "exec" and snoop_path:
-                variants.append("execsnoop")
-            # Rotate the order each round so that drift does not favour one variant.
-            k = r % len(variants)
-            for v in variants[k:] + variants[:k]:
-                if v == "untraced":
-                    ns = b.run_untraced(mode, cnt)
-                elif v == "forkscope":
-                    ns, wall, fs_cpu, rec = b.run_traced(mode, cnt)
-                    walls[mode].append(wall)
-                    fs_cpus[mode].append(fs_cpu)
-                    counts[mode].append(count_events(rec, cnt, mode))
-                    if not args.keep:
-                        os.unlink(rec)
-                else:
-                    snoop = Execsnoop(snoop_path)
-                    why = snoop.start()
-                    if why:
-                        snoop_path, snoop_why = None, why
-                        continue
-                    try:
-                        ns = b.run_untraced(mode, cnt)
-                    finally:
-                        seen = snoop.stop()
-                    snoop_seen.append(seen)
-                res.setdefault((mode, v), []).append(ns)
-        print(f"  round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
-
-    return report(args, n, rounds, storms, res, (walls, fs_cpus, b.startup_cpu), counts,
-                  snoop_seen, snoop_why)
+def loadavg():
+    return " ".join(read_text("/proc/loadavg").split()[:3]) or "unknown"
 
 
-def report(args, n, rounds, storms, res, costs, counts, snoop_seen, snoop_why):
-    names = {"exec": "fork+exec", "fork": "fork-only"}
+def bench(args, workdir, parts, n, rounds):
+    t0 = time.monotonic()
+    for line in machine_lines():
+        print(line)
+    print(f"load average (1, 5, 15 min) at the start: {loadavg()} (other load spreads the "
+          "figures)")
+    peers = find_peers(args)
+    if peers and ("overhead" in parts or "ready" in parts):
+        note = ensure_tracefs()
+        if note:
+            print(note)
+    print("peers: " + (", ".join(f"{k} {v or 'not installed'}" for k, v in peers.items())
+                       or "none"), flush=True)
+    storm = find_storm(args, workdir) if "overhead" in parts or "ready" in parts else None
+    results = []
+    if "overhead" in parts:
+        print()
+        results.append(part_overhead(args, workdir, storm, n, rounds, peers))
+    if "ready" in parts:
+        print()
+        results.append(part_ready(args, workdir, storm, 3 if args.quick else 7, peers))
+    if "replay" in parts:
+        print()
+        results.append(part_replay(args, workdir, 100_000 if args.quick else 1_000_000,
+                                   1 if args.quick else 3))
+    if "memory" in parts:
+        print()
+        results.append(part_memory(args, workdir, 300_000 if args.quick else 1_000_000))
+    missed = [line for ok, line in results if ok is False]
     print()
-    print(f"{'storm':<10} {'run':<10} {'median ms':>10} {'ratio':>7} {'rounds min..max':>16} "
-          f"{'best ms':>8} {'best ratio':>10}")
-    medians = {}
-    for mode, _ in storms:
-        base = res[(mode, "untraced")]
-        print(f"{names[mode]:<10} {'untraced':<10} {statistics.median(base) / 1e6:>10.1f} "
-              f"{'1.000':>7} {'':>16} {min(base) / 1e6:>8.1f} {'1.000':>10}")
-        for v in ("forkscope", "execsnoop"):
-            if mode == "exec" and v == "execsnoop" and (mode, v) not in res:
-                print(f"{names[mode]:<10} {v:<10} unavailable ({snoop_why})")
-                continue
-            if (mode, v) not in res:
-                continue
-            vals = res[(mode, v)]
-            # Ratio per round against the untraced run of the same round, then the median.
-            ratios = [t / u for t, u in zip(vals, base)]
-            med = statistics.median(ratios)
-            medians[(mode, v)] = med
-            # Noise from other load only adds time: the best runs are a second estimate.
-            print(f"{names[mode]:<10} {v:<10} {statistics.median(vals) / 1e6:>10.1f} "
-                  f"{fmt_ratio(med):>7} {describe(ratios):>16} {min(vals) / 1e6:>8.1f} "
-                  f"{fmt_ratio(min(vals) / min(base)):>10}")
-    walls, fs_cpus, startup = costs
-    print()
-    print("forkscope's own cost per traced run (medians; informative, not a target):")
-    print(f"  {'storm':<10} {'wall ms':>8} {'cpu ms':>8} {'us/event':>9}")
-    for mode, _ in storms:
-        w = statistics.median(walls[mode]) / 1e6
-        c = statistics.median(fs_cpus[mode])
-        evs = statistics.median(x["lines"] for x in counts[mode])
-        per = max(c - startup, 0) / 1e3 / max(evs, 1)
-        print(f"  {names[mode]:<10} {w:8.1f} {c / 1e6:8.1f} {per:9.1f}")
-    print(f"  wall: start-up, storm and drain; cpu: forkscope's process alone; us/event: "
-          f"after its start-up ({startup / 1e6:.1f} ms cpu, a one-child run)")
-
-    print()
-    print(f"events in the recordings ({rounds} traced runs per storm):")
-    print(f"  {'storm':<10} {'kind':<7} {'captured':>9} {'expected':>9}")
-    all_ok = True
-    lost = 0
-    miss_total = exp_total = 0
-    for mode, _ in storms:
-        for kind in ("fork", "exec", "exit"):
-            got = sum(c[kind] for c in counts[mode])
-            exp = sum(c["exp_" + kind] for c in counts[mode])
-            exp_total += exp
-            miss_total += max(exp - got, 0)
-            mark = "" if got == exp else "  MISMATCH"
-            all_ok = all_ok and got == exp
-            print(f"  {names[mode]:<10} {kind:<7} {got:>9} {exp:>9}{mark}")
-        sigs = sum(c["signal"] for c in counts[mode])
-        print(f"  {names[mode]:<10} {'signal':<7} {sigs:>9} {'-':>9}  (SIGCHLD etc., not checked)")
-        bad_end = sum(1 for c in counts[mode] if c["end_events"] != c["lines"])
-        if bad_end:
-            all_ok = False
-            print(f"  {names[mode]:<10} end line 'events' differs from the lines in "
-                  f"{bad_end} recordings")
-        lost += sum(c["lost"] for c in counts[mode])
-    print(f"  lost (end lines): {lost}")
-    if snoop_seen:
-        print(f"  execsnoop printed {sum(snoop_seen)} lines for true, expected "
-              f"{n * len(snoop_seen)}")
-
-    exec_r = medians[("exec", "forkscope")]
-    fork_r = medians[("fork", "forkscope")]
-    # Judged on the figure as printed (3 decimals).
-    ratio_ok = round(exec_r, 3) <= TARGET_RATIO and round(fork_r, 3) <= TARGET_RATIO
-    events_ok = all_ok and lost == 0
-    snoop = (f"execsnoop {fmt_ratio(medians[('exec', 'execsnoop')])}"
-             if ("exec", "execsnoop") in medians else f"execsnoop: unavailable ({snoop_why})")
-    verdict = "targets met" if ratio_ok and events_ok else "TARGET MISSED"
-    print()
-    print(f"bench: forkscope/untraced median ratio fork+exec {fmt_ratio(exec_r)}, fork-only "
-          f"{fmt_ratio(fork_r)} (target <= {TARGET_RATIO}); events "
-          f"{exp_total - miss_total}/{exp_total} captured, {lost} lost; {snoop}; {verdict}")
-    if args.strict and not (ratio_ok and events_ok):
-        return 3
-    return 0
+    print(f"bench summary ({time.monotonic() - t0:.0f} s; load average at the end: "
+          f"{loadavg()}):")
+    for _, line in results:
+        print("  " + line)
+    print("bench: " + ("every target met" if not missed else
+                       f"{len(missed)} of {sum(1 for ok, _ in results if ok is not None)} "
+                       "targets MISSED"))
+    return 3 if args.strict and missed else 0
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@
  * storm and its children run on CPU K only. Prints the elapsed time of the loop alone
  * (CLOCK_MONOTONIC, so start-up is excluded) as "storm_ns=<n>" and the CPU time of the
  * loop, its children included, as "cpu_ns=<n>" on stdout, and also into FILE with -o.
+ * FILE also gets "start_ns=<n>": CLOCK_MONOTONIC when storm started (when a tracer that
+ * launched it let it run, for the bench's time-to-ready figure).
  * Exit status: 0, 1 if a child or a fork failed, 2 on a usage error. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* cpu_set_t, sched_setaffinity */
@@ -109,7 +111,8 @@ static int storm_one(bool exec_mode)
 }
 
 /* Write the figure into FILE (for callers that cannot read our stdout); 0 or -1. */
-static int storm_write_file(const char *path, uint64_t ns, uint64_t cpu, long n, long failed)
+static int storm_write_file(const char *path, uint64_t start, uint64_t ns, uint64_t cpu, long n,
+			    long failed)
 {
 	FILE *f = fopen(path, "w");
 	int rc = -1;
@@ -118,8 +121,9 @@ static int storm_write_file(const char *path, uint64_t ns, uint64_t cpu, long n,
 		fprintf(stderr, "storm: cannot write %s: %s\n", path, strerror(errno));
 		goto out;
 	}
-	fprintf(f, "storm_ns=%llu\ncpu_ns=%llu\nchildren=%ld\nfailed=%ld\n", (unsigned long long)ns,
-		(unsigned long long)cpu, n, failed);
+	fprintf(f, "start_ns=%llu\nstorm_ns=%llu\ncpu_ns=%llu\nchildren=%ld\nfailed=%ld\n",
+		(unsigned long long)start, (unsigned long long)ns, (unsigned long long)cpu, n,
+		failed);
 	if (fclose(f) != 0) {
 		fprintf(stderr, "storm: writing %s failed: %s\n", path, strerror(errno));
 		goto out;
@@ -134,7 +138,7 @@ int main(int argc, char **argv)
 	const char *out_path = NULL, *count = NULL, *cpu_arg = NULL;
 	bool exec_mode = true;
 	long n = 0, failed = 0, cpu = -1;
-	uint64_t t0, ns, cpu0, cpu_used;
+	uint64_t start = storm_now_ns(), t0, ns, cpu0, cpu_used;
 	int rc = 2;
 
 	for (int i = 1; i < argc; i++) {
@@ -176,7 +180,7 @@ int main(int argc, char **argv)
 	if (failed)
 		fprintf(stderr, "storm: %ld of %ld children failed\n", failed, n);
 	rc = failed ? 1 : 0;
-	if (out_path && storm_write_file(out_path, ns, cpu_used, n, failed) != 0)
+	if (out_path && storm_write_file(out_path, start, ns, cpu_used, n, failed) != 0)
 		rc = 1;
 	if (fflush(stdout) != 0)
 		rc = 1;
