@@ -29,38 +29,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "model.h"
 #include "record.h"
 #include "view/view.h"
 
 static const char replay_usage[] = "usage: replay_bench [--model] [--tombstones N|ui] FILE\n";
-
-/* Peak RSS of this program in KiB: VmHWM, which starts afresh at exec, unlike ru_maxrss
- * (that one keeps the parent's peak when the parent was larger, e.g. a Python runner). */
-static long replay_peak_rss_kb(void)
-{
-	struct rusage ru;
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	if (kb < 0 && getrusage(RUSAGE_SELF, &ru) == 0)
-		kb = ru.ru_maxrss;
-	return kb;
-}
-
-static uint64_t replay_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Read the whole recording, applying it to a model (tombstone limit: 0 keeps everything)
  * when use_model; 0 or -1. */
@@ -75,7 +49,7 @@ static int replay_run(const char *path, bool use_model, size_t tombstones)
 	int rc = -1, got;
 
 	memset(&it, 0, sizeof(it));
-	t0 = replay_now_ns();
+	t0 = bench_now_ns();
 	r = record_open(path, err, sizeof(err));
 	if (!r)
 		goto out;
@@ -102,11 +76,11 @@ static int replay_run(const char *path, bool use_model, size_t tombstones)
 		goto out;
 	if (m)
 		model_finish(m);
-	ns = replay_now_ns() - t0;
+	ns = bench_now_ns() - t0;
 	printf("events=%llu\nns=%llu\nevents_per_s=%llu\nmaxrss_kb=%ld\n",
 	       (unsigned long long)events, (unsigned long long)ns,
 	       (unsigned long long)(ns ? events * 1000000000.0 / (double)ns : 0),
-	       replay_peak_rss_kb());
+	       bench_peak_rss_kb());
 	if (m) {
 		st = model_stats(m);
 		printf("procs=%llu\nkept=%zu\nretired=%zu\npeak_live=%zu\n",

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "view/view.h"
 
 #define PLAY_STEPS 1000
@@ -41,32 +42,6 @@ struct replay_result {
 
 static const char replay_usage[] = "usage: replay_memory [--events N] [--tombstones N] SMALL BIG\n";
 
-/* Peak RSS in KiB: VmHWM (this process only), else ru_maxrss. */
-static long replay_peak_rss_kb(void)
-{
-	struct rusage ru;
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	if (kb < 0 && getrusage(RUSAGE_SELF, &ru) == 0)
-		kb = ru.ru_maxrss;
-	return kb;
-}
-
-static uint64_t replay_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* The replay itself, in the child: fills *out (ok = 1 on success). */
 static void replay_child(const char *path, size_t events, size_t tombstones,
 			 struct replay_result *out)
@@ -74,7 +49,7 @@ static void replay_child(const char *path, size_t events, size_t tombstones,
 	const struct fs_model_stats *st;
 	struct fs_header hdr;
 	struct session s;
-	uint64_t t0 = replay_now_ms(), total;
+	uint64_t t0 = (bench_now_ns() / 1000000u), total;
 	char err[512] = "";
 
 	memset(out, 0, sizeof(*out));
@@ -103,8 +78,8 @@ static void replay_child(const char *path, size_t events, size_t tombstones,
 		out->procs += st->by_role[r];
 	out->kept_procs = model_count(s.model);
 	out->kept_events = s.store.n;
-	out->ms = replay_now_ms() - t0;
-	out->maxrss_kb = replay_peak_rss_kb();
+	out->ms = (bench_now_ns() / 1000000u) - t0;
+	out->maxrss_kb = bench_peak_rss_kb();
 	out->ok = 1;
 	goto out;
 fail:
