@@ -225,7 +225,7 @@ static void tui_draw_tree(struct tui_app *a)
 			attr = (attr & ~(int)A_DIM) | (int)A_REVERSE;
 			tui_fill(y, r->x, r->w, A_REVERSE);
 		}
-		view_proc_state_short(p, state, sizeof(state));
+		view_proc_state(p, true, state, sizeof(state));
 		if (narrow && strstr(state, " by "))
 			*strstr(state, " by ") = '\0'; /* the sender is in the details */
 		if (wide)
@@ -524,7 +524,7 @@ static void tui_draw_details(struct tui_app *a)
 	DLINE(tui_attr(a, tui_role_color(p)) | A_BOLD, "PID %" PRIu32 "  %s%s", p->pid,
 	      view_role_label(p), p->generation ? "  (PID reused)" : "");
 	DLINE(A_NORMAL, "why: %s", p->role_reason ? p->role_reason : "no multiprocessing sign");
-	view_proc_state(p, buf, sizeof(buf));
+	view_proc_state(p, false, buf, sizeof(buf));
 	DLINE(p->exited ? A_BOLD : A_NORMAL, "state: %s", buf);
 	if (p->daemon_kill)
 		DLINE(A_BOLD, "daemon: terminated by its starter at its exit");
@@ -574,7 +574,7 @@ static void tui_draw_details(struct tui_app *a)
 	     c = model_proc(m, (size_t)c)->next_sibling, k++) {
 		const struct fs_proc *ch = model_proc(m, (size_t)c);
 
-		view_proc_state(ch, buf, sizeof(buf));
+		view_proc_state(ch, false, buf, sizeof(buf));
 		DLINE(A_NORMAL, "  %" PRIu32 " %s, %s", ch->pid, view_role_label(ch), buf);
 	}
 #undef DLINE

@@ -238,36 +238,26 @@ const char *view_role_short(const struct fs_proc *p)
 	}
 }
 
-void view_proc_state_short(const struct fs_proc *p, char *buf, size_t len)
+void view_proc_state(const struct fs_proc *p, bool brief, char *buf, size_t len)
 {
 	char sig[16];
 
 	if (!p->exited)
 		snprintf(buf, len, "running");
+	else if (p->exit_lost)
+		snprintf(buf, len, "%s", brief ? "exit ?" : "exit not seen (status unknown)");
 	else if (p->signal && p->killed_by)
-		snprintf(buf, len, "%s by %" PRIu32 "%s",
+		snprintf(buf, len, "%s%s by %" PRIu32 "%s", brief ? "" : "killed ",
 			 view_signal_name(p->signal, sig, sizeof(sig)), p->killed_by,
-			 p->daemon_kill ? "*" : "");
+			 !p->daemon_kill ? ""
+			 : brief	 ? "*"
+					 : " (daemon)");
 	else if (p->signal)
-		snprintf(buf, len, "%s%s", view_signal_name(p->signal, sig, sizeof(sig)),
-			 p->core_dumped ? " core" : "");
-	else
-		snprintf(buf, len, "exit %d", p->exit_code);
-}
-
-void view_proc_state(const struct fs_proc *p, char *buf, size_t len)
-{
-	char sig[16];
-
-	if (!p->exited)
-		snprintf(buf, len, "running");
-	else if (p->signal && p->killed_by)
-		snprintf(buf, len, "killed %s by %" PRIu32 "%s",
-			 view_signal_name(p->signal, sig, sizeof(sig)), p->killed_by,
-			 p->daemon_kill ? " (daemon)" : "");
-	else if (p->signal)
-		snprintf(buf, len, "killed %s%s", view_signal_name(p->signal, sig, sizeof(sig)),
-			 p->core_dumped ? " (core)" : "");
+		snprintf(buf, len, "%s%s%s", brief ? "" : "killed ",
+			 view_signal_name(p->signal, sig, sizeof(sig)),
+			 !p->core_dumped ? ""
+			 : brief	 ? " core"
+					 : " (core)");
 	else
 		snprintf(buf, len, "exit %d", p->exit_code);
 }

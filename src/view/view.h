@@ -249,10 +249,9 @@ void view_duration(uint64_t ns, char *buf, size_t len);
 const char *view_role_label(const struct fs_proc *p);
 /* The same in at most 7 characters: "main", "fsrv", "tracker", "w-spawn", ... */
 const char *view_role_short(const struct fs_proc *p);
-/* State text: "running", "exit 0", "killed TERM by 1234", ... */
-void view_proc_state(const struct fs_proc *p, char *buf, size_t len);
-/* The same for a table column: "running", "exit 0", "TERM by 1234" ('*': a daemon kill) */
-void view_proc_state_short(const struct fs_proc *p, char *buf, size_t len);
+/* State text: "running", "exit 0", "killed TERM by 1234 (daemon)", "exit not seen ...";
+ * brief, for a table column: "TERM by 1234*" ('*': a daemon kill), "exit ?". */
+void view_proc_state(const struct fs_proc *p, bool brief, char *buf, size_t len);
 
 /* ---- compare figures for one run ---- */
 

@@ -814,9 +814,42 @@ static void test_session_limits_live(void **state)
 	session_free(&full);
 }
 
+/* State texts, full and brief: exits, kills, daemon kills, lost exits. */
+static void test_proc_state(void **state)
+{
+	struct fs_proc p;
+	char buf[64];
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	view_proc_state(&p, true, buf, sizeof(buf));
+	assert_string_equal(buf, "running");
+	p.exited = true;
+	p.exit_code = 3;
+	view_proc_state(&p, false, buf, sizeof(buf));
+	assert_string_equal(buf, "exit 3");
+	p.exit_code = -1;
+	p.signal = 15;
+	p.killed_by = 1234;
+	p.daemon_kill = true;
+	view_proc_state(&p, true, buf, sizeof(buf));
+	assert_string_equal(buf, "TERM by 1234*");
+	view_proc_state(&p, false, buf, sizeof(buf));
+	assert_string_equal(buf, "killed TERM by 1234 (daemon)");
+	p.killed_by = 0;
+	p.signal = 11;
+	p.core_dumped = true;
+	view_proc_state(&p, false, buf, sizeof(buf));
+	assert_string_equal(buf, "killed SEGV (core)");
+	p.exit_lost = true;
+	view_proc_state(&p, true, buf, sizeof(buf));
+	assert_string_equal(buf, "exit ?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_proc_state),
 	    cmocka_unit_test(test_layout_sizes),
 	    cmocka_unit_test(test_layout_too_small),
 	    cmocka_unit_test(test_layout_maximized),
