@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "record.h"
 
 #define FORMAT_ARG_HARD_MAX 512				 /* arg_max is clamped to this */
 #define FORMAT_QUOTED_MAX (FORMAT_ARG_HARD_MAX * 8 + 16) /* worst case of one quoted arg */
@@ -48,31 +49,6 @@ const char *format_signal_name(int sig)
 
 /* ---------------------------------------------------------------- quoting */
 
-size_t format_utf8_len(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-
-		return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-
-		return n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
-			       (s[3] & 0xc0) == 0x80
-			   ? 4
-			   : 0;
-	}
-	return 0;
-}
-
 /* Does the character at s (n valid bytes) need an escape: C0, DEL or C1 controls. */
 static bool format_is_control(const unsigned char *s, size_t n)
 {
@@ -102,7 +78,7 @@ static enum format_style format_style_of(const char *arg, size_t len, size_t max
 	size_t i = 0, chars = 0;
 
 	while (i < len && chars < maxchars) {
-		size_t n = format_utf8_len(arg + i, len - i);
+		size_t n = record_utf8_len(arg + i, len - i);
 
 		if (n == 0 || format_is_control(s + i, n))
 			return FORMAT_ANSI;
@@ -140,7 +116,7 @@ static size_t format_quote(char *out, const char *arg, size_t maxchars)
 		close = out[o++] = '\'';
 	}
 	for (i = 0, chars = 0; i < len && chars < maxchars; i += n ? n : 1, chars++) {
-		n = format_utf8_len(arg + i, len - i);
+		n = record_utf8_len(arg + i, len - i);
 		if (n == 0) {
 			o += (size_t)sprintf(out + o, "\\x%02x", s[i]);
 		} else if (ansi && format_is_control(s + i, n)) {

@@ -28,8 +28,6 @@ const char *format_signal_name(int sig);
  * invalid UTF-8 as $'\xNN' escapes) and cut after arg_max characters with "...". The result
  * is cut (with "...") to fit buflen. Returns the length written. */
 size_t format_argv(char *buf, size_t buflen, char *const *argv, int argc, size_t arg_max);
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0 if it is invalid. */
-size_t format_utf8_len(const char *s, size_t n);
 /* The role of a process as shown: "main", "mp_child/spawn", ... */
 const char *format_role(const struct fs_proc *p, char *buf, size_t buflen);
 

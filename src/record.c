@@ -44,9 +44,9 @@ struct record_ctx {
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is invalid. */
-static size_t record_utf8_len(const unsigned char *s, size_t n)
+size_t record_utf8_len(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned char c = s[0];
 
 	if (c < 0x80)
@@ -77,7 +77,7 @@ static bool record_utf8_valid(const char *s, size_t len)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, n;
 
-	while (i < len && (n = record_utf8_len(u + i, len - i)) != 0)
+	while (i < len && (n = record_utf8_len((const char *)u + i, len - i)) != 0)
 		i += n;
 	return i == len;
 }
@@ -98,7 +98,7 @@ static struct json_object *record_json_string(const char *s, size_t len)
 	if (!buf)
 		return NULL;
 	for (i = 0; i < len; i += n) {
-		n = record_utf8_len(u + i, len - i);
+		n = record_utf8_len((const char *)u + i, len - i);
 		if (n == 0) {
 			memcpy(buf + o_len, "\xef\xbf\xbd", 3);
 			o_len += 3;

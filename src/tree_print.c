@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "record.h"
 #include "tree_print.h"
 
 #define TREE_CMD_ARG_MAX 48 /* characters of each argument shown in the text tree */
@@ -302,7 +303,7 @@ static void tree_json_string(FILE *f, const char *s)
 	for (i = 0; i < len; i += n) {
 		unsigned char c = (unsigned char)s[i];
 
-		n = format_utf8_len(s + i, len - i);
+		n = record_utf8_len(s + i, len - i);
 		if (n == 0) {
 			fputs("\\ufffd", f);
 			n = 1;
