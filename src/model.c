@@ -492,6 +492,18 @@ static int apply_fork(struct fs_model *m, const struct fs_event *ev)
 	return 0;
 }
 
+/* The live entry an exec or exit event is about, with the parent it names now. */
+static int proc_of_event(struct fs_model *m, const struct fs_event *ev)
+{
+	int idx = proc_live(m, ev->pid, ev->ppid, ev->comm, ev->t_ns);
+
+	if (idx < 0)
+		return -1;
+	proc_adopt(m, idx, ev->ppid);
+	proc_set_ppid(&m->procs[idx], ev->ppid);
+	return idx;
+}
+
 /* exec: new argv, is_python and role (the root stays main). */
 static int apply_exec(struct fs_model *m, const struct fs_event *ev)
 {
@@ -504,15 +516,15 @@ static int apply_exec(struct fs_model *m, const struct fs_event *ev)
 
 	if (!ev->pid)
 		return 0;
-	idx = proc_live(m, ev->pid, ev->ppid, ev->comm, ev->t_ns);
-	if (idx < 0)
-		return -1;
 	s = strings_new(ev->filename, strnlen(ev->filename, FS_FILENAME_LEN), ev->args, alen);
 	if (!s)
 		return -1;
-	proc_adopt(m, idx, ev->ppid);
+	idx = proc_of_event(m, ev);
+	if (idx < 0) {
+		strings_unref(s);
+		return -1;
+	}
 	p = &m->procs[idx];
-	proc_set_ppid(p, ev->ppid);
 	comm_copy(p->comm, ev->comm);
 	proc_set_strings(p, s);
 	p->argv_inherited = false;
@@ -544,12 +556,10 @@ static int apply_exit(struct fs_model *m, const struct fs_event *ev)
 
 	if (!ev->pid)
 		return 0;
-	idx = proc_live(m, ev->pid, ev->ppid, ev->comm, ev->t_ns);
+	idx = proc_of_event(m, ev);
 	if (idx < 0)
 		return -1;
-	proc_adopt(m, idx, ev->ppid);
 	p = &m->procs[idx];
-	proc_set_ppid(p, ev->ppid);
 	comm_copy(p->comm, ev->comm);
 	p->signal = ev->sig > 0 ? ev->sig : 0;
 	p->exit_code = p->signal ? -1 : ev->exit_code;
