@@ -30,8 +30,8 @@
 #include <time.h>
 
 #include "bench_util.h"
-#include "model.h"
-#include "record.h"
+#include "model/model.h"
+#include "record/record.h"
 #include "view/view.h"
 
 static const char replay_usage[] = "usage: replay_bench [--model] [--tombstones N|ui] FILE\n";

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "demos.h"
-#include "run.h"
-#include "tree_cmd.h"
+#include "cli/cli.h"
+#include "workload/demos.h"
+#include "cli/run.h"
+#include "cli/tree_cmd.h"
 #include "tui/tui.h"
 
 /* forkscope demos: name, description and what to look for. */

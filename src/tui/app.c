@@ -14,7 +14,8 @@
 
 #include "tui/tui.h"
 #include "tui/tui_internal.h"
-#include "util.h"
+#include "base/clock.h"
+#include "workload/invoker.h"
 
 #define TUI_POLL_MS 10 /* ring buffer wait per loop turn: keys answer well within 100 ms */
 #define TUI_IDLE_MS 25
@@ -32,7 +33,7 @@ void tui_message(struct tui_app *a, const char *fmt, ...)
 	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
 	va_end(ap);
 	tui_sanitize(a->msg);
-	a->msg_until_ns = util_monotonic_ns() + 4000000000ull;
+	a->msg_until_ns = clock_monotonic_ns() + 4000000000ull;
 }
 
 bool tui_curses_start(struct tui_app *a)
@@ -158,7 +159,7 @@ static int tui_on_event(void *ctx, const struct fs_event *ev)
 	if (a->record && s == &a->main_run)
 		record_write_event(a->record, ev);
 	if (a->live && live_running(a->live) && (s->sess.count & 63) == 0 &&
-	    util_monotonic_ns() - a->poll_start_ns > TUI_EVENT_BUDGET_NS)
+	    clock_monotonic_ns() - a->poll_start_ns > TUI_EVENT_BUDGET_NS)
 		return -1;
 	return 0;
 }
@@ -202,7 +203,7 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 			snprintf(s->error, sizeof(s->error), "cannot write %s: %s", a->record_path,
 				 strerror(errno));
 		else {
-			util_give_to_invoker(a->record_path);
+			invoker_give(a->record_path);
 			record_write_header(a->record, h);
 		}
 	}
@@ -303,7 +304,7 @@ static void tui_live_turn(struct tui_app *a)
 		napms(TUI_IDLE_MS);
 		return;
 	}
-	a->poll_start_ns = util_monotonic_ns();
+	a->poll_start_ns = clock_monotonic_ns();
 	if (live_poll(a->live, TUI_POLL_MS) != 0) {
 		tui_read_output(a);
 		a->live_lost = live_lost(a->live);
@@ -338,7 +339,7 @@ static void tui_live_turn(struct tui_app *a)
 static void tui_playback(struct tui_app *a)
 {
 	struct session *s = a->sess;
-	uint64_t now = util_monotonic_ns();
+	uint64_t now = clock_monotonic_ns();
 	bool following = a->live && !a->live_done && a->sess == &a->main_run.sess;
 
 	if (following) {
@@ -795,7 +796,7 @@ int tui_live_loop(struct tui_app *a)
 	uint64_t last_draw = 0;
 	bool dirty = true;
 
-	a->last_tick_ns = util_monotonic_ns();
+	a->last_tick_ns = clock_monotonic_ns();
 	while (!a->quit) {
 		int ch, sig = live_stop_signal();
 		uint64_t now;
@@ -826,7 +827,7 @@ int tui_live_loop(struct tui_app *a)
 			tui_playback(a);
 			tui_sel_restore(a, &sel);
 		}
-		now = util_monotonic_ns();
+		now = clock_monotonic_ns();
 		if (dirty || now - last_draw >= TUI_FRAME_NS) {
 			tui_draw(a);
 			last_draw = now;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tui/tui_internal.h"
-#include "util.h"
+#include "base/clock.h"
 
 const double tui_speeds[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
 const int tui_nspeeds = (int)(sizeof(tui_speeds) / sizeof(tui_speeds[0]));
@@ -586,7 +586,7 @@ static void tui_draw_status(struct tui_app *a)
 	const struct fs_model_stats *st = model_stats(a->sess->model);
 	uint64_t lost = a->sess->lost > st->lost ? a->sess->lost : st->lost;
 	char left[256], right[160], el[32];
-	uint64_t now = util_monotonic_ns();
+	uint64_t now = clock_monotonic_ns();
 	int attr = tui_attr(a, C_STATUS), x;
 
 	if (a->live_mode && a->live && !a->live_done)
@@ -822,7 +822,7 @@ static void tui_draw_compare(struct tui_app *a)
 	}
 	tui_fill(LINES - 1, 0, COLS, tui_attr(a, C_STATUS));
 	tui_put(LINES - 1, 0, COLS, tui_attr(a, C_STATUS),
-		a->msg[0] && util_monotonic_ns() < a->msg_until_ns
+		a->msg[0] && clock_monotonic_ns() < a->msg_until_ns
 		    ? a->msg
 		    : " c/Esc: back to the run   r: compare again   q: quit   ?: help");
 }

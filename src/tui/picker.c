@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "demos.h"
-#include "live.h"
+#include "workload/demos.h"
+#include "workload/live.h"
 #include "tui/tui.h"
 #include "tui/tui_internal.h"
 

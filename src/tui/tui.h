@@ -4,7 +4,7 @@
 #ifndef FORKSCOPE_TUI_H
 #define FORKSCOPE_TUI_H
 
-#include "cli.h"
+#include "base/options.h"
 
 /* forkscope replay FILE: no privileges needed. */
 int tui_replay(const char *path);

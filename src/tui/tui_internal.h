@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "live.h"
+#include "base/options.h"
+#include "workload/live.h"
 #include "view/view.h"
 
 #define TUI_OUT_LINES 200

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event.h"
-#include "model.h"
-#include "record.h"
+#include "base/event.h"
+#include "model/model.h"
+#include "record/record.h"
 
 /* ---- event store: the events of a run kept in memory, compact (exec strings on the heap).
  * Events are numbered from 0 in run order; the store keeps numbers [base, base + n): with

@@ -14,10 +14,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "format.h"
-#include "model.h"
-#include "record.h"
-#include "tree_print.h"
+#include "output/format.h"
+#include "model/model.h"
+#include "record/record.h"
+#include "output/tree_print.h"
 
 #define FUZZ_FINISH_EVERY 64 /* events between mid-trace model_finish calls */
 

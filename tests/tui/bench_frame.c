@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tui/tui_internal.h"
-#include "util.h"
+#include "base/clock.h"
 
 #define BENCH_PROCS 10000
 #define BENCH_FRAMES 50
@@ -96,12 +96,12 @@ int main(void)
 	bench_build(a->sess);
 	session_end(a->sess, 0, a->sess->store.ev[a->sess->store.n - 1].t_ns + 1000);
 	for (int i = 0; i < BENCH_FRAMES; i++) {
-		uint64_t t0 = util_monotonic_ns();
+		uint64_t t0 = clock_monotonic_ns();
 		double ms;
 
 		a->sel_idx = (int)(i * 197 % BENCH_PROCS); /* move around the tree */
 		tui_draw(a);
-		ms = (double)(util_monotonic_ns() - t0) / 1e6;
+		ms = (double)(clock_monotonic_ns() - t0) / 1e6;
 		total += ms;
 		if (ms > worst)
 			worst = ms;

@@ -406,8 +406,7 @@ if __name__ == "__main__":
 
 
 def live(args, cols=120, rows=35):
-    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color",
-           "FORKSCOPE_HOME": os.environ.get("FORKSCOPE_HOME", ROOT)}
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
     return Pane("%s run %s" % (shquote(FORKSCOPE), args), cols, rows, env)
 
 
@@ -546,8 +545,7 @@ def test_live_keys_answer_during_storm():
 
 def test_picker_runs_demo():
     need_live()
-    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color",
-           "FORKSCOPE_HOME": os.environ.get("FORKSCOPE_HOME", ROOT)}
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
     p = Pane(shquote(FORKSCOPE), 120, 35, env)
     try:
         p.wait_for(r"pick a demo")

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "model.h"
+#include "model/model.h"
 
 #define MS 1000000ull /* nanoseconds */
 #define ROOT 100

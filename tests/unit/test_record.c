@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "record.h"
+#include "record/record.h"
 
 struct fixture {
 	char dir[64];

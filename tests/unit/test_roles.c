@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "roles.h"
+#include "model/roles.h"
 
 #define FS_CODE "from multiprocessing.forkserver import main; main(5, 6, ['__main__'], **{})"
 #define RT_CODE "from multiprocessing.resource_tracker import main;main(4)"

@@ -11,9 +11,9 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "format.h"
-#include "model.h"
-#include "tree_print.h"
+#include "output/format.h"
+#include "model/model.h"
+#include "output/tree_print.h"
 
 #define MS 1000000ull
 

@@ -1,0 +1,39 @@
+/* What the command line asked for, parsed (cli/cli.c fills it): read by the layers that
+ * act on it (workload, tui). Plain data. */
+#ifndef FORKSCOPE_OPTIONS_H
+#define FORKSCOPE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum fs_command {
+	FS_CMD_HELP,
+	FS_CMD_VERSION,
+	FS_CMD_RUN,
+	FS_CMD_TREE,
+	FS_CMD_REPLAY,
+	FS_CMD_UI, /* no arguments: the demo picker */
+	FS_CMD_DEMOS,
+};
+
+struct fs_cli {
+	enum fs_command cmd;
+	const char *method; /* fork, spawn, forkserver or NULL */
+	const char *python; /* --python PATH or NULL */
+	const char *output; /* -o FILE or NULL */
+	const char *file;   /* tree FILE, replay FILE */
+	bool no_tui;
+	bool json;
+	bool all;
+	bool ascii;	 /* tree: ASCII lines instead of box drawing */
+	double duration; /* seconds, 0 for none */
+	size_t ringbuf_kb;
+	size_t max_procs;   /* cap on live processes, 0 for none */
+	bool max_procs_set; /* given by --max-procs (else a default applies) */
+	bool as_root;	    /* under sudo, run the workload as root, not as the invoking user */
+	bool is_demo;	    /* argv[0] is a demo name; else a command */
+	char **argv;	    /* the demo and its args, or the command; NULL-terminated */
+	int argc;
+};
+
+#endif

@@ -1,0 +1,250 @@
+/* Command-line parsing: strict, with one-line errors and exit status 2. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "base/parse.h"
+
+static const char usage_text[] =
+    "usage: forkscope                       (the UI: pick a demo and a start method)\n"
+    "       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
+    "                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
+    "                     [--max-procs N] [--as-root]\n"
+    "                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
+    "       forkscope replay FILE\n"
+    "       forkscope tree [--json] [--ascii] FILE\n"
+    "       forkscope demos\n"
+    "       forkscope --help | --version\n"
+    "\n"
+    "Trace every process a workload creates (fork, exec, exit, signal) with eBPF,\n"
+    "with the roles of Python multiprocessing (main, forkserver, resource tracker,\n"
+    "children by start method), daemon kills and Pool worker recycling.\n"
+    "\n"
+    "run options:\n"
+    "  --method M       start method: passed to a demo as --method; for any other\n"
+    "                   Python program the default start method (the program's own\n"
+    "                   choice still wins)\n"
+    "  --python PATH    interpreter for demos (default: the real python3 on PATH)\n"
+    "  --no-tui         print one line per event instead of the UI (the default\n"
+    "                   when stdout is not a terminal)\n"
+    "  --json           print JSON Lines (the recording format) instead\n"
+    "  -o FILE          also record JSON Lines to FILE\n"
+    "  --duration SECS  stop the workload after SECS seconds\n"
+    "  --all            trace every process of the system, not just the workload\n"
+    "  --ringbuf-kb N   kernel ring buffer size (default 4096)\n"
+    "  --max-procs N    cap on the workload's live processes (default 256 for a demo,\n"
+    "                   4096 for a command; 0: no cap)\n"
+    "  --as-root        under sudo, run the workload as root (default: as the user\n"
+    "                   who ran sudo)\n"
+    "\n"
+    "examples:\n"
+    "  forkscope demos                                  list the demos\n"
+    "  forkscope run --method forkserver pool-recycle   a demo under forkserver\n"
+    "  forkscope run -o trace.jsonl -- python3 app.py   your own program, recorded\n"
+    "  forkscope replay trace.jsonl                     replay a recording (no root needed)\n"
+    "  forkscope tree trace.jsonl                       the final tree of a recording\n"
+    "\n"
+    "exit status: 0 success, 2 usage error, 1 any other failure.\n";
+
+void cli_usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+static int cli_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "forkscope: %s%s%s (see forkscope --help)\n", what, arg ? ": " : "",
+		!arg   ? ""
+		: *arg ? arg
+		       : "''");
+	return 2;
+}
+
+/* A problem getopt found (opterr is 0): what is wrong, and the option as written. */
+static int cli_getopt_error(int c, char **argv, const struct option *opts)
+{
+	const char *word = argv[optind - 1], *eq;
+	size_t len;
+
+	if (strncmp(word, "--", 2) != 0) { /* a short option, maybe inside a group like -xo */
+		char shortopt[3] = {'-', (char)optopt, '\0'};
+
+		return cli_error(c == ':' ? "option needs a value" : "unknown option", shortopt);
+	}
+	eq = strchr(word, '=');
+	len = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+	for (; opts->name; opts++) {
+		if (strlen(opts->name) != len || strncmp(opts->name, word + 2, len) != 0)
+			continue;
+		if (c == ':')
+			return cli_error("option needs a value", word);
+		if (eq && opts->has_arg == no_argument)
+			return cli_error("option takes no value", word);
+	}
+	return cli_error(c == ':' ? "option needs a value" : "unknown option", word);
+}
+
+enum {
+	OPT_METHOD = 256,
+	OPT_PYTHON,
+	OPT_NO_TUI,
+	OPT_JSON,
+	OPT_DURATION,
+	OPT_ALL,
+	OPT_RINGBUF,
+	OPT_ASCII,
+	OPT_MAX_PROCS,
+	OPT_AS_ROOT
+};
+
+static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
+{
+	static const struct option opts[] = {
+	    {"method", required_argument, NULL, OPT_METHOD},
+	    {"python", required_argument, NULL, OPT_PYTHON},
+	    {"no-tui", no_argument, NULL, OPT_NO_TUI},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"output", required_argument, NULL, 'o'},
+	    {"duration", required_argument, NULL, OPT_DURATION},
+	    {"all", no_argument, NULL, OPT_ALL},
+	    {"ringbuf-kb", required_argument, NULL, OPT_RINGBUF},
+	    {"max-procs", required_argument, NULL, OPT_MAX_PROCS},
+	    {"as-root", no_argument, NULL, OPT_AS_ROOT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_METHOD:
+			if (strcmp(optarg, "fork") && strcmp(optarg, "spawn") &&
+			    strcmp(optarg, "forkserver"))
+				return cli_error(
+				    "unknown start method (use fork, spawn or forkserver)", optarg);
+			cli->method = optarg;
+			break;
+		case OPT_PYTHON:
+			cli->python = optarg;
+			break;
+		case OPT_NO_TUI:
+			cli->no_tui = true;
+			break;
+		case OPT_JSON:
+			cli->json = true;
+			break;
+		case 'o':
+			cli->output = optarg;
+			break;
+		case OPT_DURATION:
+			if (parse_seconds(optarg, &cli->duration) != 0)
+				return cli_error("--duration needs a positive number of seconds",
+						 optarg);
+			break;
+		case OPT_ALL:
+			cli->all = true;
+			break;
+		case OPT_RINGBUF:
+			if (parse_size(optarg, 4, 1024 * 1024, &cli->ringbuf_kb) != 0)
+				return cli_error("--ringbuf-kb needs a size from 4 to 1048576",
+						 optarg);
+			break;
+		case OPT_MAX_PROCS:
+			if (parse_size(optarg, 0, 4194304, &cli->max_procs) != 0)
+				return cli_error("--max-procs needs a number from 0 to 4194304",
+						 optarg);
+			cli->max_procs_set = true;
+			break;
+		case OPT_AS_ROOT:
+			cli->as_root = true;
+			break;
+		case 'h':
+			cli->cmd = FS_CMD_HELP;
+			return 0;
+		default:
+			return cli_getopt_error(c, argv, opts);
+		}
+	}
+	if (optind >= argc)
+		return cli_error("run needs a DEMO or -- COMMAND", NULL);
+	cli->is_demo = strcmp(argv[optind - 1], "--") != 0;
+	cli->argv = argv + optind;
+	cli->argc = argc - optind;
+	return 0;
+}
+
+static int cli_parse_tree(int argc, char **argv, struct fs_cli *cli)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"ascii", no_argument, NULL, OPT_ASCII},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			cli->json = true;
+			break;
+		case OPT_ASCII:
+			cli->ascii = true;
+			break;
+		case 'h':
+			cli->cmd = FS_CMD_HELP;
+			return 0;
+		default:
+			return cli_getopt_error(c, argv, opts);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_error("tree needs exactly one recording FILE", NULL);
+	cli->file = argv[optind];
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct fs_cli *cli)
+{
+	const char *cmd;
+
+	memset(cli, 0, sizeof(*cli));
+	opterr = 0; /* its messages are ours: cli_getopt_error */
+	if (argc < 2) {
+		cli->cmd = FS_CMD_UI;
+		return 0;
+	}
+	cmd = argv[1];
+	optind = 1; /* parse the sub-command's own options from argv[1] on */
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		cli->cmd = FS_CMD_HELP;
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		cli->cmd = FS_CMD_VERSION;
+		return 0;
+	}
+	if (!strcmp(cmd, "run")) {
+		cli->cmd = FS_CMD_RUN;
+		return cli_parse_run(argc - 1, argv + 1, cli);
+	}
+	if (!strcmp(cmd, "tree")) {
+		cli->cmd = FS_CMD_TREE;
+		return cli_parse_tree(argc - 1, argv + 1, cli);
+	}
+	if (!strcmp(cmd, "replay")) {
+		cli->cmd = FS_CMD_REPLAY;
+		if (argc != 3 || argv[2][0] == '-')
+			return cli_error("replay needs exactly one recording FILE", NULL);
+		cli->file = argv[2];
+		return 0;
+	}
+	if (!strcmp(cmd, "demos")) {
+		cli->cmd = FS_CMD_DEMOS;
+		if (argc > 2)
+			return cli_error("demos takes no arguments", argv[2]);
+		return 0;
+	}
+	return cli_error("unknown command", cmd);
+}

@@ -1,0 +1,180 @@
+/* Analyses over the process table: daemon kills and Pool worker recycling. */
+#include <signal.h>
+
+#include "model/analysis.h"
+
+#define RECYCLE_WINDOW_NS 1000000000ull /* a replacement starts within 1 s of the exit */
+
+/* True when t died of SIGTERM sent by its starter, which then started nothing and exited. */
+static bool is_daemon_kill(const struct fs_model *m, const struct fs_proc *t)
+{
+	const struct fs_proc *s;
+
+	if (!t->exited || t->signal != SIGTERM || !t->killed_by || t->starter_idx < 0)
+		return false;
+	s = &m->procs[t->starter_idx];
+	if (s->pid != t->killed_by || !s->exited || s->exit_lost)
+		return false;
+	/* sent by that starter (not an older holder of its PID) during its life */
+	if (t->kill_sent_ns < s->start_ns || t->kill_sent_ns > s->end_ns)
+		return false;
+	return s->last_start_ns <= t->kill_sent_ns;
+}
+
+void analysis_daemon_kills(struct fs_model *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nprocs; i++) {
+		struct fs_proc *t = &m->procs[i];
+
+		t->daemon_kill = is_daemon_kill(m, t);
+		n += t->daemon_kill;
+	}
+	m->stats.daemon_kills = n + m->retired_daemon_kills;
+}
+
+void analysis_daemon_retire(struct fs_model *m, const struct fs_proc *t)
+{
+	struct fs_proc *s;
+
+	if (!t->exited || t->signal != SIGTERM || !t->killed_by || t->starter_idx < 0)
+		return;
+	s = &m->procs[t->starter_idx];
+	if (s->exited) {
+		m->retired_daemon_kills += is_daemon_kill(m, t); /* final */
+		return;
+	}
+	/* the starter lives on: a daemon kill if it exits before starting anything else */
+	if (s->pid != t->killed_by || t->kill_sent_ns < s->start_ns ||
+	    s->last_start_ns > t->kill_sent_ns)
+		return;
+	s->daemon_pending++;
+	if (t->kill_sent_ns > s->daemon_pending_ns)
+		s->daemon_pending_ns = t->kill_sent_ns;
+}
+
+/* First position in m->exits (sorted by end_ns) whose end_ns is after t. */
+static size_t exits_upper_bound(const struct fs_model *m, uint64_t t)
+{
+	size_t lo = 0, hi = m->nexits;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->procs[m->exits[mid]].end_ns <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* True when c may be a Pool replacement at all: a new mp_child started by a Pool's handler. */
+static bool recycle_candidate(const struct fs_proc *c)
+{
+	if (c->role != FS_ROLE_MP_CHILD || c->unseen_start || c->starter_idx < 0 || c->replaces)
+		return false;
+	if (c->start_method == FS_METHOD_FORKSERVER)
+		return true;
+	if (c->start_method != FS_METHOD_FORK && c->start_method != FS_METHOD_SPAWN)
+		return false;
+	/* cloned from a thread other than the parent's main one (the worker handler) */
+	return c->parent_tid && c->ppid_history_len > 0 && c->parent_tid != c->ppid_history[0];
+}
+
+/* True when the exited w can be the worker that c replaces. */
+static bool recycle_fits(const struct fs_proc *c, const struct fs_proc *w)
+{
+	if (w == c || w->role != FS_ROLE_MP_CHILD || !w->exited || w->exit_lost || w->signal ||
+	    w->exit_code != 0 || w->replaced_by || w->starter_idx != c->starter_idx)
+		return false;
+	if (w->end_ns > c->start_ns || c->start_ns - w->end_ns > RECYCLE_WINDOW_NS)
+		return false;
+	/* the forkserver forks from its main thread: a Pool is told by its workers living
+	 * side by side, where a Process started after join() had no sibling alive */
+	if (c->start_method == FS_METHOD_FORKSERVER)
+		return w->mp_overlapped;
+	return true;
+}
+
+void analysis_recycle_one(struct fs_model *m, int idx)
+{
+	struct fs_proc *c, *w;
+	int widx = -1;
+
+	if (idx < 0 || (size_t)idx >= m->nprocs)
+		return;
+	c = &m->procs[idx];
+	if (!recycle_candidate(c))
+		return;
+	/* newest exit first, back to 1 s before c started */
+	for (size_t i = exits_upper_bound(m, c->start_ns); i-- > 0;) {
+		w = &m->procs[m->exits[i]];
+		if (c->start_ns - w->end_ns > RECYCLE_WINDOW_NS)
+			break;
+		if (recycle_fits(c, w)) {
+			widx = m->exits[i];
+			break;
+		}
+	}
+	if (widx < 0)
+		return;
+	w = &m->procs[widx];
+	if (!w->slot)
+		w->slot = ++m->next_slot;
+	c->slot = w->slot;
+	c->replaces = w->pid;
+	c->replaces_idx = widx;
+	w->replaced_by = c->pid;
+	m->stats.recycled++;
+}
+
+void analysis_unrecycle(struct fs_model *m, int idx)
+{
+	struct fs_proc *c;
+
+	if (idx < 0 || (size_t)idx >= m->nprocs)
+		return;
+	c = &m->procs[idx];
+	if (!c->replaces)
+		return;
+	if (c->replaces_idx >= 0) { /* else the worker was retired */
+		struct fs_proc *w = &m->procs[c->replaces_idx];
+
+		w->replaced_by = 0;
+		/* a chain head numbered for this very replacement gives its number back */
+		if (!w->replaces && w->slot == m->next_slot) {
+			w->slot = 0;
+			m->next_slot--;
+		}
+	}
+	c->replaces = 0;
+	c->replaces_idx = -1;
+	c->slot = 0;
+	if (m->stats.recycled)
+		m->stats.recycled--;
+}
+
+void analysis_recycling(struct fs_model *m)
+{
+	if (m->stats.retired) {
+		/* the workers of retired replacements are gone: keep what was found as events
+		 * came, and only look again for the kept ones still without a match */
+		for (size_t i = 0; i < m->nprocs; i++)
+			analysis_recycle_one(m, (int)i);
+		return;
+	}
+	for (size_t i = 0; i < m->nprocs; i++) {
+		struct fs_proc *p = &m->procs[i];
+
+		p->replaces = 0;
+		p->replaces_idx = -1;
+		p->replaced_by = 0;
+		p->slot = 0;
+	}
+	m->next_slot = 0;
+	m->stats.recycled = 0;
+	for (size_t i = 0; i < m->nprocs; i++)
+		analysis_recycle_one(m, (int)i);
+}

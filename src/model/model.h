@@ -1,0 +1,142 @@
+/* The process model: a process table built from fs_events, with Python roles,
+ * re-parenting, PID reuse, daemon kills and Pool recycling. No curses, no libbpf. */
+#ifndef FORKSCOPE_MODEL_H
+#define FORKSCOPE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/event.h"
+
+enum fs_role {
+	FS_ROLE_OTHER = 0,
+	FS_ROLE_MAIN,
+	FS_ROLE_FORKSERVER,
+	FS_ROLE_RESOURCE_TRACKER,
+	FS_ROLE_MP_CHILD,
+	FS_ROLE_COUNT,
+};
+
+enum fs_method {
+	FS_METHOD_NONE = 0,
+	FS_METHOD_FORK,
+	FS_METHOD_SPAWN,
+	FS_METHOD_FORKSERVER,
+};
+
+#define FS_PPID_HISTORY 4
+
+struct fs_strings;
+
+struct fs_proc {
+	uint32_t pid;
+	uint32_t ppid;				/* parent TGID now (last event seen) */
+	uint32_t ppid_history[FS_PPID_HISTORY]; /* distinct parents, oldest first */
+	int ppid_history_len;
+	uint32_t parent_tid;	 /* thread of the parent that forked it */
+	uint32_t parent_threads; /* threads in the parent at fork */
+	uint32_t starter; /* who asked for it: the parent at fork, or the forkserver's starter */
+	enum fs_role role;
+	enum fs_method start_method; /* for FS_ROLE_MP_CHILD */
+	const char *role_reason;     /* static text: why it got its role */
+	char comm[FS_COMM_LEN];
+	char *filename; /* last exec, or NULL (inherited from the parent if never exec'd) */
+	char **argv;	/* last exec's argv (NULL-terminated), or the parent's if never exec'd */
+	int argc;
+	bool argv_inherited; /* argv copied from the parent at fork: no exec yet */
+	bool is_python;	     /* runs a Python interpreter (python*, pypy*) */
+	bool unseen_start;   /* first seen by a later event: its fork was lost or before tracing */
+	bool exec_seen;
+	bool exited;
+	int exit_code; /* -1 when killed by a signal or still alive */
+	int signal;    /* fatal signal or 0 */
+	bool core_dumped;
+	uint32_t killed_by; /* sender TGID of the fatal signal, 0 if unknown */
+	bool daemon_kill;   /* SIGTERM from its starter during the starter's exit */
+	bool reparented;    /* its parent changed after fork */
+	uint32_t replaces;  /* Pool recycling: PID of the worker it replaced, 0 if none */
+	int slot;	    /* Pool worker slot (1-based chain number), 0 if none */
+	uint64_t start_ns;  /* fork time (or first sighting) */
+	uint64_t exec_ns;   /* last exec, 0 if none */
+	uint64_t end_ns;    /* exit time, 0 while alive */
+	/* tree links: indexes into the model's table, -1 for none. The tree is by ORIGINAL
+	 * parent (who created whom): re-parenting changes ppid, never these links. */
+	int parent;
+	int first_child;
+	int next_sibling;
+	int prev_sibling;    /* -1 for the first child */
+	uint64_t serial;     /* creation number, never reused: model_find_serial() */
+	unsigned generation; /* >0 when this PID was used before in the trace */
+	/* added by the model */
+	int last_child;	 /* newest child, -1 for none */
+	int starter_idx; /* index of the starter, -1 if unknown */
+	bool exit_lost;	 /* marked exited when its PID was reused: exit not seen, status unknown */
+	bool argv_truncated;   /* argv did not fit in the event */
+	uint64_t kill_sent_ns; /* when the fatal signal was sent (killed_by != 0), else 0 */
+	uint32_t replaced_by;  /* Pool recycling: PID of the worker that replaced it, 0 if none */
+	/* bookkeeping of the model and its analyses */
+	int replaces_idx;	/* index of the replaced worker, -1 */
+	uint64_t last_start_ns; /* newest start of a process it started (as starter), 0 if none */
+	uint32_t live_mp_children;    /* live mp_child processes it started */
+	uint32_t mp_started;	      /* mp_child processes it started, ever */
+	uint32_t mp_live_at_start;    /* live mp_child siblings when it became one */
+	uint32_t mp_started_at_start; /* its starter's mp_started when it became one */
+	bool mp_overlapped;	      /* another mp_child of its starter lived at the same time */
+	uint32_t daemon_pending;      /* retired processes it SIGTERMed: daemon kills if it exits
+				       * without starting another process */
+	uint64_t daemon_pending_ns;   /* newest kill among them */
+	struct fs_strings *strings;   /* shared storage behind filename/argv */
+};
+
+struct fs_model_stats {
+	uint64_t events;
+	uint64_t forks, execs, exits, signals;
+	uint64_t lost; /* as reported by the source (kernel counter or end line) */
+	size_t live;
+	size_t peak_live;
+	size_t by_role[FS_ROLE_COUNT];
+	size_t daemon_kills;
+	size_t recycled;
+	size_t retired; /* exited processes removed from the table (tombstone limit) */
+};
+
+struct fs_model;
+
+struct fs_model *model_new(uint32_t root_pid);
+void model_free(struct fs_model *m);
+/* A deep copy that goes on independently (exec strings shared); NULL when out of memory.
+ * O(table): cheap with a tombstone limit. */
+struct fs_model *model_clone(const struct fs_model *m);
+/* Apply one event (t_ns relative to the trace start). Returns 0, or -1 on ENOMEM. */
+int model_apply(struct fs_model *m, const struct fs_event *ev);
+/* The source reports lost events (cumulative). */
+void model_set_lost(struct fs_model *m, uint64_t lost);
+/* Keep at most about n exited processes ("tombstones"); 0 keeps everything (the default).
+ * Past the limit, model_apply() retires the oldest exited processes that have no kept
+ * children, in batches (down to n - n/8): they leave the table, and the indexes of the
+ * others change. Stats keep counting them. */
+void model_set_tombstone_limit(struct fs_model *m, size_t n);
+/* The traced workload is over (all of it exited) at t_ns: a process still alive in the
+ * model lost its exit event; mark it exited with its status unknown (exit_lost). */
+void model_end(struct fs_model *m, uint64_t t_ns);
+/* Run the analyses that need the whole trace (daemon kills, recycling); idempotent, and
+ * cheap enough to call again mid-trace (each call redoes them from scratch). */
+void model_finish(struct fs_model *m);
+
+size_t model_count(const struct fs_model *m);
+/* NULL when idx is out of range. The pointer stays valid only until the next model_apply(),
+ * and so does the index when a tombstone limit is set: keep fs_proc.serial across calls. */
+const struct fs_proc *model_proc(const struct fs_model *m, size_t idx);
+/* Index of the process with that serial, or -1 (retired, or not created yet). */
+int model_find_serial(const struct fs_model *m, uint64_t serial);
+/* Newest process with that PID, or -1. */
+int model_find(const struct fs_model *m, uint32_t pid);
+/* Index of the root (the launched workload), or -1 before it is seen. */
+int model_root(const struct fs_model *m);
+const struct fs_model_stats *model_stats(const struct fs_model *m);
+
+const char *model_role_name(enum fs_role role);	      /* "main", "forkserver", ... */
+const char *model_method_name(enum fs_method method); /* "fork", ... or NULL */
+
+#endif

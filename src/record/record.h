@@ -1,0 +1,62 @@
+/* Recordings: JSON Lines, schema 1 (see docs/recording-format.md). */
+#ifndef FORKSCOPE_RECORD_H
+#define FORKSCOPE_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/event.h"
+
+#define FS_RECORD_SCHEMA 1
+
+struct fs_header {
+	int schema;
+	char *tool; /* "forkscope X.Y.Z" */
+	uint32_t root_pid;
+	char **command; /* NULL-terminated */
+	int command_len;
+	char *method; /* NULL when none */
+	char *python; /* "3.11.2" or NULL */
+	char *kernel;
+	uint64_t start_realtime_ns;
+};
+
+struct fs_end {
+	uint64_t t_ns;
+	uint64_t events;
+	uint64_t lost;
+};
+
+enum fs_record_kind {
+	FS_REC_HEADER = 1,
+	FS_REC_EVENT,
+	FS_REC_END,
+};
+
+struct fs_record_item {
+	enum fs_record_kind kind;
+	struct fs_header header; /* FS_REC_HEADER: owned by the item, free with record_item_clear */
+	struct fs_event event;	 /* FS_REC_EVENT: t_ns relative to the header */
+	struct fs_end end;	 /* FS_REC_END */
+};
+
+/* Length of the valid UTF-8 sequence at s (at most n > 0 bytes), or 0 if it is invalid. */
+size_t record_utf8_len(const char *s, size_t n);
+
+void record_header_clear(struct fs_header *h);
+void record_item_clear(struct fs_record_item *it);
+
+/* Writers: one JSON object per line, flushed by the caller. Return 0 or -1. */
+int record_write_header(FILE *f, const struct fs_header *h);
+int record_write_event(FILE *f, const struct fs_event *ev);
+int record_write_end(FILE *f, const struct fs_end *end);
+
+struct fs_record_reader;
+/* Open a recording; NULL with a message in err on failure. path "-" is stdin. */
+struct fs_record_reader *record_open(const char *path, char *err, size_t errlen);
+/* Next item: 1 got one, 0 end of file, -1 error (err says what and names the line). */
+int record_next(struct fs_record_reader *r, struct fs_record_item *it, char *err, size_t errlen);
+void record_close(struct fs_record_reader *r);
+
+#endif

@@ -1,0 +1,203 @@
+/* User-space half of the tracer: libbpf skeleton, ring buffer, lost counters. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "forkscope.skel.h"
+#include "trace/trace.h"
+#include "base/clock.h"
+
+struct fs_trace {
+	struct forkscope_bpf *skel;
+	struct ring_buffer *rb;
+	fs_trace_cb cb;
+	void *ctx;
+	uint64_t base_ns;
+	struct fs_event scratch;
+};
+
+/* The last libbpf message, kept to explain a failure; libbpf never prints itself. */
+static char libbpf_last[256];
+
+static int trace_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, args);
+	libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
+	return 0;
+}
+
+/* Ring buffer callback: copy the (possibly short) record into a whole event. */
+static int trace_on_sample(void *ctx, void *data, size_t size)
+{
+	struct fs_trace *t = ctx;
+	struct fs_event *ev = &t->scratch;
+
+	if (size < FS_EVENT_HEAD_SIZE)
+		return 0;
+	if (size > sizeof(*ev))
+		size = sizeof(*ev);
+	memcpy(ev, data, size);
+	if (ev->args_len > size - FS_EVENT_HEAD_SIZE)
+		ev->args_len = (uint32_t)(size - FS_EVENT_HEAD_SIZE);
+	ev->comm[FS_COMM_LEN - 1] = '\0';
+	ev->filename[FS_FILENAME_LEN - 1] = '\0';
+	ev->t_ns = ev->t_ns >= t->base_ns ? ev->t_ns - t->base_ns : 0;
+	return t->cb ? t->cb(t->ctx, ev) : 0;
+}
+
+/* Say what is missing when the programs cannot be loaded. */
+static void trace_explain(int error, char *err, size_t errlen)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		snprintf(
+		    err, errlen,
+		    "the kernel has no BTF (/sys/kernel/btf/vmlinux): forkscope needs a kernel "
+		    "built with CONFIG_DEBUG_INFO_BTF=y");
+	else if (error == EPERM || error == EACCES)
+		snprintf(err, errlen,
+			 "not allowed to load BPF programs: run as root (sudo) or grant "
+			 "CAP_BPF and CAP_PERFMON (setcap cap_bpf,cap_perfmon+ep forkscope)");
+	else
+		snprintf(err, errlen, "cannot load the BPF tracer: %s%s%s", strerror(error),
+			 libbpf_last[0] ? ": " : "", libbpf_last);
+}
+
+struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, void *ctx, char *err,
+			    size_t errlen)
+{
+	struct fs_trace *t = calloc(1, sizeof(*t));
+	size_t rb_bytes;
+	int rc = 0;
+
+	libbpf_set_print(trace_libbpf_print);
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->cb = cb;
+	t->ctx = ctx;
+	t->skel = forkscope_bpf__open();
+	if (!t->skel) {
+		rc = errno ? errno : EINVAL;
+		goto fail;
+	}
+	t->skel->rodata->trace_all = opts->all;
+	rb_bytes = (opts->ringbuf_kb ? opts->ringbuf_kb : 4096) * 1024;
+	/* the ring buffer must be a power of two pages */
+	{
+		size_t p = (size_t)sysconf(_SC_PAGESIZE);
+		while (p < rb_bytes)
+			p <<= 1;
+		rb_bytes = p;
+	}
+	bpf_map__set_max_entries(t->skel->maps.events, (uint32_t)rb_bytes);
+	/* batch wake-ups: a quarter of the buffer, at most 256 KiB; polls catch the rest */
+	t->skel->rodata->wakeup_bytes = rb_bytes / 4 < 256 * 1024 ? rb_bytes / 4 : 256 * 1024;
+	if (opts->max_tracked)
+		bpf_map__set_max_entries(t->skel->maps.tracked, (uint32_t)opts->max_tracked);
+	rc = -forkscope_bpf__load(t->skel);
+	if (rc)
+		goto fail;
+	rc = -forkscope_bpf__attach(t->skel);
+	if (rc)
+		goto fail;
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), trace_on_sample, t, NULL);
+	if (!t->rb) {
+		rc = errno ? errno : EINVAL;
+		goto fail;
+	}
+	t->base_ns = clock_monotonic_ns();
+	return t;
+fail:
+	trace_explain(rc, err, errlen);
+	trace_close(t);
+	return NULL;
+}
+
+int trace_track(struct fs_trace *t, uint32_t pid)
+{
+	uint8_t one = 1;
+
+	if (bpf_map__update_elem(t->skel->maps.tracked, &pid, sizeof(pid), &one, sizeof(one),
+				 BPF_ANY) != 0)
+		return -errno;
+	return 0;
+}
+
+int trace_poll(struct fs_trace *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms), more;
+
+	if (n == -EINTR)
+		n = 0;
+	if (n < 0)
+		return n;
+	/* the kernel batches wake-ups: after a timeout, read what is pending anyway */
+	more = ring_buffer__consume(t->rb);
+	return more > 0 ? n + more : n;
+}
+
+int trace_drain(struct fs_trace *t)
+{
+	return ring_buffer__consume(t->rb);
+}
+
+uint64_t trace_lost(const struct fs_trace *t)
+{
+	return __atomic_load_n(&t->skel->bss->lost_events, __ATOMIC_RELAXED);
+}
+
+uint64_t trace_untracked(const struct fs_trace *t)
+{
+	return __atomic_load_n(&t->skel->bss->untracked_forks, __ATOMIC_RELAXED);
+}
+
+uint64_t trace_base_ns(const struct fs_trace *t)
+{
+	return t->base_ns;
+}
+
+int trace_map_for_each_pid(int map_fd, int limit, void (*fn)(void *ctx, uint32_t pid), void *ctx)
+{
+	uint32_t key, next;
+	uint32_t *prev = NULL;
+	int n = 0;
+
+	/* entries may vanish while we walk (processes exit): bound the walk */
+	while (map_fd >= 0 && n < limit && bpf_map_get_next_key(map_fd, prev, &next) == 0) {
+		fn(ctx, next);
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+int trace_for_each_tracked(struct fs_trace *t, void (*fn)(void *ctx, uint32_t pid), void *ctx)
+{
+	return trace_map_for_each_pid(bpf_map__fd(t->skel->maps.tracked),
+				      2 * (int)bpf_map__max_entries(t->skel->maps.tracked), fn,
+				      ctx);
+}
+
+int trace_tracked_fd(const struct fs_trace *t)
+{
+	return bpf_map__fd(t->skel->maps.tracked);
+}
+
+void trace_close(struct fs_trace *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	forkscope_bpf__destroy(t->skel);
+	free(t);
+}

@@ -1,0 +1,46 @@
+/* The kernel side seen from user space: load, attach, follow PIDs, read events. */
+#ifndef FORKSCOPE_TRACE_H
+#define FORKSCOPE_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/event.h"
+
+struct fs_trace_opts {
+	bool all;	    /* trace the whole system, not a subtree */
+	size_t ringbuf_kb;  /* 0: the default (4096) */
+	size_t max_tracked; /* 0: the default (65536) */
+};
+
+/* Called for each event, t_ns already relative to trace_base_ns(). Non-zero stops polling. */
+typedef int (*fs_trace_cb)(void *ctx, const struct fs_event *ev);
+
+struct fs_trace;
+
+/* Load and attach the BPF programs; NULL with a one-line message saying what to do. */
+struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, void *ctx, char *err,
+			    size_t errlen);
+/* Follow this process (and everything it creates from now on). */
+int trace_track(struct fs_trace *t, uint32_t pid);
+/* Wait up to timeout_ms for events and deliver them; returns events delivered or -errno. */
+int trace_poll(struct fs_trace *t, int timeout_ms);
+/* Deliver whatever is buffered without waiting. */
+int trace_drain(struct fs_trace *t);
+/* Events the kernel could not emit (ring buffer full). */
+uint64_t trace_lost(const struct fs_trace *t);
+/* Children the kernel could not follow (tracked map full). */
+uint64_t trace_untracked(const struct fs_trace *t);
+/* Monotonic time (ns) that event times count from. */
+uint64_t trace_base_ns(const struct fs_trace *t);
+/* Call fn for every PID the kernel currently follows (live traced processes). */
+int trace_for_each_tracked(struct fs_trace *t, void (*fn)(void *ctx, uint32_t pid), void *ctx);
+/* Call fn for each PID in a map of traced PIDs given by its fd (the watchdog's copy), at
+ * most limit times; returns how many. */
+int trace_map_for_each_pid(int map_fd, int limit, void (*fn)(void *ctx, uint32_t pid), void *ctx);
+/* The map of traced PIDs (for the watchdog). */
+int trace_tracked_fd(const struct fs_trace *t);
+void trace_close(struct fs_trace *t);
+
+#endif

@@ -1,0 +1,544 @@
+/* A live traced workload: resolve it, load the tracer, launch it stopped, register it,
+ * let it exec, then follow it until the last process of its subtree is gone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "workload/cgroup.h"
+#include "workload/demos.h"
+#include "workload/launch.h"
+#include "workload/live.h"
+#include "base/clock.h"
+#include "base/paths.h"
+#include "workload/command.h"
+#include "workload/invoker.h"
+#include "workload/python.h"
+#include "workload/watchdog.h"
+
+#define LIVE_GRACE_NS 2000000000ull /* SIGTERM, then SIGKILL after this */
+#define LIVE_DEMO_MAX_PROCS 256
+#define LIVE_COMMAND_MAX_PROCS 4096
+
+struct fs_live {
+	struct fs_live_opts opts;
+	struct fs_trace *trace;
+	struct fs_model *model;
+	struct fs_launch launch;
+	struct fs_header header;
+	char tool[64];
+	char kernel[256];
+	/* the workload's argv and the strings it points to */
+	char **argv;
+	char *demo_path;
+	char exe[PATH_MAX];
+	char python_version[32];
+	char env_session[64];
+	char env_pythonpath[PATH_MAX + 64];
+	char env_method[64];
+	char env_home[PATH_MAX + 8];
+	char env_user[80];
+	char env_logname[80];
+	char *env[8]; /* NULL-terminated */
+	int nenv;
+	/* under sudo: the user the workload runs as */
+	bool drop;
+	uid_t uid;
+	gid_t gid;
+	char user[64];
+	struct fs_cgroup cg;
+	int lifeline;	    /* write end of the watchdog's pipe, or -1 */
+	size_t max_procs;   /* 0: no cap */
+	uint64_t cap_kills; /* processes killed over the cap (no pids cgroup) */
+	int output_fd;	    /* read end of the workload's output pipe, or -1 */
+	int exec_errno;
+	bool running;
+	bool terminating;
+	uint64_t start_ns;
+	uint64_t deadline_ns; /* --duration, 0 for none */
+	uint64_t kill_at_ns;
+	uint64_t events;
+};
+
+static volatile sig_atomic_t live_signal_seen;
+
+static void live_on_signal(int sig)
+{
+	live_signal_seen = sig;
+}
+
+void live_install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = live_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int live_stop_signal(void)
+{
+	return live_signal_seen;
+}
+
+/* Resolve an interpreter: a pyenv-style shim (a script) is asked for the real one. */
+static int live_resolve_python(struct fs_live *l, const char *name, char *err, size_t errlen)
+{
+	char found[PATH_MAX], real[PATH_MAX];
+	int rc = command_find(name, found, sizeof(found));
+
+	if (rc != 0) {
+		snprintf(err, errlen, "python interpreter not found: %s (%s)", name, strerror(-rc));
+		return -1;
+	}
+	if (python_probe(found, real, sizeof(real), l->python_version, sizeof(l->python_version)) !=
+	    0) {
+		if (command_is_script(found)) {
+			snprintf(err, errlen, "cannot find the interpreter behind %s", found);
+			return -1;
+		}
+		snprintf(l->exe, sizeof(l->exe), "%s", found);
+		return 0;
+	}
+	/* keep a real binary as named (python3 vs python3.11); replace a shim script */
+	snprintf(l->exe, sizeof(l->exe), "%s", command_is_script(found) ? real : found);
+	return 0;
+}
+
+/* One more "NAME=value" for the workload's environment. */
+static void live_env_add(struct fs_live *l, char *kv)
+{
+	if (l->nenv < (int)(sizeof(l->env) / sizeof(l->env[0])) - 1)
+		l->env[l->nenv++] = kv;
+}
+
+/* Build the argv and environment of the workload: a demo or a command. */
+static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, size_t errlen)
+{
+	const struct fs_cli *cli = l->opts.cli;
+	int n = 0;
+
+	l->argv = calloc((size_t)cli->argc + 4, sizeof(char *));
+	if (!l->argv) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (cli->is_demo) {
+		struct fs_demo demo;
+
+		if (demos_find(demos_dir(), cli->argv[0], &demo) != 0) {
+			snprintf(err, errlen, "no such demo: %s (forkscope demos lists them)",
+				 cli->argv[0]);
+			*usage_error = true;
+			return -1;
+		}
+		if (live_resolve_python(l, cli->python ? cli->python : "python3", err, errlen))
+			return -1;
+		l->demo_path = strdup(demo.path);
+		if (!l->demo_path) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		l->argv[n++] = l->exe;
+		l->argv[n++] = l->demo_path;
+		if (cli->method) {
+			l->argv[n++] = "--method";
+			l->argv[n++] = (char *)cli->method;
+		}
+	} else {
+		int rc = command_find(cli->argv[0], l->exe, sizeof(l->exe));
+
+		if (rc != 0) {
+			snprintf(err, errlen, "%s: %s",
+				 rc == -ENOENT	 ? "command not found"
+				 : rc == -EISDIR ? "is a directory, not a command"
+				 : rc == -EACCES ? "not executable (no x permission)"
+						 : strerror(-rc),
+				 cli->argv[0]);
+			return -1;
+		}
+		if (python_is_name(l->exe) && live_resolve_python(l, l->exe, err, errlen))
+			return -1;
+		l->argv[n++] = l->exe;
+		if (cli->method) {
+			const char *old = getenv("PYTHONPATH");
+			bool has_old = old && *old;
+
+			snprintf(l->env_pythonpath, sizeof(l->env_pythonpath),
+				 "PYTHONPATH=%s/pyhook%s%s", paths_data_dir(), has_old ? ":" : "",
+				 has_old ? old : "");
+			snprintf(l->env_method, sizeof(l->env_method), "FORKSCOPE_METHOD=%s",
+				 cli->method);
+			live_env_add(l, l->env_pythonpath);
+			live_env_add(l, l->env_method);
+		}
+	}
+	for (int i = 1; i < cli->argc; i++)
+		l->argv[n++] = cli->argv[i];
+	snprintf(l->env_session, sizeof(l->env_session), "FORKSCOPE_SESSION=%d", (int)getpid());
+	live_env_add(l, l->env_session);
+	return 0;
+}
+
+/* Under sudo the workload runs as the invoking user, with its own HOME, unless
+ * --as-root; its environment says who it is. */
+static void live_choose_user(struct fs_live *l)
+{
+	char home[PATH_MAX];
+
+	if (l->opts.cli->as_root ||
+	    invoker_sudo(&l->uid, &l->gid, l->user, sizeof(l->user), home, sizeof(home)) != 0)
+		return;
+	l->drop = true;
+	snprintf(l->env_home, sizeof(l->env_home), "HOME=%s", home);
+	snprintf(l->env_user, sizeof(l->env_user), "USER=%s", l->user);
+	snprintf(l->env_logname, sizeof(l->env_logname), "LOGNAME=%s", l->user);
+	live_env_add(l, l->env_home);
+	if (l->user[0]) {
+		live_env_add(l, l->env_user);
+		live_env_add(l, l->env_logname);
+	}
+}
+
+/* Every event: the model first, then whoever listens. */
+static int live_on_event(void *ctx, const struct fs_event *ev)
+{
+	struct fs_live *l = ctx;
+
+	l->events++;
+	model_apply(l->model, ev);
+	/* no pids cgroup to enforce the cap: kill what is forked beyond it */
+	if (ev->type == FS_EV_FORK && l->max_procs && !l->cg.pids_dir[0] &&
+	    model_stats(l->model)->live > l->max_procs && (pid_t)ev->pid != l->launch.pid) {
+		kill((pid_t)ev->pid, SIGKILL);
+		l->cap_kills++;
+	}
+	return l->opts.on_event ? l->opts.on_event(l->opts.ctx, ev) : 0;
+}
+
+static void live_fill_header(struct fs_live *l)
+{
+	struct fs_header *h = &l->header;
+	struct utsname u;
+
+	h->schema = FS_RECORD_SCHEMA;
+	snprintf(l->tool, sizeof(l->tool), "forkscope %s", FS_VERSION);
+	h->tool = l->tool;
+	h->root_pid = (uint32_t)l->launch.pid;
+	h->command = l->argv;
+	while (l->argv[h->command_len])
+		h->command_len++;
+	h->method = (char *)l->opts.cli->method;
+	h->python = l->python_version[0] ? l->python_version : NULL;
+	if (uname(&u) == 0)
+		snprintf(l->kernel, sizeof(l->kernel), "%s %s %s", u.sysname, u.release, u.machine);
+	else
+		snprintf(l->kernel, sizeof(l->kernel), "unknown");
+	h->kernel = l->kernel;
+	h->start_realtime_ns = clock_realtime_ns();
+}
+
+/* The root's own fork happened in forkscope before tracing: report it as an event. */
+static void live_emit_root_fork(struct fs_live *l)
+{
+	struct fs_event ev;
+	uint64_t now = clock_monotonic_ns(), base = trace_base_ns(l->trace);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.t_ns = now > base ? now - base : 0;
+	ev.type = FS_EV_FORK;
+	ev.pid = (uint32_t)l->launch.pid;
+	ev.ppid = (uint32_t)getpid();
+	ev.tid = (uint32_t)getpid();
+	ev.parent_threads = 1;
+	snprintf(ev.comm, sizeof(ev.comm), "forkscope");
+	live_on_event(l, &ev);
+}
+
+/* Set up where the workload's output goes; the write end is returned in *child_fd. */
+static int live_setup_output(struct fs_live *l, struct fs_launch_opts *lo, int *child_fd)
+{
+	int fds[2];
+
+	*child_fd = -1;
+	lo->stdout_to_stderr = l->opts.output == FS_LIVE_OUTPUT_STDERR;
+	if (l->opts.output != FS_LIVE_OUTPUT_PIPE)
+		return 0;
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -errno;
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	l->output_fd = fds[0];
+	*child_fd = fds[1];
+	lo->output_fd = fds[1];
+	return 0;
+}
+
+struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, char *err,
+			   size_t errlen)
+{
+	const struct fs_cli *cli = opts->cli;
+	struct fs_trace_opts topts = {.all = cli->all, .ringbuf_kb = cli->ringbuf_kb};
+	struct fs_launch_opts lo;
+	struct fs_live *l = calloc(1, sizeof(*l));
+	int e, child_out = -1;
+
+	*usage_error = false;
+	if (!l) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	l->opts = *opts;
+	l->output_fd = -1;
+	l->lifeline = -1;
+	l->max_procs = cli->max_procs_set ? cli->max_procs
+		       : cli->is_demo	  ? LIVE_DEMO_MAX_PROCS
+					  : LIVE_COMMAND_MAX_PROCS;
+	l->launch.pid = -1;
+	l->launch.go_fd = l->launch.err_fd = -1;
+	if (live_build_workload(l, usage_error, err, errlen) != 0)
+		goto fail;
+	live_choose_user(l);
+	l->trace = trace_open(&topts, live_on_event, l, err, errlen);
+	if (!l->trace)
+		goto fail;
+	/* the workload's own cgroups and a watchdog that cleans up even if we are killed;
+	 * the watchdog is started before we become a subreaper, so it is not our child */
+	cgroup_create(&l->cg, cli->all ? 0 : l->max_procs);
+	l->lifeline = watchdog_start(&l->cg, trace_tracked_fd(l->trace));
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+		snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
+		goto fail;
+	}
+	memset(&lo, 0, sizeof(lo));
+	lo.argv = l->argv;
+	lo.env_set = l->env;
+	lo.output_fd = -1;
+	lo.drop = l->drop;
+	lo.uid = l->uid;
+	lo.gid = l->gid;
+	lo.user = l->user;
+	e = live_setup_output(l, &lo, &child_out);
+	if (e == 0)
+		e = launch_prepare(&l->launch, &lo);
+	if (child_out >= 0)
+		close(child_out);
+	if (e != 0) {
+		snprintf(err, errlen, "cannot start the workload: %s", strerror(-e));
+		goto fail;
+	}
+	cgroup_add(&l->cg, l->launch.pid); /* before it execs: all it creates stays inside */
+	l->model = model_new((uint32_t)l->launch.pid);
+	if (!l->model) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	e = trace_track(l->trace, (uint32_t)l->launch.pid);
+	if (e != 0) {
+		snprintf(err, errlen, "cannot follow the workload: %s", strerror(-e));
+		goto fail;
+	}
+	live_fill_header(l);
+	l->running = true;
+	l->start_ns = clock_monotonic_ns();
+	if (cli->duration > 0)
+		l->deadline_ns = l->start_ns + (uint64_t)(cli->duration * 1e9);
+	return l;
+fail:
+	live_free(l);
+	return NULL;
+}
+
+const struct fs_header *live_header(const struct fs_live *l)
+{
+	return &l->header;
+}
+
+struct fs_model *live_model(struct fs_live *l)
+{
+	return l->model;
+}
+
+int live_output_fd(const struct fs_live *l)
+{
+	return l->output_fd;
+}
+
+static void live_kill_one(void *ctx, uint32_t pid)
+{
+	int sig = *(int *)ctx;
+
+	if ((pid_t)pid != getpid())
+		kill((pid_t)pid, sig);
+}
+
+/* Signal what remains: every traced process (or, with --all, the model's live ones), and
+ * the workload's process group. */
+static void live_kill_workload(struct fs_live *l, int sig)
+{
+	if (l->opts.cli->all) {
+		size_t n = model_count(l->model);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct fs_proc *p = model_proc(l->model, i);
+
+			if (!p->exited && (pid_t)p->pid != getpid())
+				kill((pid_t)p->pid, sig);
+		}
+	} else {
+		trace_for_each_tracked(l->trace, live_kill_one, &sig);
+	}
+	if (sig == SIGKILL)
+		cgroup_kill(&l->cg);
+	else
+		cgroup_signal(&l->cg, sig);
+	if (l->launch.pid > 0)
+		kill(-l->launch.pid, sig);
+}
+
+void live_stop(struct fs_live *l)
+{
+	if (!l->running || l->terminating)
+		return;
+	l->terminating = true;
+	l->kill_at_ns = clock_monotonic_ns() + LIVE_GRACE_NS;
+	live_kill_workload(l, SIGTERM);
+}
+
+/* Release the workload the first time we are polled (so the caller saw the header). */
+static void live_release(struct fs_live *l)
+{
+	if (l->launch.go_fd < 0)
+		return;
+	live_emit_root_fork(l);
+	l->exec_errno = launch_release(&l->launch);
+}
+
+int live_poll(struct fs_live *l, int timeout_ms)
+{
+	pid_t got;
+	uint64_t now;
+	int status;
+
+	if (!l->running)
+		return 0;
+	live_release(l);
+	trace_poll(l->trace, timeout_ms);
+	while ((got = waitpid(-1, &status, WNOHANG)) > 0)
+		;
+	if (got < 0 && errno == ECHILD) {
+		l->running = false;
+		trace_drain(l->trace);
+		return 0;
+	}
+	now = clock_monotonic_ns();
+	if (live_signal_seen || (l->deadline_ns && now >= l->deadline_ns))
+		live_stop(l);
+	if (l->terminating && now >= l->kill_at_ns) {
+		live_kill_workload(l, SIGKILL);
+		l->kill_at_ns = now + LIVE_GRACE_NS;
+	}
+	return 1;
+}
+
+bool live_running(const struct fs_live *l)
+{
+	return l->running;
+}
+
+uint64_t live_lost(const struct fs_live *l)
+{
+	return l->trace ? trace_lost(l->trace) : 0;
+}
+
+uint64_t live_untracked(const struct fs_live *l)
+{
+	return l->trace ? trace_untracked(l->trace) : 0;
+}
+
+uint64_t live_cap_hits(const struct fs_live *l)
+{
+	return cgroup_cap_hits(&l->cg) + l->cap_kills;
+}
+
+size_t live_max_procs(const struct fs_live *l)
+{
+	return l->max_procs;
+}
+
+uint64_t live_events(const struct fs_live *l)
+{
+	return l->events;
+}
+
+uint64_t live_elapsed_ns(const struct fs_live *l)
+{
+	return l->start_ns ? clock_monotonic_ns() - l->start_ns : 0;
+}
+
+int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen)
+{
+	uint64_t now = clock_monotonic_ns(), base = trace_base_ns(l->trace);
+
+	trace_drain(l->trace);
+	/* every process of the subtree is gone (we are its subreaper): one still alive in
+	 * the model had its exit lost */
+	if (!l->opts.cli->all && !l->running)
+		model_end(l->model, now > base ? now - base : 0);
+	model_set_lost(l->model, trace_lost(l->trace));
+	model_finish(l->model);
+	end->t_ns = now > base ? now - base : 0;
+	end->events = l->events;
+	end->lost = trace_lost(l->trace);
+	if (l->exec_errno) {
+		snprintf(err, errlen, "cannot run %s: %s", l->argv[0], strerror(l->exec_errno));
+		return -1;
+	}
+	return 0;
+}
+
+void live_free(struct fs_live *l)
+{
+	const struct timespec pause = {0, 10 * 1000 * 1000};
+	int status;
+
+	if (!l)
+		return;
+	if (l->launch.go_fd >= 0) {
+		launch_abort(&l->launch);
+	} else if (l->running && l->trace) {
+		/* whatever remains dies now; we are its subreaper, so reap it all, again and
+		 * again: a process may have forked while we were killing */
+		for (;;) {
+			pid_t got;
+
+			live_kill_workload(l, SIGKILL);
+			while ((got = waitpid(-1, &status, WNOHANG)) > 0)
+				;
+			if (got < 0 && errno == ECHILD)
+				break;
+			nanosleep(&pause, NULL);
+		}
+	}
+	if (l->output_fd >= 0)
+		close(l->output_fd);
+	cgroup_destroy(&l->cg);
+	if (l->lifeline >= 0)
+		close(l->lifeline); /* the watchdog finds nothing left and exits */
+	trace_close(l->trace);
+	model_free(l->model);
+	free(l->demo_path);
+	free(l->argv);
+	free(l);
+}

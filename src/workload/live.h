@@ -1,0 +1,62 @@
+/* A live traced workload as a poll-able object: resolve, load BPF, launch, follow,
+ * terminate. Used by `run` (text/JSON) and by the terminal UI. */
+#ifndef FORKSCOPE_LIVE_H
+#define FORKSCOPE_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/options.h"
+#include "model/model.h"
+#include "record/record.h"
+#include "trace/trace.h"
+
+enum fs_live_output {
+	FS_LIVE_OUTPUT_INHERIT, /* the workload writes to our stdout and stderr */
+	FS_LIVE_OUTPUT_STDERR,	/* its stdout goes to our stderr (keeps JSON stdout clean) */
+	FS_LIVE_OUTPUT_PIPE,	/* stdout and stderr into a pipe: live_output_fd() */
+};
+
+struct fs_live_opts {
+	const struct fs_cli *cli; /* method, python, all, ringbuf_kb, duration, argv, is_demo */
+	enum fs_live_output output;
+	/* called for each event after the model has applied it; may be NULL */
+	fs_trace_cb on_event;
+	void *ctx;
+};
+
+struct fs_live;
+
+/* Resolve the workload, load the tracer, launch. NULL with err set; *usage_error is set
+ * when the fault is the user's input (no such demo). */
+struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, char *err,
+			   size_t errlen);
+const struct fs_header *live_header(const struct fs_live *l);
+struct fs_model *live_model(struct fs_live *l);
+/* Read of the workload's output pipe (FS_LIVE_OUTPUT_PIPE), or -1. Non-blocking. */
+int live_output_fd(const struct fs_live *l);
+/* Wait up to timeout_ms for events, reap, enforce --duration and the kill grace.
+ * Returns 1 while something of the workload remains, 0 when all of it is gone. */
+int live_poll(struct fs_live *l, int timeout_ms);
+/* Start terminating the workload: SIGTERM now, SIGKILL after a grace period. */
+void live_stop(struct fs_live *l);
+bool live_running(const struct fs_live *l);
+uint64_t live_lost(const struct fs_live *l);
+uint64_t live_untracked(const struct fs_live *l);
+uint64_t live_events(const struct fs_live *l);
+/* The cap on live processes (0: none) and how often a fork hit it. */
+size_t live_max_procs(const struct fs_live *l);
+uint64_t live_cap_hits(const struct fs_live *l);
+uint64_t live_elapsed_ns(const struct fs_live *l);
+/* After live_poll returned 0: drain, finish the model, fill the end line. A message
+ * about the workload itself (exec failed) is put in err, if any; returns 0 or -1. */
+int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen);
+/* Kills whatever remains (SIGKILL), waits for it, frees everything. */
+void live_free(struct fs_live *l);
+
+/* SIGINT, SIGTERM and SIGHUP set a flag instead of killing forkscope. */
+void live_install_signal_handlers(void);
+/* The signal received, or 0. */
+int live_stop_signal(void);
+
+#endif

@@ -1,0 +1,75 @@
+/* Python interpreters: recognise one by name and ask it for its real executable. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "workload/python.h"
+
+bool python_is_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (strncmp(base, "python", 6) != 0)
+		return false;
+	for (const char *c = base + 6; *c; c++)
+		if (!(*c >= '0' && *c <= '9') && *c != '.')
+			return false;
+	return true;
+}
+
+int python_probe(const char *interp, char *exe, size_t exelen, char *version, size_t verlen)
+{
+	static const char code[] = "import sys, platform\n"
+				   "print(sys.executable)\n"
+				   "print(platform.python_version())\n";
+	char buf[PATH_MAX + 64];
+	size_t got = 0;
+	int fds[2], status = 0, rc = -1;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		dup2(fds[1], STDOUT_FILENO);
+		if (devnull >= 0) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDERR_FILENO);
+		}
+		execl(interp, interp, "-I", "-c", code, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0)
+		goto out;
+	while (got < sizeof(buf) - 1 && ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0 ||
+					 (n < 0 && errno == EINTR)))
+		if (n > 0)
+			got += (size_t)n;
+	buf[got] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		char *nl = strchr(buf, '\n');
+		char *ver = nl ? nl + 1 : NULL;
+
+		if (nl && ver) {
+			*nl = '\0';
+			ver[strcspn(ver, "\n")] = '\0';
+			snprintf(exe, exelen, "%s", buf);
+			snprintf(version, verlen, "%s", ver);
+			rc = exe[0] == '/' ? 0 : -1;
+		}
+	}
+out:
+	close(fds[0]);
+	return rc;
+}
