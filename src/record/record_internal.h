@@ -1,0 +1,61 @@
+/* The recording code's insides, shared by record_write.c, record_fields.c and
+ * record_read.c only. */
+#ifndef FORKSCOPE_RECORD_INTERNAL_H
+#define FORKSCOPE_RECORD_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "record/record.h"
+
+#define RECORD_MAX_LINE (16u << 20) /* longest line the reader accepts */
+#define RECORD_MAX_DEPTH 16	    /* JSON nesting the reader accepts */
+#define RECORD_MAX_SIG 64
+#define RECORD_MAX_NS ((uint64_t)INT64_MAX)
+
+/* Where an error happened: the line and the record type, for messages. */
+struct record_ctx {
+	size_t line;
+	const char *what; /* "fork", "header", ... or NULL */
+	char *err;
+	size_t errlen;
+};
+
+/* Whether s[0..len) is valid UTF-8. */
+bool record_utf8_valid(const char *s, size_t len);
+
+/* Write "line N: what: message" into the error buffer; always returns -1. */
+int record_fail(const struct record_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The value of a field: -1 (error set) if missing, or if null and not nullable. */
+int record_field(const struct record_ctx *c, struct json_object *obj, const char *key,
+		 bool nullable, struct json_object **val);
+/* A non-negative integer field, at most max. */
+int record_get_uint(const struct record_ctx *c, struct json_object *obj, const char *key,
+		    uint64_t max, uint64_t *out);
+int record_get_u32(const struct record_ctx *c, struct json_object *obj, const char *key,
+		   uint32_t *out);
+/* An integer field in [min, max]; null allowed when is_null is given (then *is_null says). */
+int record_get_int(const struct record_ctx *c, struct json_object *obj, const char *key, int min,
+		   int max, bool *is_null, int *out);
+int record_get_bool(const struct record_ctx *c, struct json_object *obj, const char *key,
+		    bool *out);
+/* A string value without NUL characters; NULL s when null is allowed and found. */
+int record_check_string(const struct record_ctx *c, struct json_object *v, const char *key,
+			bool nullable, const char **s, size_t *len);
+int record_get_string(const struct record_ctx *c, struct json_object *obj, const char *key,
+		      bool nullable, const char **s, size_t *len);
+/* Copy a string field into a fixed array, truncated like the kernel does. */
+int record_get_fixed(const struct record_ctx *c, struct json_object *obj, const char *key,
+		     char *dst, size_t size);
+/* A string field as a new heap string (NULL for null when nullable). */
+int record_get_dup(const struct record_ctx *c, struct json_object *obj, const char *key,
+		   bool nullable, char **out);
+/* An array-of-strings field, checked; its length in *n. */
+int record_get_strarray(const struct record_ctx *c, struct json_object *obj, const char *key,
+			struct json_object **arr, size_t *n);
+
+#endif

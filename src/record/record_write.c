@@ -1,0 +1,259 @@
+/* Recordings, the writing half: one compact JSON object per line (docs/recording-format.md),
+ * with the kernel's bytes made valid UTF-8. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <json-c/json.h>
+
+#include "record/record.h"
+#include "record/record_internal.h"
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+size_t record_utf8_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+
+		if (n < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+
+		if (n < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Whether s[0..len) is valid UTF-8. */
+bool record_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len && (n = record_utf8_len((const char *)u + i, len - i)) != 0)
+		i += n;
+	return i == len;
+}
+
+/* A JSON string of the bytes s[0..len): invalid UTF-8 bytes become U+FFFD each. */
+static struct json_object *record_json_string(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct json_object *o = NULL;
+	size_t i = 0, n, o_len = 0;
+	char *buf = NULL;
+
+	if (len > INT32_MAX / 3)
+		return NULL;
+	if (record_utf8_valid(s, len))
+		return json_object_new_string_len(s, (int)len);
+	buf = malloc(len * 3 + 1);
+	if (!buf)
+		return NULL;
+	for (i = 0; i < len; i += n) {
+		n = record_utf8_len((const char *)u + i, len - i);
+		if (n == 0) {
+			memcpy(buf + o_len, "\xef\xbf\xbd", 3);
+			o_len += 3;
+			n = 1;
+		} else {
+			memcpy(buf + o_len, s + i, n);
+			o_len += n;
+		}
+	}
+	o = json_object_new_string_len(buf, (int)o_len);
+	free(buf);
+	return o;
+}
+
+/* ---------------------------------------------------------------- writer */
+
+/* Add key: value; a NULL value (failed allocation) marks the object as broken. */
+static void record_add(struct json_object *obj, const char *key, struct json_object *val,
+		       bool nullable, int *bad)
+{
+	if (!val && !nullable)
+		*bad = 1;
+	if (json_object_object_add(obj, key, val) != 0) {
+		json_object_put(val);
+		*bad = 1;
+	}
+}
+
+/* A C string of at most max bytes as a JSON string. */
+static struct json_object *record_json_cstr(const char *s, size_t max)
+{
+	return record_json_string(s, strnlen(s, max));
+}
+
+/* A C string (NULL: empty) as a JSON string. */
+static struct json_object *record_json_str(const char *s)
+{
+	return s ? record_json_string(s, strlen(s)) : json_object_new_string("");
+}
+
+/* Print obj as one compact line and release it. */
+static int record_emit(FILE *f, struct json_object *obj, int bad)
+{
+	const char *s;
+	int rc = -1;
+
+	if (!obj || bad) {
+		errno = ENOMEM;
+		goto out;
+	}
+	s = json_object_to_json_string_ext(obj,
+					   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s) {
+		errno = ENOMEM;
+		goto out;
+	}
+	if (fputs(s, f) == EOF || putc('\n', f) == EOF)
+		goto out;
+	rc = 0;
+out:
+	json_object_put(obj);
+	return rc;
+}
+
+int record_write_header(FILE *f, const struct fs_header *h)
+{
+	struct json_object *obj = json_object_new_object(), *cmd = json_object_new_array();
+	int bad = 0, i;
+
+	if (!obj || !cmd) {
+		json_object_put(cmd);
+		return record_emit(f, obj, 1);
+	}
+	for (i = 0; h->command && i < h->command_len && h->command[i]; i++) {
+		struct json_object *s = record_json_string(h->command[i], strlen(h->command[i]));
+
+		if (!s || json_object_array_add(cmd, s) != 0) {
+			json_object_put(s);
+			bad = 1;
+		}
+	}
+	record_add(obj, "type", json_object_new_string("header"), false, &bad);
+	record_add(obj, "schema", json_object_new_int(FS_RECORD_SCHEMA), false, &bad);
+	record_add(obj, "tool", record_json_str(h->tool), false, &bad);
+	record_add(obj, "root_pid", json_object_new_uint64(h->root_pid), false, &bad);
+	record_add(obj, "command", cmd, false, &bad);
+	record_add(obj, "method", h->method ? record_json_str(h->method) : NULL, !h->method, &bad);
+	record_add(obj, "python", h->python ? record_json_str(h->python) : NULL, !h->python, &bad);
+	record_add(obj, "kernel", record_json_str(h->kernel), false, &bad);
+	record_add(obj, "start_realtime_ns", json_object_new_uint64(h->start_realtime_ns), false,
+		   &bad);
+	return record_emit(f, obj, bad);
+}
+
+/* argv of an exec event: split args[0..args_len) at the NULs. */
+static struct json_object *record_argv_json(const struct fs_event *ev)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t len = ev->args_len, pos = 0;
+
+	if (!arr)
+		return NULL;
+	if (len > FS_ARGS_LEN)
+		len = FS_ARGS_LEN;
+	while (pos < len) {
+		const char *p = ev->args + pos;
+		size_t n = strnlen(p, len - pos);
+		struct json_object *s = record_json_string(p, n);
+
+		if (!s || json_object_array_add(arr, s) != 0) {
+			json_object_put(s);
+			json_object_put(arr);
+			return NULL;
+		}
+		pos += n + 1;
+	}
+	return arr;
+}
+
+int record_write_event(FILE *f, const struct fs_event *ev)
+{
+	struct json_object *obj = json_object_new_object();
+	int bad = 0;
+
+	if (!obj)
+		return record_emit(f, NULL, 1);
+	switch (ev->type) {
+	case FS_EV_FORK:
+		record_add(obj, "type", json_object_new_string("fork"), false, &bad);
+		record_add(obj, "t_ns", json_object_new_uint64(ev->t_ns), false, &bad);
+		record_add(obj, "pid", json_object_new_uint64(ev->pid), false, &bad);
+		record_add(obj, "ppid", json_object_new_uint64(ev->ppid), false, &bad);
+		record_add(obj, "parent_tid", json_object_new_uint64(ev->tid), false, &bad);
+		record_add(obj, "comm", record_json_cstr(ev->comm, FS_COMM_LEN), false, &bad);
+		record_add(obj, "parent_threads", json_object_new_uint64(ev->parent_threads), false,
+			   &bad);
+		break;
+	case FS_EV_EXEC:
+		record_add(obj, "type", json_object_new_string("exec"), false, &bad);
+		record_add(obj, "t_ns", json_object_new_uint64(ev->t_ns), false, &bad);
+		record_add(obj, "pid", json_object_new_uint64(ev->pid), false, &bad);
+		record_add(obj, "ppid", json_object_new_uint64(ev->ppid), false, &bad);
+		record_add(obj, "filename", record_json_cstr(ev->filename, FS_FILENAME_LEN), false,
+			   &bad);
+		record_add(obj, "argv", record_argv_json(ev), false, &bad);
+		if (ev->flags & FS_F_ARGS_TRUNCATED)
+			record_add(obj, "truncated", json_object_new_boolean(1), false, &bad);
+		break;
+	case FS_EV_EXIT:
+		record_add(obj, "type", json_object_new_string("exit"), false, &bad);
+		record_add(obj, "t_ns", json_object_new_uint64(ev->t_ns), false, &bad);
+		record_add(obj, "pid", json_object_new_uint64(ev->pid), false, &bad);
+		record_add(obj, "ppid", json_object_new_uint64(ev->ppid), false, &bad);
+		record_add(obj, "comm", record_json_cstr(ev->comm, FS_COMM_LEN), false, &bad);
+		record_add(obj, "exit_code", ev->sig ? NULL : json_object_new_int(ev->exit_code),
+			   ev->sig != 0, &bad);
+		record_add(obj, "signal", ev->sig ? json_object_new_int(ev->sig) : NULL,
+			   ev->sig == 0, &bad);
+		record_add(obj, "core_dumped",
+			   json_object_new_boolean(!!(ev->flags & FS_F_CORE_DUMPED)), false, &bad);
+		break;
+	case FS_EV_SIGNAL:
+		record_add(obj, "type", json_object_new_string("signal"), false, &bad);
+		record_add(obj, "t_ns", json_object_new_uint64(ev->t_ns), false, &bad);
+		record_add(obj, "pid", json_object_new_uint64(ev->pid), false, &bad);
+		record_add(obj, "target", json_object_new_uint64(ev->target), false, &bad);
+		record_add(obj, "sig", json_object_new_int(ev->sig), false, &bad);
+		break;
+	default:
+		json_object_put(obj);
+		errno = EINVAL;
+		return -1;
+	}
+	return record_emit(f, obj, bad);
+}
+
+int record_write_end(FILE *f, const struct fs_end *end)
+{
+	struct json_object *obj = json_object_new_object();
+	int bad = 0;
+
+	if (!obj)
+		return record_emit(f, NULL, 1);
+	record_add(obj, "type", json_object_new_string("end"), false, &bad);
+	record_add(obj, "t_ns", json_object_new_uint64(end->t_ns), false, &bad);
+	record_add(obj, "events", json_object_new_uint64(end->events), false, &bad);
+	record_add(obj, "lost", json_object_new_uint64(end->lost), false, &bad);
+	return record_emit(f, obj, bad);
+}
