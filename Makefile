@@ -91,7 +91,7 @@ $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libfscore.a: $(CORE_OBJS)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/forkscope: $(TOOL_OBJS) $(BUILD)/libfscore.a
 	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(BUILD)/libfscore.a $(LDLIBS)

@@ -32,6 +32,7 @@
 #include "bench_util.h"
 #include "model/model.h"
 #include "record/record.h"
+#include "record/replay.h"
 #include "view/view.h"
 
 static const char replay_usage[] = "usage: replay_bench [--model] [--tombstones N|ui] FILE\n";
@@ -40,46 +41,25 @@ static const char replay_usage[] = "usage: replay_bench [--model] [--tombstones 
  * when use_model; 0 or -1. */
 static int replay_run(const char *path, bool use_model, size_t tombstones)
 {
-	struct fs_record_reader *r = NULL;
+	struct fs_replay_sink reader_only = {NULL, NULL, NULL};
+	struct fs_replay_info info;
+	struct fs_header header;
 	struct fs_model *m = NULL;
-	struct fs_record_item it;
 	const struct fs_model_stats *st;
-	uint64_t t0, ns, events = 0;
+	uint64_t t0, ns;
 	char err[512] = "";
-	int rc = -1, got;
+	int rc = -1;
 
-	memset(&it, 0, sizeof(it));
+	memset(&header, 0, sizeof(header));
 	t0 = bench_now_ns();
-	r = record_open(path, err, sizeof(err));
-	if (!r)
+	/* the reader alone, or the one recording-to-model loop that forkscope tree runs */
+	if (use_model ? replay_model(path, tombstones, &m, &header, &info, err, sizeof(err))
+		      : replay_read(path, &reader_only, &info, err, sizeof(err)))
 		goto out;
-	while ((got = record_next(r, &it, err, sizeof(err))) == 1) {
-		if (it.kind == FS_REC_EVENT) {
-			events++;
-			if (m && model_apply(m, &it.event) != 0) {
-				snprintf(err, sizeof(err), "out of memory");
-				goto out;
-			}
-		} else if (it.kind == FS_REC_HEADER && use_model && !m) {
-			m = model_new(it.header.root_pid);
-			if (!m) {
-				snprintf(err, sizeof(err), "out of memory");
-				goto out;
-			}
-			model_set_tombstone_limit(m, tombstones);
-		} else if (it.kind == FS_REC_END && m) {
-			model_set_lost(m, it.end.lost);
-		}
-		record_item_clear(&it);
-	}
-	if (got != 0)
-		goto out;
-	if (m)
-		model_finish(m);
 	ns = bench_now_ns() - t0;
 	printf("events=%llu\nns=%llu\nevents_per_s=%llu\nmaxrss_kb=%ld\n",
-	       (unsigned long long)events, (unsigned long long)ns,
-	       (unsigned long long)(ns ? events * 1000000000.0 / (double)ns : 0),
+	       (unsigned long long)info.events, (unsigned long long)ns,
+	       (unsigned long long)(ns ? info.events * 1000000000.0 / (double)ns : 0),
 	       bench_peak_rss_kb());
 	if (m) {
 		st = model_stats(m);
@@ -90,10 +70,8 @@ static int replay_run(const char *path, bool use_model, size_t tombstones)
 out:
 	if (rc != 0)
 		fprintf(stderr, "replay_bench: %s: %s\n", path, err[0] ? err : "read failed");
-	record_item_clear(&it);
+	record_header_clear(&header);
 	model_free(m);
-	if (r)
-		record_close(r);
 	return rc;
 }
 

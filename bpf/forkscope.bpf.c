@@ -19,6 +19,9 @@ const volatile __u64 wakeup_bytes = 0;
 /* Counted in the kernel, read by user space: never lose an event silently. */
 __u64 lost_events = 0;
 __u64 untracked_forks = 0; /* tracked map full: a child could not be followed */
+/* Processes of the launched subtree alive now (entries of `tracked`): user space reads it
+ * for the process cap, so that no model is needed to enforce it. */
+__s64 tracked_live = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -40,9 +43,17 @@ struct {
 	__type(value, struct fs_event);
 } scratch SEC(".maps");
 
+/* Whether tgid belongs to the launched subtree (kept in `tracked` even with trace_all,
+ * so that termination and the cap reach exactly the workload). */
+static __always_inline bool in_subtree(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+}
+
+/* Whether events of tgid are emitted. */
 static __always_inline bool is_tracked(__u32 tgid)
 {
-	return trace_all || bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+	return trace_all || in_subtree(tgid);
 }
 
 static __always_inline __u64 ringbuf_flags(void)
@@ -88,10 +99,14 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (child_pid != child_tgid) /* a new thread, not a new process */
 		return 0;
-	if (!is_tracked(parent_tgid))
+	if (in_subtree(parent_tgid)) {
+		if (bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_NOEXIST) == 0)
+			__sync_fetch_and_add(&tracked_live, 1);
+		else if (!in_subtree(child_tgid))
+			__sync_fetch_and_add(&untracked_forks, 1);
+	} else if (!trace_all) {
 		return 0;
-	if (!trace_all && bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_ANY) != 0)
-		__sync_fetch_and_add(&untracked_forks, 1);
+	}
 
 	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
 	if (!e) {
@@ -156,8 +171,8 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 		return 0;
 	if (!is_tracked(tgid))
 		return 0;
-	if (!trace_all)
-		bpf_map_delete_elem(&tracked, &tgid);
+	if (bpf_map_delete_elem(&tracked, &tgid) == 0)
+		__sync_fetch_and_sub(&tracked_live, 1);
 
 	if (BPF_CORE_READ(p, signal, flags) & SIGNAL_GROUP_EXIT_FLAG)
 		code = BPF_CORE_READ(p, signal, group_exit_code);

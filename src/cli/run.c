@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "output/format.h"
+#include "record/digest_log.h"
+#include "record/replay.h"
 #include "workload/live.h"
 #include "record/record.h"
 #include "cli/run.h"
@@ -16,21 +18,26 @@
 struct run_out {
 	const struct fs_cli *cli;
 	struct fs_live *live;
-	FILE *record; /* -o FILE or NULL */
+	struct fs_model *model; /* the run's one model */
+	FILE *record;		/* -o FILE or NULL */
 	int write_errno;
+	bool oom; /* the model ran out of memory: the summary is incomplete */
 };
 
-/* Each event, after the model has it: to stdout (text or JSON) and to the recording. */
+/* Each event: into the model, then to stdout (text or JSON) and to the recording. */
 static int run_on_event(void *ctx, const struct fs_event *ev)
 {
 	struct run_out *o = ctx;
 
+	if (model_apply(o->model, ev) != 0)
+		o->oom = true;
+	digest_log_event(o->model);
 	if (o->cli->json) {
 		if (record_write_event(stdout, ev) != 0 && !o->write_errno)
 			o->write_errno = errno ? errno : EIO;
 	} else if (!(ev->type == FS_EV_SIGNAL && ev->sig == SIGCHLD)) {
 		/* the kernel's SIGCHLD lines are in the recording, not on screen */
-		format_event_line(stdout, ev, live_model(o->live));
+		format_event_line(stdout, ev, o->model);
 	}
 	if (o->record && record_write_event(o->record, ev) != 0 && !o->write_errno)
 		o->write_errno = errno ? errno : EIO;
@@ -47,6 +54,7 @@ int run_command(const struct fs_cli *cli)
 	    .ctx = &o,
 	};
 	FILE *summary = cli->json ? stderr : stdout;
+	struct fs_replay_info info = {.schema = FS_RECORD_SCHEMA};
 	struct fs_end end;
 	char err[512] = "";
 	bool usage_error = false;
@@ -67,21 +75,34 @@ int run_command(const struct fs_cli *cli)
 		rc = usage_error ? 2 : 1;
 		goto out;
 	}
+	o.model = model_new(live_header(o.live)->root_pid);
+	if (!o.model) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto out;
+	}
 	if (cli->json)
 		record_write_header(stdout, live_header(o.live));
 	else
 		format_event_header(stdout);
 	if (o.record)
 		record_write_header(o.record, live_header(o.live));
-	while (live_poll(o.live, RUN_POLL_MS) > 0)
+	/* what was read from the kernel is on disk after every poll: a kill loses nothing */
+	while (live_poll(o.live, RUN_POLL_MS) > 0) {
 		fflush(stdout);
+		if (o.record)
+			fflush(o.record);
+	}
 	live_finish(o.live, &end, err, sizeof(err));
+	info.have_end = true;
+	info.end = end;
+	replay_end_model(o.model, &info);
+	digest_log_end(o.model);
 	if (cli->json)
 		record_write_end(stdout, &end);
 	if (o.record)
 		record_write_end(o.record, &end);
 	fflush(stdout);
-	format_summary(summary, live_model(o.live));
+	format_summary(summary, o.model);
 	if (live_untracked(o.live))
 		fprintf(summary,
 			"warning: %llu processes could not be followed (tracked map full)\n",
@@ -94,11 +115,14 @@ int run_command(const struct fs_cli *cli)
 	if (live_stop_signal())
 		fprintf(summary, "stopped by %s: the workload was terminated\n",
 			format_signal_name(live_stop_signal()));
+	if (!err[0] && o.oom)
+		snprintf(err, sizeof(err), "out of memory: the summary misses events");
 	if (!err[0] && o.write_errno)
 		snprintf(err, sizeof(err), "writing the trace failed: %s", strerror(o.write_errno));
 	rc = err[0] ? 1 : 0;
 out:
 	live_free(o.live);
+	model_free(o.model);
 	if (o.record && fclose(o.record) != 0 && !err[0]) {
 		snprintf(err, sizeof(err), "writing %s failed: %s", cli->output, strerror(errno));
 		rc = 1;

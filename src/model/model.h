@@ -60,6 +60,8 @@ struct fs_proc {
 	uint64_t start_ns;  /* fork time (or first sighting) */
 	uint64_t exec_ns;   /* last exec, 0 if none */
 	uint64_t end_ns;    /* exit time, 0 while alive */
+	uint64_t unknown_after_ns; /* alive when the trace stopped following it (a recording cut
+				    * short): what became of it after this time is unknown; 0 */
 	/* tree links: indexes into the model's table, -1 for none. The tree is by ORIGINAL
 	 * parent (who created whom): re-parenting changes ppid, never these links. */
 	int parent;
@@ -120,6 +122,10 @@ void model_set_tombstone_limit(struct fs_model *m, size_t n);
 /* The traced workload is over (all of it exited) at t_ns: a process still alive in the
  * model lost its exit event; mark it exited with its status unknown (exit_lost). */
 void model_end(struct fs_model *m, uint64_t t_ns);
+/* The trace stops at t_ns without following the workload to its end (a recording cut short,
+ * --all): a process still alive in the model is "unknown after t_ns", neither alive nor
+ * exited. */
+void model_stop_following(struct fs_model *m, uint64_t t_ns);
 /* Run the analyses that need the whole trace (daemon kills, recycling); idempotent, and
  * cheap enough to call again mid-trace (each call redoes them from scratch). */
 void model_finish(struct fs_model *m);
@@ -135,6 +141,9 @@ int model_find(const struct fs_model *m, uint32_t pid);
 /* Index of the root (the launched workload), or -1 before it is seen. */
 int model_root(const struct fs_model *m);
 const struct fs_model_stats *model_stats(const struct fs_model *m);
+/* A digest of every process's fields and the counts (model/digest.c): equal digests, equal
+ * models as far as any output can tell. */
+uint64_t model_digest(const struct fs_model *m);
 
 const char *model_role_name(enum fs_role role);	      /* "main", "forkserver", ... */
 const char *model_method_name(enum fs_method method); /* "fork", ... or NULL */

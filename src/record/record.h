@@ -1,4 +1,4 @@
-/* Recordings: JSON Lines, schema 1 (see docs/recording-format.md). */
+/* Recordings: JSON Lines, schema 2; schema 1 still reads (see docs/recording-format.md). */
 #ifndef FORKSCOPE_RECORD_H
 #define FORKSCOPE_RECORD_H
 
@@ -8,7 +8,7 @@
 
 #include "base/event.h"
 
-#define FS_RECORD_SCHEMA 1
+#define FS_RECORD_SCHEMA 2 /* written; a reader takes 1 to this */
 
 struct fs_header {
 	int schema;
@@ -26,6 +26,9 @@ struct fs_end {
 	uint64_t t_ns;
 	uint64_t events;
 	uint64_t lost;
+	/* every process of the workload is known to have ended (the launched subtree, not
+	 * --all): one a model still has alive lost its exit event */
+	bool complete;
 };
 
 enum fs_record_kind {
@@ -57,6 +60,11 @@ struct fs_record_reader;
 struct fs_record_reader *record_open(const char *path, char *err, size_t errlen);
 /* Next item: 1 got one, 0 end of file, -1 error (err says what and names the line). */
 int record_next(struct fs_record_reader *r, struct fs_record_item *it, char *err, size_t errlen);
+/* After record_next returned 0: the number of the last line when it was cut short (the
+ * writer was killed while writing it; what came before it is whole), else 0. */
+size_t record_cut_line(const struct fs_record_reader *r);
+/* The schema of the recording's header. */
+int record_schema(const struct fs_record_reader *r);
 void record_close(struct fs_record_reader *r);
 
 #endif

@@ -21,6 +21,7 @@ struct fs_record_reader {
 	size_t line_len;
 	size_t line_cap;
 	bool line_newline; /* the line ended with '\n' (not cut by end of file) */
+	size_t cut_line;   /* the last line, cut short by end of file, was this one (0: none) */
 	size_t lineno;
 	char *rbuf; /* read buffer */
 	size_t rpos, rlen;
@@ -28,6 +29,7 @@ struct fs_record_reader {
 	bool failed;	     /* an error was reported: no further items */
 	bool ended;	     /* the end line was read */
 	bool header_pending; /* the header parsed by record_open is not handed out yet */
+	int schema;	     /* of the header */
 	struct fs_header header;
 };
 
@@ -44,8 +46,10 @@ static int record_parse_header(const struct record_ctx *c, struct json_object *o
 	memset(h, 0, sizeof(*h));
 	if (record_get_int(c, obj, "schema", 0, INT32_MAX, NULL, &schema) != 0)
 		goto out;
-	if (schema != FS_RECORD_SCHEMA) {
-		record_fail(c, "unsupported recording schema %d (this forkscope reads schema %d)",
+	if (schema < 1 || schema > FS_RECORD_SCHEMA) {
+		record_fail(c,
+			    "unsupported recording schema %d (this forkscope reads schemas 1 to %d; "
+			    "a newer forkscope wrote it?)",
 			    schema, FS_RECORD_SCHEMA);
 		goto out;
 	}
@@ -137,6 +141,22 @@ static int record_parse_exit(const struct record_ctx *c, struct json_object *obj
 	return 0;
 }
 
+/* Fields added in schema 2 may be missing (a schema 1 recording): whether key is there. */
+static bool record_has(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(obj, key, &v);
+}
+
+/* The thread of an exec, exit or signal (schema 2); the process itself when missing. */
+static int record_parse_tid(const struct record_ctx *c, struct json_object *obj,
+			    struct fs_event *ev)
+{
+	ev->tid = ev->pid;
+	return record_has(obj, "tid") ? record_get_u32(c, obj, "tid", &ev->tid) : 0;
+}
+
 /* The fields of one event; type already known and in ev->type. */
 static int record_parse_event(const struct record_ctx *c, struct json_object *obj,
 			      struct fs_event *ev)
@@ -172,18 +192,31 @@ static int record_parse_event(const struct record_ctx *c, struct json_object *ob
 				ev->flags |= FS_F_ARGS_TRUNCATED;
 		}
 		record_pack_argv(arr, n, ev);
-		record_exec_comm(ev);
-		return 0;
+		if (record_has(obj, "comm")) {
+			if (record_get_fixed(c, obj, "comm", ev->comm, FS_COMM_LEN) != 0)
+				return -1;
+		} else {
+			record_exec_comm(ev);
+		}
+		return record_parse_tid(c, obj, ev);
 	case FS_EV_EXIT:
-		if (record_get_u32(c, obj, "ppid", &ev->ppid) != 0)
+		if (record_get_u32(c, obj, "ppid", &ev->ppid) != 0 ||
+		    record_parse_exit(c, obj, ev) != 0)
 			return -1;
-		return record_parse_exit(c, obj, ev);
+		return record_parse_tid(c, obj, ev);
 	default:
 		if (record_get_u32(c, obj, "target", &ev->target) != 0 ||
 		    record_get_int(c, obj, "sig", 0, RECORD_MAX_SIG, NULL, &sig) != 0)
 			return -1;
 		ev->sig = sig;
-		return 0;
+		/* schema 1 did not record the delivery result: taken as delivered */
+		if (record_has(obj, "sig_result") &&
+		    record_get_int(c, obj, "sig_result", -1, 255, NULL, &ev->sig_result) != 0)
+			return -1;
+		if (record_has(obj, "comm") &&
+		    record_get_fixed(c, obj, "comm", ev->comm, FS_COMM_LEN) != 0)
+			return -1;
+		return record_parse_tid(c, obj, ev);
 	}
 }
 
@@ -193,7 +226,8 @@ static int record_parse_end(const struct record_ctx *c, struct json_object *obj,
 	    record_get_uint(c, obj, "events", UINT64_MAX, &end->events) != 0 ||
 	    record_get_uint(c, obj, "lost", UINT64_MAX, &end->lost) != 0)
 		return -1;
-	return 0;
+	return record_has(obj, "complete") ? record_get_bool(c, obj, "complete", &end->complete)
+					   : 0;
 }
 
 /* ---------------------------------------------------------------- reader: lines */
@@ -282,7 +316,25 @@ static bool record_line_blank(const char *s, size_t len)
 	return true;
 }
 
-/* Next non-blank line as a JSON object (caller puts it): 1, 0 at end of file, -1 error. */
+/* Whether the current line is the last one, cut short: no newline at the end of the file,
+ * and the JSON breaks off (incomplete, or a UTF-8 sequence cut in its last bytes), as when
+ * forkscope was killed while writing it. */
+static bool record_line_cut(const struct fs_record_reader *r, enum json_tokener_error jerr,
+			    size_t skip)
+{
+	size_t tail = r->line_len - skip > 3 ? r->line_len - 3 : skip;
+
+	if (r->line_newline || !r->eof)
+		return false;
+	if (jerr == json_tokener_continue)
+		return true;
+	return jerr == json_tokener_error_parse_utf8_string &&
+	       record_utf8_valid(r->line + skip, tail - skip) &&
+	       !record_utf8_valid(r->line + skip, r->line_len - skip);
+}
+
+/* Next non-blank line as a JSON object (caller puts it): 1, 0 at end of file (also when the
+ * last line was cut short: r->cut_line says so), -1 error. */
 static int record_next_object(struct fs_record_reader *r, struct json_object **out, char *err,
 			      size_t errlen)
 {
@@ -312,10 +364,13 @@ static int record_next_object(struct fs_record_reader *r, struct json_object **o
 	r->line[r->line_len] = '\0';
 	jerr = json_tokener_get_error(r->tok);
 	end = json_tokener_get_parse_end(r->tok);
+	if (jerr != json_tokener_success && record_line_cut(r, jerr, skip)) {
+		json_object_put(obj);
+		r->cut_line = r->lineno;
+		return 0;
+	}
 	if (jerr == json_tokener_continue) {
 		json_object_put(obj);
-		if (!r->line_newline)
-			return record_fail(&c, "truncated line at end of file (incomplete JSON)");
 		return record_fail(&c, "incomplete JSON (each record must be on one line)");
 	}
 	if (jerr == json_tokener_error_depth)
@@ -401,7 +456,13 @@ struct fs_record_reader *record_open(const char *path, char *err, size_t errlen)
 	json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	switch (record_next_object(r, &obj, err, errlen)) {
 	case 0:
-		snprintf(err, errlen, "empty recording");
+		if (r->cut_line)
+			snprintf(err, errlen,
+				 "line %zu: truncated line at end of file (incomplete JSON): the "
+				 "header is cut short",
+				 r->cut_line);
+		else
+			snprintf(err, errlen, "empty recording");
 		goto fail;
 	case -1:
 		goto fail;
@@ -422,6 +483,7 @@ struct fs_record_reader *record_open(const char *path, char *err, size_t errlen)
 	if (record_parse_header(&c, obj, &r->header) != 0)
 		goto fail;
 	r->header_pending = true;
+	r->schema = r->header.schema;
 	json_object_put(obj);
 	return r;
 fail:
@@ -492,6 +554,16 @@ out:
 		memset(it, 0, sizeof(*it));
 	}
 	return rc;
+}
+
+size_t record_cut_line(const struct fs_record_reader *r)
+{
+	return r->cut_line;
+}
+
+int record_schema(const struct fs_record_reader *r)
+{
+	return r->schema;
 }
 
 void record_close(struct fs_record_reader *r)

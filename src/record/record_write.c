@@ -215,6 +215,8 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 		record_add(obj, "argv", record_argv_json(ev), false, &bad);
 		if (ev->flags & FS_F_ARGS_TRUNCATED)
 			record_add(obj, "truncated", json_object_new_boolean(1), false, &bad);
+		record_add(obj, "tid", json_object_new_uint64(ev->tid), false, &bad);
+		record_add(obj, "comm", record_json_cstr(ev->comm, FS_COMM_LEN), false, &bad);
 		break;
 	case FS_EV_EXIT:
 		record_add(obj, "type", json_object_new_string("exit"), false, &bad);
@@ -228,6 +230,7 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 			   ev->sig == 0, &bad);
 		record_add(obj, "core_dumped",
 			   json_object_new_boolean(!!(ev->flags & FS_F_CORE_DUMPED)), false, &bad);
+		record_add(obj, "tid", json_object_new_uint64(ev->tid), false, &bad);
 		break;
 	case FS_EV_SIGNAL:
 		record_add(obj, "type", json_object_new_string("signal"), false, &bad);
@@ -235,6 +238,9 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 		record_add(obj, "pid", json_object_new_uint64(ev->pid), false, &bad);
 		record_add(obj, "target", json_object_new_uint64(ev->target), false, &bad);
 		record_add(obj, "sig", json_object_new_int(ev->sig), false, &bad);
+		record_add(obj, "sig_result", json_object_new_int(ev->sig_result), false, &bad);
+		record_add(obj, "tid", json_object_new_uint64(ev->tid), false, &bad);
+		record_add(obj, "comm", record_json_cstr(ev->comm, FS_COMM_LEN), false, &bad);
 		break;
 	default:
 		json_object_put(obj);
@@ -255,5 +261,6 @@ int record_write_end(FILE *f, const struct fs_end *end)
 	record_add(obj, "t_ns", json_object_new_uint64(end->t_ns), false, &bad);
 	record_add(obj, "events", json_object_new_uint64(end->events), false, &bad);
 	record_add(obj, "lost", json_object_new_uint64(end->lost), false, &bad);
+	record_add(obj, "complete", json_object_new_boolean(end->complete), false, &bad);
 	return record_emit(f, obj, bad);
 }

@@ -127,8 +127,9 @@ int trace_track(struct fs_trace *t, uint32_t pid)
 	uint8_t one = 1;
 
 	if (bpf_map__update_elem(t->skel->maps.tracked, &pid, sizeof(pid), &one, sizeof(one),
-				 BPF_ANY) != 0)
+				 BPF_NOEXIST) != 0)
 		return -errno;
+	__atomic_fetch_add(&t->skel->bss->tracked_live, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -158,6 +159,13 @@ uint64_t trace_lost(const struct fs_trace *t)
 uint64_t trace_untracked(const struct fs_trace *t)
 {
 	return __atomic_load_n(&t->skel->bss->untracked_forks, __ATOMIC_RELAXED);
+}
+
+size_t trace_tracked_live(const struct fs_trace *t)
+{
+	int64_t n = __atomic_load_n(&t->skel->bss->tracked_live, __ATOMIC_RELAXED);
+
+	return n > 0 ? (size_t)n : 0;
 }
 
 uint64_t trace_base_ns(const struct fs_trace *t)

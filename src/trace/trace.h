@@ -32,9 +32,11 @@ int trace_drain(struct fs_trace *t);
 uint64_t trace_lost(const struct fs_trace *t);
 /* Children the kernel could not follow (tracked map full). */
 uint64_t trace_untracked(const struct fs_trace *t);
+/* Processes of the launched subtree alive now, as the kernel counts them. */
+size_t trace_tracked_live(const struct fs_trace *t);
 /* Monotonic time (ns) that event times count from. */
 uint64_t trace_base_ns(const struct fs_trace *t);
-/* Call fn for every PID the kernel currently follows (live traced processes). */
+/* Call fn for every PID of the launched subtree alive now (also with --all). */
 int trace_for_each_tracked(struct fs_trace *t, void (*fn)(void *ctx, uint32_t pid), void *ctx);
 /* Call fn for each PID in a map of traced PIDs given by its fd (the watchdog's copy), at
  * most limit times; returns how many. */

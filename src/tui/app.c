@@ -297,6 +297,7 @@ static void tui_compare_start(struct tui_app *a)
 static void tui_live_turn(struct tui_app *a)
 {
 	struct tui_run_slot *s = tui_feed(a);
+	struct fs_replay_info info = {.schema = FS_RECORD_SCHEMA};
 	struct fs_end end;
 	char err[256] = "";
 
@@ -306,6 +307,9 @@ static void tui_live_turn(struct tui_app *a)
 	}
 	a->poll_start_ns = clock_monotonic_ns();
 	if (live_poll(a->live, TUI_POLL_MS) != 0) {
+		/* what was read from the kernel is on disk after every poll */
+		if (a->record)
+			fflush(a->record);
 		tui_read_output(a);
 		a->live_lost = live_lost(a->live);
 		a->live_elapsed_ns = live_elapsed_ns(a->live);
@@ -316,7 +320,9 @@ static void tui_live_turn(struct tui_app *a)
 	tui_read_output(a);
 	a->live_cap_hits = live_cap_hits(a->live);
 	live_finish(a->live, &end, err, sizeof(err));
-	session_end(&s->sess, end.lost, end.t_ns);
+	info.have_end = true;
+	info.end = end;
+	session_end(&s->sess, &info);
 	if (a->record && s == &a->main_run) {
 		/* complete on disk: stepping back before the events kept in memory reads it */
 		if (record_write_end(a->record, &end) == 0 && fflush(a->record) == 0 &&
@@ -862,7 +868,8 @@ int tui_replay(const char *path)
 	struct tui_app *a = &app;
 	const char *base = strrchr(path, '/');
 	char cut[sizeof(a->error)] = ""; /* why the recording was cut short, or empty */
-	int rc = 1, got;
+	char warn[256] = "";		 /* it stops early, but what it has is whole */
+	int rc = 1, got = -1;
 
 	tui_setup();
 	tui_app_init(a);
@@ -878,8 +885,9 @@ int tui_replay(const char *path)
 		snprintf(a->error, sizeof(a->error), "%s: %.400s", path, cut);
 		goto out;
 	}
-	if (got > 0) {
-		tui_message(a, "recording cut short: %s", cut);
+	replay_describe_end(&a->main_run.sess.info, warn, sizeof(warn));
+	if (got > 0 || warn[0]) {
+		tui_message(a, "recording cut short: %s", got > 0 ? cut : warn);
 		a->msg_until_ns += 6000000000ull; /* time to read it */
 	}
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);
@@ -895,6 +903,8 @@ int tui_replay(const char *path)
 		snprintf(a->error, sizeof(a->error), "%s: %.400s", path, cut);
 out:
 	rc = tui_finish(a, rc);
+	if (got == 0 && warn[0]) /* like forkscope tree: a warning, exit status 0 */
+		fprintf(stderr, "forkscope: warning: %s: %s\n", path, warn);
 	tui_app_free(a);
 	return rc;
 }

@@ -336,23 +336,21 @@ int session_push(struct session *s, const struct fs_event *ev)
 	return model_apply(s->model, ev);
 }
 
-/* Finish the model when the whole of a complete run is shown. */
+/* End the model, as the source ended, when the whole of a complete run is shown. */
 static void session_maybe_finish(struct session *s)
 {
 	if (s->complete && s->cursor == s->count && !s->finished) {
-		if (s->lost) /* who still looks alive at the end lost its exit */
-			model_end(s->model, s->end_ns);
-		model_set_lost(s->model, s->lost);
-		model_finish(s->model);
+		replay_end_model(s->model, &s->info);
 		s->finished = true;
 	}
 }
 
-void session_end(struct session *s, uint64_t lost, uint64_t end_ns)
+void session_end(struct session *s, const struct fs_replay_info *info)
 {
 	s->complete = true;
-	s->lost = lost;
-	s->end_ns = end_ns;
+	s->info = *info;
+	s->lost = info->have_end ? info->end.lost : 0;
+	s->end_ns = info->have_end ? info->end.t_ns : 0;
 	session_maybe_finish(s);
 }
 
@@ -428,68 +426,66 @@ uint64_t session_total_ns(const struct session *s)
 	return s->end_ns > s->last_ns ? s->end_ns : s->last_ns;
 }
 
+/* The state of session_load's loop. */
+struct session_loader {
+	struct session *s;
+	struct fs_header *hdr;
+	size_t events, tombstones; /* the limits to keep */
+	bool rereadable;	   /* a file, not stdin: events past the limit are read again */
+	bool have_header;
+};
+
+static int session_load_header(void *ctx, struct fs_header *h, char *err, size_t errlen)
+{
+	struct session_loader *sl = ctx;
+
+	*sl->hdr = *h;
+	memset(h, 0, sizeof(*h));
+	sl->have_header = true;
+	session_free(sl->s);
+	if (session_init(sl->s, sl->hdr->root_pid) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	session_set_limits(sl->s, sl->events, sl->tombstones);
+	return 0;
+}
+
+static int session_load_event(void *ctx, const struct fs_event *ev, char *err, size_t errlen)
+{
+	struct session_loader *sl = ctx;
+	struct session *s = sl->s;
+
+	/* past the limit, only counted: read again when the cursor gets there */
+	if ((!s->event_limit || s->store.n < s->event_limit || !sl->rereadable) &&
+	    evstore_push(&s->store, ev) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->count++;
+	s->last_ns = ev->t_ns;
+	return 0;
+}
+
 int session_load(struct session *s, const char *path, struct fs_header *hdr, char *err,
 		 size_t errlen)
 {
-	struct fs_record_reader *r = record_open(path, err, errlen);
-	struct fs_record_item *it = calloc(1, sizeof(*it));
-	size_t events = s->event_limit, tombstones = s->tombstone_limit;
-	bool have_header = false, ended = false, rereadable = strcmp(path, "-") != 0;
-	struct fs_end end = {0};
-	int rc = -1, got;
+	struct session_loader sl = {s, hdr, s->event_limit, s->tombstone_limit,
+				    strcmp(path, "-") != 0, false};
+	struct fs_replay_sink sink = {session_load_header, session_load_event, &sl};
+	struct fs_replay_info info;
+	int got;
 
 	memset(hdr, 0, sizeof(*hdr));
-	if (!r || !it) {
-		if (r && !it)
-			snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	while ((got = record_next(r, it, err, errlen)) == 1) {
-		if (it->kind == FS_REC_HEADER && !have_header) {
-			*hdr = it->header;
-			memset(&it->header, 0, sizeof(it->header));
-			have_header = true;
-			session_free(s);
-			if (session_init(s, hdr->root_pid) != 0) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-			session_set_limits(s, events, tombstones);
-		} else if (it->kind == FS_REC_EVENT && have_header) {
-			/* past the limit, only counted: read again when the cursor gets there */
-			if ((!s->event_limit || s->store.n < s->event_limit || !rereadable) &&
-			    evstore_push(&s->store, &it->event) != 0) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-			s->count++;
-			s->last_ns = it->event.t_ns;
-		} else if (it->kind == FS_REC_END) {
-			end = it->end;
-			ended = true;
-		}
-		record_item_clear(it);
-	}
-	if (!have_header) {
-		if (got == 0)
-			snprintf(err, errlen, "%s: no header line: not a forkscope recording",
-				 path);
-		goto out;
-	}
+	got = replay_read(path, &sink, &info, err, errlen);
+	if (!sl.have_header || !s->model)
+		return -1;
 	if (s->count > s->store.n && session_set_file(s, path) != 0) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
 	/* a recording cut short (no end line, a broken last line) still replays what it has:
 	 * it ends at its last good event, and err says what was wrong */
-	session_end(s, end.lost, ended ? end.t_ns : 0);
-	rc = got < 0 ? 1 : 0;
-out:
-	if (it) {
-		record_item_clear(it);
-		free(it);
-	}
-	if (r)
-		record_close(r);
-	return rc;
+	session_end(s, &info);
+	return got < 0 ? 1 : 0;
 }

@@ -11,6 +11,7 @@
 #include "base/event.h"
 #include "model/model.h"
 #include "record/record.h"
+#include "record/replay.h"
 
 /* ---- event store: the events of a run kept in memory, compact (exec strings on the heap).
  * Events are numbered from 0 in run order; the store keeps numbers [base, base + n): with
@@ -66,6 +67,7 @@ struct session {
 	uint32_t root_pid;
 	bool complete; /* the source ended: no more events */
 	bool finished; /* model_finish ran (cursor == count and complete) */
+	struct fs_replay_info info; /* how the source ended (complete) */
 	uint64_t lost;
 	uint64_t end_ns;    /* the end line's time (complete), else 0 */
 	uint64_t cursor_ns; /* time of event cursor - 1, 0 at the start */
@@ -93,8 +95,9 @@ void session_free(struct session *s);
 void session_set_limits(struct session *s, size_t events, size_t tombstones);
 /* Add an event; when the cursor was at the end it follows (the model applies it). */
 int session_push(struct session *s, const struct fs_event *ev);
-/* The source ended: lost events and end time; finishes the model if at the end. */
-void session_end(struct session *s, uint64_t lost, uint64_t end_ns);
+/* The source ended, as info says (an end line, or none: cut short); finishes the model the
+ * way replay_end_model does when the cursor is at the end. */
+void session_end(struct session *s, const struct fs_replay_info *info);
 /* Show the first `cursor` events (clamped); rebuilds the model when going back: from the
  * events in memory, or by reading the recording again from the start before them. 0; 1
  * when going back that far is impossible (events dropped, no file: nothing changes); -1

@@ -31,7 +31,6 @@
 struct fs_live {
 	struct fs_live_opts opts;
 	struct fs_trace *trace;
-	struct fs_model *model;
 	struct fs_launch launch;
 	struct fs_header header;
 	char tool[64];
@@ -212,16 +211,16 @@ static void live_choose_user(struct fs_live *l)
 	}
 }
 
-/* Every event: the model first, then whoever listens. */
+/* Every event goes to whoever listens (the one model of the run is theirs); the cap reads
+ * the kernel's count of live processes. */
 static int live_on_event(void *ctx, const struct fs_event *ev)
 {
 	struct fs_live *l = ctx;
 
 	l->events++;
-	model_apply(l->model, ev);
 	/* no pids cgroup to enforce the cap: kill what is forked beyond it */
 	if (ev->type == FS_EV_FORK && l->max_procs && !l->cg.pids_dir[0] &&
-	    model_stats(l->model)->live > l->max_procs && (pid_t)ev->pid != l->launch.pid) {
+	    trace_tracked_live(l->trace) > l->max_procs && (pid_t)ev->pid != l->launch.pid) {
 		kill((pid_t)ev->pid, SIGKILL);
 		l->cap_kills++;
 	}
@@ -339,11 +338,6 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 		goto fail;
 	}
 	cgroup_add(&l->cg, l->launch.pid); /* before it execs: all it creates stays inside */
-	l->model = model_new((uint32_t)l->launch.pid);
-	if (!l->model) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
 	e = trace_track(l->trace, (uint32_t)l->launch.pid);
 	if (e != 0) {
 		snprintf(err, errlen, "cannot follow the workload: %s", strerror(-e));
@@ -365,11 +359,6 @@ const struct fs_header *live_header(const struct fs_live *l)
 	return &l->header;
 }
 
-struct fs_model *live_model(struct fs_live *l)
-{
-	return l->model;
-}
-
 int live_output_fd(const struct fs_live *l)
 {
 	return l->output_fd;
@@ -383,22 +372,11 @@ static void live_kill_one(void *ctx, uint32_t pid)
 		kill((pid_t)pid, sig);
 }
 
-/* Signal what remains: every traced process (or, with --all, the model's live ones), and
- * the workload's process group. */
+/* Signal what remains: every process of the launched subtree the kernel still follows
+ * (with --all too: nothing outside the workload), its cgroup and its process group. */
 static void live_kill_workload(struct fs_live *l, int sig)
 {
-	if (l->opts.cli->all) {
-		size_t n = model_count(l->model);
-
-		for (size_t i = 0; i < n; i++) {
-			const struct fs_proc *p = model_proc(l->model, i);
-
-			if (!p->exited && (pid_t)p->pid != getpid())
-				kill((pid_t)p->pid, sig);
-		}
-	} else {
-		trace_for_each_tracked(l->trace, live_kill_one, &sig);
-	}
+	trace_for_each_tracked(l->trace, live_kill_one, &sig);
 	if (sig == SIGKILL)
 		cgroup_kill(&l->cg);
 	else
@@ -492,15 +470,13 @@ int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen)
 	uint64_t now = clock_monotonic_ns(), base = trace_base_ns(l->trace);
 
 	trace_drain(l->trace);
-	/* every process of the subtree is gone (we are its subreaper): one still alive in
-	 * the model had its exit lost */
-	if (!l->opts.cli->all && !l->running)
-		model_end(l->model, now > base ? now - base : 0);
-	model_set_lost(l->model, trace_lost(l->trace));
-	model_finish(l->model);
 	end->t_ns = now > base ? now - base : 0;
 	end->events = l->events;
 	end->lost = trace_lost(l->trace);
+	/* we are the subtree's subreaper and waitpid found no child left: every process of
+	 * it has ended, so one still alive in a model lost its exit (not so with --all,
+	 * where the trace holds processes of the whole system) */
+	end->complete = !l->opts.cli->all && !l->running;
 	if (l->exec_errno) {
 		snprintf(err, errlen, "cannot run %s: %s", l->argv[0], strerror(l->exec_errno));
 		return -1;
@@ -537,7 +513,6 @@ void live_free(struct fs_live *l)
 	if (l->lifeline >= 0)
 		close(l->lifeline); /* the watchdog finds nothing left and exits */
 	trace_close(l->trace);
-	model_free(l->model);
 	free(l->demo_path);
 	free(l->argv);
 	free(l);

@@ -7,7 +7,6 @@
 #include <stddef.h>
 
 #include "base/options.h"
-#include "model/model.h"
 #include "record/record.h"
 #include "trace/trace.h"
 
@@ -20,7 +19,7 @@ enum fs_live_output {
 struct fs_live_opts {
 	const struct fs_cli *cli; /* method, python, all, ringbuf_kb, duration, argv, is_demo */
 	enum fs_live_output output;
-	/* called for each event after the model has applied it; may be NULL */
+	/* called for each event, in order (the caller applies it to the run's one model) */
 	fs_trace_cb on_event;
 	void *ctx;
 };
@@ -32,7 +31,6 @@ struct fs_live;
 struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, char *err,
 			   size_t errlen);
 const struct fs_header *live_header(const struct fs_live *l);
-struct fs_model *live_model(struct fs_live *l);
 /* Read of the workload's output pipe (FS_LIVE_OUTPUT_PIPE), or -1. Non-blocking. */
 int live_output_fd(const struct fs_live *l);
 /* Wait up to timeout_ms for events, reap, enforce --duration and the kill grace.
@@ -48,7 +46,8 @@ uint64_t live_events(const struct fs_live *l);
 size_t live_max_procs(const struct fs_live *l);
 uint64_t live_cap_hits(const struct fs_live *l);
 uint64_t live_elapsed_ns(const struct fs_live *l);
-/* After live_poll returned 0: drain, finish the model, fill the end line. A message
+/* After live_poll returned 0: drain and fill the end line (complete: every process of the
+ * workload is known to have ended). A message
  * about the workload itself (exec failed) is put in err, if any; returns 0 or -1. */
 int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen);
 /* Kills whatever remains (SIGKILL), waits for it, frees everything. */

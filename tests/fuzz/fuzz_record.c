@@ -1,6 +1,6 @@
 /* libFuzzer harness for the recording reader, and behind it the model and the printers.
  * One input is one recording file: it is written to a memfd and read back through
- * /proc/self/fd/N by record_open/record_next exactly as `forkscope tree` reads a file; the
+ * /proc/self/fd/N by replay_read exactly as `forkscope tree` reads a file; the
  * items feed a model (with the mid-trace analyses the live UI runs), every event is
  * printed as an event line, and the final tree is printed as JSON and as text, all to
  * /dev/null. Inputs that start with 0xff are structured instead (see fuzz_program).
@@ -17,6 +17,7 @@
 #include "output/format.h"
 #include "model/model.h"
 #include "record/record.h"
+#include "record/replay.h"
 #include "output/tree_print.h"
 
 #define FUZZ_FINISH_EVERY 64 /* events between mid-trace model_finish calls */
@@ -146,7 +147,7 @@ static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t 
 			      .command_len = 2,
 			      .kernel = "Linux fuzz"};
 	struct fs_event *ev = malloc(sizeof(*ev));
-	struct fs_end end = {0, 0, 0};
+	struct fs_end end = {0, 0, 0, false};
 	char *text = NULL;
 	uint64_t t = 0;
 	FILE *f = open_memstream(&text, len);
@@ -181,31 +182,48 @@ static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t 
 
 /* ---------------------------------------------------------------- reading */
 
-/* One item into the model (created by the header), as tree_load does. */
-static void fuzz_apply(struct fs_model **m, struct fs_record_item *it, size_t *events)
+/* What the sink builds: the model (created by the header), as `forkscope tree` does. */
+struct fuzz_sink {
+	struct fs_model *m;
+	size_t events;
+};
+
+static int fuzz_header(void *ctx, struct fs_header *h, char *err, size_t errlen)
 {
-	if (it->kind == FS_REC_HEADER && !*m) {
-		*m = model_new(it->header.root_pid);
-	} else if (it->kind == FS_REC_EVENT && *m) {
-		if (model_apply(*m, &it->event) != 0)
-			return;
-		format_event_line(fuzz_null, &it->event, *m);
-		model_find(*m, it->event.pid);
-		if (++*events % FUZZ_FINISH_EVERY == 0)
-			model_finish(*m);
-	} else if (it->kind == FS_REC_END && *m) {
-		model_set_lost(*m, it->end.lost);
-	}
+	struct fuzz_sink *fs = ctx;
+
+	(void)err;
+	(void)errlen;
+	if (!fs->m)
+		fs->m = model_new(h->root_pid);
+	return 0;
+}
+
+/* Each event into the model, printed as an event line, with mid-trace analyses. */
+static int fuzz_event_in(void *ctx, const struct fs_event *ev, char *err, size_t errlen)
+{
+	struct fuzz_sink *fs = ctx;
+
+	(void)err;
+	(void)errlen;
+	fs->events++;
+	if (!fs->m || model_apply(fs->m, ev) != 0)
+		return 0;
+	format_event_line(fuzz_null, ev, fs->m);
+	model_find(fs->m, ev->pid);
+	if (fs->events % FUZZ_FINISH_EVERY == 0)
+		model_finish(fs->m);
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bool program = size > 0 && data[0] == 0xff;
-	struct fs_record_reader *r;
-	struct fs_record_item it;
-	struct fs_model *m = NULL;
-	size_t events = 0, written = 0, len = 0;
-	char err[512], *text = NULL;
+	struct fuzz_sink fs = {NULL, 0};
+	struct fs_replay_sink sink = {fuzz_header, fuzz_event_in, &fs};
+	struct fs_replay_info info;
+	size_t written = 0, len = 0;
+	char err[512], warn[256], *text = NULL;
 	int got;
 
 	fuzz_setup();
@@ -216,37 +234,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		fuzz_store(data, size);
 	}
-	r = record_open(fuzz_path, err, sizeof(err));
-	if (!r) {
-		if (program) {
-			fprintf(stderr, "fuzz_record: the writer's output does not open: %s\n",
-				err);
-			abort();
-		}
-		return 0;
-	}
-	memset(&it, 0, sizeof(it));
-	while ((got = record_next(r, &it, err, sizeof(err))) == 1) {
-		fuzz_apply(&m, &it, &events);
-		record_item_clear(&it);
-	}
-	if (program && (got != 0 || events != written)) {
+	/* the one recording-to-model loop, as forkscope tree and the replay UI read */
+	got = replay_read(fuzz_path, &sink, &info, err, sizeof(err));
+	if (program && (got != 0 || fs.events != written || info.cut_line)) {
 		fprintf(stderr,
 			"fuzz_record: the writer's output reads back as %zu of %zu events: %s\n",
-			events, written, got ? err : "no error");
+			fs.events, written, got ? err : "no error");
 		abort();
 	}
-	/* after the end or an error the reader must keep saying so */
-	if (record_next(r, &it, err, sizeof(err)) == 1)
-		abort();
-	record_item_clear(&it);
-	record_close(r);
-	if (m) {
-		model_finish(m);
-		tree_print_json(fuzz_null, m);
-		tree_print_text(fuzz_null, m, size % 2 == 0);
-		format_summary(fuzz_null, m);
-		model_free(m);
+	replay_describe_end(&info, warn, sizeof(warn));
+	if (fs.m) {
+		replay_end_model(fs.m, &info);
+		tree_print_json(fuzz_null, fs.m);
+		tree_print_text(fuzz_null, fs.m, size % 2 == 0);
+		format_summary(fuzz_null, fs.m);
+		model_free(fs.m);
 	}
 	return 0;
 }

@@ -106,7 +106,7 @@ static void round_trip(const char *path, struct fs_event **evs, int n, struct fs
 {
 	struct fs_header h = {0};
 	char *cmd[] = {"/usr/bin/python3", "-c", "print('a \"b\"')\n", NULL};
-	struct fs_end end = {5000000000ull, 7, 2};
+	struct fs_end end = {5000000000ull, 7, 2, true};
 	struct fs_record_reader *r;
 	struct fs_record_item it;
 	char err[256] = "";
@@ -114,7 +114,7 @@ static void round_trip(const char *path, struct fs_event **evs, int n, struct fs
 	int i;
 
 	assert_non_null(f);
-	h.schema = 1;
+	h.schema = FS_RECORD_SCHEMA;
 	h.tool = "forkscope 0.1.0";
 	h.root_pid = 4242;
 	h.command = cmd;
@@ -133,7 +133,7 @@ static void round_trip(const char *path, struct fs_event **evs, int n, struct fs
 	assert_non_null(r);
 	assert_int_equal(record_next(r, &it, err, sizeof(err)), 1);
 	assert_int_equal(it.kind, FS_REC_HEADER);
-	assert_int_equal(it.header.schema, 1);
+	assert_int_equal(it.header.schema, FS_RECORD_SCHEMA);
 	assert_string_equal(it.header.tool, "forkscope 0.1.0");
 	assert_int_equal(it.header.root_pid, 4242);
 	assert_int_equal(it.header.command_len, 3);
@@ -155,6 +155,7 @@ static void round_trip(const char *path, struct fs_event **evs, int n, struct fs
 	assert_int_equal(record_next(r, &it, err, sizeof(err)), 1);
 	assert_int_equal(it.kind, FS_REC_END);
 	assert_true(it.end.t_ns == 5000000000ull && it.end.events == 7 && it.end.lost == 2);
+	assert_true(it.end.complete);
 	assert_int_equal(record_next(r, &it, err, sizeof(err)), 0);
 	record_close(r);
 }
@@ -177,17 +178,23 @@ static void test_round_trip_each_type(void **state)
 	strcpy(evs[0]->comm, "python3");
 	evs[1] = new_event(FS_EV_EXEC, 2000, 101);
 	evs[1]->ppid = 100;
+	evs[1]->tid = 102; /* a thread exec'd: the kernel makes it the leader, the TID stays */
+	strcpy(evs[1]->comm, "3");
 	strcpy(evs[1]->filename, "/usr/bin/python3.11");
 	set_args(evs[1], argv, lens, 5);
 	evs[2] = new_event(FS_EV_SIGNAL, 3000, 100);
 	evs[2]->target = 101;
 	evs[2]->sig = 15;
+	evs[2]->tid = 104;
+	evs[2]->sig_result = 2; /* already pending: not delivered again */
+	strcpy(evs[2]->comm, "helper");
 	evs[3] = new_event(FS_EV_EXIT, 4000, 101);
 	evs[3]->ppid = 100;
 	strcpy(evs[3]->comm, "python3.11");
 	evs[3]->exit_code = -1;
 	evs[3]->sig = 11;
 	evs[3]->flags = FS_F_CORE_DUMPED;
+	evs[3]->tid = 106;
 	evs[4] = new_event(FS_EV_EXIT, UINT64_C(9000000000000), UINT32_MAX);
 	evs[4]->ppid = 1;
 	strcpy(evs[4]->comm, "sh");
@@ -205,7 +212,8 @@ static void test_round_trip_each_type(void **state)
 
 	assert_int_equal(back[1]->type, FS_EV_EXEC);
 	assert_string_equal(back[1]->filename, "/usr/bin/python3.11");
-	assert_string_equal(back[1]->comm, "python3.11"); /* the kernel's rule: basename */
+	assert_string_equal(back[1]->comm, "3"); /* as the kernel said (fexecve: "3") */
+	assert_int_equal(back[1]->tid, 102);
 	assert_int_equal(back[1]->args_len, evs[1]->args_len);
 	assert_memory_equal(back[1]->args, evs[1]->args, evs[1]->args_len);
 	assert_int_equal(back[1]->flags & FS_F_ARGS_TRUNCATED, 0);
@@ -214,12 +222,16 @@ static void test_round_trip_each_type(void **state)
 	assert_int_equal(back[2]->pid, 100);
 	assert_int_equal(back[2]->target, 101);
 	assert_int_equal(back[2]->sig, 15);
+	assert_int_equal(back[2]->sig_result, 2);
+	assert_int_equal(back[2]->tid, 104);
+	assert_string_equal(back[2]->comm, "helper");
 
 	assert_int_equal(back[3]->type, FS_EV_EXIT);
 	assert_int_equal(back[3]->exit_code, -1);
 	assert_int_equal(back[3]->sig, 11);
 	assert_int_equal(back[3]->flags, FS_F_CORE_DUMPED);
 	assert_string_equal(back[3]->comm, "python3.11");
+	assert_int_equal(back[3]->tid, 106);
 
 	assert_true(back[4]->t_ns == UINT64_C(9000000000000));
 	assert_int_equal(back[4]->pid, UINT32_MAX);
@@ -232,7 +244,7 @@ static void test_round_trip_each_type(void **state)
 	}
 }
 
-/* The writer's exact output: schema-1 fields in order, nothing else. */
+/* The writer's exact output: schema-2 fields in order, nothing else. */
 static void test_writer_exact_lines(void **state)
 {
 	struct fixture *fx = *state;
@@ -255,6 +267,8 @@ static void test_writer_exact_lines(void **state)
 	ev->t_ns = 13;
 	ev->pid = 7;
 	ev->ppid = 6;
+	ev->tid = 7;
+	strcpy(ev->comm, "sh");
 	strcpy(ev->filename, "/bin/sh");
 	set_args(ev, argv, lens, 2);
 	ev->flags = FS_F_ARGS_TRUNCATED;
@@ -264,6 +278,7 @@ static void test_writer_exact_lines(void **state)
 	ev->t_ns = 14;
 	ev->pid = 7;
 	ev->ppid = 1;
+	ev->tid = 9;
 	ev->exit_code = 0;
 	strcpy(ev->comm, "sh");
 	assert_int_equal(record_write_event(f, ev), 0);
@@ -277,6 +292,8 @@ static void test_writer_exact_lines(void **state)
 	ev->tid = 10;
 	ev->target = 7;
 	ev->sig = 17;
+	ev->sig_result = 1;
+	strcpy(ev->comm, "bash");
 	assert_int_equal(record_write_event(f, ev), 0);
 	ev->type = 77;
 	assert_int_equal(record_write_event(f, ev), -1);
@@ -286,12 +303,13 @@ static void test_writer_exact_lines(void **state)
 	    text, "{\"type\":\"fork\",\"t_ns\":12,\"pid\":7,\"ppid\":6,\"parent_tid\":8,"
 		  "\"comm\":\"bash\",\"parent_threads\":2}\n"
 		  "{\"type\":\"exec\",\"t_ns\":13,\"pid\":7,\"ppid\":6,\"filename\":\"/bin/sh\","
-		  "\"argv\":[\"a/b\",\"x\\\"y\"],\"truncated\":true}\n"
+		  "\"argv\":[\"a/b\",\"x\\\"y\"],\"truncated\":true,\"tid\":7,\"comm\":\"sh\"}\n"
 		  "{\"type\":\"exit\",\"t_ns\":14,\"pid\":7,\"ppid\":1,\"comm\":\"sh\","
-		  "\"exit_code\":0,\"signal\":null,\"core_dumped\":false}\n"
+		  "\"exit_code\":0,\"signal\":null,\"core_dumped\":false,\"tid\":9}\n"
 		  "{\"type\":\"exit\",\"t_ns\":14,\"pid\":7,\"ppid\":1,\"comm\":\"sh\","
-		  "\"exit_code\":null,\"signal\":9,\"core_dumped\":false}\n"
-		  "{\"type\":\"signal\",\"t_ns\":15,\"pid\":6,\"target\":7,\"sig\":17}\n");
+		  "\"exit_code\":null,\"signal\":9,\"core_dumped\":false,\"tid\":9}\n"
+		  "{\"type\":\"signal\",\"t_ns\":15,\"pid\":6,\"target\":7,\"sig\":17,"
+		  "\"sig_result\":1,\"tid\":10,\"comm\":\"bash\"}\n");
 	free(text);
 	free(ev);
 }
@@ -574,10 +592,8 @@ static const struct bad_case bad_cases[] = {
      "{\"type\":\"end\",\"t_ns\":1,\"events\":0,\"lost\":0}\n"
      "{\"type\":\"signal\",\"t_ns\":1,\"pid\":1,\"target\":2,\"sig\":9}\n",
      false, "line 3:", "after the end line"},
-    {"truncated last line", "{\"type\":\"signal\",\"t_ns\":1,\"pid\":1,\"tar", false,
-     "line 2:", "truncated line at end of file"},
-    {"truncated mid number", "\n{\"type\":\"signal\",\"t_ns\":12", false,
-     "line 3:", "truncated line at end of file"},
+    {"truncated header", "{\"type\":\"header\",\"schema\":1,\"tool\":\"for", true,
+     "line 1:", "truncated line at end of file"},
     {"unfinished line", "{\"type\":\"signal\",\"t_ns\":1,\n", false, "line 2:", "incomplete JSON"},
     {"error after good lines",
      "{\"type\":\"signal\",\"t_ns\":1,\"pid\":1,\"target\":2,\"sig\":9}\n"
@@ -589,8 +605,8 @@ static const struct bad_case bad_cases[] = {
     {"event first",
      "{\"type\":\"signal\",\"t_ns\":1,\"pid\":1,\"target\":2,\"sig\":9}\n" HEADER_LINE, true,
      "line 1:", "expected the header first, got a \"signal\" line"},
-    {"schema 2", "{\"type\":\"header\",\"schema\":2,\"tool\":\"forkscope 2\",\"root_pid\":1}\n",
-     true, "line 1:", "unsupported recording schema 2"},
+    {"schema 3", "{\"type\":\"header\",\"schema\":3,\"tool\":\"forkscope 3\",\"root_pid\":1}\n",
+     true, "line 1:", "unsupported recording schema 3"},
     {"schema missing", "\n{\"type\":\"header\",\"root_pid\":1}\n", true,
      "line 2:", "header: missing field \"schema\""},
     {"header field",

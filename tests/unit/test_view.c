@@ -14,6 +14,17 @@
 
 #include "view/view.h"
 
+/* The source ended with an end line at end_ns, lost events, everything followed. */
+static void session_end_at(struct session *s, uint64_t lost, uint64_t end_ns)
+{
+	struct fs_replay_info info = {.schema = FS_RECORD_SCHEMA, .have_end = true};
+
+	info.end.t_ns = end_ns;
+	info.end.lost = lost;
+	info.end.complete = true;
+	session_end(s, &info);
+}
+
 static bool rect_inside(const struct rect *r, int cols, int rows)
 {
 	return r->h > 0 && r->w > 0 && r->y >= 0 && r->x >= 0 && r->y + r->h <= rows &&
@@ -399,7 +410,7 @@ static void test_session_seek(void **state)
 
 	(void)state;
 	build_family(&s);
-	session_end(&s, 0, 70);
+	session_end_at(&s, 0, 70);
 	assert_int_equal(s.cursor, 6);
 	assert_true(s.finished);
 	assert_int_equal(session_now_ns(&s), 70);
@@ -450,7 +461,7 @@ static void test_compare_stats(void **state)
 
 	(void)state;
 	build_family(&s);
-	session_end(&s, 3, 100);
+	session_end_at(&s, 3, 100);
 	compare_compute(&s, &c);
 	assert_int_equal(c.procs, 5);
 	assert_int_equal(c.lost, 3);
@@ -516,8 +527,18 @@ static void test_session_load(void **state)
 	assert_non_null(strstr(line, " python3 x.py"));
 	assert_null(strstr(line, "/usr/bin"));
 	record_header_clear(&h);
-	/* cut short by a broken line: what was read is kept, with the reason */
+	/* the last line cut short (forkscope killed while writing it): no error, the session
+	 * says where the recording stops */
 	snprintf(text, sizeof(text), "%s%s{\"type\":\"fork\",\"t_n", header, events);
+	path = write_temp(text);
+	err[0] = '\0';
+	assert_int_equal(session_load(&s, path, &h, err, sizeof(err)), 0);
+	assert_int_equal(s.store.n, 2);
+	assert_int_equal(s.info.cut_line, 4);
+	assert_true(s.complete);
+	record_header_clear(&h);
+	/* a broken line before the end: what was read is kept, with the reason */
+	snprintf(text, sizeof(text), "%s%s{\"type\":\"fork\",\"t_n\n%s", header, events, events);
 	path = write_temp(text);
 	err[0] = '\0';
 	assert_int_equal(session_load(&s, path, &h, err, sizeof(err)), 1);

@@ -1,0 +1,72 @@
+/* A digest of everything the model says about its processes: two models that print the
+ * same in every view have the same digest. The live == replay test compares it after every
+ * event (docs/testing.md). */
+#include <string.h>
+
+#include "model/model.h"
+
+#define DIGEST_SEED 0xcbf29ce484222325ull
+#define DIGEST_PRIME 0x100000001b3ull
+
+/* FNV-1a over len bytes. */
+static uint64_t digest_bytes(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * DIGEST_PRIME;
+	return h;
+}
+
+static uint64_t digest_u64(uint64_t h, uint64_t v)
+{
+	return digest_bytes(h, &v, sizeof(v));
+}
+
+/* A string and its end, so that "ab","c" and "a","bc" differ. */
+static uint64_t digest_str(uint64_t h, const char *s)
+{
+	return s ? digest_bytes(h, s, strlen(s) + 1) : digest_u64(h, 0xff);
+}
+
+/* The fields of one process that any output shows. */
+static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
+{
+	const uint64_t v[] = {
+	    p->pid,	      p->ppid,		p->parent_tid,	 p->parent_threads, p->starter,
+	    p->role,	      p->start_method,	p->argv_inherited, p->is_python,    p->unseen_start,
+	    p->exec_seen,     p->exited,	(uint64_t)(int64_t)p->exit_code,    (uint64_t)p->signal,
+	    p->core_dumped,   p->killed_by,	p->daemon_kill,	 p->reparented,	    p->replaces,
+	    (uint64_t)p->slot, p->start_ns,	p->exec_ns,	 p->end_ns,	    p->unknown_after_ns,
+	    (uint64_t)(int64_t)p->parent, p->generation, p->exit_lost, p->argv_truncated,
+	    p->kill_sent_ns,  p->replaced_by,	(uint64_t)p->ppid_history_len,
+	};
+
+	h = digest_bytes(h, v, sizeof(v));
+	for (int i = 0; i < p->ppid_history_len && i < FS_PPID_HISTORY; i++)
+		h = digest_u64(h, p->ppid_history[i]);
+	h = digest_bytes(h, p->comm, strnlen(p->comm, sizeof(p->comm)));
+	h = digest_str(h, p->filename);
+	h = digest_str(h, p->role_reason);
+	for (int i = 0; p->argv && i < p->argc; i++)
+		h = digest_str(h, p->argv[i]);
+	return h;
+}
+
+uint64_t model_digest(const struct fs_model *m)
+{
+	const struct fs_model_stats *st = model_stats(m);
+	uint64_t h = DIGEST_SEED;
+	size_t n = model_count(m);
+
+	h = digest_u64(h, n);
+	for (size_t i = 0; i < n; i++)
+		h = digest_proc(h, model_proc(m, i));
+	if (st) {
+		const uint64_t v[] = {st->forks, st->execs, st->exits, st->signals, st->lost,
+				      st->live,	 st->daemon_kills, st->recycled};
+
+		h = digest_bytes(h, v, sizeof(v));
+	}
+	return h;
+}

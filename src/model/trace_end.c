@@ -1,0 +1,11 @@
+/* How a trace ends for the model: followed to the end, or stopped while processes lived. */
+#include "model/model_internal.h"
+
+void model_stop_following(struct fs_model *m, uint64_t t_ns)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nprocs; i++)
+		if (!m->procs[i].exited && !m->procs[i].unknown_after_ns)
+			m->procs[i].unknown_after_ns = t_ns ? t_ns : 1;
+}
