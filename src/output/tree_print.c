@@ -213,7 +213,11 @@ static void tree_status(const struct fs_proc *p, char *buf, size_t size)
 			len += (size_t)snprintf(buf + len, size - len, __VA_ARGS__);               \
 	} while (0)
 	buf[0] = '\0';
-	if (!p->exited)
+	if (!p->exited && p->unknown_after_ns)
+		TREE_ADD("unknown after %llu.%03llu s",
+			 (unsigned long long)(p->unknown_after_ns / 1000000000u),
+			 (unsigned long long)(p->unknown_after_ns % 1000000000u / 1000000u));
+	else if (!p->exited)
 		TREE_ADD("alive");
 	else if (p->exit_lost)
 		TREE_ADD("exit not seen");
@@ -241,7 +245,7 @@ static void tree_status(const struct fs_proc *p, char *buf, size_t size)
 		TREE_ADD(", %llu.%03llu s",
 			 (unsigned long long)((p->end_ns - p->start_ns) / 1000000000u),
 			 (unsigned long long)((p->end_ns - p->start_ns) % 1000000000u / 1000000u));
-	else if (!p->exited)
+	else if (!p->exited && !p->unknown_after_ns)
 		TREE_ADD(" since %llu.%03llu s", (unsigned long long)(p->start_ns / 1000000000u),
 			 (unsigned long long)(p->start_ns % 1000000000u / 1000000u));
 #undef TREE_ADD
@@ -379,6 +383,8 @@ static int tree_json_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 		fprintf(tj->f, ",\"end_ns\":%llu", (unsigned long long)p->end_ns);
 	else
 		fputs(",\"end_ns\":null", tj->f);
+	tree_json_opt(tj->f, "unknown_after_ns", p->unknown_after_ns != 0,
+		      (long long)p->unknown_after_ns);
 	fputs(",\"children\":[", tj->f);
 	if (has_kids)
 		putc('\n', tj->f);

@@ -53,12 +53,14 @@ def session_processes(session_pid):
     return found
 
 
-def run_forkscope(binary, args, timeout=60):
-    """Run forkscope with args; afterwards scan for (and kill) processes it left behind."""
+def run_forkscope(binary, args, timeout=60, env=None):
+    """Run forkscope with args (and env added to ours); afterwards scan for (and kill)
+    processes it left behind."""
     argv = [binary] + list(args)
     start = time.monotonic()
+    full_env = dict(os.environ, **env) if env else None
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env=full_env)
     timed_out = False
     try:
         out, err = proc.communicate(timeout=timeout)

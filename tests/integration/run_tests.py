@@ -16,6 +16,7 @@ import concurrent.futures
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -25,7 +26,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_faults import fault_tests
 from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
-                   run_forkscope, tree_nodes, tree_parent_links)
+                   run_forkscope, session_processes, tree_nodes, tree_parent_links)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -47,8 +48,8 @@ class Context:
         self.binary = binary
         self.tmpdir = tmpdir
 
-    def run(self, args, timeout=RUN_TIMEOUT):
-        return run_forkscope(self.binary, args, timeout)
+    def run(self, args, timeout=RUN_TIMEOUT, env=None):
+        return run_forkscope(self.binary, args, timeout, env)
 
     def path(self, name):
         return os.path.join(self.tmpdir, re.sub(r"[^A-Za-z0-9_.-]", "_", name))
@@ -92,7 +93,9 @@ def traced_run(ctx, name, run_args, expect_rc=0):
     """forkscope run --json -o FILE ARGS, then forkscope tree --json FILE, plus the
     checks every recording must pass."""
     out = ctx.path(name + ".jsonl")
-    res = ctx.run(["run", "--json", "-o", out] + run_args)
+    live_digests = ctx.path(name + ".live-digests")
+    res = ctx.run(["run", "--json", "-o", out] + run_args,
+                  env={"FORKSCOPE_DIGEST_LOG": live_digests})
     check_no_leftovers(res)
     check(res.rc == expect_rc, f"run exited {res.rc}, expected {expect_rc}: {res.stderr_tail()}")
     rec = load_recording(out)
@@ -103,7 +106,25 @@ def traced_run(ctx, name, run_args, expect_rc=0):
           f"--json stdout ({len(stdout_lines)} lines) differs from -o FILE ({len(file_lines)})")
     t = Traced(res, rec, tree_json(ctx, out))
     check_recording(t)
+    check_live_equals_replay(ctx, name, out, live_digests, len(rec.events))
     return t
+
+
+def check_live_equals_replay(ctx, name, recording, live_digests, nevents):
+    """The model built live and the model `tree` builds from the recording agree after
+    every event and at the end (model digests, $FORKSCOPE_DIGEST_LOG)."""
+    replay_digests = ctx.path(name + ".replay-digests")
+    res = ctx.run(["tree", recording], env={"FORKSCOPE_DIGEST_LOG": replay_digests})
+    check(res.rc == 0, f"tree exited {res.rc}: {res.stderr_tail()}")
+    with open(live_digests, encoding="ascii") as f:
+        live = f.read().splitlines()
+    with open(replay_digests, encoding="ascii") as f:
+        replay = f.read().splitlines()
+    check(len(live) == nevents + 1, f"{len(live)} live digests for {nevents} events")
+    for n, (a, b) in enumerate(zip(live, replay), 1):
+        check(a == b, f"live and replay models differ after line {n} of the digests: "
+                      f"{a!r} != {b!r}")
+    check(len(live) == len(replay), f"{len(live)} live digests, {len(replay)} replayed")
 
 
 def tree_json(ctx, path):
@@ -122,7 +143,8 @@ def check_recording(t):
     """Facts that hold for every recording: one exit per process, counts that add up,
     nothing lost, and a tree that agrees with the events."""
     rec = t.rec
-    check(rec.header.get("schema") == 1, f"header schema {rec.header.get('schema')!r}")
+    check(rec.header.get("schema") == 2, f"header schema {rec.header.get('schema')!r}")
+    check(rec.end.get("complete") is True, f"end line: complete is {rec.end.get('complete')!r}")
     check(rec.header.get("tool", "").startswith("forkscope "), "header tool is not forkscope")
     check(not rec.errors, "; ".join(rec.errors[:3]))
     check(rec.end.get("lost") == 0, f"end line reports {rec.end.get('lost')} lost events")
@@ -417,13 +439,8 @@ def test_pool_recycle(ctx, method):
 
 def test_shell_workload(ctx):
     script = os.path.join(HERE, "shell_workload.sh")
-    out = ctx.path("shell.jsonl")
-    res = ctx.run(["run", "--json", "-o", out, "--", "/bin/sh", script])
-    check_no_leftovers(res)
-    check(res.rc == 0, f"run exited {res.rc}: {res.stderr_tail()}")
-    rec = load_recording(out)
-    t = Traced(res, rec, tree_json(ctx, out))
-    check_recording(t)
+    t = traced_run(ctx, "shell", ["--", "/bin/sh", script])
+    res, rec = t.res, t.rec
     root = rec.root_pid
     check(rec.header.get("method") is None, "a method in the header")
     check(not [n for n in t.nodes if n["role"] not in ("main", "other")],
@@ -579,6 +596,73 @@ def test_tree_missing_file(ctx):
     check(len(res.stderr.strip().splitlines()) == 1, f"stderr: {res.stderr.strip()!r}")
 
 
+def test_pending_sigterm(ctx):
+    """A dropped second SIGTERM (already pending) does not steal the kill: live and replay
+    both name main, the sender of the delivered one."""
+    t = traced_run(ctx, "pending-sigterm",
+                   ["--", PYTHON, os.path.join(HERE, "pending_sigterm.py")])
+    main = t.rec.root_pid
+    killed = [n for n in t.nodes if n["signal"] == SIGTERM]
+    check(len(killed) == 1, f"{len(killed)} processes killed by SIGTERM")
+    target = killed[0]["pid"]
+    sent = t.rec.signals(sig=SIGTERM, target=target)
+    check(len(sent) == 2, f"{len(sent)} SIGTERMs to the target, expected 2")
+    check(sent[0]["pid"] == main and sent[0]["sig_result"] == 0,
+          f"first SIGTERM: {sent[0]}, expected from main {main}, delivered")
+    check(sent[1]["pid"] != main and sent[1]["sig_result"] == 2,
+          f"second SIGTERM: {sent[1]}, expected from the helper, already pending (2)")
+    check(killed[0]["killed_by"] == main,
+          f"tree says killed by {killed[0]['killed_by']}, expected main {main}")
+
+
+def test_killed_forkscope_keeps_its_recording(ctx):
+    """forkscope killed with SIGKILL: what it read is on disk (within a poll cycle), tree
+    exits 0 with a warning, and processes it no longer follows are 'unknown after'."""
+    out = ctx.path("killed.jsonl")
+    argv = [ctx.binary, "run", "--no-tui", "-o", out, "--", PYTHON,
+            os.path.join(HERE, "durable_workload.py")]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        seen = ""
+        while "children done" not in seen and time.monotonic() < deadline:
+            chunk = proc.stdout.readline().decode(errors="replace")
+            if not chunk:
+                break
+            seen += chunk
+        check("children done" in seen, "the workload never said its children were done")
+        time.sleep(0.5)  # a few poll cycles (100 ms each)
+        proc.kill()
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+    deadline = time.monotonic() + 10  # the watchdog ends the workload
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    check(not session_processes(proc.pid), "the workload outlived forkscope's SIGKILL")
+    with open(out, encoding="utf-8") as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    forks = [ev for ev in lines if ev["type"] == "fork" and ev["pid"] != lines[0]["root_pid"]]
+    exits = [ev for ev in lines if ev["type"] == "exit"]
+    check(len(forks) == 20 and len(exits) == 20,
+          f"{len(forks)} forks and {len(exits)} exits on disk, expected 20 and 20")
+    check(lines[-1]["type"] != "end", "an end line, though forkscope was killed")
+    res = ctx.run(["tree", out])
+    check(res.rc == 0, f"tree exited {res.rc}: {res.stderr_tail()}")
+    check(re.search(r"warning: .*the recording ends at \d+\.\d{3} s", res.stderr),
+          f"no warning on stderr: {res.stderr.strip()!r}")
+    check(re.search(r"unknown after \d+\.\d{3} s", res.stdout),
+          f"the root is not 'unknown after': {res.stdout.strip()[:200]!r}")
+    tree = tree_json(ctx, out)
+    root = [n for n in tree_nodes(tree) if n["pid"] == lines[0]["root_pid"]][0]
+    check(root["end_ns"] is None and root.get("unknown_after_ns"),
+          f"the root in tree --json: end_ns {root['end_ns']}, unknown_after_ns "
+          f"{root.get('unknown_after_ns')}")
+
+
 # ---------------------------------------------------------------- the runner
 
 
@@ -608,6 +692,8 @@ def all_tests():
         ("hook: --method spawn is the default", test_hook_default),
         ("hook: the program's own choice wins", test_hook_program_choice),
         ("--duration stops the workload", test_duration),
+        ("a dropped pending SIGTERM: live == replay", test_pending_sigterm),
+        ("forkscope killed: the recording is kept", test_killed_forkscope_keeps_its_recording),
     ]
     tracer += fault_tests()
     plain = [

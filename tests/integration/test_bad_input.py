@@ -127,8 +127,9 @@ class Row:
     match after `forkscope: ` (recordings: after `forkscope: FILE: `)."""
 
     def __init__(self, name, kind, rc, message, args=None, content=None, path=None,
-                 pids=(), stdin=None, nobody=True, replay=True, prepare=None):
+                 pids=(), stdin=None, nobody=True, replay=True, prepare=None, warn=None):
         self.name = name
+        self.warn = warn  # recordings that stop early: regex of the one warning line
         self.kind = kind
         self.rc = rc
         self.message = message
@@ -252,6 +253,16 @@ def wrong_type_rows():
     return rows
 
 
+# The warning for a recording without an end line (forkscope stopped), exit status 0.
+NO_END = r"no end line \(the writer was stopped\); the recording ends at \d+\.\d{3} s$"
+
+
+def cut_warning(n):
+    """The warning for a recording whose last line n was cut short, exit status 0."""
+    return (rf"line {n} is cut short \(the writer was stopped while writing\); the recording "
+            r"ends at \d+\.\d{3} s$")
+
+
 def recording_rows():
     n = PREFIX_LINES + 1  # the line after the valid prefix
     cut_fork = line(FORK)[:40]
@@ -265,12 +276,15 @@ def recording_rows():
         Row("only blank lines", "rec", 1, r"empty recording", content=b"\n  \n\t\r\n"),
         Row("truncated in the header", "rec", 1, r"line 1: truncated line at end of file",
             content=line(header())[:60]),
-        Row("truncated mid-line", "rec", 1, rf"line {n}: truncated line at end of file",
+        Row("truncated mid-line", "rec", 0, None, warn=cut_warning(n),
             content=PREFIX + cut_fork, pids=PREFIX_PIDS),
-        Row("truncated inside a string", "rec", 1, rf"line {n}: truncated line",
+        Row("truncated inside a string", "rec", 0, None, warn=cut_warning(n),
             content=PREFIX + line(EXEC)[:70], pids=PREFIX_PIDS),
-        Row("truncated inside a number", "rec", 1, rf"line {n}: truncated line",
+        Row("truncated inside a number", "rec", 0, None, warn=cut_warning(n),
             content=PREFIX + '{"type":"fork","t_ns":12', pids=PREFIX_PIDS),
+        Row("truncated inside a UTF-8 sequence", "rec", 0, None, warn=cut_warning(n),
+            content=PREFIX.encode() + line(dict(EXEC, filename="/usr/bin/日")).encode()
+            [:-5], pids=PREFIX_PIDS),
         Row("random bytes", "rec", 1, r"line 1: .*(NUL byte|UTF-8|not valid JSON)",
             content=random_bytes(1, 4096)),
         Row("random bytes after valid lines", "rec", 1,
@@ -297,8 +311,8 @@ def recording_rows():
             content=PREFIX + deep, pids=PREFIX_PIDS),
         Row("nested 100000 levels, first line", "rec", 1,
             r"line 1: JSON nested deeper than 16 levels", content=deep),
-        Row("unknown schema 2", "rec", 1, r"line 1: header: unsupported recording schema 2",
-            content=line(header(schema=2)) + line(FORK)),
+        Row("unknown schema 3", "rec", 1, r"line 1: header: unsupported recording schema 3",
+            content=line(header(schema=3)) + line(FORK)),
         Row("schema 0", "rec", 1, r"line 1: header: unsupported recording schema 0",
             content=line(header(schema=0))),
         Row("schema huge", "rec", 1, r"line 1: header: field \"schema\" is out of range",
@@ -405,23 +419,23 @@ def accepted_rows():
             dict(EXIT, pid=big, ppid=0, t_ns=0, exit_code=255),
             dict(END, events=(1 << 64) - 1, lost=(1 << 64) - 1, t_ns=(1 << 63) - 1))),
             pids=(big, big - 2)),
-        Row("pid 0 and self-parents", "rec", 0, None, content="".join(line(x) for x in (
+        Row("pid 0 and self-parents", "rec", 0, None, warn=NO_END, content="".join(line(x) for x in (
             header(root_pid=0),
             dict(FORK, pid=0, ppid=0, parent_tid=0),
             dict(FORK, pid=7, ppid=7, parent_tid=7),
             dict(EXIT, pid=7, ppid=7),
             dict(EXIT, pid=7, ppid=7),
             dict(SIGNAL, pid=0, target=0, sig=0))), pids=(7,)),  # the model drops PID 0
-        Row("unknown fields and long strings", "rec", 0, None, content="".join(line(x) for x in (
+        Row("unknown fields and long strings", "rec", 0, None, warn=NO_END, content="".join(line(x) for x in (
             header(extra={"a": [1, {"b": None}]}, command=["x" * 100000] * 3),
             dict(FORK, comm="c" * 5000, future=True),
             dict(EXEC, filename="/" + "f" * 100000, argv=["a" * 70000, "b"],
                  truncated=True))), pids=(102,)),
-        Row("CRLF line ends", "rec", 0, None, content=PREFIX.replace("\n", "\r\n"),
+        Row("CRLF line ends", "rec", 0, None, warn=NO_END, content=PREFIX.replace("\n", "\r\n"),
             pids=PREFIX_PIDS),
-        Row("UTF-8 byte order mark (ignored)", "rec", 0, None,
+        Row("UTF-8 byte order mark (ignored)", "rec", 0, None, warn=NO_END,
             content=b"\xef\xbb\xbf" + PREFIX.encode(), pids=PREFIX_PIDS),
-        Row("no end line, no final newline", "rec", 0, None, content=PREFIX.rstrip("\n"),
+        Row("no end line, no final newline", "rec", 0, None, warn=NO_END, content=PREFIX.rstrip("\n"),
             pids=PREFIX_PIDS),
     ]
 
@@ -535,7 +549,9 @@ def run_rec_row(binary, row, tmp, scripted):
         err = r.err.decode(errors="replace")
         check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
               f"{err.strip()[:200]!r}")
-        if row.message is None:
+        if row.warn:
+            check_message(err, f"forkscope: warning: {path}: ", row.warn, what)
+        elif row.message is None:
             check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
         else:
             check_message(err, prefix, row.message, what)
@@ -561,7 +577,13 @@ def run_replay(binary, row, path):
     text = ANSI.sub("", r.out.decode("utf-8", "replace")).replace("\r", "")
     check(r.rc >= 0 and not SANITIZER.search(text), f"{what}: crashed: {text[-400:]!r}")
     check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}: {text[-200:]!r}")
-    if row.message:
+    if row.warn:
+        last = ([ln for ln in text.splitlines() if "forkscope: " in ln][-1:] or [""])[0]
+        last = last[last.find("forkscope: "):]
+        head = f"forkscope: warning: {path}: "
+        check(last.startswith(head) and re.match(row.warn, last[len(head):]),
+              f"{what}: last line {last[:200]!r}, expected {head}{row.warn}")
+    elif row.message:
         # the last message; the echo of the q may come before or after it
         last = ([ln for ln in text.splitlines() if "forkscope: " in ln][-1:] or [""])[0]
         last = last[last.find("forkscope: "):]
