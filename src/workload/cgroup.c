@@ -114,7 +114,8 @@ void cgroup_add(const struct fs_cgroup *cg, pid_t pid)
 }
 
 /* Send sig to each PID listed in dir/cgroup.procs; returns how many were signalled. */
-static int cgroup_each_proc(const char *dir, int sig)
+/* Call fn for every PID in dir/cgroup.procs but our own; returns how many. */
+static int cgroup_each_pid(const char *dir, void (*fn)(void *ctx, uint32_t pid), void *ctx)
 {
 	char path[PATH_MAX + 64];
 	FILE *f;
@@ -127,17 +128,37 @@ static int cgroup_each_proc(const char *dir, int sig)
 	if (!f)
 		return 0;
 	while (fscanf(f, "%d", &pid) == 1)
-		if (pid > 0 && pid != getpid() && kill(pid, sig) == 0)
+		if (pid > 0 && pid != getpid()) {
+			fn(ctx, (uint32_t)pid);
 			n++;
+		}
 	fclose(f);
 	return n;
 }
 
-void cgroup_signal(const struct fs_cgroup *cg, int sig)
+static void cgroup_sigkill_one(void *ctx, uint32_t pid)
 {
-	cgroup_each_proc(cg->kill_dir, sig);
+	int *n = ctx;
+
+	if (kill((pid_t)pid, SIGKILL) == 0)
+		++*n;
+}
+
+/* SIGKILL every process listed in dir; returns how many were signalled. */
+static int cgroup_each_proc(const char *dir)
+{
+	int n = 0;
+
+	cgroup_each_pid(dir, cgroup_sigkill_one, &n);
+	return n;
+}
+
+void cgroup_for_each_pid(const struct fs_cgroup *cg, void (*fn)(void *ctx, uint32_t pid),
+			 void *ctx)
+{
+	cgroup_each_pid(cg->kill_dir, fn, ctx);
 	if (strcmp(cg->pids_dir, cg->kill_dir) != 0)
-		cgroup_each_proc(cg->pids_dir, sig);
+		cgroup_each_pid(cg->pids_dir, fn, ctx);
 }
 
 int cgroup_kill(const struct fs_cgroup *cg)
@@ -150,13 +171,13 @@ int cgroup_kill(const struct fs_cgroup *cg)
 		return -1;
 	/* v1: freeze so nothing forks while we kill, then thaw so the kills land */
 	if (cg->kill_dir[0] && cgroup_write(cg->kill_dir, "freezer.state", "FROZEN") == 0) {
-		n = cgroup_each_proc(cg->kill_dir, SIGKILL);
+		n = cgroup_each_proc(cg->kill_dir);
 		cgroup_write(cg->kill_dir, "freezer.state", "THAWED");
 	} else {
-		n = cgroup_each_proc(cg->kill_dir, SIGKILL);
+		n = cgroup_each_proc(cg->kill_dir);
 	}
 	if (strcmp(cg->pids_dir, cg->kill_dir) != 0)
-		n += cgroup_each_proc(cg->pids_dir, SIGKILL);
+		n += cgroup_each_proc(cg->pids_dir);
 	return n;
 }
 

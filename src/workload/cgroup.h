@@ -24,8 +24,10 @@ void cgroup_add(const struct fs_cgroup *cg, pid_t pid);
 /* Kill every process in the cgroups with SIGKILL; returns how many were signalled
  * (cgroup.kill counts as 1), or -1 when no cgroup can do it. */
 int cgroup_kill(const struct fs_cgroup *cg);
-/* Send sig to every process listed in the cgroups. */
-void cgroup_signal(const struct fs_cgroup *cg, int sig);
+/* Call fn for every process listed in the cgroups (a process may come twice: once per
+ * cgroup it is in). */
+void cgroup_for_each_pid(const struct fs_cgroup *cg, void (*fn)(void *ctx, uint32_t pid),
+			 void *ctx);
 /* How many times a fork failed on the process cap (pids.events "max"), 0 if unknown. */
 uint64_t cgroup_cap_hits(const struct fs_cgroup *cg);
 /* Is any process left in the cgroups? (false when there are none to ask) */

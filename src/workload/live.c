@@ -366,23 +366,64 @@ int live_output_fd(const struct fs_live *l)
 
 static void live_kill_one(void *ctx, uint32_t pid)
 {
-	int sig = *(int *)ctx;
-
+	(void)ctx;
 	if ((pid_t)pid != getpid())
-		kill((pid_t)pid, sig);
+		kill((pid_t)pid, SIGKILL);
 }
 
-/* Signal what remains: every process of the launched subtree the kernel still follows
- * (with --all too: nothing outside the workload), its cgroup and its process group. */
-static void live_kill_workload(struct fs_live *l, int sig)
+/* The PIDs of the workload, each once: what the kernel follows and what the cgroups hold. */
+struct live_pidset {
+	uint32_t *pids;
+	size_t n, cap;
+};
+
+static void live_pidset_add(void *ctx, uint32_t pid)
 {
-	trace_for_each_tracked(l->trace, live_kill_one, &sig);
-	if (sig == SIGKILL)
-		cgroup_kill(&l->cg);
-	else
-		cgroup_signal(&l->cg, sig);
+	struct live_pidset *set = ctx;
+
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		uint32_t *grown = realloc(set->pids, cap * sizeof(*grown));
+
+		if (!grown)
+			return; /* out of memory: the SIGKILL after the grace period still comes */
+		set->pids = grown;
+		set->cap = cap;
+	}
+	set->pids[set->n++] = pid;
+}
+
+static int live_pid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* SIGTERM, exactly once to each process of the workload (a program may take a second
+ * SIGTERM as "quit now" and skip its graceful shutdown). */
+static void live_term_workload(struct fs_live *l)
+{
+	struct live_pidset set = {NULL, 0, 0};
+
+	trace_for_each_tracked(l->trace, live_pidset_add, &set);
+	cgroup_for_each_pid(&l->cg, live_pidset_add, &set);
+	if (set.n)
+		qsort(set.pids, set.n, sizeof(*set.pids), live_pid_cmp);
+	for (size_t i = 0; i < set.n; i++)
+		if ((i == 0 || set.pids[i] != set.pids[i - 1]) && (pid_t)set.pids[i] != getpid())
+			kill((pid_t)set.pids[i], SIGTERM);
+	free(set.pids);
+}
+
+/* SIGKILL what remains: every process of the launched subtree the kernel still follows
+ * (with --all too: nothing outside the workload), its cgroup and its process group. */
+static void live_kill_workload(struct fs_live *l)
+{
+	trace_for_each_tracked(l->trace, live_kill_one, NULL);
+	cgroup_kill(&l->cg);
 	if (l->launch.pid > 0)
-		kill(-l->launch.pid, sig);
+		kill(-l->launch.pid, SIGKILL);
 }
 
 void live_stop(struct fs_live *l)
@@ -391,7 +432,7 @@ void live_stop(struct fs_live *l)
 		return;
 	l->terminating = true;
 	l->kill_at_ns = clock_monotonic_ns() + LIVE_GRACE_NS;
-	live_kill_workload(l, SIGTERM);
+	live_term_workload(l);
 }
 
 /* Release the workload the first time we are polled (so the caller saw the header). */
@@ -424,7 +465,7 @@ int live_poll(struct fs_live *l, int timeout_ms)
 	if (live_signal_seen || (l->deadline_ns && now >= l->deadline_ns))
 		live_stop(l);
 	if (l->terminating && now >= l->kill_at_ns) {
-		live_kill_workload(l, SIGKILL);
+		live_kill_workload(l);
 		l->kill_at_ns = now + LIVE_GRACE_NS;
 	}
 	return 1;
@@ -499,7 +540,7 @@ void live_free(struct fs_live *l)
 		for (;;) {
 			pid_t got;
 
-			live_kill_workload(l, SIGKILL);
+			live_kill_workload(l);
 			while ((got = waitpid(-1, &status, WNOHANG)) > 0)
 				;
 			if (got < 0 && errno == ECHILD)

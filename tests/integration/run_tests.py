@@ -615,6 +615,24 @@ def test_pending_sigterm(ctx):
           f"tree says killed by {killed[0]['killed_by']}, expected main {main}")
 
 
+def test_term_once(ctx):
+    """Termination (--duration) sends each process exactly one SIGTERM, then SIGKILL to
+    what ignored it, after the grace period."""
+    out = ctx.path("term-once.jsonl")
+    res = ctx.run(["run", "--no-tui", "--duration", "0.5", "-o", out, "--", PYTHON,
+                   os.path.join(HERE, "term_once.py")])
+    check_no_leftovers(res)
+    rec = load_recording(out)
+    check(len(rec.procs) == 4, f"{len(rec.procs)} processes, expected main and 3 children")
+    for p in rec.procs:
+        terms = rec.signals(sig=SIGTERM, sender=res.pid, target=p.pid)
+        check(len(terms) == 1, f"pid {p.pid} got {len(terms)} SIGTERMs from forkscope, "
+              f"expected exactly 1")
+    ignoring = [p for p in rec.procs if p.exit["signal"] == SIGKILL]
+    check(len(ignoring) == 1, f"{len(ignoring)} processes ended by SIGKILL, expected the "
+          f"one that ignores SIGTERM")
+
+
 def test_killed_forkscope_keeps_its_recording(ctx):
     """forkscope killed with SIGKILL: what it read is on disk (within a poll cycle), tree
     exits 0 with a warning, and processes it no longer follows are 'unknown after'."""
@@ -693,6 +711,7 @@ def all_tests():
         ("hook: the program's own choice wins", test_hook_program_choice),
         ("--duration stops the workload", test_duration),
         ("a dropped pending SIGTERM: live == replay", test_pending_sigterm),
+        ("termination: one SIGTERM per process", test_term_once),
         ("forkscope killed: the recording is kept", test_killed_forkscope_keeps_its_recording),
     ]
     tracer += fault_tests()
