@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output/format.h"
+#include "output/status.h"
 #include "record/digest_log.h"
 #include "record/replay.h"
 #include "workload/live.h"
@@ -42,6 +43,26 @@ static int run_on_event(void *ctx, const struct fs_event *ev)
 	if (o->record && record_write_event(o->record, ev) != 0 && !o->write_errno)
 		o->write_errno = errno ? errno : EIO;
 	return 0;
+}
+
+/* forkscope's own exit status, said in the summary: the workload's (its exit code, or
+ * 128 + N for signal N), or 1 for an error of forkscope's own (err, said on stderr). */
+static int run_exit_status(FILE *summary, const struct fs_model *m, const char *err)
+{
+	char why[160];
+	int rc;
+
+	if (err[0]) {
+		fprintf(summary, "forkscope exits 1: an error of its own (below)\n");
+		return 1;
+	}
+	rc = status_of_workload(m, why, sizeof(why));
+	if (rc < 0) {
+		fprintf(summary, "forkscope exits 1: the workload's status is unknown (%s)\n", why);
+		return 1;
+	}
+	fprintf(summary, "forkscope exits %d: the workload's status (%s)\n", rc, why);
+	return rc;
 }
 
 int run_command(const struct fs_cli *cli)
@@ -119,7 +140,7 @@ int run_command(const struct fs_cli *cli)
 		snprintf(err, sizeof(err), "out of memory: the summary misses events");
 	if (!err[0] && o.write_errno)
 		snprintf(err, sizeof(err), "writing the trace failed: %s", strerror(o.write_errno));
-	rc = err[0] ? 1 : 0;
+	rc = run_exit_status(summary, o.model, err);
 out:
 	live_free(o.live);
 	model_free(o.model);

@@ -519,12 +519,13 @@ def test_duration(ctx):
     res = ctx.run(["run", "--json", "-o", out, "--duration", "1", "--", "/bin/sleep", "30"],
                   timeout=20)
     check_no_leftovers(res)
-    check(res.rc == 0, f"run exited {res.rc}: {res.stderr_tail()}")
     check(0.9 <= res.elapsed <= 4.0, f"--duration 1 took {res.elapsed:.1f} s")
     rec = load_recording(out)
     check(not rec.errors, "; ".join(rec.errors[:3]))
     ex = rec.root.exit
     check(ex and ex["signal"] in (SIGTERM, SIGKILL), f"sleep was not stopped by a signal: {ex}")
+    # forkscope exits with the workload's status, as strace and time do
+    check(res.rc == 128 + ex["signal"], f"run exited {res.rc}, expected 128 + {ex['signal']}")
 
 
 def test_unknown_demo(ctx):
@@ -588,6 +589,20 @@ def test_usage_errors(ctx):
         res = ctx.run(args)
         check(res.rc == 2, f"`forkscope {' '.join(args)}` exited {res.rc}, expected 2")
         check(res.stderr.strip(), f"`forkscope {' '.join(args)}` printed no error")
+
+
+def test_exit_status_is_the_workload(ctx):
+    """forkscope exits with the workload's status, and the summary says whose it is."""
+    for script, want, words in (("exit 3", 3, "main \\d+ exited 3"),
+                                ("kill -TERM $$", 143, "128 \\+ 15: main \\d+ was killed by SIGTERM"),
+                                ("exit 0", 0, "main \\d+ exited 0")):
+        res = ctx.run(["run", "--no-tui", "--", "/bin/sh", "-c", script])
+        check_no_leftovers(res)
+        check(res.rc == want, f"sh -c {script!r}: forkscope exited {res.rc}, expected {want}")
+        check(re.search(rf"forkscope exits {want}: the workload's status \({words}\)",
+                        res.stdout), f"sh -c {script!r}: summary {res.stdout[-200:]!r}")
+    res = ctx.run(["run", "--no-tui", "--", "/nonexistent/command"])
+    check(res.rc == 1, f"a missing command: exit {res.rc}, expected 1 (forkscope's own error)")
 
 
 def test_tree_missing_file(ctx):
@@ -712,6 +727,7 @@ def all_tests():
         ("--duration stops the workload", test_duration),
         ("a dropped pending SIGTERM: live == replay", test_pending_sigterm),
         ("termination: one SIGTERM per process", test_term_once),
+        ("exit status: the workload's own", test_exit_status_is_the_workload),
         ("forkscope killed: the recording is kept", test_killed_forkscope_keeps_its_recording),
     ]
     tracer += fault_tests()
