@@ -1,4 +1,5 @@
-/* The model's insides, shared by model.c and analysis.c only. */
+/* The model's insides, shared by the files of src/model/ only: model.c (events, lookups),
+ * proc.c (entries), pidmap.c, strings.c, retire.c and analysis.c. */
 #ifndef FORKSCOPE_MODEL_INTERNAL_H
 #define FORKSCOPE_MODEL_INTERNAL_H
 
@@ -46,5 +47,48 @@ struct fs_model {
 	size_t retired_daemon_kills; /* daemon kills among retired processes */
 	struct fs_model_stats stats;
 };
+
+/* model.c: vec with room for one element more than len (capacity *cap), or NULL. */
+void *model_vec_grow(void *vec, size_t *cap, size_t len, size_t size);
+
+/* pidmap.c. get: false when key is absent. put: insert or overwrite, 0 or -1 (ENOMEM).
+ * init: an empty map that takes n keys without growing, 0 or -1. copy: dst a copy of src
+ * (dst's old contents not freed), 0 or -1. */
+bool pidmap_get(const struct fs_map *mp, uint64_t key, uint64_t *val);
+int pidmap_put(struct fs_map *mp, uint64_t key, uint64_t val);
+int pidmap_init(struct fs_map *mp, size_t n);
+int pidmap_copy(struct fs_map *dst, const struct fs_map *src);
+void pidmap_free(struct fs_map *mp);
+
+/* strings.c. new: one exec's file name and argv in one block (args NUL-separated, the last
+ * may lack it), one reference; NULL on ENOMEM. unref: drop one (NULL is fine). set: point p
+ * at s (the caller hands over one reference; NULL for none), dropping p's old strings. */
+struct fs_strings *strings_new(const char *filename, size_t flen, const char *args, size_t alen);
+void strings_unref(struct fs_strings *s);
+void strings_set(struct fs_proc *p, struct fs_strings *s);
+
+/* proc.c: the entries. An index returned is -1 on ENOMEM. */
+void proc_copy_comm(char *dst, const char *src); /* at most FS_COMM_LEN - 1 bytes */
+/* Give idx a role, keeping stats.by_role and its starter's live mp_child count in step. */
+void proc_set_role(struct fs_model *m, int idx, enum fs_role role, enum fs_method method,
+		   const char *reason);
+/* A new live entry for pid started at t, the PID's newest (the root gets role main). */
+int proc_new(struct fs_model *m, uint32_t pid, uint64_t t);
+/* Append child to parent's children (start order), O(1). */
+void proc_link(struct fs_model *m, int parent, int child);
+/* Record the parent an event names; a new one goes to ppid_history. */
+void proc_set_ppid(struct fs_proc *p, uint32_t ppid);
+/* Mark idx exited at t; lost = its exit event was never seen. 0 or -1. */
+int proc_mark_exited(struct fs_model *m, int idx, uint64_t t, bool lost);
+/* An entry for a process first seen by an exec, exit or signal (its fork not seen). */
+int proc_unseen(struct fs_model *m, uint32_t pid, uint32_t ppid, const char *comm, uint64_t t);
+/* The live entry of pid, made (unseen) when unknown or when its newest entry exited. */
+int proc_live(struct fs_model *m, uint32_t pid, uint32_t ppid, const char *comm, uint64_t t);
+/* The live entry an exec or exit event is about, adopted by and set to the parent it names. */
+int proc_of_event(struct fs_model *m, const struct fs_event *ev);
+
+/* retire.c: past the tombstone limit, retire a batch of the oldest exited leaves (indexes
+ * change). 0, or -1 on ENOMEM (nothing retired). */
+int retire_batch(struct fs_model *m);
 
 #endif

@@ -1,6 +1,16 @@
 /* How a trace ends for the model: followed to the end, or stopped while processes lived. */
 #include "model/model_internal.h"
 
+/* Followed to the end: whoever still looks alive lost its exit event. */
+void model_end(struct fs_model *m, uint64_t t_ns)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nprocs; i++)
+		if (!m->procs[i].exited)
+			proc_mark_exited(m, (int)i, t_ns, true);
+}
+
 void model_stop_following(struct fs_model *m, uint64_t t_ns)
 {
 	if (!m)

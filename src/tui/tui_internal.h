@@ -138,4 +138,32 @@ bool tui_curses_start(struct tui_app *a);
 void tui_curses_stop(void);
 int tui_live_loop(struct tui_app *a);
 
+/* feed.c: the live run, the recording, compare runs */
+#define TUI_IDLE_MS 25			 /* a loop turn's wait when no live run is polled */
+extern const char *const tui_methods[3]; /* the compare order; 'm' cycles through them */
+void tui_slot_reset(struct tui_run_slot *s);
+/* Stop a live run now: whatever remains is killed and reaped. */
+void tui_live_kill(struct tui_app *a);
+void tui_record_close(struct tui_app *a, bool write_end);
+/* A fresh main run with a->method; 0, or -1 (*usage: the user's input is at fault). */
+int tui_main_begin(struct tui_app *a, bool *usage);
+/* One turn of the live run: events, reaping, the end of the run. */
+void tui_live_turn(struct tui_app *a);
+void tui_compare_start(struct tui_app *a);
+void tui_rerun(struct tui_app *a);
+
+/* playback.c: the replay clock, seeking; the selection kept across model changes */
+struct tui_sel {
+	const struct session *sess;
+	uint64_t serial;
+	bool valid;
+};
+struct tui_sel tui_sel_save(const struct tui_app *a);
+void tui_sel_restore(struct tui_app *a, const struct tui_sel *sel);
+void tui_playback(struct tui_app *a);
+void tui_seek(struct tui_app *a, size_t cursor);
+
+/* keys.c: one key of the input loop */
+void tui_key(struct tui_app *a, int ch);
+
 #endif
