@@ -22,8 +22,13 @@ int status_of_workload(const struct fs_model *m, char *why, size_t len)
 	if (p->signal) {
 		snprintf(why, len, "128 + %d: main %" PRIu32 " was killed by %s", p->signal, p->pid,
 			 format_signal_name(p->signal));
-		return 128 + (p->signal & 0x7f);
+		return status_of_exit(p->exit_code, p->signal);
 	}
 	snprintf(why, len, "main %" PRIu32 " exited %d", p->pid, p->exit_code);
-	return p->exit_code & 0xff;
+	return status_of_exit(p->exit_code, 0);
+}
+
+int status_of_exit(int exit_code, int sig)
+{
+	return sig > 0 ? 128 + (sig & 0x7f) : exit_code & 0xff;
 }

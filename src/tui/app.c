@@ -248,6 +248,10 @@ int tui_run(const struct fs_cli *cli)
 		goto out;
 	}
 	rc = tui_live_loop(a);
+	/* as without the UI: the workload's own status once it has ended (when q ended it
+	 * first, 0: the user stopped it) */
+	if (rc == 0 && a->workload_status > 0)
+		rc = a->workload_status;
 out:
 	tui_app_free(a);
 	return tui_finish(a, rc);

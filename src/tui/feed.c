@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output/status.h"
 #include "tui/tui_internal.h"
 #include "base/clock.h"
 #include "workload/invoker.h"
@@ -72,6 +73,9 @@ static int tui_on_event(void *ctx, const struct fs_event *ev)
 		tui_message(a, "out of memory: events dropped");
 	if (a->record && s == &a->main_run)
 		record_write_event(a->record, ev);
+	/* forkscope's exit status is the workload's: its main process's end */
+	if (s == &a->main_run && ev->type == FS_EV_EXIT && ev->pid == s->sess.root_pid)
+		a->workload_status = status_of_exit(ev->exit_code, ev->sig);
 	if (a->live && live_running(a->live) && (s->sess.count & 63) == 0 &&
 	    clock_monotonic_ns() - a->poll_start_ns > TUI_EVENT_BUDGET_NS)
 		return -1;
@@ -98,6 +102,8 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	o.ctx = a;
 	*usage = false;
 	a->live_cap_hits = 0;
+	if (s == &a->main_run)
+		a->workload_status = 0;
 	a->live = live_start(&o, usage, s->error, sizeof(s->error));
 	if (!a->live)
 		return -1;

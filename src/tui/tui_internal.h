@@ -115,6 +115,7 @@ struct tui_app {
 	bool back_to_picker; /* 'd' in a run started from the picker */
 	bool from_picker;
 	int status;	 /* exit status */
+	int workload_status; /* the main run's workload's status (0..255); 0 until it exits */
 	char error[512]; /* printed after endwin */
 };
 
