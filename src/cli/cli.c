@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "trace/trace.h"
 #include "base/parse.h"
 
 static const char usage_text[] =
@@ -32,7 +33,8 @@ static const char usage_text[] =
     "  -o FILE          also record JSON Lines to FILE\n"
     "  --duration SECS  stop the workload after SECS seconds\n"
     "  --all            trace every process of the system, not just the workload\n"
-    "  --ringbuf-kb N   kernel ring buffer size (default 4096)\n"
+    "  --ringbuf-kb N   kernel ring buffer size in KiB, 16 or more, rounded up to a power\n"
+    "                   of two (default 4096)\n"
     "  --max-procs N    cap on the workload's live processes (default 256 for a demo,\n"
     "                   4096 for a command; 0: no cap)\n"
     "  --as-root        under sudo, run the workload as root (default: as the user\n"
@@ -146,8 +148,10 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 			cli->all = true;
 			break;
 		case OPT_RINGBUF:
-			if (parse_size(optarg, 4, 1024 * 1024, &cli->ringbuf_kb) != 0)
-				return cli_error("--ringbuf-kb needs a size from 4 to 1048576",
+			if (parse_size(optarg, TRACE_MIN_RINGBUF_KB, 1024 * 1024, &cli->ringbuf_kb) !=
+			    0)
+				return cli_error("--ringbuf-kb needs a size from 16 to 1048576 (the "
+						 "largest event, an exec with 8 KiB of argv, needs 16)",
 						 optarg);
 			break;
 		case OPT_MAX_PROCS:

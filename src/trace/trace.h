@@ -8,6 +8,12 @@
 
 #include "base/event.h"
 
+/* The smallest ring buffer (KiB) that holds the largest event (an exec with its 8 KiB of
+ * argv) with its record header: a smaller one would lose every long exec. */
+#define TRACE_MIN_RINGBUF_KB 16
+_Static_assert(TRACE_MIN_RINGBUF_KB * 1024 >= sizeof(struct fs_event) + 8,
+	       "the smallest ring buffer must hold the largest event");
+
 struct fs_trace_opts {
 	bool all;	    /* trace the whole system, not a subtree */
 	size_t ringbuf_kb;  /* 0: the default (4096) */

@@ -173,13 +173,13 @@ def test_lost_events(ctx):
         subprocess.run(["make", "-s", "-C", REPO, os.path.relpath(storm, REPO)], check=True,
                        capture_output=True)
     out = ctx.path("lost.jsonl")
-    argv = [ctx.binary, "run", "--json", "--ringbuf-kb", "4", "--max-procs", "0", "-o", out,
+    argv = [ctx.binary, "run", "--json", "--ringbuf-kb", "16", "--max-procs", "0", "-o", out,
             "--", storm, "--no-exec", str(LOST_STORM)]
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     try:
         # the reader may keep up with a storm on its own: stop it for a moment while the
-        # storm goes on, so the 4 KiB buffer surely overflows
+        # storm goes on, so the 16 KiB buffer surely overflows
         wait_until(lambda: len(session_processes(proc.pid)) >= 1, 10)
         time.sleep(0.3)
         storming = bool(session_processes(proc.pid))
@@ -196,7 +196,7 @@ def test_lost_events(ctx):
     check(storming, "the storm was over before forkscope was paused")
     rec = load_recording(out)
     end = rec.end
-    check(end and end["lost"] > 0, f"no loss counted with a 4 KiB buffer: {end}")
+    check(end and end["lost"] > 0, f"no loss counted with a 16 KiB buffer: {end}")
     check(f"lost events: {end['lost']}" in stderr, "the summary does not show the loss")
     tree = ctx.run(["tree", "--json", out])
     check(tree.rc == 0, f"tree exited {tree.rc}: {tree.stderr_tail()}")
