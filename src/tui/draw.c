@@ -9,6 +9,9 @@
 
 #include "tui/tui_internal.h"
 #include "base/clock.h"
+#include "base/names.h"
+#include "base/text.h"
+#include "output/format.h"
 
 const double tui_speeds[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
 const int tui_nspeeds = (int)(sizeof(tui_speeds) / sizeof(tui_speeds[0]));
@@ -22,10 +25,11 @@ void tui_colors_init(struct tui_app *a)
 	init_pair(C_MAIN, COLOR_GREEN, -1);
 	init_pair(C_FORKSERVER, COLOR_MAGENTA, -1);
 	init_pair(C_TRACKER, COLOR_YELLOW, -1);
-	init_pair(C_W_FORK, COLOR_CYAN, -1);
-	init_pair(C_W_SPAWN, COLOR_BLUE, -1);
-	init_pair(C_W_FSRV, COLOR_RED, -1);
+	init_pair(C_CHILD_FORK, COLOR_CYAN, -1);
+	init_pair(C_CHILD_SPAWN, COLOR_BLUE, -1);
+	init_pair(C_CHILD_FSRV, COLOR_RED, -1);
 	init_pair(C_OTHER, -1, -1);
+	init_pair(C_SIGNAL, COLOR_RED, -1);
 	init_pair(C_TITLE, COLOR_BLACK, COLOR_CYAN);
 	init_pair(C_STATUS, COLOR_BLACK, COLOR_WHITE);
 	init_pair(C_WARN, COLOR_WHITE, COLOR_RED);
@@ -57,29 +61,38 @@ static int tui_attr(const struct tui_app *a, int pair)
 	}
 }
 
-int tui_role_color(const struct fs_proc *p)
+int tui_role_color(enum fs_role role, enum fs_method method)
 {
-	switch (p->role) {
-	case FS_ROLE_MAIN:
-		return C_MAIN;
-	case FS_ROLE_FORKSERVER:
-		return C_FORKSERVER;
-	case FS_ROLE_RESOURCE_TRACKER:
-		return C_TRACKER;
-	case FS_ROLE_MP_CHILD:
-		return p->start_method == FS_METHOD_SPAWN	 ? C_W_SPAWN
-		       : p->start_method == FS_METHOD_FORKSERVER ? C_W_FSRV
-								 : C_W_FORK;
-	default:
+	static const int by_role[FS_ROLE_COUNT] = {
+	    [FS_ROLE_OTHER] = C_OTHER,		 [FS_ROLE_MAIN] = C_MAIN,
+	    [FS_ROLE_FORKSERVER] = C_FORKSERVER, [FS_ROLE_RESOURCE_TRACKER] = C_TRACKER,
+	    [FS_ROLE_MP_CHILD] = C_CHILD_FORK,
+	};
+	static const int child_by_method[FS_METHOD_COUNT] = {
+	    [FS_METHOD_NONE] = C_CHILD_FORK,
+	    [FS_METHOD_FORK] = C_CHILD_FORK,
+	    [FS_METHOD_SPAWN] = C_CHILD_SPAWN,
+	    [FS_METHOD_FORKSERVER] = C_CHILD_FSRV,
+	};
+
+	if ((unsigned)role >= FS_ROLE_COUNT)
 		return C_OTHER;
-	}
+	if (role == FS_ROLE_MP_CHILD && (unsigned)method < FS_METHOD_COUNT)
+		return child_by_method[method];
+	return by_role[role];
 }
 
+/* The colour pair of a process's role. */
+static int tui_proc_color(const struct fs_proc *p)
+{
+	return tui_role_color(p->role, p->start_method);
+}
+
+/* Kept only for src/tui/app.c, which is not ours to edit: its owner switches it to
+ * text_sanitize() and this goes. */
 void tui_sanitize(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = (*s == '\t') ? ' ' : '?';
+	text_sanitize(s);
 }
 
 /* ASCII text clipped to w columns. */
@@ -130,22 +143,11 @@ static void tui_pane_header(struct tui_app *a, const struct rect *r, int pane, c
 	tui_put(r->y, r->x, r->w, attr, text);
 }
 
-/* Command line of a process, one line, the program by its base name. */
+/* The command of a process (format_proc_command), safe for the terminal. */
 static void tui_proc_command(const struct fs_proc *p, char *buf, size_t len)
 {
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; p->argv && i < p->argc && p->argv[i] && off + 1 < len; i++) {
-		const char *arg = p->argv[i], *slash = strrchr(arg, '/');
-
-		if (i == 0 && slash && slash[1])
-			arg = slash + 1;
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", arg);
-	}
-	if (!buf[0])
-		snprintf(buf, len, "%s", p->comm);
-	tui_sanitize(buf);
+	format_proc_command(p, buf, len, 120);
+	text_sanitize(buf);
 }
 
 static const struct fs_proc *tui_selected(const struct tui_app *a)
@@ -164,13 +166,26 @@ static const char *tui_source_label(const struct tui_app *a)
 	return "FINISHED";
 }
 
+/* The roles the legend shows, in its order, each in its colour. */
 static const struct {
-	int color;
-	const char *name, *brief;
-} tui_legend[] = {{C_MAIN, "main", "main"},	     {C_FORKSERVER, "forkserver", "fsrv"},
-		  {C_TRACKER, "tracker", "tracker"}, {C_W_FORK, "fork", "w-fork"},
-		  {C_W_SPAWN, "spawn", "w-spawn"},   {C_W_FSRV, "fsrv-child", "w-fsrv"},
-		  {C_OTHER, "other", "other"}};
+	enum fs_role role;
+	enum fs_method method;
+} tui_legend[] = {
+    {FS_ROLE_MAIN, FS_METHOD_NONE},
+    {FS_ROLE_FORKSERVER, FS_METHOD_NONE},
+    {FS_ROLE_RESOURCE_TRACKER, FS_METHOD_NONE},
+    {FS_ROLE_MP_CHILD, FS_METHOD_FORK},
+    {FS_ROLE_MP_CHILD, FS_METHOD_SPAWN},
+    {FS_ROLE_MP_CHILD, FS_METHOD_FORKSERVER},
+    {FS_ROLE_OTHER, FS_METHOD_NONE},
+};
+
+/* A legend entry's words: the short form for a narrow place, else the long one. */
+static const char *tui_legend_name(size_t i, bool brief)
+{
+	return brief ? names_role_short(tui_legend[i].role, tui_legend[i].method)
+		     : names_role_long(tui_legend[i].role, tui_legend[i].method);
+}
 
 static int tui_draw_legend(struct tui_app *a, int y, int x, int w, bool on_title, bool brief);
 
@@ -182,7 +197,7 @@ static bool tui_draw_title(struct tui_app *a)
 	int x, need = 9;
 
 	for (size_t i = 0; i < sizeof(tui_legend) / sizeof(tui_legend[0]); i++)
-		need += (int)strlen(tui_legend[i].name) + 1;
+		need += (int)strlen(tui_legend_name(i, true)) + 1;
 	tui_fill(r->y, 0, r->w, tui_attr(a, C_TITLE));
 	snprintf(left, sizeof(left), " forkscope  %s  method %s  [%s%s]", a->source_name,
 		 a->method[0] ? a->method : "default", tui_source_label(a),
@@ -194,18 +209,31 @@ static bool tui_draw_title(struct tui_app *a)
 	if (x < (int)strlen(left) + 2)
 		return false;
 	tui_put(r->y, x, r->w - x, tui_attr(a, C_TITLE), "legend:");
-	tui_draw_legend(a, r->y, x + 8, r->w - x - 8, true, false);
+	tui_draw_legend(a, r->y, x + 8, r->w - x - 8, true, true);
 	return true;
 }
 
-/* Tree columns: PID, [PPID], role, state, then the tree lines and the command. */
+/* Columns the widest role takes in the long (or short) form. */
+static int tui_role_width(bool brief)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < sizeof(tui_legend) / sizeof(tui_legend[0]); i++)
+		if ((int)strlen(tui_legend_name(i, brief)) > w)
+			w = (int)strlen(tui_legend_name(i, brief));
+	return w;
+}
+
+/* Tree columns: PID, [PPID], role, state, then the tree lines and the command. Roles take
+ * the long form, the short one in a narrow pane; the state has its sender only in a wide
+ * pane (the details always have it), so that the tree lines keep some room. */
 static void tui_draw_tree(struct tui_app *a)
 {
 	const struct rect *r = &a->lay.pane[PANE_TREE];
 	const struct fs_model *m = a->sess->model;
 	int rows = a->tree_rows;
 	bool wide = r->w >= 90, narrow = r->w < 56;
-	int sw = wide ? 17 : narrow ? 8 : 15, rw = narrow ? 7 : 14; /* state and role widths */
+	int sw = wide ? 19 : narrow ? 8 : 12, rw = tui_role_width(narrow); /* state, role */
 	char head[256];
 
 	snprintf(head, sizeof(head), " %6s %s%-*s %-*s %s", "PID", wide ? "  PPID " : "", rw,
@@ -215,27 +243,25 @@ static void tui_draw_tree(struct tui_app *a)
 		const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
 		const struct fs_proc *p = model_proc(m, (size_t)row->idx);
 		int y = r->y + 1 + i, x = r->x, pw, n, attr;
-		char prefix[300], state[64], cmd[512], cols[128];
+		char prefix[300], state[64], cmd[512], cols[128], ppid[16] = "";
 		bool selected = row->idx == a->sel_idx;
+		const char *role = narrow ? names_role_short(p->role, p->start_method)
+					  : names_role_long(p->role, p->start_method);
 
-		attr = tui_attr(a, tui_role_color(p));
+		attr = tui_attr(a, tui_proc_color(p));
 		if (p->exited)
 			attr |= A_DIM;
 		if (selected) {
 			attr = (attr & ~(int)A_DIM) | (int)A_REVERSE;
 			tui_fill(y, r->x, r->w, A_REVERSE);
 		}
-		view_proc_state(p, true, state, sizeof(state));
-		if (narrow && strstr(state, " by "))
-			*strstr(state, " by ") = '\0'; /* the sender is in the details */
+		format_proc_state(p, NAMES_STATE_BRIEF, state, sizeof(state));
+		if ((int)strlen(state) > sw)
+			format_proc_state(p, NAMES_STATE_TINY, state, sizeof(state));
 		if (wide)
-			snprintf(cols, sizeof(cols), " %6" PRIu32 "%c %6" PRIu32 " %-14s %-15.15s ",
-				 p->pid, p->reparented ? '^' : ' ', p->ppid, view_role_label(p),
-				 state);
-		else
-			snprintf(cols, sizeof(cols), " %6" PRIu32 "%c%-*s %-*.*s ", p->pid,
-				 p->reparented ? '^' : ' ', rw,
-				 narrow ? view_role_short(p) : view_role_label(p), sw, sw, state);
+			snprintf(ppid, sizeof(ppid), " %6" PRIu32, p->ppid);
+		snprintf(cols, sizeof(cols), " %6" PRIu32 "%c%s%s%-*s %-*.*s ", p->pid,
+			 p->reparented ? '^' : ' ', ppid, wide ? " " : "", rw, role, sw, sw, state);
 		tui_put(y, x, r->w, attr, cols);
 		x += (int)strlen(cols);
 		pw = vtree_prefix(row, a->ascii, r->w - (x - r->x) - 12, prefix, sizeof(prefix));
@@ -270,11 +296,11 @@ static void tui_draw_axis(struct tui_app *a, const struct rect *r)
 	tui_pane_header(a, r, PANE_TIMELINE, head);
 	off = (int)strlen(head) + 1;
 	/* labels at the left and right edges of the window */
-	view_duration(a->tl.t0, t, sizeof(t));
+	names_duration(a->tl.t0, t, sizeof(t));
 	if (off + 12 < w)
 		tui_put(r->y, r->x + off, w - off,
 			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER), t);
-	view_duration(a->tl.t0 + a->tl.span, t, sizeof(t));
+	names_duration(a->tl.t0 + a->tl.span, t, sizeof(t));
 	if ((int)strlen(t) + off + 14 < w)
 		tui_put(r->y, r->x + w - (int)strlen(t) - 1, (int)strlen(t),
 			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER), t);
@@ -297,7 +323,7 @@ static void tui_draw_timeline(struct tui_app *a)
 	for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
 		const struct fs_proc *p = model_proc(m, (size_t)a->tree.rows[a->tree_top + i].idx);
 		uint64_t end = p->exited ? p->end_ns : now;
-		int y = r->y + 1 + i, c0, c1, attr = tui_attr(a, tui_role_color(p));
+		int y = r->y + 1 + i, c0, c1, attr = tui_attr(a, tui_proc_color(p));
 		long c;
 
 		if (p->exited)
@@ -458,11 +484,11 @@ static void tui_draw_events(struct tui_app *a)
 		if (!e)
 			break;
 		view_event_text(e, line, sizeof(line));
-		tui_sanitize(line);
+		text_sanitize(line);
 		if (sel && view_event_involves(e, sel->pid))
 			attr = tui_attr(a, C_MATCH) | A_BOLD;
 		if (e->type == FS_EV_SIGNAL && e->sig != SIGCHLD && !(attr & A_BOLD))
-			attr = tui_attr(a, C_W_FSRV);
+			attr = tui_attr(a, C_SIGNAL);
 		if (a->ev_sel >= 0 && a->ev_top + i == a->ev_sel) {
 			attr |= A_REVERSE;
 			tui_fill(r->y + 1 + i, r->x, r->w, A_REVERSE);
@@ -517,25 +543,21 @@ static void tui_draw_details(struct tui_app *a)
 #define DLINE(attr, ...)                                                                           \
 	do {                                                                                       \
 		snprintf(line, sizeof(line), __VA_ARGS__);                                         \
-		tui_sanitize(line);                                                                \
+		text_sanitize(line);                                                               \
 		if (!tui_wrap(r, &y, skip, &n, attr, line))                                        \
 			return;                                                                    \
 	} while (0)
-	DLINE(tui_attr(a, tui_role_color(p)) | A_BOLD, "PID %" PRIu32 "  %s%s", p->pid,
-	      view_role_label(p), p->generation ? "  (PID reused)" : "");
+	DLINE(tui_attr(a, tui_proc_color(p)) | A_BOLD, "PID %" PRIu32 "  %s%s", p->pid,
+	      names_role_long(p->role, p->start_method), p->generation ? "  (PID reused)" : "");
 	DLINE(A_NORMAL, "why: %s", p->role_reason ? p->role_reason : "no multiprocessing sign");
-	view_proc_state(p, false, buf, sizeof(buf));
+	format_proc_state(p, NAMES_STATE_LONG, buf, sizeof(buf));
 	DLINE(p->exited ? A_BOLD : A_NORMAL, "state: %s", buf);
 	if (p->daemon_kill)
 		DLINE(A_BOLD, "daemon: terminated by its starter at its exit");
 	if (p->unseen_start)
 		DLINE(A_BOLD, "start not seen: its fork was lost or came before tracing");
-	if (p->exited && p->signal && !p->killed_by) {
-		char sig[16];
-
-		DLINE(A_NORMAL, "signal %s (sender unknown)",
-		      view_signal_name(p->signal, sig, sizeof(sig)));
-	}
+	if (p->exited && p->signal && !p->killed_by)
+		DLINE(A_NORMAL, "signal %s (sender unknown)", names_signal(p->signal));
 	{
 		size_t off = (size_t)snprintf(buf, sizeof(buf), "PPID %" PRIu32, p->ppid);
 
@@ -557,9 +579,13 @@ static void tui_draw_details(struct tui_app *a)
 		      p->slot);
 	else if (p->slot)
 		DLINE(A_NORMAL, "pool slot %d", p->slot);
-	view_duration((p->exited ? p->end_ns : now) - p->start_ns, buf, sizeof(buf));
-	DLINE(A_NORMAL, "lifetime %s%s (from %.3fs)", buf, p->exited ? "" : " so far",
-	      (double)p->start_ns / 1e9);
+	names_duration((p->exited ? p->end_ns : now) - p->start_ns, buf, sizeof(buf));
+	{
+		char from[32];
+
+		names_duration(p->start_ns, from, sizeof(from));
+		DLINE(A_NORMAL, "lifetime %s%s (from %s)", buf, p->exited ? "" : " so far", from);
+	}
 	if (p->exec_seen)
 		DLINE(A_NORMAL, "exec %s", p->filename ? p->filename : "?");
 	else
@@ -574,8 +600,9 @@ static void tui_draw_details(struct tui_app *a)
 	     c = model_proc(m, (size_t)c)->next_sibling, k++) {
 		const struct fs_proc *ch = model_proc(m, (size_t)c);
 
-		view_proc_state(ch, false, buf, sizeof(buf));
-		DLINE(A_NORMAL, "  %" PRIu32 " %s, %s", ch->pid, view_role_label(ch), buf);
+		format_proc_state(ch, NAMES_STATE_LONG, buf, sizeof(buf));
+		DLINE(A_NORMAL, "  %" PRIu32 " %s, %s", ch->pid,
+		      names_role_long(ch->role, ch->start_method), buf);
 	}
 #undef DLINE
 }
@@ -610,9 +637,9 @@ static void tui_draw_status(struct tui_app *a)
 				tui_attr(a, C_WARN) | A_BOLD | A_BLINK, right);
 		return;
 	}
-	view_duration(a->live_mode && a->live && !a->live_done ? a->live_elapsed_ns
-							       : session_now_ns(a->sess),
-		      el, sizeof(el));
+	names_duration(a->live_mode && a->live && !a->live_done ? a->live_elapsed_ns
+								: session_now_ns(a->sess),
+		       el, sizeof(el));
 	snprintf(left, sizeof(left), " %s  procs %zu live/%zu  events %zu/%zu", el,
 		 model_stats(a->sess->model)->live, model_count(a->sess->model), a->sess->cursor,
 		 a->sess->count);
@@ -667,7 +694,8 @@ static const char *const tui_help_lines[] = {
     "",
     "roles:",
     "tree: ^ after a PID = re-parented orphan; dimmed rows = exited (tombstones)",
-    "state: TERM by 1234 = killed by SIGTERM from 1234; * = a daemon killed at its starter's exit",
+    "state: SIGTERM by 1234 = killed by SIGTERM from 1234; * = a daemon killed at its starter's "
+    "exit",
     "timeline: + fork  * exec  ! signal received  | exit  X killed  > still running",
     "",
     "press any key to close",
@@ -680,8 +708,9 @@ static int tui_draw_legend(struct tui_app *a, int y, int x, int w, bool on_title
 	int used = 0;
 
 	for (size_t i = 0; i < sizeof(tui_legend) / sizeof(tui_legend[0]); i++) {
-		const char *name = brief ? tui_legend[i].brief : tui_legend[i].name;
-		int attr = a->color ? (int)(COLOR_PAIR(tui_legend[i].color) | A_BOLD)
+		const char *name = tui_legend_name(i, brief);
+		int color = tui_role_color(tui_legend[i].role, tui_legend[i].method);
+		int attr = a->color ? (int)(COLOR_PAIR(color) | A_BOLD)
 				    : tui_attr(a, on_title ? C_TITLE : C_OTHER);
 
 		if (a->color && on_title)
@@ -729,7 +758,7 @@ static void tui_draw_cmp_tree(struct tui_app *a, const struct rect *r, struct tu
 			const struct fs_proc *p = model_proc(s->sess.model, (size_t)t.rows[i].idx);
 			char prefix[128], line[256];
 			int pw = vtree_prefix(&t.rows[i], a->ascii, 10, prefix, sizeof(prefix));
-			int attr = tui_attr(a, tui_role_color(p)) | (p->exited ? A_DIM : 0);
+			int attr = tui_attr(a, tui_proc_color(p)) | (p->exited ? A_DIM : 0);
 
 			if (i == r->h - 2 && t.n > (size_t)r->h - 1) {
 				snprintf(line, sizeof(line), "... %zu more", t.n - (size_t)i);
@@ -741,7 +770,8 @@ static void tui_draw_cmp_tree(struct tui_app *a, const struct rect *r, struct tu
 				mvaddstr(r->y + 1 + i, r->x, prefix);
 				attrset(A_NORMAL);
 			}
-			snprintf(line, sizeof(line), "%" PRIu32 " %s", p->pid, view_role_label(p));
+			snprintf(line, sizeof(line), "%" PRIu32 " %s", p->pid,
+				 names_role_long(p->role, p->start_method));
 			tui_put(r->y + 1 + i, r->x + pw, r->w - pw, attr, line);
 		}
 	}
@@ -798,13 +828,13 @@ static void tui_draw_compare(struct tui_app *a)
 			case 3:
 			case 4:
 				if (c->children)
-					view_duration(row == 3 ? c->start_avg_ns : c->start_max_ns,
-						      v[k], sizeof(v[k]));
+					names_duration(row == 3 ? c->start_avg_ns : c->start_max_ns,
+						       v[k], sizeof(v[k]));
 				else
 					snprintf(v[k], sizeof(v[k]), "no exec");
 				break;
 			case 5:
-				view_duration(c->total_ns, v[k], sizeof(v[k]));
+				names_duration(c->total_ns, v[k], sizeof(v[k]));
 				break;
 			case 6:
 				snprintf(v[k], sizeof(v[k]), "%zu", c->peak_live);

@@ -15,14 +15,16 @@
 #define TUI_OUT_WIDTH 200
 #define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
 
+/* Colour pairs: one per role (children one per start method), then the UI's own. */
 enum tui_color {
 	C_MAIN = 1,
 	C_FORKSERVER,
 	C_TRACKER,
-	C_W_FORK,
-	C_W_SPAWN,
-	C_W_FSRV,
+	C_CHILD_FORK,
+	C_CHILD_SPAWN,
+	C_CHILD_FSRV,
 	C_OTHER,
+	C_SIGNAL,
 	C_TITLE,
 	C_STATUS,
 	C_WARN,
@@ -124,9 +126,10 @@ extern const int tui_nspeeds;
 /* draw.c (curses and the pure parts only: the frame benchmark links it alone) */
 void tui_colors_init(struct tui_app *a);
 void tui_draw(struct tui_app *a);
-int tui_role_color(const struct fs_proc *p);
+/* The colour pair of a role (for a child, of its start method). */
+int tui_role_color(enum fs_role role, enum fs_method method);
 void tui_refilter(struct tui_app *a);
-/* Safe text: printable ASCII only (argv may hold anything). */
+/* text_sanitize(), for src/tui/app.c until its owner switches to it. */
 void tui_sanitize(char *s);
 void tui_put(int y, int x, int w, int attr, const char *s);
 void tui_fill(int y, int x, int w, int attr);
