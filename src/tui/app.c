@@ -829,6 +829,7 @@ int tui_live_loop(struct tui_app *a)
 		}
 		now = clock_monotonic_ns();
 		if (dirty || now - last_draw >= TUI_FRAME_NS) {
+			tui_frame_update(a);
 			tui_draw(a);
 			last_draw = now;
 			dirty = false;
