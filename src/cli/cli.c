@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/names.h"
 #include "trace/trace.h"
 #include "base/parse.h"
 
@@ -121,8 +122,7 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_METHOD:
-			if (strcmp(optarg, "fork") && strcmp(optarg, "spawn") &&
-			    strcmp(optarg, "forkserver"))
+			if (names_method_parse(optarg) == FS_METHOD_NONE)
 				return cli_error(
 				    "unknown start method (use fork, spawn or forkserver)", optarg);
 			cli->method = optarg;

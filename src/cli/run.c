@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "output/format.h"
 #include "output/status.h"
 #include "record/digest_log.h"
@@ -135,7 +136,7 @@ int run_command(const struct fs_cli *cli)
 		    (unsigned long long)live_cap_hits(o.live), live_max_procs(o.live));
 	if (live_stop_signal())
 		fprintf(summary, "stopped by %s: the workload was terminated\n",
-			format_signal_name(live_stop_signal()));
+			names_signal(live_stop_signal()));
 	if (!err[0] && o.oom)
 		snprintf(err, sizeof(err), "out of memory: the summary misses events");
 	if (!err[0] && o.write_errno)

@@ -372,28 +372,3 @@ const struct fs_model_stats *model_stats(const struct fs_model *m)
 {
 	return m ? &m->stats : NULL;
 }
-
-const char *model_role_name(enum fs_role role)
-{
-	static const char *const names[FS_ROLE_COUNT] = {
-	    [FS_ROLE_OTHER] = "other",		 [FS_ROLE_MAIN] = "main",
-	    [FS_ROLE_FORKSERVER] = "forkserver", [FS_ROLE_RESOURCE_TRACKER] = "resource_tracker",
-	    [FS_ROLE_MP_CHILD] = "mp_child",
-	};
-
-	return (unsigned)role < FS_ROLE_COUNT ? names[role] : "?";
-}
-
-const char *model_method_name(enum fs_method method)
-{
-	switch (method) {
-	case FS_METHOD_FORK:
-		return "fork";
-	case FS_METHOD_SPAWN:
-		return "spawn";
-	case FS_METHOD_FORKSERVER:
-		return "forkserver";
-	default:
-		return NULL;
-	}
-}

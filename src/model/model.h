@@ -8,22 +8,7 @@
 #include <stdint.h>
 
 #include "base/event.h"
-
-enum fs_role {
-	FS_ROLE_OTHER = 0,
-	FS_ROLE_MAIN,
-	FS_ROLE_FORKSERVER,
-	FS_ROLE_RESOURCE_TRACKER,
-	FS_ROLE_MP_CHILD,
-	FS_ROLE_COUNT,
-};
-
-enum fs_method {
-	FS_METHOD_NONE = 0,
-	FS_METHOD_FORK,
-	FS_METHOD_SPAWN,
-	FS_METHOD_FORKSERVER,
-};
+#include "base/names.h" /* enum fs_role, enum fs_method */
 
 #define FS_PPID_HISTORY 4
 
@@ -145,7 +130,5 @@ const struct fs_model_stats *model_stats(const struct fs_model *m);
  * models as far as any output can tell. */
 uint64_t model_digest(const struct fs_model *m);
 
-const char *model_role_name(enum fs_role role);	      /* "main", "forkserver", ... */
-const char *model_method_name(enum fs_method method); /* "fork", ... or NULL */
 
 #endif

@@ -1,5 +1,5 @@
-/* Text output: execsnoop-like event lines, the end-of-run summary, signal names, and the
- * shell-quoted argv shown by them and by the tree. */
+/* Text output: execsnoop-like event lines, the end-of-run summary, and the state and
+ * command of a process in the words of base/names.h (for the tree and the UI too). */
 #ifndef FORKSCOPE_FORMAT_H
 #define FORKSCOPE_FORMAT_H
 
@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "base/event.h"
+#include "base/names.h"
 #include "model/model.h"
 
 /* Each argument of an event line is cut after this many characters. */
@@ -16,19 +17,15 @@
 /* The column header of the event lines. */
 void format_event_header(FILE *f);
 /* One aligned line for an event; call after model_apply(m, ev) so the role is current.
- * m may be NULL (no roles). */
+ * m may be NULL (no roles). The ROLE column has the long form. */
 void format_event_line(FILE *f, const struct fs_event *ev, const struct fs_model *m);
 /* The end-of-run summary: processes by role, exit statuses, daemon kills, recycling,
  * events, lost events. */
 void format_summary(FILE *f, const struct fs_model *m);
-/* "SIGTERM", "SIGRTMIN+3", "SIG99"; names out of 1..64 use a small thread-local ring of
- * buffers (valid for the next three calls). */
-const char *format_signal_name(int sig);
-/* argv joined with spaces, each argument shell-quoted when needed (control characters and
- * invalid UTF-8 as $'\xNN' escapes) and cut after arg_max characters with "...". The result
- * is cut (with "...") to fit buflen. Returns the length written. */
-size_t format_argv(char *buf, size_t buflen, char *const *argv, int argc, size_t arg_max);
-/* The role of a process as shown: "main", "mp_child/spawn", ... */
-const char *format_role(const struct fs_proc *p, char *buf, size_t buflen);
+/* The state of a process (names_state() of what the model knows of it). */
+void format_proc_state(const struct fs_proc *p, enum names_state_form form, char *buf, size_t len);
+/* The command of a process (names_command()): its own argv, or its comm when it never
+ * exec'd (a fork child shows its comm, not the argv it inherited). */
+size_t format_proc_command(const struct fs_proc *p, char *buf, size_t len, size_t arg_max);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "output/format.h"
+#include "base/names.h"
 #include "output/status.h"
 
 int status_of_workload(const struct fs_model *m, char *why, size_t len)
@@ -21,7 +21,7 @@ int status_of_workload(const struct fs_model *m, char *why, size_t len)
 	}
 	if (p->signal) {
 		snprintf(why, len, "128 + %d: main %" PRIu32 " was killed by %s", p->signal, p->pid,
-			 format_signal_name(p->signal));
+			 names_signal(p->signal));
 		return status_of_exit(p->exit_code, p->signal);
 	}
 	snprintf(why, len, "main %" PRIu32 " exited %d", p->pid, p->exit_code);

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
+#include "base/text.h"
 #include "output/format.h"
-#include "record/record.h"
 #include "output/tree_print.h"
 
 #define TREE_CMD_ARG_MAX 48 /* characters of each argument shown in the text tree */
@@ -182,55 +183,19 @@ struct tree_text {
 	bool ascii;
 };
 
-/* The command shown for a process: its own argv, else its comm. */
-static void tree_command(const struct fs_proc *p, char *buf, size_t size)
-{
-	char comm[FS_COMM_LEN + 1];
-
-	if (p->argv && p->argc > 0 && !p->argv_inherited) {
-		format_argv(buf, size, p->argv, p->argc, TREE_CMD_ARG_MAX);
-		return;
-	}
-	memcpy(comm, p->comm, FS_COMM_LEN);
-	comm[strnlen(comm, FS_COMM_LEN)] = '\0';
-	if (!comm[0])
-		snprintf(buf, size, "?");
-	else {
-		char *one[1] = {comm};
-
-		format_argv(buf, size, one, 1, TREE_CMD_ARG_MAX);
-	}
-}
-
-/* Exit status, notes and lifetime of a process. */
+/* State, notes and lifetime of a process: "exit 0, replaces 12, 1.024 s". */
 static void tree_status(const struct fs_proc *p, char *buf, size_t size)
 {
-	size_t len = 0;
+	char d[32];
+	size_t len;
 
 #define TREE_ADD(...)                                                                              \
 	do {                                                                                       \
 		if (len < size)                                                                    \
 			len += (size_t)snprintf(buf + len, size - len, __VA_ARGS__);               \
 	} while (0)
-	buf[0] = '\0';
-	if (!p->exited && p->unknown_after_ns)
-		TREE_ADD("unknown after %llu.%03llu s",
-			 (unsigned long long)(p->unknown_after_ns / 1000000000u),
-			 (unsigned long long)(p->unknown_after_ns % 1000000000u / 1000000u));
-	else if (!p->exited)
-		TREE_ADD("alive");
-	else if (p->exit_lost)
-		TREE_ADD("exit not seen");
-	else if (p->signal && p->daemon_kill)
-		TREE_ADD("daemon killed by %u (%s)", p->killed_by, format_signal_name(p->signal));
-	else if (p->signal && p->killed_by)
-		TREE_ADD("killed by %s from %u", format_signal_name(p->signal), p->killed_by);
-	else if (p->signal)
-		TREE_ADD("killed by %s", format_signal_name(p->signal));
-	else
-		TREE_ADD("exit %d", p->exit_code);
-	if (p->exited && p->core_dumped)
-		TREE_ADD(" (core dumped)");
+	format_proc_state(p, NAMES_STATE_LONG, buf, size);
+	len = strlen(buf);
 	if (p->reparented)
 		TREE_ADD(", reparented to %u", p->ppid);
 	if (p->replaces)
@@ -239,15 +204,15 @@ static void tree_status(const struct fs_proc *p, char *buf, size_t size)
 		TREE_ADD(", replaced by %u", p->replaced_by);
 	if (p->generation > 0)
 		TREE_ADD(", PID reused");
-	if (p->unseen_start)
+	if (p->unseen_start) {
 		TREE_ADD(", start not seen");
-	else if (p->exited && !p->exit_lost && p->end_ns >= p->start_ns)
-		TREE_ADD(", %llu.%03llu s",
-			 (unsigned long long)((p->end_ns - p->start_ns) / 1000000000u),
-			 (unsigned long long)((p->end_ns - p->start_ns) % 1000000000u / 1000000u));
-	else if (!p->exited && !p->unknown_after_ns)
-		TREE_ADD(" since %llu.%03llu s", (unsigned long long)(p->start_ns / 1000000000u),
-			 (unsigned long long)(p->start_ns % 1000000000u / 1000000u));
+	} else if (p->exited && !p->exit_lost && p->end_ns >= p->start_ns) {
+		names_duration(p->end_ns - p->start_ns, d, sizeof(d));
+		TREE_ADD(", %s", d);
+	} else if (!p->exited && !p->unknown_after_ns) {
+		names_duration(p->start_ns, d, sizeof(d));
+		TREE_ADD(" since %s", d);
+	}
 #undef TREE_ADD
 }
 
@@ -258,7 +223,7 @@ static int tree_text_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 	const char *bar = tt->ascii ? "|  " : "\u2502  ",
 		   *tee = tt->ascii ? "|- " : "\u251c\u2500 ",
 		   *corner = tt->ascii ? "`- " : "\u2514\u2500 ";
-	char role[48], cmd[TREE_CMD_MAX], status[160];
+	char cmd[TREE_CMD_MAX], status[160];
 	size_t d;
 
 	(void)has_kids;
@@ -266,9 +231,10 @@ static int tree_text_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 		fputs(t->last[d] ? "   " : bar, tt->f);
 	if (depth > 0)
 		fputs(t->last[depth] ? corner : tee, tt->f);
-	tree_command(p, cmd, sizeof(cmd));
+	format_proc_command(p, cmd, sizeof(cmd), TREE_CMD_ARG_MAX);
 	tree_status(p, status, sizeof(status));
-	fprintf(tt->f, "%u %s  %s  %s\n", p->pid, format_role(p, role, sizeof(role)), cmd, status);
+	fprintf(tt->f, "%u %s  %s  %s\n", p->pid, names_role_long(p->role, p->start_method), cmd,
+		status);
 	return ferror(tt->f) ? -1 : 0;
 }
 
@@ -307,7 +273,7 @@ static void tree_json_string(FILE *f, const char *s)
 	for (i = 0; i < len; i += n) {
 		unsigned char c = (unsigned char)s[i];
 
-		n = record_utf8_len(s + i, len - i);
+		n = text_utf8_len(s + i, len - i);
 		if (n == 0) {
 			fputs("\\ufffd", f);
 			n = 1;
@@ -342,7 +308,7 @@ static int tree_json_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 {
 	struct tree_json *tj = ctx;
 	const struct fs_proc *p = model_proc(t->m, (size_t)t->stack[depth]);
-	const char *method = model_method_name(p->start_method);
+	const char *method = names_method(p->start_method);
 	uint32_t ppid = p->ppid_history_len > 0 ? p->ppid_history[0] : p->ppid;
 	bool known = p->exited && !p->exit_lost; /* exit status seen */
 	char comm[FS_COMM_LEN + 1];
@@ -355,7 +321,7 @@ static int tree_json_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 	for (d = 0; d <= depth; d++)
 		fputs("  ", tj->f);
 	fprintf(tj->f, "{\"pid\":%u,\"ppid\":%u,\"last_ppid\":%u,\"role\":", p->pid, ppid, p->ppid);
-	tree_json_string(tj->f, model_role_name(p->role) ? model_role_name(p->role) : "other");
+	tree_json_string(tj->f, names_role_machine(p->role));
 	fputs(",\"start_method\":", tj->f);
 	if (method)
 		tree_json_string(tj->f, method);

@@ -44,9 +44,6 @@ struct fs_record_item {
 	struct fs_end end;	 /* FS_REC_END */
 };
 
-/* Length of the valid UTF-8 sequence at s (at most n > 0 bytes), or 0 if it is invalid. */
-size_t record_utf8_len(const char *s, size_t n);
-
 void record_header_clear(struct fs_header *h);
 void record_item_clear(struct fs_record_item *it);
 

@@ -24,9 +24,6 @@ struct record_ctx {
 	size_t errlen;
 };
 
-/* Whether s[0..len) is valid UTF-8. */
-bool record_utf8_valid(const char *s, size_t len);
-
 /* Write "line N: what: message" into the error buffer; always returns -1. */
 int record_fail(const struct record_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

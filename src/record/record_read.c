@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "base/text.h"
 #include "record/record.h"
 #include "record/record_internal.h"
 
@@ -329,8 +330,8 @@ static bool record_line_cut(const struct fs_record_reader *r, enum json_tokener_
 	if (jerr == json_tokener_continue)
 		return true;
 	return jerr == json_tokener_error_parse_utf8_string &&
-	       record_utf8_valid(r->line + skip, tail - skip) &&
-	       !record_utf8_valid(r->line + skip, r->line_len - skip);
+	       text_utf8_valid(r->line + skip, tail - skip) &&
+	       !text_utf8_valid(r->line + skip, r->line_len - skip);
 }
 
 /* Next non-blank line as a JSON object (caller puts it): 1, 0 at end of file (also when the
@@ -377,7 +378,7 @@ static int record_next_object(struct fs_record_reader *r, struct json_object **o
 		return record_fail(&c, "JSON nested deeper than %d levels", RECORD_MAX_DEPTH);
 	/* json-c also says so for valid UTF-8 it does not expect, e.g. U+FEFF outside strings */
 	if (jerr == json_tokener_error_parse_utf8_string &&
-	    !record_utf8_valid(r->line, r->line_len))
+	    !text_utf8_valid(r->line, r->line_len))
 		return record_fail(&c, "not valid UTF-8 (binary data, not a recording?)");
 	if (jerr == json_tokener_error_parse_utf8_string)
 		return record_fail(&c, "not valid JSON: unexpected character at column %zu",

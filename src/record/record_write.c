@@ -8,48 +8,9 @@
 
 #include <json-c/json.h>
 
+#include "base/text.h"
 #include "record/record.h"
 #include "record/record_internal.h"
-
-/* ---------------------------------------------------------------- UTF-8 */
-
-size_t record_utf8_len(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-
-		if (n < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80)
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-
-		if (n < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/* Whether s[0..len) is valid UTF-8. */
-bool record_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n;
-
-	while (i < len && (n = record_utf8_len((const char *)u + i, len - i)) != 0)
-		i += n;
-	return i == len;
-}
 
 /* A JSON string of the bytes s[0..len): invalid UTF-8 bytes become U+FFFD each. */
 static struct json_object *record_json_string(const char *s, size_t len)
@@ -61,13 +22,13 @@ static struct json_object *record_json_string(const char *s, size_t len)
 
 	if (len > INT32_MAX / 3)
 		return NULL;
-	if (record_utf8_valid(s, len))
+	if (text_utf8_valid(s, len))
 		return json_object_new_string_len(s, (int)len);
 	buf = malloc(len * 3 + 1);
 	if (!buf)
 		return NULL;
 	for (i = 0; i < len; i += n) {
-		n = record_utf8_len((const char *)u + i, len - i);
+		n = text_utf8_len((const char *)u + i, len - i);
 		if (n == 0) {
 			memcpy(buf + o_len, "\xef\xbf\xbd", 3);
 			o_len += 3;

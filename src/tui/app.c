@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "tui/tui.h"
+#include "base/names.h"
+#include "base/text.h"
 #include "tui/tui_internal.h"
 #include "base/clock.h"
 
@@ -23,7 +25,7 @@ void tui_message(struct tui_app *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
 	va_end(ap);
-	tui_sanitize(a->msg);
+	text_sanitize(a->msg);
 	a->msg_until_ns = clock_monotonic_ns() + 4000000000ull;
 }
 
@@ -77,7 +79,7 @@ static void tui_app_init(struct tui_app *a)
 	timeline_init(&a->tl);
 	evfilter_init(&a->filt);
 	for (int k = 0; k < 3; k++)
-		snprintf(a->cmp[k].method, sizeof(a->cmp[k].method), "%s", tui_methods[k]);
+		snprintf(a->cmp[k].method, sizeof(a->cmp[k].method), "%s", names_method(tui_methods[k]));
 }
 
 static void tui_app_free(struct tui_app *a)
@@ -133,6 +135,7 @@ int tui_live_loop(struct tui_app *a)
 		}
 		now = clock_monotonic_ns();
 		if (dirty || now - last_draw >= TUI_FRAME_NS) {
+			tui_frame_update(a);
 			tui_draw(a);
 			last_draw = now;
 			dirty = false;
@@ -189,10 +192,10 @@ int tui_replay(const char *path)
 		a->msg_until_ns += 6000000000ull; /* time to read it */
 	}
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);
-	tui_sanitize(a->source_name);
+	text_sanitize(a->source_name);
 	snprintf(a->method, sizeof(a->method), "%s",
 		 a->rec_header.method ? a->rec_header.method : "");
-	tui_sanitize(a->method);
+	text_sanitize(a->method);
 	if (!tui_curses_start(a))
 		goto out;
 	rc = tui_live_loop(a);
@@ -219,7 +222,7 @@ static int tui_run_in(struct tui_app *a, const struct fs_cli *cli)
 	a->record_path = cli->output;
 	snprintf(a->method, sizeof(a->method), "%s", cli->method ? cli->method : "");
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : name);
-	tui_sanitize(a->source_name);
+	text_sanitize(a->source_name);
 	if (tui_main_begin(a, &usage) != 0) {
 		snprintf(a->error, sizeof(a->error), "%s", a->main_run.error);
 		return usage ? 2 : 1;

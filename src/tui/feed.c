@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "output/status.h"
+#include "base/names.h"
+#include "base/text.h"
 #include "tui/tui_internal.h"
 #include "base/clock.h"
 #include "workload/invoker.h"
@@ -15,7 +17,7 @@
 #define TUI_POLL_MS 10 /* ring buffer wait per loop turn: keys answer well within 100 ms */
 #define TUI_EVENT_BUDGET_NS 20000000ull /* stop reading events after 20 ms to draw */
 
-const char *const tui_methods[3] = {"fork", "spawn", "forkserver"};
+const enum fs_method tui_methods[3] = {FS_METHOD_FORK, FS_METHOD_SPAWN, FS_METHOD_FORKSERVER};
 
 /* A slot back to unused: its session freed, no error. */
 void tui_slot_reset(struct tui_run_slot *s)
@@ -171,7 +173,7 @@ static void tui_read_output(struct tui_app *a)
 				a->out_part[a->out_part_len++] = buf[i];
 			if (eol || a->out_part_len + 1 >= TUI_OUT_WIDTH) {
 				a->out_part[a->out_part_len] = '\0';
-				tui_sanitize(a->out_part);
+				text_sanitize(a->out_part);
 				memcpy(a->out_lines[a->out_head], a->out_part, a->out_part_len + 1);
 				a->out_head = (a->out_head + 1) % TUI_OUT_LINES;
 				if (a->out_n < TUI_OUT_LINES)
@@ -188,7 +190,7 @@ static void tui_compare_next(struct tui_app *a)
 	bool usage;
 
 	while (++a->cmp_active < 3) {
-		if (tui_live_begin(a, &a->cmp[a->cmp_active], tui_methods[a->cmp_active], &usage) ==
+		if (tui_live_begin(a, &a->cmp[a->cmp_active], names_method(tui_methods[a->cmp_active]), &usage) ==
 		    0)
 			return;
 		a->cmp[a->cmp_active].done = true;

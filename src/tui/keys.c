@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/names.h"
+#include "base/text.h"
 #include "tui/tui_internal.h"
 
 /* Does a process match the search text (PID, comm, argv)? */
@@ -14,7 +16,7 @@ static bool tui_proc_matches(const struct fs_proc *p, const char *text)
 	char num[16];
 
 	snprintf(num, sizeof(num), "%" PRIu32, p->pid);
-	if (!strcmp(num, text) || strstr(p->comm, text) || strstr(view_role_label(p), text))
+	if (!strcmp(num, text) || strstr(p->comm, text) || strstr(names_role_long(p->role, p->start_method), text))
 		return true;
 	for (int i = 0; p->argv && i < p->argc && p->argv[i]; i++)
 		if (strstr(p->argv[i], text))
@@ -449,11 +451,11 @@ static void action_method(struct tui_app *a)
 		return;
 	}
 	for (int k = 0; k < 3; k++)
-		if (!strcmp(a->method, tui_methods[k])) {
+		if (!strcmp(a->method, names_method(tui_methods[k]))) {
 			next = (k + 1) % 3;
 			break;
 		}
-	snprintf(a->method, sizeof(a->method), "%s", tui_methods[next]);
+	snprintf(a->method, sizeof(a->method), "%s", names_method(tui_methods[next]));
 	tui_message(a, "method %s: running again", a->method);
 	tui_rerun(a);
 }

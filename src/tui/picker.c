@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
+#include "base/text.h"
 #include "workload/demos.h"
 #include "workload/live.h"
 #include "tui/tui.h"
@@ -13,8 +15,9 @@
 
 bool tui_picker_run(const struct fs_cli *cli, bool compare, char *err, size_t errlen);
 
-static const char *const picker_methods[] = {"forkserver", "spawn", "fork", NULL};
-static const char *const picker_method_names[] = {"forkserver", "spawn", "fork", "program default"};
+/* The choices, in the picker's order; FS_METHOD_NONE is the program's default. */
+static const enum fs_method picker_methods[] = {FS_METHOD_FORKSERVER, FS_METHOD_SPAWN,
+						FS_METHOD_FORK, FS_METHOD_NONE};
 
 /* Word-wrap text at width from row y; returns the next free row. */
 static int picker_wrap(int y, int x, int w, int max_y, int attr, const char *text)
@@ -34,7 +37,7 @@ static int picker_wrap(int y, int x, int w, int max_y, int attr, const char *tex
 		char line[512];
 
 		snprintf(line, sizeof(line), "%.*s", cut, p);
-		tui_sanitize(line);
+		text_sanitize(line);
 		tui_put(y++, x, w, attr, line);
 		p += cut;
 		while (*p == ' ')
@@ -65,7 +68,7 @@ static void picker_draw(struct tui_app *a, const struct fs_demo *list, int n, in
 		int attr = top + i == sel ? (int)A_REVERSE : (int)A_NORMAL;
 
 		snprintf(line, sizeof(line), " %-*.*s", list_w - 1, list_w - 1, list[top + i].name);
-		tui_sanitize(line);
+		text_sanitize(line);
 		tui_put(2 + i, 0, list_w, attr, line);
 	}
 	attrset(A_DIM);
@@ -88,7 +91,8 @@ static void picker_draw(struct tui_app *a, const struct fs_demo *list, int n, in
 		char line[160];
 
 		snprintf(line, sizeof(line), "start method: < %s >   (Left/Right or m to change)",
-			 picker_method_names[method]);
+			 names_method(picker_methods[method]) ? names_method(picker_methods[method])
+							      : "program default");
 		tui_put(LINES - 3, x, COLS - x, A_BOLD, line);
 	}
 	if (err && err[0])
@@ -167,7 +171,7 @@ int tui_picker(void)
 
 			memset(&cli, 0, sizeof(cli));
 			cli.cmd = FS_CMD_RUN;
-			cli.method = picker_methods[method];
+			cli.method = names_method(picker_methods[method]);
 			cli.is_demo = true;
 			cli.argv = argv;
 			cli.argc = 1;

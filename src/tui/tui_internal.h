@@ -1,5 +1,5 @@
-/* Shared state of the terminal UI between the input loop (app.c), drawing (draw.c) and
- * the demo picker (picker.c). */
+/* Shared state of the terminal UI between the input loop (app.c), the frame (draw.c), the
+ * panes (pane_*.c) and the demo picker (picker.c). */
 #ifndef FORKSCOPE_TUI_INTERNAL_H
 #define FORKSCOPE_TUI_INTERNAL_H
 
@@ -15,14 +15,16 @@
 #define TUI_OUT_WIDTH 200
 #define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
 
+/* Colour pairs: one per role (children one per start method), then the UI's own. */
 enum tui_color {
 	C_MAIN = 1,
 	C_FORKSERVER,
 	C_TRACKER,
-	C_W_FORK,
-	C_W_SPAWN,
-	C_W_FSRV,
+	C_CHILD_FORK,
+	C_CHILD_SPAWN,
+	C_CHILD_FSRV,
 	C_OTHER,
+	C_SIGNAL,
 	C_TITLE,
 	C_STATUS,
 	C_WARN,
@@ -122,16 +124,44 @@ struct tui_app {
 extern const double tui_speeds[];
 extern const int tui_nspeeds;
 
-/* draw.c (curses and the pure parts only: the frame benchmark links it alone) */
+/* draw.c: the frame, colours, legend, helpers (curses and the pure layers only, like the
+ * pane_*.c files: the frame benchmark links them without app.c and picker.c) */
 void tui_colors_init(struct tui_app *a);
-void tui_draw(struct tui_app *a);
-int tui_role_color(const struct fs_proc *p);
-void tui_refilter(struct tui_app *a);
-/* Safe text: printable ASCII only (argv may hold anything). */
-void tui_sanitize(char *s);
+/* Decide what the next frame shows (layout, tree rows and scroll, timeline scale, event
+ * filter and scroll); call it right before tui_draw(). */
+void tui_frame_update(struct tui_app *a);
+/* Draw the current screen; changes no state. */
+void tui_draw(const struct tui_app *a);
+/* The colour pair of a role (for a child, of its start method). */
+int tui_role_color(enum fs_role role, enum fs_method method);
+int tui_proc_color(const struct fs_proc *p);
+/* Attribute of a colour pair, or its monochrome stand-in. */
+int tui_attr(const struct tui_app *a, int pair);
+/* ASCII text clipped to w columns; a blank run of w columns. */
 void tui_put(int y, int x, int w, int attr, const char *s);
 void tui_fill(int y, int x, int w, int attr);
 void tui_too_small(int cols, int rows);
+void tui_pane_header(const struct tui_app *a, const struct rect *r, int pane, const char *text);
+const struct fs_proc *tui_selected(const struct tui_app *a);
+/* The role legend in colour at (y, x), within w columns (brief: short forms); its width.
+ * tui_legend_width: the columns it needs; tui_role_width: the widest role's. */
+int tui_draw_legend(const struct tui_app *a, int y, int x, int w, bool on_title, bool brief);
+int tui_legend_width(bool brief);
+int tui_role_width(bool brief);
+
+/* the panes, each drawn from the state tui_frame_update() left */
+bool tui_title_has_legend(const struct tui_app *a); /* pane_status.c */
+void tui_draw_title(const struct tui_app *a);
+void tui_draw_status(const struct tui_app *a);
+void tui_draw_tree(const struct tui_app *a);	 /* pane_tree.c */
+void tui_draw_timeline(const struct tui_app *a); /* pane_timeline.c */
+/* pane_events.c: the filtered event list (incremental), then its selection and scroll */
+void tui_refilter(struct tui_app *a);
+void tui_events_update(struct tui_app *a);
+void tui_draw_events(const struct tui_app *a);
+void tui_draw_details(const struct tui_app *a); /* pane_details.c */
+void tui_draw_help(const struct tui_app *a);	/* pane_help.c */
+void tui_draw_compare(const struct tui_app *a); /* pane_compare.c */
 
 /* app.c */
 void tui_message(struct tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -141,7 +171,7 @@ int tui_live_loop(struct tui_app *a);
 
 /* feed.c: the live run, the recording, compare runs */
 #define TUI_IDLE_MS 25			 /* a loop turn's wait when no live run is polled */
-extern const char *const tui_methods[3]; /* the compare order; 'm' cycles through them */
+extern const enum fs_method tui_methods[3]; /* the compare order; 'm' cycles through them */
 void tui_slot_reset(struct tui_run_slot *s);
 /* Stop a live run now: whatever remains is killed and reaped. */
 void tui_live_kill(struct tui_app *a);

@@ -1,9 +1,12 @@
-/* Event filters and the text of events, roles and states shown by the UI. */
+/* Event filters and the one-line text of an event in the UI's event log (its words come
+ * from base/names.h). */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/names.h"
+#include "base/text.h"
 #include "view/view.h"
 
 void evfilter_init(struct evfilter *f)
@@ -101,56 +104,30 @@ void evfilter_describe(const struct evfilter *f, char *buf, size_t len)
 		snprintf(buf + off, len - off, " +SIGCHLD");
 }
 
-const char *view_signal_name(int sig, char *buf, size_t len)
-{
-	const char *name = sig > 0 && sig < 65 ? sigabbrev_np(sig) : NULL;
-
-	if (name)
-		snprintf(buf, len, "%s", name);
-	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-		snprintf(buf, len, "RT%d", sig - SIGRTMIN);
-	else
-		snprintf(buf, len, "SIG%d", sig);
-	return buf;
-}
-
-void view_duration(uint64_t ns, char *buf, size_t len)
-{
-	if (ns >= 10000000000ull)
-		snprintf(buf, len, "%.1fs", (double)ns / 1e9);
-	else if (ns >= 1000000000ull)
-		snprintf(buf, len, "%.2fs", (double)ns / 1e9);
-	else if (ns >= 10000000ull)
-		snprintf(buf, len, "%.0fms", (double)ns / 1e6);
-	else if (ns >= 1000000ull)
-		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
-	else
-		snprintf(buf, len, "%.0fus", (double)ns / 1e3);
-}
-
-/* Copy argv (NUL-separated) as one line with spaces, within len; the program by its
- * base name. */
+/* An exec's argv (NUL-separated, args_len bytes) quoted as one line within len, the program
+ * by its base name. */
 static void view_args_line(const struct view_ev *e, char *buf, size_t len)
 {
-	size_t off = 0, first_end = e->args ? strnlen(e->args, e->args_len) : 0;
-	uint32_t i = 0;
+	char *argv[64];
+	int argc = 0;
 
-	if (len == 0)
-		return;
 	buf[0] = '\0';
-	for (size_t k = 0; k < first_end; k++)
-		if (e->args[k] == '/' && k + 1 < first_end)
-			i = (uint32_t)k + 1;
-	for (; e->args && i < e->args_len && off + 1 < len; i++)
-		buf[off++] = e->args[i] ? e->args[i] : ' ';
-	while (off > 0 && buf[off - 1] == ' ')
-		off--;
-	buf[off < len ? off : len - 1] = '\0';
+	for (uint32_t off = 0; e->args && off < e->args_len && argc < 64;
+	     off += (uint32_t)strnlen(e->args + off, e->args_len - off) + 1)
+		argv[argc++] = e->args + off;
+	if (argc) {
+		char *slash = strrchr(argv[0], '/');
+
+		if (slash && slash[1]) /* the program by its base name */
+			argv[0] = slash + 1;
+		text_quote_argv(buf, len, argv, argc, 80);
+	}
 }
 
 void view_event_text(const struct view_ev *e, char *buf, size_t len)
 {
-	char t[32], sig[16], args[256];
+	struct names_state st = {.exited = true, .exit_code = e->exit_code, .signal = e->sig};
+	char t[32], args[256], state[64], result[48] = "";
 
 	snprintf(t, sizeof(t), "%10.6f", (double)e->t_ns / 1e9);
 	switch (e->type) {
@@ -167,18 +144,15 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 				       : "");
 		break;
 	case FS_EV_EXIT:
-		if (e->sig)
-			snprintf(buf, len, "%s exit   %7" PRIu32 "  %s killed by %s%s", t, e->pid,
-				 e->comm, view_signal_name(e->sig, sig, sizeof(sig)),
-				 e->flags & FS_F_CORE_DUMPED ? " (core)" : "");
-		else
-			snprintf(buf, len, "%s exit   %7" PRIu32 "  %s status %d", t, e->pid,
-				 e->comm, e->exit_code);
+		st.core_dumped = (e->flags & FS_F_CORE_DUMPED) != 0;
+		names_state(&st, NAMES_STATE_LONG, state, sizeof(state));
+		snprintf(buf, len, "%s exit   %7" PRIu32 "  %s %s", t, e->pid, e->comm, state);
 		break;
 	case FS_EV_SIGNAL:
+		if (e->sig_result)
+			snprintf(result, sizeof(result), " (%s)", names_sig_result(e->sig_result));
 		snprintf(buf, len, "%s signal %7" PRIu32 " -> %" PRIu32 "  %s%s", t, e->pid,
-			 e->target, view_signal_name(e->sig, sig, sizeof(sig)),
-			 e->sig_result ? " (not delivered)" : "");
+			 e->target, names_signal(e->sig), result);
 		break;
 	default:
 		snprintf(buf, len, "%s ?      %7" PRIu32, t, e->pid);
@@ -186,78 +160,3 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 	}
 }
 
-const char *view_role_label(const struct fs_proc *p)
-{
-	if (p->role == FS_ROLE_MP_CHILD) {
-		switch (p->start_method) {
-		case FS_METHOD_FORK:
-			return "worker (fork)";
-		case FS_METHOD_SPAWN:
-			return "worker (spawn)";
-		case FS_METHOD_FORKSERVER:
-			return "worker (fsrv)";
-		default:
-			return "worker";
-		}
-	}
-	switch (p->role) {
-	case FS_ROLE_MAIN:
-		return "main";
-	case FS_ROLE_FORKSERVER:
-		return "forkserver";
-	case FS_ROLE_RESOURCE_TRACKER:
-		return "res. tracker";
-	default:
-		return "other";
-	}
-}
-
-const char *view_role_short(const struct fs_proc *p)
-{
-	if (p->role == FS_ROLE_MP_CHILD) {
-		switch (p->start_method) {
-		case FS_METHOD_FORK:
-			return "w-fork";
-		case FS_METHOD_SPAWN:
-			return "w-spawn";
-		case FS_METHOD_FORKSERVER:
-			return "w-fsrv";
-		default:
-			return "worker";
-		}
-	}
-	switch (p->role) {
-	case FS_ROLE_MAIN:
-		return "main";
-	case FS_ROLE_FORKSERVER:
-		return "fsrv";
-	case FS_ROLE_RESOURCE_TRACKER:
-		return "tracker";
-	default:
-		return "other";
-	}
-}
-
-void view_proc_state(const struct fs_proc *p, bool brief, char *buf, size_t len)
-{
-	char sig[16];
-
-	if (!p->exited)
-		snprintf(buf, len, "running");
-	else if (p->exit_lost)
-		snprintf(buf, len, "%s", brief ? "exit ?" : "exit not seen (status unknown)");
-	else if (p->signal && p->killed_by)
-		snprintf(buf, len, "%s%s by %" PRIu32 "%s", brief ? "" : "killed ",
-			 view_signal_name(p->signal, sig, sizeof(sig)), p->killed_by,
-			 !p->daemon_kill ? ""
-			 : brief	 ? "*"
-					 : " (daemon)");
-	else if (p->signal)
-		snprintf(buf, len, "%s%s%s", brief ? "" : "killed ",
-			 view_signal_name(p->signal, sig, sizeof(sig)),
-			 !p->core_dumped ? ""
-			 : brief	 ? " core"
-					 : " (core)");
-	else
-		snprintf(buf, len, "exit %d", p->exit_code);
-}

@@ -1,5 +1,6 @@
 /* The terminal UI's pure parts: an event store, a replay session, tree flattening with
- * collapse, pane layout, timeline scaling, event filters and compare figures.
+ * collapse, pane layout, timeline scaling, event filters and compare figures. The words
+ * (roles, signals, states, durations) are base/names.h's.
  * No curses and no libbpf: unit-tested with cmocka (tests/unit/test_view*.c). */
 #ifndef FORKSCOPE_VIEW_H
 #define FORKSCOPE_VIEW_H
@@ -242,19 +243,8 @@ void evfilter_describe(const struct evfilter *f, char *buf, size_t len);
  * sent or received)? */
 bool view_event_involves(const struct view_ev *e, uint32_t pid);
 
-/* One line describing an event: time, type, PIDs, what happened. */
+/* One line describing an event: time, type, PIDs, what happened (argv quoted). */
 void view_event_text(const struct view_ev *e, char *buf, size_t len);
-/* "TERM" for 15, "SIG42" for unnamed ones. */
-const char *view_signal_name(int sig, char *buf, size_t len);
-/* "1.234s", "12.3ms", "45us" */
-void view_duration(uint64_t ns, char *buf, size_t len);
-/* Role label of a process: "main", "forkserver", "worker (spawn)", ... */
-const char *view_role_label(const struct fs_proc *p);
-/* The same in at most 7 characters: "main", "fsrv", "tracker", "w-spawn", ... */
-const char *view_role_short(const struct fs_proc *p);
-/* State text: "running", "exit 0", "killed TERM by 1234 (daemon)", "exit not seen ...";
- * brief, for a table column: "TERM by 1234*" ('*': a daemon kill), "exit ?". */
-void view_proc_state(const struct fs_proc *p, bool brief, char *buf, size_t len);
 
 /* ---- compare figures for one run ---- */
 

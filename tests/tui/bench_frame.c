@@ -1,6 +1,6 @@
-/* Frame benchmark: lay out and draw one frame of the main screen with 10,000 processes
- * in the tree and timeline, into a curses screen on /dev/null (no real terminal).
- * Prints the mean and worst time per frame; exits 1 when the mean is over the target. */
+/* Frame benchmark: lay out (tui_frame_update) and draw one frame of the main screen with 10,000
+ * processes in the tree and timeline, into a curses screen on /dev/null (no real terminal). Prints
+ * the mean and worst time per frame; exits 1 when the mean is over the target. */
 #include <curses.h>
 #include <locale.h>
 #include <stdio.h>
@@ -100,6 +100,7 @@ int main(void)
 		double ms;
 
 		a->sel_idx = (int)(i * 197 % BENCH_PROCS); /* move around the tree */
+		tui_frame_update(a);
 		tui_draw(a);
 		ms = (double)(clock_monotonic_ns() - t0) / 1e6;
 		total += ms;

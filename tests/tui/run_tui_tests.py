@@ -188,7 +188,7 @@ def tree_rows(screen):
     """(pid, role text, indent of the tree column) of each tree row on the screen."""
     rows = []
     for line in screen.splitlines():
-        m = re.match(r"^\s*(\d+)[\^ ]\s*(?:\d+\s+)?(main|forkserver|res\. tracker|worker \(\w+\)|other|fsrv|tracker|w-\w+)\s", line)
+        m = re.match(r"^\s*(\d+)[\^ ]\s*(?:\d+\s+)?(main|forkserver|resource tracker|child \(\w+\)|other|fsrv|tracker|c-\w+)\s", line)
         if m:
             rows.append((int(m.group(1)), m.group(2), line))
     return rows
@@ -223,14 +223,17 @@ def test_replay_shows_tree():
         assert pids[:3] == [1000, 1001, 1002], rows
         roles = dict((r[0], r[1]) for r in rows)
         assert roles[1000] == "main" and roles[1002] == "forkserver", roles
-        assert roles[1001] == "res. tracker", roles
+        assert roles[1001] == "resource tracker", roles
         # the workers come right after the forkserver, deeper in the tree
         assert pids[3:6] == [1003, 1004, 1005], pids
         for w in rows[3:6]:
-            assert w[1] == "worker (fsrv)", w
+            assert w[1] == "child (forkserver)", w
             assert tree_indent(w[2]) > tree_indent(rows[2][2]), (w[2], rows[2][2])
-        # the workers were killed by main's SIGTERM: tombstones say so
-        assert re.search(r"1003.*TERM by 1000", s), s
+        # the workers were killed by main's SIGTERM as it exited: tombstones say so (the
+        # sender is in the details, and in the tree when it is wide)
+        assert re.search(r"1003 child \(forkserver\)\s+SIGTERM\*", s), s
+        p.keys("z")
+        s = p.wait_for(r"1003\s+1002 child \(forkserver\)\s+SIGTERM by 1000\*")
         # forkscope's own entry is not part of the workload
         assert 999 not in pids, pids
     finally:
@@ -414,11 +417,11 @@ def test_live_forkserver():
     need_live()
     p = live("--method forkserver pool-recycle")
     try:
-        s = p.wait_for(r"worker \(fsrv\)", timeout=20)
+        s = p.wait_for(r"child \(forkserver\)", timeout=20)
         rows = tree_rows(s)
         fsrv = [i for i, r in enumerate(rows) if r[1] == "forkserver"]
         assert fsrv, s
-        workers = [r for r in rows if r[1] == "worker (fsrv)"]
+        workers = [r for r in rows if r[1] == "child (forkserver)"]
         assert workers, s
         for w in workers:  # beneath the forkserver
             assert rows.index(w) > fsrv[0], s
@@ -440,7 +443,7 @@ def test_live_compare():
         for m in ("fork \\(done\\)", "spawn \\(done\\)", "forkserver \\(done\\)"):
             assert re.search(m, s), s
         assert re.search(r"processes created\s+\d+\s+\d+\s+\d+", s), s
-        assert "worker (spawn)" in s and "worker (fsrv)" in s and "worker (fork)" in s, s
+        assert "child (spawn)" in s and "child (forkserver)" in s and "child (fork)" in s, s
         p.keys("q")
         assert p.exit_status() == 0
     finally:
@@ -451,7 +454,7 @@ def test_live_method_change_and_output():
     need_live()
     p = live("--method fork pool-basics")
     try:
-        s = p.wait_for(r"worker \(fork\)", timeout=20)
+        s = p.wait_for(r"child \(fork\)", timeout=20)
         # the workload prints, but never onto the UI
         p.wait_for(r"FINISHED", timeout=30)
         assert "[worker pid=" not in p.screen(), p.screen()
@@ -459,9 +462,9 @@ def test_live_method_change_and_output():
         p.wait_for(r"\[worker pid=\d+")
         p.keys("o", "m")
         s = p.wait_for(r"method spawn", timeout=5)
-        p.wait_for(r"worker \(spawn\)", timeout=20)
+        p.wait_for(r"child \(spawn\)", timeout=20)
         s = p.wait_for(r"FINISHED", timeout=30)
-        assert "worker (fork)" not in s, s
+        assert "child (fork)" not in s, s
         p.keys("r")
         p.wait_for(r"LIVE", timeout=10)
         p.keys("q")
@@ -473,7 +476,7 @@ def test_live_method_change_and_output():
 def quit_midway(how):
     p = live("--method forkserver -- /usr/bin/python3 %s" % WORKLOAD)
     try:
-        p.wait_for(r"(worker \(\w+\).*\n.*){3}", timeout=20)
+        p.wait_for(r"(child \(\w+\).*\n.*){3}", timeout=20)
         fs = p.forkscope_pid()
         assert len(session_processes(fs)) >= 4, session_processes(fs)
         t0 = time.monotonic()

@@ -135,7 +135,7 @@ static void test_tree(void **state)
 	root = model_proc(m, (size_t)r);
 	assert_int_equal(root->pid, ROOT);
 	assert_int_equal(root->role, FS_ROLE_MAIN);
-	assert_string_equal(model_role_name(root->role), "main");
+	assert_string_equal(names_role_machine(root->role), "main");
 	assert_false(root->unseen_start);
 	assert_true(root->is_python);
 	assert_true(root->exec_seen);
@@ -162,7 +162,7 @@ static void test_tree(void **state)
 	assert_true(c->is_python);
 	assert_int_equal(c->role, FS_ROLE_MP_CHILD);
 	assert_int_equal(c->start_method, FS_METHOD_FORK);
-	assert_string_equal(model_method_name(c->start_method), "fork");
+	assert_string_equal(names_method(c->start_method), "fork");
 	assert_non_null(strstr(c->role_reason, "fork child"));
 	assert_int_equal(c->starter, 101);
 	assert_int_equal(c->ppid, 101);
@@ -340,11 +340,11 @@ static void test_forkserver_children(void **state)
 	do_fork(m, 10 * MS, 102, 102, 103);
 	do_fork(m, 11 * MS, 102, 102, 104);
 	assert_int_equal(proc_of(m, 101)->role, FS_ROLE_RESOURCE_TRACKER);
-	assert_string_equal(model_role_name(FS_ROLE_RESOURCE_TRACKER), "resource_tracker");
+	assert_string_equal(names_role_machine(FS_ROLE_RESOURCE_TRACKER), "resource_tracker");
 	fs = proc_of(m, 102);
 	assert_int_equal(fs->role, FS_ROLE_FORKSERVER);
 	assert_int_equal(fs->start_method, FS_METHOD_NONE);
-	assert_null(model_method_name(fs->start_method));
+	assert_null(names_method(fs->start_method));
 	assert_int_equal(fs->starter, ROOT);
 	c = proc_of(m, 103);
 	assert_int_equal(c->ppid, 102);
@@ -353,7 +353,7 @@ static void test_forkserver_children(void **state)
 	assert_int_equal(c->starter_idx, model_root(m));
 	assert_int_equal(c->role, FS_ROLE_MP_CHILD);
 	assert_int_equal(c->start_method, FS_METHOD_FORKSERVER);
-	assert_string_equal(model_method_name(c->start_method), "forkserver");
+	assert_string_equal(names_method(c->start_method), "forkserver");
 	assert_non_null(strstr(c->role_reason, "forkserver"));
 	assert_true(c->argv_inherited);
 	assert_string_equal(c->argv[4], FS_CODE);
@@ -683,8 +683,8 @@ static void test_bad_input(void **state)
 	p = proc_of(m, 101);
 	assert_int_equal(p->argc, 0);
 	assert_null(p->argv[0]);
-	assert_string_equal(model_role_name((enum fs_role)42), "?");
-	assert_null(model_method_name(FS_METHOD_NONE));
+	assert_string_equal(names_role_machine((enum fs_role)42), "other");
+	assert_null(names_method(FS_METHOD_NONE));
 	model_finish(NULL);
 	model_set_lost(m, 7);
 	assert_int_equal(model_stats(m)->lost, 7);

@@ -1,0 +1,228 @@
+/* The words of forkscope: the only file with role and signal names in it (make
+ * check-layers runs tests/layers/check_vocabulary.py, which reads the tables below). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/names.h"
+#include "base/text.h"
+
+#define NAMES_COMM_MAX 64 /* longest comm copied for names_command */
+
+/* Long, short and machine form of each role (a child's long and short forms depend on its
+ * start method: names_children). */
+static const struct {
+	const char *long_form, *short_form, *machine;
+} names_roles[FS_ROLE_COUNT] = {
+    [FS_ROLE_OTHER] = {"other", "other", "other"},
+    [FS_ROLE_MAIN] = {"main", "main", "main"},
+    [FS_ROLE_FORKSERVER] = {"forkserver", "fsrv", "forkserver"},
+    [FS_ROLE_RESOURCE_TRACKER] = {"resource tracker", "tracker", "resource_tracker"},
+    [FS_ROLE_MP_CHILD] = {"child", "child", "mp_child"},
+};
+
+/* A multiprocessing child by start method. The model cannot tell a Pool worker from a
+ * plain Process, so the words say no more than "child". */
+static const struct {
+	const char *long_form, *short_form;
+} names_children[FS_METHOD_COUNT] = {
+    [FS_METHOD_NONE] = {"child", "child"},
+    [FS_METHOD_FORK] = {"child (fork)", "c-fork"},
+    [FS_METHOD_SPAWN] = {"child (spawn)", "c-spawn"},
+    [FS_METHOD_FORKSERVER] = {"child (forkserver)", "c-fsrv"},
+};
+
+/* Start methods as multiprocessing names them. */
+static const char *const names_methods[FS_METHOD_COUNT] = {
+    [FS_METHOD_FORK] = "fork",
+    [FS_METHOD_SPAWN] = "spawn",
+    [FS_METHOD_FORKSERVER] = "forkserver",
+};
+
+/* Linux signal numbers 1..31 (x86, arm64 and most others agree). */
+static const char *const names_signals[] = {
+    NULL,	 "SIGHUP",  "SIGINT",	 "SIGQUIT", "SIGILL",	"SIGTRAP", "SIGABRT", "SIGBUS",
+    "SIGFPE",	 "SIGKILL", "SIGUSR1",	 "SIGSEGV", "SIGUSR2",	"SIGPIPE", "SIGALRM", "SIGTERM",
+    "SIGSTKFLT", "SIGCHLD", "SIGCONT",	 "SIGSTOP", "SIGTSTP",	"SIGTTIN", "SIGTTOU", "SIGURG",
+    "SIGXCPU",	 "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS",
+};
+
+/* glibc's SIGRTMIN is 34 (32 and 33 are taken by the C library itself). */
+#define NAMES_RTMIN 34
+#define NAMES_RTMAX 64
+
+/* The kernel's TRACE_SIGNAL_* results, in their order (include/trace/events/signal.h). */
+static const char *const names_sig_results[] = {
+    "delivered", "ignored", "already pending", "queue full, not sent", "sent without its info",
+};
+
+static unsigned names_role_index(enum fs_role role)
+{
+	return (unsigned)role < FS_ROLE_COUNT ? (unsigned)role : FS_ROLE_OTHER;
+}
+
+static unsigned names_method_index(enum fs_method method)
+{
+	return (unsigned)method < FS_METHOD_COUNT ? (unsigned)method : FS_METHOD_NONE;
+}
+
+const char *names_role_long(enum fs_role role, enum fs_method method)
+{
+	unsigned r = names_role_index(role);
+
+	if (r == FS_ROLE_MP_CHILD)
+		return names_children[names_method_index(method)].long_form;
+	return names_roles[r].long_form;
+}
+
+const char *names_role_short(enum fs_role role, enum fs_method method)
+{
+	unsigned r = names_role_index(role);
+
+	if (r == FS_ROLE_MP_CHILD)
+		return names_children[names_method_index(method)].short_form;
+	return names_roles[r].short_form;
+}
+
+const char *names_role_machine(enum fs_role role)
+{
+	return names_roles[names_role_index(role)].machine;
+}
+
+const char *names_method(enum fs_method method)
+{
+	return names_methods[names_method_index(method)];
+}
+
+enum fs_method names_method_parse(const char *name)
+{
+	for (unsigned m = FS_METHOD_NONE + 1; name && m < FS_METHOD_COUNT; m++)
+		if (!strcmp(name, names_methods[m]))
+			return (enum fs_method)m;
+	return FS_METHOD_NONE;
+}
+
+const char *names_signal(int sig)
+{
+	static __thread char ring[3][16];
+	static __thread unsigned next;
+	char *buf;
+
+	if (sig > 0 && sig < (int)(sizeof(names_signals) / sizeof(names_signals[0])))
+		return names_signals[sig];
+	buf = ring[next++ % 3];
+	if (sig == NAMES_RTMIN)
+		snprintf(buf, sizeof(ring[0]), "SIGRTMIN");
+	else if (sig == NAMES_RTMAX)
+		snprintf(buf, sizeof(ring[0]), "SIGRTMAX");
+	else if (sig > NAMES_RTMIN && sig < NAMES_RTMAX)
+		snprintf(buf, sizeof(ring[0]), "SIGRTMIN+%d", sig - NAMES_RTMIN);
+	else
+		snprintf(buf, sizeof(ring[0]), "SIG%d", sig);
+	return buf;
+}
+
+const char *names_sig_result(int result)
+{
+	if (result >= 0 &&
+	    (size_t)result < sizeof(names_sig_results) / sizeof(names_sig_results[0]))
+		return names_sig_results[result];
+	return "unknown result";
+}
+
+void names_state(const struct names_state *st, enum names_state_form form, char *buf, size_t len)
+{
+	char by[24] = "";
+
+	if (len == 0)
+		return;
+	if (!st->exited && st->unknown_after_ns) {
+		char d[32];
+
+		names_duration(st->unknown_after_ns, d, sizeof(d));
+		if (form == NAMES_STATE_LONG)
+			snprintf(buf, len, "unknown after %s (the trace stopped following it)", d);
+		else if (form == NAMES_STATE_BRIEF)
+			snprintf(buf, len, "unknown after %s", d);
+		else
+			snprintf(buf, len, "unknown");
+		return;
+	}
+	if (!st->exited) {
+		snprintf(buf, len, "running");
+		return;
+	}
+	if (st->exit_lost) {
+		snprintf(buf, len, "%s",
+			 form == NAMES_STATE_LONG ? "exit not seen (status unknown)" : "exit ?");
+		return;
+	}
+	if (!st->signal) {
+		snprintf(buf, len, "exit %d", st->exit_code);
+		return;
+	}
+	if (st->killed_by && form != NAMES_STATE_TINY)
+		snprintf(by, sizeof(by), " by %" PRIu32, st->killed_by);
+	if (form == NAMES_STATE_LONG)
+		snprintf(buf, len, "killed %s%s%s%s", names_signal(st->signal), by,
+			 st->daemon_kill ? " (daemon)" : "",
+			 st->core_dumped ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "%s%s%s%s", names_signal(st->signal), by,
+			 st->daemon_kill ? "*" : "", st->core_dumped ? " core" : "");
+}
+
+void names_duration(uint64_t ns, char *buf, size_t len)
+{
+	unsigned long long v = ns;
+
+	if (v < 1000000ull)
+		snprintf(buf, len, "%llu us", v / 1000ull);
+	else if (v < 10000000ull)
+		snprintf(buf, len, "%llu.%llu ms", v / 1000000ull, v % 1000000ull / 100000ull);
+	else if (v < 1000000000ull)
+		snprintf(buf, len, "%llu ms", v / 1000000ull);
+	else
+		snprintf(buf, len, "%llu.%03llu s", v / 1000000000ull,
+			 v % 1000000000ull / 1000000ull);
+}
+
+/* argv quoted as one line, the program by its base name (the full path is in the exec). */
+static size_t names_argv(char *buf, size_t len, char *const *argv, int argc, size_t arg_max)
+{
+	const char *slash = strrchr(argv[0], '/');
+	char *program[1] = {slash && slash[1] ? (char *)slash + 1 : argv[0]};
+	size_t n = text_quote_argv(buf, len, program, 1, arg_max);
+
+	if (argc > 1 && n + 1 < len && strcmp(buf, "...") != 0) {
+		size_t more;
+
+		buf[n] = ' ';
+		more = text_quote_argv(buf + n + 1, len - n - 1, argv + 1, argc - 1, arg_max);
+		if (more)
+			n += 1 + more;
+		else
+			buf[n] = '\0';
+	}
+	return n;
+}
+
+size_t names_command(char *buf, size_t len, char *const *argv, int argc, const char *comm,
+		     size_t comm_size, size_t arg_max)
+{
+	char name[NAMES_COMM_MAX + 1];
+	char *one[1] = {name};
+
+	if (argv && argc > 0 && argv[0])
+		return names_argv(buf, len, argv, argc, arg_max);
+	if (comm_size > NAMES_COMM_MAX)
+		comm_size = NAMES_COMM_MAX;
+	memcpy(name, comm ? comm : "", comm ? strnlen(comm, comm_size) : 0);
+	name[comm ? strnlen(comm, comm_size) : 0] = '\0';
+	if (!name[0]) {
+		if (len)
+			snprintf(buf, len, "?");
+		return len ? strlen(buf) : 0;
+	}
+	return text_quote_argv(buf, len, one, 1, arg_max);
+}

@@ -1,0 +1,94 @@
+/* The words forkscope shows, in one place: roles (long, short and machine forms), start
+ * methods, signal names and delivery results, process states, durations, and the command
+ * of a process. The text output, `tree`, the TUI and its legend all take them from here;
+ * tests/layers/check_vocabulary.py finds no role or signal literal anywhere else. Plain
+ * values in, text out: no model types (the model includes this for its two enums). */
+#ifndef FORKSCOPE_NAMES_H
+#define FORKSCOPE_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a process is to Python multiprocessing (src/model/roles.c decides). */
+enum fs_role {
+	FS_ROLE_OTHER = 0,
+	FS_ROLE_MAIN,
+	FS_ROLE_FORKSERVER,
+	FS_ROLE_RESOURCE_TRACKER,
+	FS_ROLE_MP_CHILD,
+	FS_ROLE_COUNT,
+};
+
+/* How a multiprocessing child was started. */
+enum fs_method {
+	FS_METHOD_NONE = 0,
+	FS_METHOD_FORK,
+	FS_METHOD_SPAWN,
+	FS_METHOD_FORKSERVER,
+	FS_METHOD_COUNT,
+};
+
+/* Roles. The method matters only for FS_ROLE_MP_CHILD; out-of-range values read as
+ * FS_ROLE_OTHER / FS_METHOD_NONE. */
+/* For people: "main", "forkserver", "resource tracker", "child (spawn)", "other". */
+const char *names_role_long(enum fs_role role, enum fs_method method);
+/* For narrow columns, at most 7 characters: "main", "fsrv", "tracker", "c-spawn". */
+const char *names_role_short(enum fs_role role, enum fs_method method);
+/* For programs (`tree --json`, a contract): "main", "forkserver", "resource_tracker",
+ * "mp_child", "other". */
+const char *names_role_machine(enum fs_role role);
+
+/* "fork", "spawn", "forkserver" (as multiprocessing names them), NULL for none. */
+const char *names_method(enum fs_method method);
+/* The method of that name, FS_METHOD_NONE when it names none. */
+enum fs_method names_method_parse(const char *name);
+
+/* "SIGTERM", "SIGRTMIN+3"; "SIG99" for a number without a name (those use a small
+ * thread-local ring of buffers, valid for the next three calls). */
+const char *names_signal(int sig);
+/* What the kernel did with a generated signal (TRACE_SIGNAL_* of tp signal_generate):
+ * 0 "delivered", 1 "ignored", 2 "already pending", 3 "queue full, not sent",
+ * 4 "sent without its info"; "unknown result" for anything else. */
+const char *names_sig_result(int result);
+
+/* What is known of the end of a process. */
+struct names_state {
+	bool exited;	    /* false: still running */
+	bool exit_lost;	    /* exited, but its exit was not seen: status unknown */
+	int exit_code;	    /* normal exit */
+	int signal;	    /* fatal signal, 0 for a normal exit */
+	bool core_dumped;   /* the fatal signal dumped core */
+	uint32_t killed_by; /* sender of the fatal signal, 0 when unknown */
+	bool daemon_kill;   /* killed by its starter as the starter exited */
+	/* not exited, and the trace stopped following it at this time (a recording cut
+	 * short): "unknown after 4.440 s"; 0 when it is followed */
+	uint64_t unknown_after_ns;
+};
+
+enum names_state_form {
+	/* "running", "exit 0", "killed SIGTERM by 1234 (daemon)", "killed SIGSEGV (core
+	 * dumped)", "exit not seen (status unknown)", "unknown after 4.440 s (the trace
+	 * stopped following it)" */
+	NAMES_STATE_LONG,
+	/* a table column: "SIGTERM by 1234*" ('*': a daemon kill), "SIGSEGV core", "exit ?",
+	 * "unknown after 4.440 s" */
+	NAMES_STATE_BRIEF,
+	/* a narrow column: BRIEF without the sender, "SIGTERM*", "unknown" */
+	NAMES_STATE_TINY,
+};
+
+void names_state(const struct names_state *st, enum names_state_form form, char *buf, size_t len);
+
+/* A duration the one way forkscope writes them: "812 us", "1.5 ms", "86 ms", "1.512 s"
+ * (cut, never rounded up). */
+void names_duration(uint64_t ns, char *buf, size_t len);
+
+/* The command of a process, one line for display: its own argv (NULL when it never
+ * exec'd), the program by its base name, each argument quoted like a shell would need it
+ * and cut after arg_max characters; else its comm (comm_size bytes, not always NUL-terminated),
+ * quoted the same way; "?" without either. Returns the length written. */
+size_t names_command(char *buf, size_t len, char *const *argv, int argc, const char *comm,
+		     size_t comm_size, size_t arg_max);
+
+#endif

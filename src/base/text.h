@@ -1,0 +1,24 @@
+/* Text: UTF-8 sequences, shell-like quoting of argv for display, and text made safe for a
+ * terminal (no control or escape sequence of a traced program ever reaches it raw). */
+#ifndef FORKSCOPE_TEXT_H
+#define FORKSCOPE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bytes of the valid UTF-8 sequence at s (n > 0 bytes readable), 0 when it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF are not valid). */
+size_t text_utf8_len(const char *s, size_t n);
+/* Whether s[0..len) is valid UTF-8 throughout. */
+bool text_utf8_valid(const char *s, size_t len);
+/* Is the character at s (n bytes, a valid sequence) a C0, DEL or C1 control? */
+bool text_is_control(const char *s, size_t n);
+/* argv joined with spaces, each argument shell-quoted when needed (control characters and
+ * invalid UTF-8 as bash $'\xNN' escapes) and cut after arg_max characters with "...". The
+ * result is cut (with "...") to fit buflen. Returns the length written. */
+size_t text_quote_argv(char *buf, size_t buflen, char *const *argv, int argc, size_t arg_max);
+/* Make s printable ASCII in place: a tab becomes a space, every other control character,
+ * non-ASCII character (one '?' per character) or invalid byte becomes '?'. */
+void text_sanitize(char *s);
+
+#endif

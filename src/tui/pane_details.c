@@ -1,0 +1,121 @@
+/* The details pane: everything known of the selected process (role and why, state and
+ * sender, PPID history, starter, thread, recycling, lifetime, exec and argv, children). */
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/tui_internal.h"
+#include "base/names.h"
+#include "base/text.h"
+#include "output/format.h"
+
+/* Word-wrap text into the pane from line *y on; returns false when the pane is full. */
+static bool tui_wrap(const struct rect *r, int *y, int skip, int *line_no, int attr,
+		     const char *text)
+{
+	int len = (int)strlen(text), w = r->w - 1, n;
+
+	for (int off = 0; off < len || (len == 0 && off == 0); off += n) {
+		n = w;
+		/* break after a space when there is one in the last two thirds of the line */
+		if (len - off > w)
+			for (int k = w - 1; k > w / 3; k--)
+				if (text[off + k] == ' ') {
+					n = k + 1;
+					break;
+				}
+		if ((*line_no)++ >= skip) {
+			if (*y >= r->y + r->h)
+				return false;
+			char chunk[512];
+
+			snprintf(chunk, sizeof(chunk), "%.*s", n, text + off);
+			tui_put((*y)++, r->x + 1, w, attr, chunk);
+		}
+		if (len == 0 || n <= 0)
+			break;
+	}
+	return true;
+}
+/* The details of the selected process, word-wrapped and scrolled by det_scroll. */
+void tui_draw_details(const struct tui_app *a)
+{
+	const struct rect *r = &a->lay.pane[PANE_DETAILS];
+	const struct fs_proc *p = tui_selected(a);
+	const struct fs_model *m = a->sess->model;
+	char line[1024], buf[256];
+	int y = r->y + 1, n = 0, skip = a->det_scroll, children = 0;
+	uint64_t now = session_now_ns(a->sess);
+
+	tui_pane_header(a, r, PANE_DETAILS, " Details (Enter: full view)");
+	if (!p) {
+		tui_put(y, r->x + 1, r->w - 1, A_DIM, "select a process in the tree");
+		return;
+	}
+#define DLINE(attr, ...)                                                                           \
+	do {                                                                                       \
+		snprintf(line, sizeof(line), __VA_ARGS__);                                         \
+		text_sanitize(line);                                                               \
+		if (!tui_wrap(r, &y, skip, &n, attr, line))                                        \
+			return;                                                                    \
+	} while (0)
+	DLINE(tui_attr(a, tui_proc_color(p)) | A_BOLD, "PID %" PRIu32 "  %s%s", p->pid,
+	      names_role_long(p->role, p->start_method), p->generation ? "  (PID reused)" : "");
+	DLINE(A_NORMAL, "why: %s", p->role_reason ? p->role_reason : "no multiprocessing sign");
+	format_proc_state(p, NAMES_STATE_LONG, buf, sizeof(buf));
+	DLINE(p->exited ? A_BOLD : A_NORMAL, "state: %s", buf);
+	if (p->daemon_kill)
+		DLINE(A_BOLD, "daemon: terminated by its starter at its exit");
+	if (p->unseen_start)
+		DLINE(A_BOLD, "start not seen: its fork was lost or came before tracing");
+	if (p->exited && p->signal && !p->killed_by)
+		DLINE(A_NORMAL, "signal %s (sender unknown)", names_signal(p->signal));
+	{
+		size_t off = (size_t)snprintf(buf, sizeof(buf), "PPID %" PRIu32, p->ppid);
+
+		if (p->ppid_history_len > 1) {
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "  history:");
+			for (int i = 0; i < p->ppid_history_len && off < sizeof(buf); i++)
+				off += (size_t)snprintf(buf + off, sizeof(buf) - off, " %" PRIu32,
+							p->ppid_history[i]);
+		}
+		DLINE(A_NORMAL, "%s%s", buf, p->reparented ? "  (re-parented orphan)" : "");
+	}
+	if (p->starter && p->starter != p->ppid)
+		DLINE(A_NORMAL, "started on behalf of %" PRIu32, p->starter);
+	if (!p->unseen_start) /* no fork seen: no forking thread known */
+		DLINE(A_NORMAL, "forked by thread %" PRIu32 "; parent had %" PRIu32 " thread%s",
+		      p->parent_tid, p->parent_threads, p->parent_threads == 1 ? "" : "s");
+	if (p->replaces)
+		DLINE(A_BOLD, "recycled: replaces worker %" PRIu32 " (slot %d)", p->replaces,
+		      p->slot);
+	else if (p->slot)
+		DLINE(A_NORMAL, "pool slot %d", p->slot);
+	names_duration((p->exited ? p->end_ns : now) - p->start_ns, buf, sizeof(buf));
+	{
+		char from[32];
+
+		names_duration(p->start_ns, from, sizeof(from));
+		DLINE(A_NORMAL, "lifetime %s%s (from %s)", buf, p->exited ? "" : " so far", from);
+	}
+	if (p->exec_seen)
+		DLINE(A_NORMAL, "exec %s", p->filename ? p->filename : "?");
+	else
+		DLINE(A_NORMAL, "no exec: runs its parent's program (%s)", p->comm);
+	for (int i = 0; p->argv && i < p->argc && p->argv[i]; i++)
+		DLINE(A_DIM, "argv[%d] %s", i, p->argv[i]);
+	for (int c = p->first_child; c >= 0 && (size_t)c < model_count(m);
+	     c = model_proc(m, (size_t)c)->next_sibling)
+		children++;
+	DLINE(A_NORMAL, "children: %d", children);
+	for (int c = p->first_child, k = 0; c >= 0 && (size_t)c < model_count(m) && k < 64;
+	     c = model_proc(m, (size_t)c)->next_sibling, k++) {
+		const struct fs_proc *ch = model_proc(m, (size_t)c);
+
+		format_proc_state(ch, NAMES_STATE_LONG, buf, sizeof(buf));
+		DLINE(A_NORMAL, "  %" PRIu32 " %s, %s", ch->pid,
+		      names_role_long(ch->role, ch->start_method), buf);
+	}
+#undef DLINE
+}
