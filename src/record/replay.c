@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "record/digest_log.h"
 #include "record/replay.h"
 
@@ -125,14 +126,17 @@ int replay_model(const char *path, size_t tombstone_limit, struct fs_model **out
 
 void replay_describe_end(const struct fs_replay_info *info, char *buf, size_t len)
 {
-	uint64_t t = info->have_end ? info->end.t_ns : info->last_ns;
+	char at[32];
 
+	names_duration(info->have_end ? info->end.t_ns : info->last_ns, at, sizeof(at));
 	if (info->cut_line)
-		snprintf(buf, len, "line %zu is cut short (the writer was stopped while writing); "
-			 "the recording ends at %.3f s", info->cut_line, (double)t / 1e9);
+		snprintf(buf, len,
+			 "line %zu is cut short (the writer was stopped while writing); the "
+			 "recording ends at %s",
+			 info->cut_line, at);
 	else if (!info->have_end)
-		snprintf(buf, len, "no end line (the writer was stopped); the recording ends at "
-			 "%.3f s", (double)t / 1e9);
+		snprintf(buf, len, "no end line (the writer was stopped); the recording ends at %s",
+			 at);
 	else
 		buf[0] = '\0';
 }

@@ -259,13 +259,13 @@ def wrong_type_rows():
 
 
 # The warning for a recording without an end line (forkscope stopped), exit status 0.
-NO_END = r"no end line \(the writer was stopped\); the recording ends at \d+\.\d{3} s$"
+NO_END = r"no end line \(the writer was stopped\); the recording ends at [\d.]+ (us|ms|s)$"
 
 
 def cut_warning(n):
     """The warning for a recording whose last line n was cut short, exit status 0."""
     return (rf"line {n} is cut short \(the writer was stopped while writing\); the recording "
-            r"ends at \d+\.\d{3} s$")
+            r"ends at [\d.]+ (us|ms|s)$")
 
 
 def recording_rows():
