@@ -84,7 +84,7 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 	e->flags = 0;
 	e->sig_result = 0;
 	e->args_len = 0;
-	e->pad = 0;
+	e->subtree_live = 0;
 	e->filename[0] = '\0';
 }
 
@@ -95,13 +95,14 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 child_pid = BPF_CORE_READ(child, pid);
 	__u32 child_tgid = BPF_CORE_READ(child, tgid);
 	__u8 one = 1;
+	__s64 live = 0;
 	struct fs_event *e;
 
 	if (child_pid != child_tgid) /* a new thread, not a new process */
 		return 0;
 	if (in_subtree(parent_tgid)) {
 		if (bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_NOEXIST) == 0)
-			__sync_fetch_and_add(&tracked_live, 1);
+			live = __sync_add_and_fetch(&tracked_live, 1);
 		else if (!in_subtree(child_tgid))
 			__sync_fetch_and_add(&untracked_forks, 1);
 	} else if (!trace_all) {
@@ -117,6 +118,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	e->ppid = BPF_CORE_READ(child, real_parent, tgid);
 	e->tid = BPF_CORE_READ(parent, pid);
 	e->parent_threads = BPF_CORE_READ(parent, signal, nr_threads);
+	e->subtree_live = live > 0 ? (__u32)live : 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, parent, comm);
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;

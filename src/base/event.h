@@ -26,7 +26,8 @@ enum fs_event_flags {
 
 /* Fixed-width fields; which ones are meaningful depends on type:
  *   fork:   pid = child TGID, ppid = parent TGID, tid = parent thread that forked,
- *           parent_threads = threads in the parent at fork, comm = parent's comm
+ *           parent_threads = threads in the parent at fork, comm = parent's comm,
+ *           subtree_live = the launched subtree's live processes after the fork
  *   exec:   pid, ppid, comm (new), filename, args (NUL-separated argv, args_len bytes)
  *   exit:   pid, ppid (parent now), comm, exit_code (-1 if killed), sig (0 if exited)
  *   signal: pid = sender TGID, tid = sender TID, target = target TGID, sig */
@@ -43,7 +44,8 @@ struct fs_event {
 	__u32 flags;
 	__s32 sig_result; /* signal: TRACE_SIGNAL_* result (0 delivered) */
 	__u32 args_len;
-	__u32 pad;
+	__u32 subtree_live; /* fork: processes of the launched subtree alive after it, 0 if
+			     * the child is not in it (--all) */
 	char comm[FS_COMM_LEN];
 	char filename[FS_FILENAME_LEN];
 	char args[FS_ARGS_LEN];

@@ -129,11 +129,16 @@ int run_command(const struct fs_cli *cli)
 		fprintf(summary,
 			"warning: %llu processes could not be followed (tracked map full)\n",
 			(unsigned long long)live_untracked(o.live));
-	if (live_cap_hits(o.live))
-		fprintf(
-		    summary,
-		    "process cap: forks refused %llu times at %zu live processes (--max-procs)\n",
-		    (unsigned long long)live_cap_hits(o.live), live_max_procs(o.live));
+	if (live_cap_kills(o.live))
+		fprintf(summary,
+			"process cap: %llu processes forked over %zu live ones were killed at once "
+			"(--max-procs)\n",
+			(unsigned long long)live_cap_kills(o.live), live_max_procs(o.live));
+	if (live_task_refusals(o.live))
+		fprintf(summary,
+			"task cap: the kernel refused %llu forks or new threads at %zu tasks, "
+			"threads included (pids.max, the safety net under --max-procs)\n",
+			(unsigned long long)live_task_refusals(o.live), live_max_tasks(o.live));
 	if (live_stop_signal())
 		fprintf(summary, "stopped by %s: the workload was terminated\n",
 			names_signal(live_stop_signal()));

@@ -165,6 +165,8 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 		record_add(obj, "comm", record_json_cstr(ev->comm, FS_COMM_LEN), false, &bad);
 		record_add(obj, "parent_threads", json_object_new_uint64(ev->parent_threads), false,
 			   &bad);
+		record_add(obj, "subtree_live", json_object_new_uint64(ev->subtree_live), false,
+			   &bad);
 		break;
 	case FS_EV_EXEC:
 		record_add(obj, "type", json_object_new_string("exec"), false, &bad);

@@ -56,6 +56,7 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 	v->parent_threads = ev->parent_threads;
 	v->flags = ev->flags;
 	v->sig_result = ev->sig_result;
+	v->subtree_live = ev->subtree_live;
 	memcpy(v->comm, ev->comm, sizeof(v->comm));
 	v->comm[sizeof(v->comm) - 1] = '\0';
 	if (ev->type == FS_EV_EXEC) {
@@ -107,6 +108,7 @@ void evstore_get(const struct evstore *s, size_t i, struct fs_event *out)
 	out->parent_threads = v->parent_threads;
 	out->flags = v->flags;
 	out->sig_result = v->sig_result;
+	out->subtree_live = v->subtree_live;
 	memcpy(out->comm, v->comm, sizeof(out->comm));
 	if (v->filename)
 		strncpy(out->filename, v->filename, sizeof(out->filename) - 1);

@@ -25,6 +25,7 @@ struct view_ev {
 	uint32_t parent_threads, flags;
 	int32_t sig_result;
 	uint32_t args_len;
+	uint32_t subtree_live; /* fork: the launched subtree's live processes after it */
 	char comm[FS_COMM_LEN];
 	char *filename; /* exec only, else NULL */
 	char *args;	/* exec only: NUL-separated argv, args_len bytes */

@@ -67,7 +67,7 @@ static bool cgroup_file_exists(const char *dir, const char *file)
 	return access(path, F_OK) == 0;
 }
 
-void cgroup_create(struct fs_cgroup *cg, size_t max_procs)
+void cgroup_create(struct fs_cgroup *cg, size_t max_tasks)
 {
 	char mount[PATH_MAX];
 
@@ -76,7 +76,7 @@ void cgroup_create(struct fs_cgroup *cg, size_t max_procs)
 	    cgroup_make(mount, cg->kill_dir, sizeof(cg->kill_dir)) == 0) {
 		cg->kill_v2 = cgroup_file_exists(cg->kill_dir, "cgroup.kill");
 		/* a pure cgroup v2 system: the cap lives in the same directory */
-		if (max_procs) {
+		if (max_tasks) {
 			cgroup_write(mount, "cgroup.subtree_control", "+pids");
 			if (cgroup_file_exists(cg->kill_dir, "pids.max"))
 				snprintf(cg->pids_dir, sizeof(cg->pids_dir), "%s", cg->kill_dir);
@@ -88,12 +88,12 @@ void cgroup_create(struct fs_cgroup *cg, size_t max_procs)
 	}
 	if (!cg->kill_dir[0] && cgroup_find_mount("freezer", mount, sizeof(mount)) == 0)
 		cgroup_make(mount, cg->kill_dir, sizeof(cg->kill_dir));
-	if (max_procs && !cg->pids_dir[0] && cgroup_find_mount("pids", mount, sizeof(mount)) == 0)
+	if (max_tasks && !cg->pids_dir[0] && cgroup_find_mount("pids", mount, sizeof(mount)) == 0)
 		cgroup_make(mount, cg->pids_dir, sizeof(cg->pids_dir));
-	if (max_procs && cg->pids_dir[0]) {
+	if (max_tasks && cg->pids_dir[0]) {
 		char text[32];
 
-		snprintf(text, sizeof(text), "%zu", max_procs);
+		snprintf(text, sizeof(text), "%zu", max_tasks);
 		if (cgroup_write(cg->pids_dir, "pids.max", text) != 0) {
 			if (strcmp(cg->pids_dir, cg->kill_dir) != 0)
 				rmdir(cg->pids_dir);

@@ -1,5 +1,6 @@
 /* The workload's own cgroups: one to kill it whole (cgroup v2 cgroup.kill, or v1
- * freezer), one to cap its number of processes (pids.max, v2 or v1). Best effort:
+ * freezer), one to cap its number of tasks, threads included (pids.max, v2 or v1): the
+ * safety net under the process cap, which forkscope enforces itself. Best effort:
  * where cgroups cannot be used, forkscope falls back on its traced-PID set. */
 #ifndef FORKSCOPE_CGROUP_H
 #define FORKSCOPE_CGROUP_H
@@ -16,9 +17,9 @@ struct fs_cgroup {
 	char pids_dir[PATH_MAX]; /* a dir with pids.max, or "" */
 };
 
-/* Create the cgroups named forkscope-<pid>; max_procs 0 for no cap. Never fails: what
- * could not be made is left empty. */
-void cgroup_create(struct fs_cgroup *cg, size_t max_procs);
+/* Create the cgroups named forkscope-<pid>; max_tasks (pids.max: processes and threads)
+ * 0 for no cap. Never fails: what could not be made is left empty. */
+void cgroup_create(struct fs_cgroup *cg, size_t max_tasks);
 /* Move a process (before it execs) into the cgroups. */
 void cgroup_add(const struct fs_cgroup *cg, pid_t pid);
 /* Kill every process in the cgroups with SIGKILL; returns how many were signalled
@@ -28,7 +29,8 @@ int cgroup_kill(const struct fs_cgroup *cg);
  * cgroup it is in). */
 void cgroup_for_each_pid(const struct fs_cgroup *cg, void (*fn)(void *ctx, uint32_t pid),
 			 void *ctx);
-/* How many times a fork failed on the process cap (pids.events "max"), 0 if unknown. */
+/* How many times a fork or a new thread failed on the task cap (pids.events "max"), 0 if
+ * unknown. */
 uint64_t cgroup_cap_hits(const struct fs_cgroup *cg);
 /* Is any process left in the cgroups? (false when there are none to ask) */
 bool cgroup_populated(const struct fs_cgroup *cg);

@@ -27,6 +27,10 @@
 #define LIVE_GRACE_NS 2000000000ull /* SIGTERM, then SIGKILL after this */
 #define LIVE_DEMO_MAX_PROCS 256
 #define LIVE_COMMAND_MAX_PROCS 4096
+/* The kernel's task cap (pids.max, threads included) under the process cap: a safety net
+ * for what forks faster than forkscope can kill, roomy enough for threaded programs. */
+#define LIVE_TASKS_PER_PROC 16
+#define LIVE_TASKS_SLACK 64
 
 struct fs_live {
 	struct fs_live_opts opts;
@@ -56,7 +60,7 @@ struct fs_live {
 	struct fs_cgroup cg;
 	int lifeline;	    /* write end of the watchdog's pipe, or -1 */
 	size_t max_procs;   /* 0: no cap */
-	uint64_t cap_kills; /* processes killed over the cap (no pids cgroup) */
+	uint64_t cap_kills; /* processes killed at once for being over the process cap */
 	int output_fd;	    /* read end of the workload's output pipe, or -1 */
 	int exec_errno;
 	bool running;
@@ -218,9 +222,10 @@ static int live_on_event(void *ctx, const struct fs_event *ev)
 	struct fs_live *l = ctx;
 
 	l->events++;
-	/* no pids cgroup to enforce the cap: kill what is forked beyond it */
-	if (ev->type == FS_EV_FORK && l->max_procs && !l->cg.pids_dir[0] &&
-	    trace_tracked_live(l->trace) > l->max_procs && (pid_t)ev->pid != l->launch.pid) {
+	/* the process cap: nothing can refuse a fork from here, so a process forked beyond
+	 * it is killed at once (threads do not count) */
+	if (ev->type == FS_EV_FORK && l->max_procs && ev->subtree_live > l->max_procs &&
+	    (pid_t)ev->pid != l->launch.pid) {
 		kill((pid_t)ev->pid, SIGKILL);
 		l->cap_kills++;
 	}
@@ -262,6 +267,7 @@ static void live_emit_root_fork(struct fs_live *l)
 	ev.ppid = (uint32_t)getpid();
 	ev.tid = (uint32_t)getpid();
 	ev.parent_threads = 1;
+	ev.subtree_live = 1;
 	snprintf(ev.comm, sizeof(ev.comm), "forkscope");
 	live_on_event(l, &ev);
 }
@@ -314,7 +320,7 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 		goto fail;
 	/* the workload's own cgroups and a watchdog that cleans up even if we are killed;
 	 * the watchdog is started before we become a subreaper, so it is not our child */
-	cgroup_create(&l->cg, cli->all ? 0 : l->max_procs);
+	cgroup_create(&l->cg, live_max_tasks(l));
 	l->lifeline = watchdog_start(&l->cg, trace_tracked_fd(l->trace));
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
 		snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
@@ -489,6 +495,23 @@ uint64_t live_untracked(const struct fs_live *l)
 uint64_t live_cap_hits(const struct fs_live *l)
 {
 	return cgroup_cap_hits(&l->cg) + l->cap_kills;
+}
+
+uint64_t live_cap_kills(const struct fs_live *l)
+{
+	return l->cap_kills;
+}
+
+uint64_t live_task_refusals(const struct fs_live *l)
+{
+	return cgroup_cap_hits(&l->cg);
+}
+
+size_t live_max_tasks(const struct fs_live *l)
+{
+	if (!l->max_procs || l->opts.cli->all)
+		return 0;
+	return l->max_procs * LIVE_TASKS_PER_PROC + LIVE_TASKS_SLACK;
 }
 
 size_t live_max_procs(const struct fs_live *l)

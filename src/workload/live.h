@@ -42,9 +42,16 @@ bool live_running(const struct fs_live *l);
 uint64_t live_lost(const struct fs_live *l);
 uint64_t live_untracked(const struct fs_live *l);
 uint64_t live_events(const struct fs_live *l);
-/* The cap on live processes (0: none) and how often a fork hit it. */
+/* The cap on live processes (0: none), and how often a cap was hit: processes killed at
+ * once for being over it plus forks or threads the kernel refused at the task cap. */
 size_t live_max_procs(const struct fs_live *l);
 uint64_t live_cap_hits(const struct fs_live *l);
+/* Processes killed at once because they were forked over the process cap. */
+uint64_t live_cap_kills(const struct fs_live *l);
+/* The kernel's task cap under it (pids.max: processes and threads; 0: none), and how
+ * many forks or new threads it refused. */
+size_t live_max_tasks(const struct fs_live *l);
+uint64_t live_task_refusals(const struct fs_live *l);
 uint64_t live_elapsed_ns(const struct fs_live *l);
 /* After live_poll returned 0: drain and fill the end line (complete: every process of the
  * workload is known to have ended). A message
