@@ -22,6 +22,8 @@ enum fs_event_flags {
 	FS_F_CORE_DUMPED = 1u << 0,    /* exit: the fatal signal dumped core */
 	FS_F_ARGS_TRUNCATED = 1u << 1, /* exec: argv did not fit in args[] */
 	FS_F_UNSEEN_START = 1u << 2,   /* model-side: process seen without its fork */
+	FS_F_TARGET_EXITING = 1u << 3, /* signal: the target was already exiting (the kernel
+					* drops the signal and reports it as "ignored") */
 };
 
 /* Fixed-width fields; which ones are meaningful depends on type:

@@ -53,7 +53,11 @@ static const char *const names_signals[] = {
 
 /* The kernel's TRACE_SIGNAL_* results, in their order (include/trace/events/signal.h). */
 static const char *const names_sig_results[] = {
-    "delivered", "ignored", "already pending", "queue full, not sent", "sent without its info",
+    "delivered",
+    "ignored by the target",
+    "not delivered: one already pending",
+    "queue full, not sent",
+    "delivered without its info",
 };
 
 static unsigned names_role_index(enum fs_role role)
@@ -122,8 +126,10 @@ const char *names_signal(int sig)
 	return buf;
 }
 
-const char *names_sig_result(int result)
+const char *names_sig_result(int result, bool target_exiting)
 {
+	if (result == 1 && target_exiting)
+		return "dropped: the target was already exiting";
 	if (result >= 0 &&
 	    (size_t)result < sizeof(names_sig_results) / sizeof(names_sig_results[0]))
 		return names_sig_results[result];

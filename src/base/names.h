@@ -48,9 +48,10 @@ enum fs_method names_method_parse(const char *name);
  * thread-local ring of buffers, valid for the next three calls). */
 const char *names_signal(int sig);
 /* What the kernel did with a generated signal (TRACE_SIGNAL_* of tp signal_generate):
- * 0 "delivered", 1 "ignored", 2 "already pending", 3 "queue full, not sent",
- * 4 "sent without its info"; "unknown result" for anything else. */
-const char *names_sig_result(int result);
+ * 0 "delivered", 1 "ignored by the target" (or, when the target was already exiting,
+ * "dropped: the target was already exiting"), 2 "not delivered: one already pending",
+ * 3 "queue full, not sent", 4 "delivered without its info"; "unknown result" else. */
+const char *names_sig_result(int result, bool target_exiting);
 
 /* What is known of the end of a process. */
 struct names_state {

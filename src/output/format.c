@@ -130,7 +130,8 @@ static void format_signal_detail(const struct fs_event *ev, const struct fs_mode
 		tp = idx >= 0 ? model_proc(m, (size_t)idx) : NULL;
 	}
 	if (ev->sig_result != 0)
-		snprintf(result, sizeof(result), " (%s)", names_sig_result(ev->sig_result));
+		snprintf(result, sizeof(result), " (%s)",
+			 names_sig_result(ev->sig_result, ev->flags & FS_F_TARGET_EXITING));
 	snprintf(detail, size, "%s -> %u%s%s%s%s", names_signal(ev->sig), ev->target,
 		 tp ? " [" : "", tp ? names_role_long(tp->role, tp->start_method) : "",
 		 tp ? "]" : "", result);

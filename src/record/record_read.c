@@ -48,10 +48,11 @@ static int record_parse_header(const struct record_ctx *c, struct json_object *o
 	if (record_get_int(c, obj, "schema", 0, INT32_MAX, NULL, &schema) != 0)
 		goto out;
 	if (schema < 1 || schema > FS_RECORD_SCHEMA) {
-		record_fail(c,
-			    "unsupported recording schema %d (this forkscope reads schemas 1 to %d; "
-			    "a newer forkscope wrote it?)",
-			    schema, FS_RECORD_SCHEMA);
+		record_fail(
+		    c,
+		    "unsupported recording schema %d (this forkscope reads schemas 1 to %d; "
+		    "a newer forkscope wrote it?)",
+		    schema, FS_RECORD_SCHEMA);
 		goto out;
 	}
 	h->schema = schema;
@@ -219,6 +220,14 @@ static int record_parse_event(const struct record_ctx *c, struct json_object *ob
 		if (record_has(obj, "comm") &&
 		    record_get_fixed(c, obj, "comm", ev->comm, FS_COMM_LEN) != 0)
 			return -1;
+		if (record_has(obj, "target_exiting")) {
+			bool exiting;
+
+			if (record_get_bool(c, obj, "target_exiting", &exiting) != 0)
+				return -1;
+			if (exiting)
+				ev->flags |= FS_F_TARGET_EXITING;
+		}
 		return record_parse_tid(c, obj, ev);
 	}
 }
@@ -379,8 +388,7 @@ static int record_next_object(struct fs_record_reader *r, struct json_object **o
 	if (jerr == json_tokener_error_depth)
 		return record_fail(&c, "JSON nested deeper than %d levels", RECORD_MAX_DEPTH);
 	/* json-c also says so for valid UTF-8 it does not expect, e.g. U+FEFF outside strings */
-	if (jerr == json_tokener_error_parse_utf8_string &&
-	    !text_utf8_valid(r->line, r->line_len))
+	if (jerr == json_tokener_error_parse_utf8_string && !text_utf8_valid(r->line, r->line_len))
 		return record_fail(&c, "not valid UTF-8 (binary data, not a recording?)");
 	if (jerr == json_tokener_error_parse_utf8_string)
 		return record_fail(&c, "not valid JSON: unexpected character at column %zu",

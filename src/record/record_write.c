@@ -202,6 +202,9 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 		record_add(obj, "target", json_object_new_uint64(ev->target), false, &bad);
 		record_add(obj, "sig", json_object_new_int(ev->sig), false, &bad);
 		record_add(obj, "sig_result", json_object_new_int(ev->sig_result), false, &bad);
+		record_add(obj, "target_exiting",
+			   json_object_new_boolean(!!(ev->flags & FS_F_TARGET_EXITING)), false,
+			   &bad);
 		record_add(obj, "tid", json_object_new_uint64(ev->tid), false, &bad);
 		record_add(obj, "comm", record_json_cstr(ev->comm, FS_COMM_LEN), false, &bad);
 		break;

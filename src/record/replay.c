@@ -11,7 +11,8 @@ int replay_read(const char *path, const struct fs_replay_sink *sink, struct fs_r
 		char *err, size_t errlen)
 {
 	struct fs_record_reader *r = record_open(path, err, errlen);
-	struct fs_record_item *it = calloc(1, sizeof(*it)); /* an event is 8 KiB: not on the stack */
+	struct fs_record_item *it =
+	    calloc(1, sizeof(*it)); /* an event is 8 KiB: not on the stack */
 	int rc = -1, got;
 
 	memset(info, 0, sizeof(*info));

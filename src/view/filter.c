@@ -150,7 +150,8 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 		break;
 	case FS_EV_SIGNAL:
 		if (e->sig_result)
-			snprintf(result, sizeof(result), " (%s)", names_sig_result(e->sig_result));
+			snprintf(result, sizeof(result), " (%s)",
+				 names_sig_result(e->sig_result, e->flags & FS_F_TARGET_EXITING));
 		snprintf(buf, len, "%s signal %7" PRIu32 " -> %" PRIu32 "  %s%s", t, e->pid,
 			 e->target, names_signal(e->sig), result);
 		break;
@@ -159,4 +160,3 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 		break;
 	}
 }
-

@@ -65,13 +65,16 @@ static void test_methods(void **state)
 static void test_sig_results(void **state)
 {
 	(void)state;
-	assert_string_equal(names_sig_result(0), "delivered");
-	assert_string_equal(names_sig_result(1), "ignored");
-	assert_string_equal(names_sig_result(2), "already pending");
-	assert_string_equal(names_sig_result(3), "queue full, not sent");
-	assert_string_equal(names_sig_result(4), "sent without its info");
-	assert_string_equal(names_sig_result(5), "unknown result");
-	assert_string_equal(names_sig_result(-1), "unknown result");
+	assert_string_equal(names_sig_result(0, false), "delivered");
+	assert_string_equal(names_sig_result(1, false), "ignored by the target");
+	/* the kernel says "ignored" for a signal to a dying process too: not the same thing */
+	assert_string_equal(names_sig_result(1, true), "dropped: the target was already exiting");
+	assert_string_equal(names_sig_result(2, false), "not delivered: one already pending");
+	assert_string_equal(names_sig_result(3, false), "queue full, not sent");
+	assert_string_equal(names_sig_result(4, false), "delivered without its info");
+	assert_string_equal(names_sig_result(0, true), "delivered");
+	assert_string_equal(names_sig_result(5, false), "unknown result");
+	assert_string_equal(names_sig_result(-1, false), "unknown result");
 }
 
 static void check_state(const struct names_state *st, const char *want_long, const char *want_brief,

@@ -260,6 +260,7 @@ static void test_writer_exact_lines(void **state)
 	ev->parent_threads = 2;
 	ev->target = 99; /* not part of a fork line */
 	ev->sig_result = 1;
+	ev->flags = FS_F_TARGET_EXITING;
 	strcpy(ev->comm, "bash");
 	assert_int_equal(record_write_event(f, ev), 0);
 	memset(ev, 0, sizeof(*ev));
@@ -293,6 +294,7 @@ static void test_writer_exact_lines(void **state)
 	ev->target = 7;
 	ev->sig = 17;
 	ev->sig_result = 1;
+	ev->flags = FS_F_TARGET_EXITING;
 	strcpy(ev->comm, "bash");
 	assert_int_equal(record_write_event(f, ev), 0);
 	ev->type = 77;
@@ -301,7 +303,7 @@ static void test_writer_exact_lines(void **state)
 	text = read_file(fx->path);
 	assert_string_equal(
 	    text, "{\"type\":\"fork\",\"t_ns\":12,\"pid\":7,\"ppid\":6,\"parent_tid\":8,"
-		  "\"comm\":\"bash\",\"parent_threads\":2}\n"
+		  "\"comm\":\"bash\",\"parent_threads\":2,\"subtree_live\":0}\n"
 		  "{\"type\":\"exec\",\"t_ns\":13,\"pid\":7,\"ppid\":6,\"filename\":\"/bin/sh\","
 		  "\"argv\":[\"a/b\",\"x\\\"y\"],\"truncated\":true,\"tid\":7,\"comm\":\"sh\"}\n"
 		  "{\"type\":\"exit\",\"t_ns\":14,\"pid\":7,\"ppid\":1,\"comm\":\"sh\","
@@ -309,7 +311,7 @@ static void test_writer_exact_lines(void **state)
 		  "{\"type\":\"exit\",\"t_ns\":14,\"pid\":7,\"ppid\":1,\"comm\":\"sh\","
 		  "\"exit_code\":null,\"signal\":9,\"core_dumped\":false,\"tid\":9}\n"
 		  "{\"type\":\"signal\",\"t_ns\":15,\"pid\":6,\"target\":7,\"sig\":17,"
-		  "\"sig_result\":1,\"tid\":10,\"comm\":\"bash\"}\n");
+		  "\"sig_result\":1,\"target_exiting\":true,\"tid\":10,\"comm\":\"bash\"}\n");
 	free(text);
 	free(ev);
 }

@@ -267,7 +267,10 @@ static void test_texts(void **state)
 	assert_null(strstr(buf, "("));
 	term.sig_result = 1;
 	view_event_text(&term, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "SIGTERM (ignored)"));
+	assert_non_null(strstr(buf, "SIGTERM (ignored by the target)"));
+	term.flags = FS_F_TARGET_EXITING; /* the kernel's "ignored" for a dying target */
+	view_event_text(&term, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "SIGTERM (dropped: the target was already exiting)"));
 	killed.exit_code = -1;
 	view_event_text(&killed, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "killed SIGKILL"));
