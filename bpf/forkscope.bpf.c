@@ -36,6 +36,15 @@ struct {
 	__uint(max_entries, 4 * 1024 * 1024);
 } events SEC(".maps");
 
+/* Clone flags of a new task, from task_newtask to sched_process_fork (both run in the
+ * parent, one after the other): child PID -> flags. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} newtask_flags SEC(".maps");
+
 /* Scratch space for exec events, too large for the BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -74,6 +83,7 @@ static __always_inline void count_lost(void)
 static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid)
 {
 	e->t_ns = bpf_ktime_get_ns();
+	e->clone_flags = 0;
 	e->type = type;
 	e->pid = pid;
 	e->ppid = 0;
@@ -89,6 +99,20 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 	e->filename[0] = '\0';
 }
 
+#define CLONE_THREAD_FLAG 0x00010000 /* CLONE_THREAD in linux/sched.h */
+
+SEC("tp_btf/task_newtask")
+int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
+{
+	__u32 parent_tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 child_pid = BPF_CORE_READ(task, pid);
+
+	if ((clone_flags & CLONE_THREAD_FLAG) || !is_tracked(parent_tgid))
+		return 0;
+	bpf_map_update_elem(&newtask_flags, &child_pid, &clone_flags, BPF_ANY);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -97,6 +121,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 child_tgid = BPF_CORE_READ(child, tgid);
 	__u8 one = 1;
 	__s64 live = 0;
+	__u64 *flags;
 	struct fs_event *e;
 
 	if (child_pid != child_tgid) /* a new thread, not a new process */
@@ -120,6 +145,11 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	e->tid = BPF_CORE_READ(parent, pid);
 	e->parent_threads = BPF_CORE_READ(parent, signal, nr_threads);
 	e->subtree_live = live > 0 ? (__u32)live : 0;
+	flags = bpf_map_lookup_elem(&newtask_flags, &child_tgid);
+	if (flags) {
+		e->clone_flags = *flags;
+		bpf_map_delete_elem(&newtask_flags, &child_tgid);
+	}
 	BPF_CORE_READ_STR_INTO(&e->comm, parent, comm);
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;

@@ -18,6 +18,11 @@ enum fs_event_type {
 	FS_EV_SIGNAL = 4,
 };
 
+/* Clone flags the model reads (linux/sched.h). */
+#define FS_CLONE_VM 0x00000100ull
+#define FS_CLONE_VFORK 0x00004000ull
+#define FS_CLONE_PARENT 0x00008000ull
+
 enum fs_event_flags {
 	FS_F_CORE_DUMPED = 1u << 0,    /* exit: the fatal signal dumped core */
 	FS_F_ARGS_TRUNCATED = 1u << 1, /* exec: argv did not fit in args[] */
@@ -29,12 +34,15 @@ enum fs_event_flags {
 /* Fixed-width fields; which ones are meaningful depends on type:
  *   fork:   pid = child TGID, ppid = parent TGID, tid = parent thread that forked,
  *           parent_threads = threads in the parent at fork, comm = parent's comm,
- *           subtree_live = the launched subtree's live processes after the fork
+ *           subtree_live = the launched subtree's live processes after the fork,
+ *           clone_flags = how it was created
  *   exec:   pid, ppid, comm (new), filename, args (NUL-separated argv, args_len bytes)
  *   exit:   pid, ppid (parent now), comm, exit_code (-1 if killed), sig (0 if exited)
  *   signal: pid = sender TGID, tid = sender TID, target = target TGID, sig */
 struct fs_event {
 	__u64 t_ns; /* from bpf_ktime_get_ns() in the kernel; relative to start after trace */
+	__u64 clone_flags; /* fork: the clone flags (CLONE_VM|CLONE_VFORK for vfork and
+			    * posix_spawn, CLONE_PARENT...); 0 when not seen */
 	__u32 type;
 	__u32 pid;
 	__u32 ppid;

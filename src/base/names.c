@@ -178,6 +178,19 @@ void names_state(const struct names_state *st, enum names_state_form form, char 
 			 st->daemon_kill ? "*" : "", st->core_dumped ? " core" : "");
 }
 
+const char *names_clone_kind(uint64_t clone_flags)
+{
+	const uint64_t vm = 0x100, vfork = 0x4000, parent = 0x8000; /* linux/sched.h */
+
+	if ((clone_flags & (vm | vfork)) == (vm | vfork))
+		return "vfork";
+	if (clone_flags & vm)
+		return "clone, memory shared";
+	if (clone_flags & parent)
+		return "clone, sibling of its creator";
+	return NULL;
+}
+
 void names_duration(uint64_t ns, char *buf, size_t len)
 {
 	unsigned long long v = ns;

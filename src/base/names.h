@@ -81,6 +81,11 @@ enum names_state_form {
 
 void names_state(const struct names_state *st, enum names_state_form form, char *buf, size_t len);
 
+/* How a process was created, from its clone flags: "vfork" (CLONE_VM|CLONE_VFORK: vfork,
+ * posix_spawn, Python's subprocess), "clone, memory shared" (CLONE_VM alone), "clone,
+ * sibling of its creator" (CLONE_PARENT), NULL for a plain fork or flags not seen. */
+const char *names_clone_kind(uint64_t clone_flags);
+
 /* A duration the one way forkscope writes them: "812 us", "1.5 ms", "86 ms", "1.512 s"
  * (cut, never rounded up). */
 void names_duration(uint64_t ns, char *buf, size_t len);

@@ -39,7 +39,7 @@ static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
 	    p->core_dumped,   p->killed_by,	p->daemon_kill,	 p->reparented,	    p->replaces,
 	    (uint64_t)p->slot, p->start_ns,	p->exec_ns,	 p->end_ns,	    p->unknown_after_ns,
 	    (uint64_t)(int64_t)p->parent, p->generation, p->exit_lost, p->argv_truncated,
-	    p->kill_sent_ns,  p->replaced_by,	(uint64_t)p->ppid_history_len,
+	    p->kill_sent_ns,  p->replaced_by,	(uint64_t)p->ppid_history_len, p->clone_flags,
 	};
 
 	h = digest_bytes(h, v, sizeof(v));

@@ -28,6 +28,9 @@ static const char reason_fork_forkserver[] =
 static const char reason_fork_python[] =
     "forked by a Python process and never exec'd: a fork child";
 static const char reason_fork_other[] = "forked by a non-Python process and never exec'd";
+static const char reason_vfork_python[] =
+    "vfork'd by a Python process (subprocess, or a start about to exec) and never exec'd: "
+    "no multiprocessing child";
 
 /* vec with room for one element more than len (capacity *cap), or NULL (vec left as is). */
 void *model_vec_grow(void *vec, size_t *cap, size_t len, size_t size)
@@ -69,6 +72,7 @@ static int apply_fork(struct fs_model *m, const struct fs_event *ev)
 	c = &m->procs[cidx];
 	c->parent_tid = ev->tid;
 	c->parent_threads = ev->parent_threads;
+	c->clone_flags = ev->clone_flags;
 	proc_copy_comm(c->comm, ev->comm);
 	proc_set_ppid(c, ev->ppid);
 	if (pidx < 0) {
@@ -106,6 +110,10 @@ static int apply_fork(struct fs_model *m, const struct fs_event *ev)
 	if (pp->role == FS_ROLE_FORKSERVER)
 		proc_set_role(m, cidx, FS_ROLE_MP_CHILD, FS_METHOD_FORKSERVER,
 			      reason_fork_forkserver);
+	else if (pp->is_python && (ev->clone_flags & (FS_CLONE_VM | FS_CLONE_VFORK)))
+		/* a vfork shares the parent's memory until it execs: multiprocessing's fork
+		 * start is a plain fork, subprocess and posix_spawn are not */
+		proc_set_role(m, cidx, FS_ROLE_OTHER, FS_METHOD_NONE, reason_vfork_python);
 	else if (pp->is_python)
 		proc_set_role(m, cidx, FS_ROLE_MP_CHILD, FS_METHOD_FORK, reason_fork_python);
 	else

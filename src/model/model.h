@@ -20,6 +20,7 @@ struct fs_proc {
 	uint32_t ppid_history[FS_PPID_HISTORY]; /* distinct parents, oldest first */
 	int ppid_history_len;
 	uint32_t parent_tid;	 /* thread of the parent that forked it */
+	uint64_t clone_flags;	 /* how it was created (FS_CLONE_*), 0 when not seen */
 	uint32_t parent_threads; /* threads in the parent at fork */
 	uint32_t starter; /* who asked for it: the parent at fork, or the forkserver's starter */
 	enum fs_role role;

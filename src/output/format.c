@@ -163,6 +163,9 @@ void format_event_line(FILE *f, const struct fs_event *ev, const struct fs_model
 		if (ev->parent_threads > 1)
 			snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
 				 " [%u threads]", ev->parent_threads);
+		if (names_clone_kind(ev->clone_flags))
+			snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), " by %s",
+				 names_clone_kind(ev->clone_flags));
 		break;
 	case FS_EV_EXEC:
 		type = "exec";

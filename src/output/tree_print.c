@@ -345,6 +345,7 @@ static int tree_json_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 		p->reparented ? "true" : "false");
 	tree_json_opt(tj->f, "replaces", p->replaces != 0, p->replaces);
 	fprintf(tj->f, ",\"start_ns\":%llu", (unsigned long long)p->start_ns);
+	fprintf(tj->f, ",\"clone_flags\":%llu", (unsigned long long)p->clone_flags);
 	if (p->exited)
 		fprintf(tj->f, ",\"end_ns\":%llu", (unsigned long long)p->end_ns);
 	else

@@ -179,9 +179,17 @@ static int record_parse_event(const struct record_ctx *c, struct json_object *ob
 		    record_get_fixed(c, obj, "comm", ev->comm, FS_COMM_LEN) != 0 ||
 		    record_get_u32(c, obj, "parent_threads", &ev->parent_threads) != 0)
 			return -1;
-		return record_has(obj, "subtree_live")
-			   ? record_get_u32(c, obj, "subtree_live", &ev->subtree_live)
-			   : 0;
+		if (record_has(obj, "subtree_live") &&
+		    record_get_u32(c, obj, "subtree_live", &ev->subtree_live) != 0)
+			return -1;
+		if (record_has(obj, "clone_flags")) {
+			uint64_t flags;
+
+			if (record_get_uint(c, obj, "clone_flags", UINT64_MAX, &flags) != 0)
+				return -1;
+			ev->clone_flags = flags;
+		}
+		return 0;
 	case FS_EV_EXEC:
 		if (record_get_u32(c, obj, "ppid", &ev->ppid) != 0 ||
 		    record_get_fixed(c, obj, "filename", ev->filename, FS_FILENAME_LEN) != 0 ||

@@ -132,9 +132,11 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 	snprintf(t, sizeof(t), "%10.6f", (double)e->t_ns / 1e9);
 	switch (e->type) {
 	case FS_EV_FORK:
-		snprintf(
-		    buf, len, "%s fork   %7" PRIu32 " -> %" PRIu32 "  %s (%" PRIu32 " thread%s)", t,
-		    e->ppid, e->pid, e->comm, e->parent_threads, e->parent_threads == 1 ? "" : "s");
+		snprintf(buf, len,
+			 "%s fork   %7" PRIu32 " -> %" PRIu32 "  %s (%" PRIu32 " thread%s%s%s)", t,
+			 e->ppid, e->pid, e->comm, e->parent_threads,
+			 e->parent_threads == 1 ? "" : "s", names_clone_kind(e->clone_flags) ? ", " : "",
+			 names_clone_kind(e->clone_flags) ? names_clone_kind(e->clone_flags) : "");
 		break;
 	case FS_EV_EXEC:
 		view_args_line(e, args, sizeof(args));

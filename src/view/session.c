@@ -57,6 +57,7 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 	v->flags = ev->flags;
 	v->sig_result = ev->sig_result;
 	v->subtree_live = ev->subtree_live;
+	v->clone_flags = ev->clone_flags;
 	memcpy(v->comm, ev->comm, sizeof(v->comm));
 	v->comm[sizeof(v->comm) - 1] = '\0';
 	if (ev->type == FS_EV_EXEC) {
@@ -109,6 +110,7 @@ void evstore_get(const struct evstore *s, size_t i, struct fs_event *out)
 	out->flags = v->flags;
 	out->sig_result = v->sig_result;
 	out->subtree_live = v->subtree_live;
+	out->clone_flags = v->clone_flags;
 	memcpy(out->comm, v->comm, sizeof(out->comm));
 	if (v->filename)
 		strncpy(out->filename, v->filename, sizeof(out->filename) - 1);

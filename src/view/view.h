@@ -20,6 +20,7 @@
 
 struct view_ev {
 	uint64_t t_ns;
+	uint64_t clone_flags; /* fork only */
 	uint32_t type, pid, ppid, tid, target;
 	int32_t sig, exit_code;
 	uint32_t parent_threads, flags;

@@ -630,6 +630,29 @@ def test_pending_sigterm(ctx):
           f"tree says killed by {killed[0]['killed_by']}, expected main {main}")
 
 
+def test_subprocess_children(ctx):
+    """subprocess children are vfork children, never multiprocessing children, even the one
+    whose exec failed (it exits 255 without exec'ing); a fork Process is one."""
+    t = traced_run(ctx, "subprocess", ["--", PYTHON, os.path.join(HERE,
+                                                                  "subprocess_children.py")])
+    VFORK = 0x4000 | 0x100
+    kids = [n for n in t.nodes if n["pid"] != t.rec.root_pid]
+    check(len(kids) == 3, f"{len(kids)} children, expected 3")
+    failed, true, mp = sorted(kids, key=lambda n: n["start_ns"])
+    check(failed["exit_code"] == 255 and failed["role"] == "other" and
+          failed["clone_flags"] & VFORK == VFORK,
+          f"the failed subprocess: role {failed['role']}, exit {failed['exit_code']}, "
+          f"clone flags {failed['clone_flags']:#x}")
+    check(true["role"] == "other" and true["clone_flags"] & VFORK == VFORK,
+          f"subprocess /bin/true: role {true['role']}, clone flags {true['clone_flags']:#x}")
+    check(mp["role"] == "mp_child" and mp["start_method"] == "fork" and
+          not mp["clone_flags"] & 0x100,
+          f"the fork Process: role {mp['role']} {mp['start_method']}, "
+          f"clone flags {mp['clone_flags']:#x}")
+    fork_lines = [ev for ev in t.rec.events if ev["type"] == "fork"]
+    check(all("clone_flags" in ev for ev in fork_lines), "a fork line without clone_flags")
+
+
 def test_term_once(ctx):
     """Termination (--duration) sends each process exactly one SIGTERM, then SIGKILL to
     what ignored it, after the grace period."""
@@ -727,6 +750,7 @@ def all_tests():
         ("--duration stops the workload", test_duration),
         ("a dropped pending SIGTERM: live == replay", test_pending_sigterm),
         ("termination: one SIGTERM per process", test_term_once),
+        ("subprocess children are not multiprocessing children", test_subprocess_children),
         ("exit status: the workload's own", test_exit_status_is_the_workload),
         ("forkscope killed: the recording is kept", test_killed_forkscope_keeps_its_recording),
     ]

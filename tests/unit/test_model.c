@@ -1115,9 +1115,35 @@ static void test_clone(void **state)
 	assert_null(model_clone(NULL));
 }
 
+/* A vfork child of Python (subprocess, posix_spawn) is no multiprocessing child, even when
+ * its exec fails and it exits 255 without ever exec'ing; a plain fork is. */
+static void test_vfork_child_is_not_mp_child(void **state)
+{
+	struct fs_model *m = model_python_root();
+
+	(void)state;
+	ev_reset(FS_EV_FORK, 10);
+	ev.pid = 201;
+	ev.ppid = ROOT;
+	ev.tid = ROOT;
+	ev.parent_threads = 1;
+	ev.clone_flags = FS_CLONE_VM | FS_CLONE_VFORK | 17;
+	strcpy(ev.comm, "python3");
+	assert_int_equal(model_apply(m, &ev), 0);
+	do_exit(m, 20, 201, ROOT, 255, 0);
+	assert_int_equal(proc_of(m, 201)->role, FS_ROLE_OTHER);
+	assert_non_null(strstr(proc_of(m, 201)->role_reason, "vfork"));
+	assert_true(proc_of(m, 201)->clone_flags & FS_CLONE_VFORK);
+	do_fork(m, 30, ROOT, ROOT, 202); /* plain fork: clone flags without CLONE_VM */
+	assert_int_equal(proc_of(m, 202)->role, FS_ROLE_MP_CHILD);
+	assert_int_equal(proc_of(m, 202)->start_method, FS_METHOD_FORK);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_vfork_child_is_not_mp_child),
 	    cmocka_unit_test(test_tree),
 	    cmocka_unit_test(test_reparent),
 	    cmocka_unit_test(test_ppid_history_full),

@@ -303,7 +303,7 @@ static void test_writer_exact_lines(void **state)
 	text = read_file(fx->path);
 	assert_string_equal(
 	    text, "{\"type\":\"fork\",\"t_ns\":12,\"pid\":7,\"ppid\":6,\"parent_tid\":8,"
-		  "\"comm\":\"bash\",\"parent_threads\":2,\"subtree_live\":0}\n"
+		  "\"comm\":\"bash\",\"parent_threads\":2,\"subtree_live\":0,\"clone_flags\":0}\n"
 		  "{\"type\":\"exec\",\"t_ns\":13,\"pid\":7,\"ppid\":6,\"filename\":\"/bin/sh\","
 		  "\"argv\":[\"a/b\",\"x\\\"y\"],\"truncated\":true,\"tid\":7,\"comm\":\"sh\"}\n"
 		  "{\"type\":\"exit\",\"t_ns\":14,\"pid\":7,\"ppid\":1,\"comm\":\"sh\","
