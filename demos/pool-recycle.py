@@ -6,9 +6,11 @@ Pool(processes=2, maxtasksperchild=3): a worker runs at most 3 tasks, then exits
 (status 0) and the pool starts a fresh worker in its place. This bounds what a
 long-running worker can accumulate (leaked memory, open files, ...).
 
-We map a 0.5 s task over range(10) with chunksize=1 (every item is one task; with
-bigger chunks a "task" would be a whole chunk). Watch the worker PIDs: each one serves
-three tasks, then a new PID appears.
+We map a task over range(10) with chunksize=1 (every item is one task; with bigger
+chunks a "task" would be a whole chunk). Odd tasks take 0.55 s and even ones 0.4 s, so
+the two workers retire at different moments: one keeps working while the other is
+replaced (that is how forkscope can tell a replacement from a new pool under forkserver).
+Watch the worker PIDs: each one serves three tasks, then a new PID appears.
 """
 import argparse
 import multiprocessing
@@ -26,7 +28,7 @@ def task(number):
     global tasks_done_here
     tasks_done_here += 1
     say("worker", f"task {number} (this worker's task #{tasks_done_here} of at most 3)")
-    time.sleep(0.5)
+    time.sleep(0.55 if number % 2 else 0.4)
     return os.getpid()
 
 

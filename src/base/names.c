@@ -171,7 +171,7 @@ void names_state(const struct names_state *st, enum names_state_form form, char 
 		snprintf(by, sizeof(by), " by %" PRIu32, st->killed_by);
 	if (form == NAMES_STATE_LONG)
 		snprintf(buf, len, "killed %s%s%s%s", names_signal(st->signal), by,
-			 st->daemon_kill ? " (daemon)" : "",
+			 st->daemon_kill ? " (sent as its starter exited)" : "",
 			 st->core_dumped ? " (core dumped)" : "");
 	else
 		snprintf(buf, len, "%s%s%s%s", names_signal(st->signal), by,

@@ -61,14 +61,17 @@ struct names_state {
 	int signal;	    /* fatal signal, 0 for a normal exit */
 	bool core_dumped;   /* the fatal signal dumped core */
 	uint32_t killed_by; /* sender of the fatal signal, 0 when unknown */
-	bool daemon_kill;   /* killed by its starter as the starter exited */
+	/* killed by SIGTERM from its starter, which then exited without starting anything:
+	 * a daemon at interpreter exit, or a pool closed just before the end (the kernel
+	 * cannot tell which, so the words say only what it saw) */
+	bool daemon_kill;
 	/* not exited, and the trace stopped following it at this time (a recording cut
 	 * short): "unknown after 4.440 s"; 0 when it is followed */
 	uint64_t unknown_after_ns;
 };
 
 enum names_state_form {
-	/* "running", "exit 0", "killed SIGTERM by 1234 (daemon)", "killed SIGSEGV (core
+	/* "running", "exit 0", "killed SIGTERM by 1234 (sent as its starter exited)", "killed SIGSEGV (core
 	 * dumped)", "exit not seen (status unknown)", "unknown after 4.440 s (the trace
 	 * stopped following it)" */
 	NAMES_STATE_LONG,

@@ -83,8 +83,30 @@ static bool recycle_candidate(const struct fs_proc *c)
 	return c->parent_tid && c->ppid_history_len > 0 && c->parent_tid != c->ppid_history[0];
 }
 
+#define RECYCLE_SIBLING_WALK 64 /* siblings looked at for a pool still running */
+
+/* Under forkserver: whether a pool w belonged to still ran when c started, i.e. another
+ * child of the same starter lived beside w and was still alive at c's start. Without one,
+ * c may as well be the first worker of a new pool or executor: the forkserver forks both
+ * the same way, from its main thread, so the kernel cannot tell them apart. */
+static bool recycle_pool_runs(const struct fs_model *m, const struct fs_proc *c,
+			      const struct fs_proc *w)
+{
+	int i = c->prev_sibling;
+
+	for (int n = 0; i >= 0 && n < RECYCLE_SIBLING_WALK; n++, i = m->procs[i].prev_sibling) {
+		const struct fs_proc *s = &m->procs[i];
+
+		if (s == w || s->role != FS_ROLE_MP_CHILD || s->starter_idx != c->starter_idx)
+			continue;
+		if (s->start_ns < w->end_ns && (!s->exited || s->end_ns > c->start_ns))
+			return true;
+	}
+	return false;
+}
+
 /* True when the exited w can be the worker that c replaces. */
-static bool recycle_fits(const struct fs_proc *c, const struct fs_proc *w)
+static bool recycle_fits(const struct fs_model *m, const struct fs_proc *c, const struct fs_proc *w)
 {
 	if (w == c || w->role != FS_ROLE_MP_CHILD || !w->exited || w->exit_lost || w->signal ||
 	    w->exit_code != 0 || w->replaced_by || w->starter_idx != c->starter_idx)
@@ -92,9 +114,10 @@ static bool recycle_fits(const struct fs_proc *c, const struct fs_proc *w)
 	if (w->end_ns > c->start_ns || c->start_ns - w->end_ns > RECYCLE_WINDOW_NS)
 		return false;
 	/* the forkserver forks from its main thread: a Pool is told by its workers living
-	 * side by side, where a Process started after join() had no sibling alive */
+	 * side by side (a Process started after join() had no sibling alive), and by one of
+	 * them still running when the replacement starts (else it may be a new pool) */
 	if (c->start_method == FS_METHOD_FORKSERVER)
-		return w->mp_overlapped;
+		return w->mp_overlapped && recycle_pool_runs(m, c, w);
 	return true;
 }
 
@@ -113,7 +136,7 @@ void analysis_recycle_one(struct fs_model *m, int idx)
 		w = &m->procs[m->exits[i]];
 		if (c->start_ns - w->end_ns > RECYCLE_WINDOW_NS)
 			break;
-		if (recycle_fits(c, w)) {
+		if (recycle_fits(m, c, w)) {
 			widx = m->exits[i];
 			break;
 		}

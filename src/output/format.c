@@ -293,11 +293,14 @@ void format_summary(FILE *f, const struct fs_model *m)
 	fprintf(f, "\n--- summary ---\n");
 	format_summary_roles(f, m, c);
 	format_summary_exits(f, c);
-	fprintf(f, "daemon kills: %zu%s\n", st->daemon_kills,
-		st->daemon_kills ? " (daemonic children sent SIGTERM by their parent as it exited)"
+	fprintf(f, "terminated at their starter's exit: %zu%s\n", st->daemon_kills,
+		st->daemon_kills ? " (SIGTERM from the starter, which then exited: daemons at "
+				   "interpreter exit, or a pool closed just before)"
 				 : "");
 	fprintf(f, "recycled workers: %zu%s\n", st->recycled,
-		st->recycled ? " (Pool workers that replaced one that had exited)" : "");
+		st->recycled ? " (started by a pool right after one of its workers exited 0, "
+			       "while the pool ran on)"
+			     : "");
 	if (c->reparented)
 		fprintf(f, "re-parented: %zu (outlived their parent and were adopted)\n",
 			c->reparented);

@@ -375,11 +375,22 @@ def test_executor(ctx, method):
           "the executor's workers started before the Pool's had exited")
     check(f"the executor uses start method: {method}" in t.res.stderr,
           "the demo did not report the executor's start method")
-    if method != "forkserver":
-        # (under forkserver the kernel cannot tell them from Pool replacements: the same
-        # forkserver forks both, right after the Pool's workers exited 0)
-        check(not any(k["replaces"] for k in kids),
-              f"executor workers taken for Pool replacements: {[k['replaces'] for k in kids]}")
+    # under forkserver too: no worker of the Pool still ran when the executor's started
+    check(not any(k["replaces"] for k in kids),
+          f"executor workers taken for Pool replacements: {[k['replaces'] for k in kids]}")
+
+
+def test_two_executors(ctx, method):
+    """Two ProcessPoolExecutor(2) one after the other: new workers, no recycling."""
+    t = traced_run(ctx, f"two-executors-{method}",
+                   ["--", PYTHON, os.path.join(HERE, "two_executors.py"), method])
+    kids = [n for n in t.nodes if n["role"] == "mp_child"]
+    check(len(kids) == 4, f"{len(kids)} workers, expected 2 per executor: {describe(kids)}")
+    check(not any(k["replaces"] for k in kids),
+          f"workers of the second executor taken for replacements: "
+          f"{[(k['pid'], k['replaces']) for k in kids if k['replaces']]}")
+    check("recycled workers: 0" in t.res.stderr or "recycled" not in t.res.stderr,
+          "the summary claims recycling")
 
 
 def test_executor_max_tasks(ctx):
@@ -741,6 +752,7 @@ def all_tests():
             (f"missing-guard process {method}",
              lambda c, m=method: test_missing_guard_process(c, m)),
             (f"queue-pipe {method}", lambda c, m=method: test_queue_pipe(c, m)),
+            (f"two executors {method}", lambda c, m=method: test_two_executors(c, m)),
         ]
     tracer += [
         ("executor max_tasks_per_child spawns", test_executor_max_tasks),

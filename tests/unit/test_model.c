@@ -567,22 +567,31 @@ static void test_recycle_forkserver(void **state)
 	do_fork(m, 11 * MS, 101, 101, 103);
 	do_exit(m, 100 * MS, 102, 101, 0, 0); /* 103 still alive */
 	do_fork(m, 103 * MS, 101, 101, 104);
-	do_exit(m, 200 * MS, 103, 101, 0, 0); /* 104 alive */
-	do_exit(m, 201 * MS, 104, 101, 0, 0); /* lived beside 103: a Pool worker too */
-	do_fork(m, 202 * MS, 101, 101, 105);
-	do_fork(m, 203 * MS, 101, 101, 106);
+	do_fork(m, 150 * MS, 101, 101, 105);  /* 104 alive, it lived beside 103 */
+	do_exit(m, 200 * MS, 103, 101, 0, 0); /* 104 and 105 alive */
+	do_fork(m, 201 * MS, 101, 101, 106);
+	/* then every worker exits, and two new children follow at once: a new pool or
+	 * executor, or replacements? The forkserver forks both alike: no claim */
+	do_exit(m, 300 * MS, 104, 101, 0, 0);
+	do_exit(m, 300 * MS, 105, 101, 0, 0);
+	do_exit(m, 301 * MS, 106, 101, 0, 0);
+	do_fork(m, 302 * MS, 101, 101, 107);
+	do_fork(m, 303 * MS, 101, 101, 108);
 	for (int pass = 0; pass < 2; pass++) {
 		assert_int_equal(proc_of(m, 104)->replaces, 102);
 		assert_int_equal(proc_of(m, 104)->slot, 1);
 		assert_int_equal(proc_of(m, 104)->start_method, FS_METHOD_FORKSERVER);
-		/* the newest exit is taken first: 105 replaces 104 (chain 102 -> 104 -> 105),
-		 * 106 replaces 103, although both exited at almost the same time */
-		assert_int_equal(proc_of(m, 105)->replaces, 104);
-		assert_int_equal(proc_of(m, 105)->slot, 1);
+		/* 105 started while 103, a worker beside 102, still ran: but 102 is taken;
+		 * it is no replacement (nothing else exited before it) */
+		assert_int_equal(proc_of(m, 105)->replaces, 0);
+		/* 106 follows 103's exit while 104 and 105 run: a replacement */
 		assert_int_equal(proc_of(m, 106)->replaces, 103);
 		assert_int_equal(proc_of(m, 106)->slot, 2);
-		assert_int_equal(proc_of(m, 104)->replaced_by, 105);
-		assert_int_equal(model_stats(m)->recycled, 3);
+		assert_int_equal(proc_of(m, 103)->replaced_by, 106);
+		/* with no worker left running, 107 and 108 are not claimed */
+		assert_int_equal(proc_of(m, 107)->replaces, 0);
+		assert_int_equal(proc_of(m, 108)->replaces, 0);
+		assert_int_equal(model_stats(m)->recycled, 2);
 		model_finish(m);
 	}
 	model_free(m);
@@ -973,7 +982,8 @@ static void scenario_mixed(struct fs_model *m, bool finish_midway)
 
 /* Stats and analyses of a retired run match those of a run that kept everything. Pool
  * recycling matches exactly while a worker's exit is among the kept ones when its
- * replacement starts (limits 40 and up here); below that, fewer are found. */
+ * replacement starts (limits 40 and up here); below that, fewer may be found. The
+ * forkserver's one-at-a-time children are no replacements (no pool runs beside them). */
 static void test_retire_analyses(void **state)
 {
 	size_t limits[] = {300, 150, 40, 8, 1};
@@ -1001,7 +1011,7 @@ static void test_retire_analyses(void **state)
 		if (limits[l] >= 40)
 			assert_int_equal(a->recycled, b->recycled);
 		else
-			assert_true(a->recycled < b->recycled && a->recycled >= 500);
+			assert_true(a->recycled <= b->recycled && a->recycled >= 500);
 		assert_int_equal(a->events, b->events);
 		assert_int_equal(a->exits, b->exits);
 		assert_int_equal(a->live, b->live);

@@ -105,7 +105,8 @@ static void test_states(void **state)
 	st.signal = 15;
 	st.killed_by = 1234;
 	st.daemon_kill = true;
-	check_state(&st, "killed SIGTERM by 1234 (daemon)", "SIGTERM by 1234*", "SIGTERM*");
+	check_state(&st, "killed SIGTERM by 1234 (sent as its starter exited)", "SIGTERM by 1234*",
+		    "SIGTERM*");
 	st.daemon_kill = false;
 	check_state(&st, "killed SIGTERM by 1234", "SIGTERM by 1234", "SIGTERM");
 	st.killed_by = 0;

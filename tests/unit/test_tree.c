@@ -292,9 +292,9 @@ static void test_tree_text(void **state)
 	find_line(text, "\n\u2502  \u251c\u2500 103 child (forkserver)  python3  exit 0, "
 			"replaced by 105, 2.0 ms\n");
 	find_line(text, "\n\u2502  \u251c\u2500 104 child (forkserver)  python3  killed "
-			"SIGTERM by 100 (daemon), 4.0 ms\n");
+			"SIGTERM by 100 (sent as its starter exited), 4.0 ms\n");
 	find_line(text, "\n\u2502  \u2514\u2500 105 child (forkserver)  python3  killed "
-			"SIGTERM by 100 (daemon), replaces 103, 2.5 ms\n");
+			"SIGTERM by 100 (sent as its starter exited), replaces 103, 2.5 ms\n");
 	find_line(text, "\n\u2514\u2500 106 child (spawn)  python3 -c ");
 	find_line(text, "--multiprocessing-fork  exit 1, 2.5 ms\n");
 	find_line(text, "\n   \u2514\u2500 107 child (fork)  ");
@@ -302,7 +302,8 @@ static void test_tree_text(void **state)
 	find_line(text, "\n200 other  python3  exit 3, start not seen\n");
 	assert_null(strstr(text, "\n50 "));
 
-	find_line(ascii, "\n|  |- 104 child (forkserver)  python3  killed SIGTERM by 100 (daemon)");
+	find_line(ascii, "\n|  |- 104 child (forkserver)  python3  killed SIGTERM by 100 (sent as "
+			 "its starter exited)");
 	find_line(ascii, "\n|  `- 105 ");
 	find_line(ascii, "\n   `- 107 ");
 	for (i = 0; ascii[i]; i++)
@@ -514,7 +515,7 @@ static void test_summary(void **state)
 	find_line(text, "exit status: 3 exited 0, 1 exited 1, 1 exited 3, 1 killed by SIGSEGV, "
 			"2 killed by SIGTERM, 1 still alive at the end\n");
 	find_line(text, "\nseen without their fork: 1 ");
-	find_line(text, "\ndaemon kills: 2 ");
+	find_line(text, "\nterminated at their starter's exit: 2 ");
 	find_line(text, "\nrecycled workers: 1 ");
 	find_line(text, "\nre-parented: 2 ");
 	find_line(text, "\nlost events: 0\n");
