@@ -71,9 +71,9 @@ struct names_state {
 };
 
 enum names_state_form {
-	/* "running", "exit 0", "killed SIGTERM by 1234 (sent as its starter exited)", "killed SIGSEGV (core
-	 * dumped)", "exit not seen (status unknown)", "unknown after 4.440 s (the trace
-	 * stopped following it)" */
+	/* "running", "exit 0", "killed SIGTERM by 1234 (sent as its starter exited)", "killed
+	 * SIGSEGV (core dumped)", "exit not seen (status unknown)", "unknown after 4.440 s (the
+	 * trace stopped following it)" */
 	NAMES_STATE_LONG,
 	/* a table column: "SIGTERM by 1234*" ('*': a daemon kill), "SIGSEGV core", "exit ?",
 	 * "unknown after 4.440 s" */

@@ -148,11 +148,12 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 			cli->all = true;
 			break;
 		case OPT_RINGBUF:
-			if (parse_size(optarg, TRACE_MIN_RINGBUF_KB, 1024 * 1024, &cli->ringbuf_kb) !=
-			    0)
-				return cli_error("--ringbuf-kb needs a size from 16 to 1048576 (the "
-						 "largest event, an exec with 8 KiB of argv, needs 16)",
-						 optarg);
+			if (parse_size(optarg, TRACE_MIN_RINGBUF_KB, 1024 * 1024,
+				       &cli->ringbuf_kb) != 0)
+				return cli_error(
+				    "--ringbuf-kb needs a size from 16 to 1048576 (the "
+				    "largest event, an exec with 8 KiB of argv, needs 16)",
+				    optarg);
 			break;
 		case OPT_MAX_PROCS:
 			if (parse_size(optarg, 0, 4194304, &cli->max_procs) != 0)

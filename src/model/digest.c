@@ -33,13 +33,38 @@ static uint64_t digest_str(uint64_t h, const char *s)
 static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
 {
 	const uint64_t v[] = {
-	    p->pid,	      p->ppid,		p->parent_tid,	 p->parent_threads, p->starter,
-	    p->role,	      p->start_method,	p->argv_inherited, p->is_python,    p->unseen_start,
-	    p->exec_seen,     p->exited,	(uint64_t)(int64_t)p->exit_code,    (uint64_t)p->signal,
-	    p->core_dumped,   p->killed_by,	p->daemon_kill,	 p->reparented,	    p->replaces,
-	    (uint64_t)p->slot, p->start_ns,	p->exec_ns,	 p->end_ns,	    p->unknown_after_ns,
-	    (uint64_t)(int64_t)p->parent, p->generation, p->exit_lost, p->argv_truncated,
-	    p->kill_sent_ns,  p->replaced_by,	(uint64_t)p->ppid_history_len, p->clone_flags,
+	    p->pid,
+	    p->ppid,
+	    p->parent_tid,
+	    p->parent_threads,
+	    p->starter,
+	    p->role,
+	    p->start_method,
+	    p->argv_inherited,
+	    p->is_python,
+	    p->unseen_start,
+	    p->exec_seen,
+	    p->exited,
+	    (uint64_t)(int64_t)p->exit_code,
+	    (uint64_t)p->signal,
+	    p->core_dumped,
+	    p->killed_by,
+	    p->daemon_kill,
+	    p->reparented,
+	    p->replaces,
+	    (uint64_t)p->slot,
+	    p->start_ns,
+	    p->exec_ns,
+	    p->end_ns,
+	    p->unknown_after_ns,
+	    (uint64_t)(int64_t)p->parent,
+	    p->generation,
+	    p->exit_lost,
+	    p->argv_truncated,
+	    p->kill_sent_ns,
+	    p->replaced_by,
+	    (uint64_t)p->ppid_history_len,
+	    p->clone_flags,
 	};
 
 	h = digest_bytes(h, v, sizeof(v));
@@ -63,8 +88,8 @@ uint64_t model_digest(const struct fs_model *m)
 	for (size_t i = 0; i < n; i++)
 		h = digest_proc(h, model_proc(m, i));
 	if (st) {
-		const uint64_t v[] = {st->forks, st->execs, st->exits, st->signals, st->lost,
-				      st->live,	 st->daemon_kills, st->recycled};
+		const uint64_t v[] = {st->forks, st->execs, st->exits,	      st->signals,
+				      st->lost,	 st->live,  st->daemon_kills, st->recycled};
 
 		h = digest_bytes(h, v, sizeof(v));
 	}

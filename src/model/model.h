@@ -38,14 +38,14 @@ struct fs_proc {
 	int exit_code; /* -1 when killed by a signal or still alive */
 	int signal;    /* fatal signal or 0 */
 	bool core_dumped;
-	uint32_t killed_by; /* sender TGID of the fatal signal, 0 if unknown */
-	bool daemon_kill;   /* SIGTERM from its starter during the starter's exit */
-	bool reparented;    /* its parent changed after fork */
-	uint32_t replaces;  /* Pool recycling: PID of the worker it replaced, 0 if none */
-	int slot;	    /* Pool worker slot (1-based chain number), 0 if none */
-	uint64_t start_ns;  /* fork time (or first sighting) */
-	uint64_t exec_ns;   /* last exec, 0 if none */
-	uint64_t end_ns;    /* exit time, 0 while alive */
+	uint32_t killed_by;	   /* sender TGID of the fatal signal, 0 if unknown */
+	bool daemon_kill;	   /* SIGTERM from its starter during the starter's exit */
+	bool reparented;	   /* its parent changed after fork */
+	uint32_t replaces;	   /* Pool recycling: PID of the worker it replaced, 0 if none */
+	int slot;		   /* Pool worker slot (1-based chain number), 0 if none */
+	uint64_t start_ns;	   /* fork time (or first sighting) */
+	uint64_t exec_ns;	   /* last exec, 0 if none */
+	uint64_t end_ns;	   /* exit time, 0 while alive */
 	uint64_t unknown_after_ns; /* alive when the trace stopped following it (a recording cut
 				    * short): what became of it after this time is unknown; 0 */
 	/* tree links: indexes into the model's table, -1 for none. The tree is by ORIGINAL
@@ -130,6 +130,5 @@ const struct fs_model_stats *model_stats(const struct fs_model *m);
 /* A digest of every process's fields and the counts (model/digest.c): equal digests, equal
  * models as far as any output can tell. */
 uint64_t model_digest(const struct fs_model *m);
-
 
 #endif

@@ -167,7 +167,8 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 			   &bad);
 		record_add(obj, "subtree_live", json_object_new_uint64(ev->subtree_live), false,
 			   &bad);
-		record_add(obj, "clone_flags", json_object_new_uint64(ev->clone_flags), false, &bad);
+		record_add(obj, "clone_flags", json_object_new_uint64(ev->clone_flags), false,
+			   &bad);
 		break;
 	case FS_EV_EXEC:
 		record_add(obj, "type", json_object_new_string("exec"), false, &bad);

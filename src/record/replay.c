@@ -112,12 +112,15 @@ static int replay_model_event(void *ctx, const struct fs_event *ev, char *err, s
 int replay_model(const char *path, size_t tombstone_limit, struct fs_model **out,
 		 struct fs_header *header, struct fs_replay_info *info, char *err, size_t errlen)
 {
-	struct replay_to_model rm = {tombstone_limit, out, header};
+	struct replay_to_model rm;
 	struct fs_replay_sink sink = {replay_model_header, replay_model_event, &rm};
 	int rc;
 
 	*out = NULL;
 	memset(header, 0, sizeof(*header));
+	rm.tombstone_limit = tombstone_limit;
+	rm.model = out;
+	rm.header = header;
 	rc = replay_read(path, &sink, info, err, errlen);
 	replay_end_model(*out, info);
 	if (*out)

@@ -190,8 +190,8 @@ static void tui_compare_next(struct tui_app *a)
 	bool usage;
 
 	while (++a->cmp_active < 3) {
-		if (tui_live_begin(a, &a->cmp[a->cmp_active], names_method(tui_methods[a->cmp_active]), &usage) ==
-		    0)
+		if (tui_live_begin(a, &a->cmp[a->cmp_active],
+				   names_method(tui_methods[a->cmp_active]), &usage) == 0)
 			return;
 		a->cmp[a->cmp_active].done = true;
 	}

@@ -16,7 +16,8 @@ static bool tui_proc_matches(const struct fs_proc *p, const char *text)
 	char num[16];
 
 	snprintf(num, sizeof(num), "%" PRIu32, p->pid);
-	if (!strcmp(num, text) || strstr(p->comm, text) || strstr(names_role_long(p->role, p->start_method), text))
+	if (!strcmp(num, text) || strstr(p->comm, text) ||
+	    strstr(names_role_long(p->role, p->start_method), text))
 		return true;
 	for (int i = 0; p->argv && i < p->argc && p->argv[i]; i++)
 		if (strstr(p->argv[i], text))

@@ -116,9 +116,9 @@ struct tui_app {
 	bool quit;
 	bool back_to_picker; /* 'd' in a run started from the picker */
 	bool from_picker;
-	int status;	 /* exit status */
+	int status;	     /* exit status */
 	int workload_status; /* the main run's workload's status (0..255); 0 until it exits */
-	char error[512]; /* printed after endwin */
+	char error[512];     /* printed after endwin */
 };
 
 extern const double tui_speeds[];
@@ -170,7 +170,7 @@ void tui_curses_stop(void);
 int tui_live_loop(struct tui_app *a);
 
 /* feed.c: the live run, the recording, compare runs */
-#define TUI_IDLE_MS 25			 /* a loop turn's wait when no live run is polled */
+#define TUI_IDLE_MS 25			    /* a loop turn's wait when no live run is polled */
 extern const enum fs_method tui_methods[3]; /* the compare order; 'm' cycles through them */
 void tui_slot_reset(struct tui_run_slot *s);
 /* Stop a live run now: whatever remains is killed and reaped. */

@@ -135,7 +135,8 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 		snprintf(buf, len,
 			 "%s fork   %7" PRIu32 " -> %" PRIu32 "  %s (%" PRIu32 " thread%s%s%s)", t,
 			 e->ppid, e->pid, e->comm, e->parent_threads,
-			 e->parent_threads == 1 ? "" : "s", names_clone_kind(e->clone_flags) ? ", " : "",
+			 e->parent_threads == 1 ? "" : "s",
+			 names_clone_kind(e->clone_flags) ? ", " : "",
 			 names_clone_kind(e->clone_flags) ? names_clone_kind(e->clone_flags) : "");
 		break;
 	case FS_EV_EXEC:

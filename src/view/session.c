@@ -474,13 +474,18 @@ static int session_load_event(void *ctx, const struct fs_event *ev, char *err, s
 int session_load(struct session *s, const char *path, struct fs_header *hdr, char *err,
 		 size_t errlen)
 {
-	struct session_loader sl = {s, hdr, s->event_limit, s->tombstone_limit,
-				    strcmp(path, "-") != 0, false};
+	struct session_loader sl;
 	struct fs_replay_sink sink = {session_load_header, session_load_event, &sl};
 	struct fs_replay_info info;
 	int got;
 
 	memset(hdr, 0, sizeof(*hdr));
+	sl.s = s;
+	sl.hdr = hdr;
+	sl.events = s->event_limit;
+	sl.tombstones = s->tombstone_limit;
+	sl.rereadable = strcmp(path, "-") != 0;
+	sl.have_header = false;
 	got = replay_read(path, &sink, &info, err, errlen);
 	if (!sl.have_header || !s->model)
 		return -1;

@@ -68,8 +68,8 @@ struct session {
 	size_t cursor;		/* event numbers are absolute: 0 .. count */
 	size_t count;		/* events of the run, kept in memory or not */
 	uint32_t root_pid;
-	bool complete; /* the source ended: no more events */
-	bool finished; /* model_finish ran (cursor == count and complete) */
+	bool complete;		    /* the source ended: no more events */
+	bool finished;		    /* model_finish ran (cursor == count and complete) */
 	struct fs_replay_info info; /* how the source ended (complete) */
 	uint64_t lost;
 	uint64_t end_ns;    /* the end line's time (complete), else 0 */

@@ -153,8 +153,7 @@ static int cgroup_each_proc(const char *dir)
 	return n;
 }
 
-void cgroup_for_each_pid(const struct fs_cgroup *cg, void (*fn)(void *ctx, uint32_t pid),
-			 void *ctx)
+void cgroup_for_each_pid(const struct fs_cgroup *cg, void (*fn)(void *ctx, uint32_t pid), void *ctx)
 {
 	cgroup_each_pid(cg->kill_dir, fn, ctx);
 	if (strcmp(cg->pids_dir, cg->kill_dir) != 0)

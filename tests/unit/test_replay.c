@@ -32,14 +32,17 @@
 	"{\"type\":\"signal\",\"t_ns\":" #t ",\"pid\":" #from ",\"target\":" #to ",\"sig\":" #sig  \
 	",\"sig_result\":" #result "}\n"
 #define SIGNAL1(t, from, to, sig)                                                                  \
-	"{\"type\":\"signal\",\"t_ns\":" #t ",\"pid\":" #from ",\"target\":" #to ",\"sig\":" #sig "}\n"
+	"{\"type\":\"signal\",\"t_ns\":" #t ",\"pid\":" #from ",\"target\":" #to ",\"sig\":" #sig  \
+	"}\n"
 #define END(t, lost, complete)                                                                     \
-	"{\"type\":\"end\",\"t_ns\":" #t ",\"events\":9,\"lost\":" #lost ",\"complete\":" #complete "}\n"
+	"{\"type\":\"end\",\"t_ns\":" #t ",\"events\":9,\"lost\":" #lost                           \
+	",\"complete\":" #complete "}\n"
 
 /* The pending-SIGTERM case: 101 blocks SIGTERM; main (100) sends one (queued), the helper
  * 102 a second (already pending: dropped); 101 unblocks and dies of main's. */
 #define PENDING_BODY                                                                               \
-	FORK(10, 100, 50) FORK(20, 101, 100) FORK(30, 102, 100) SIGNAL(40, 100, 101, 15, 0)        \
+	FORK(10, 100, 50)                                                                          \
+	FORK(20, 101, 100) FORK(30, 102, 100) SIGNAL(40, 100, 101, 15, 0)                          \
 	    SIGNAL(50, 102, 101, 15, 2) KILLED(60, 101, 100, 15) EXIT(70, 102, 100, 0)             \
 		EXIT(80, 100, 50, 0)
 
@@ -120,9 +123,10 @@ static void test_cut_last_line_is_a_warning(void **state)
 {
 	struct fs_replay_info info;
 	char warn[256];
-	struct fs_model *m = replay_text(HEADER(2) FORK(10, 100, 50) FORK(4440000000, 101, 100)
-					     "{\"type\":\"exit\",\"t_ns\":4450000000,\"pi",
-					 &info, 0);
+	struct fs_model *m = replay_text(
+	    HEADER(2) FORK(10, 100, 50)
+		FORK(4440000000, 101, 100) "{\"type\":\"exit\",\"t_ns\":4450000000,\"pi",
+	    &info, 0);
 
 	(void)state;
 	assert_int_equal(info.cut_line, 4);
@@ -142,9 +146,8 @@ static void test_no_end_line(void **state)
 {
 	struct fs_replay_info info;
 	char warn[256];
-	struct fs_model *m =
-	    replay_text(HEADER(2) FORK(10, 100, 50) FORK(20, 101, 100) EXIT(30, 101, 100, 0), &info,
-			0);
+	struct fs_model *m = replay_text(
+	    HEADER(2) FORK(10, 100, 50) FORK(20, 101, 100) EXIT(30, 101, 100, 0), &info, 0);
 
 	(void)state;
 	assert_int_equal(info.cut_line, 0);
@@ -160,10 +163,9 @@ static void test_complete_end_means_exit_lost(void **state)
 {
 	struct fs_replay_info info;
 	char warn[256];
-	struct fs_model *m =
-	    replay_text(HEADER(2) FORK(10, 100, 50) FORK(20, 101, 100) EXIT(80, 100, 50, 0)
-			    END(90, 0, true),
-			&info, 0);
+	struct fs_model *m = replay_text(HEADER(2) FORK(10, 100, 50) FORK(20, 101, 100)
+					     EXIT(80, 100, 50, 0) END(90, 0, true),
+					 &info, 0);
 
 	(void)state;
 	assert_true(proc_of(m, 101)->exited);
@@ -176,10 +178,9 @@ static void test_complete_end_means_exit_lost(void **state)
 static void test_incomplete_end_means_unknown_after(void **state)
 {
 	struct fs_replay_info info;
-	struct fs_model *m =
-	    replay_text(HEADER(2) FORK(10, 100, 50) FORK(20, 101, 100) EXIT(80, 100, 50, 0)
-			    END(90, 0, false),
-			&info, 0);
+	struct fs_model *m = replay_text(HEADER(2) FORK(10, 100, 50) FORK(20, 101, 100)
+					     EXIT(80, 100, 50, 0) END(90, 0, false),
+					 &info, 0);
 
 	(void)state;
 	assert_false(proc_of(m, 101)->exited);
@@ -190,9 +191,10 @@ static void test_incomplete_end_means_unknown_after(void **state)
 static void test_schema1_losses_end_as_before(void **state)
 {
 	struct fs_replay_info info;
-	struct fs_model *m = replay_text(HEADER(1) FORK(10, 100, 50) FORK(20, 101, 100)
-					     "{\"type\":\"end\",\"t_ns\":90,\"events\":2,\"lost\":3}\n",
-					 &info, 0);
+	struct fs_model *m = replay_text(
+	    HEADER(1) FORK(10, 100, 50)
+		FORK(20, 101, 100) "{\"type\":\"end\",\"t_ns\":90,\"events\":2,\"lost\":3}\n",
+	    &info, 0);
 
 	(void)state;
 	assert_true(proc_of(m, 101)->exit_lost);
