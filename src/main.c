@@ -1,10 +1,13 @@
 /* forkscope: make process creation visible. main() only dispatches the command line. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "workload/demos.h"
+#include "workload/readable.h"
 #include "cli/run.h"
 #include "cli/tree_cmd.h"
 #include "tui/tui.h"
@@ -15,6 +18,14 @@ static int main_list_demos(void)
 	struct fs_demo *list;
 	int n = demos_list(demos_dir(), &list);
 
+	if (n < 0 && n != -ENOENT) { /* the folder is there, maybe, but closed to us */
+		char why[PATH_MAX + 256];
+
+		readable_explain("the demo folder", demos_dir(), -n, why, sizeof(why));
+		fprintf(stderr, "forkscope: %s\n", why);
+		free(list);
+		return 1;
+	}
 	if (n <= 0) {
 		fprintf(stderr, "forkscope: no demos found in %s\n", demos_dir());
 		free(list);

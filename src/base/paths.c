@@ -1,4 +1,5 @@
 /* Where forkscope's data files (demos, the Python hook) are. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,14 +9,17 @@
 
 #include "base/paths.h"
 
-/* Whether dir/demos is a folder. */
+/* Whether dir/demos is a folder, or is there but closed to us (EACCES: a folder on the
+ * way may not be entered), so that the error names that folder, not another one. */
 static int paths_has_demos(const char *dir)
 {
 	char probe[PATH_MAX + 8];
 	struct stat st;
 
 	snprintf(probe, sizeof(probe), "%s/demos", dir);
-	return stat(probe, &st) == 0 && S_ISDIR(st.st_mode);
+	if (stat(probe, &st) != 0)
+		return errno == EACCES;
+	return S_ISDIR(st.st_mode);
 }
 
 const char *paths_data_dir(void)

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "base/names.h"
@@ -33,7 +34,9 @@ static const char usage_text[] =
     "  --json           print JSON Lines (the recording format) instead\n"
     "  -o FILE          also record JSON Lines to FILE\n"
     "  --duration SECS  stop the workload after SECS seconds\n"
-    "  --all            trace every process of the system, not just the workload\n"
+    "  --all            trace every process of the system, not just the workload;\n"
+    "                   it shows every user's processes and arguments, so it needs\n"
+    "                   real root (uid 0, e.g. sudo), not just capabilities\n"
     "  --ringbuf-kb N   kernel ring buffer size in KiB, 16 or more, rounded up to a power\n"
     "                   of two (default 4096)\n"
     "  --max-procs N    cap on the workload's live processes (default 256 for a demo,\n"
@@ -173,6 +176,11 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	}
 	if (optind >= argc)
 		return cli_error("run needs a DEMO or -- COMMAND", NULL);
+	/* another user's argv is theirs: file capabilities or a setuid bit are not enough */
+	if (cli->all && getuid() != 0)
+		return cli_error("--all shows every user's processes and arguments: it needs "
+				 "real root (uid 0); run it with sudo",
+				 NULL);
 	cli->is_demo = strcmp(argv[optind - 1], "--") != 0;
 	cli->argv = argv + optind;
 	cli->argc = argc - optind;

@@ -19,6 +19,8 @@ struct fs_trace {
 	fs_trace_cb cb;
 	void *ctx;
 	uint64_t base_ns;
+	bool all;
+	uint32_t launched; /* with --all: the tracked root, whose fork the kernel saw too */
 	struct fs_event scratch;
 };
 
@@ -50,6 +52,13 @@ static int trace_on_sample(void *ctx, void *data, size_t size)
 	ev->comm[FS_COMM_LEN - 1] = '\0';
 	ev->filename[FS_FILENAME_LEN - 1] = '\0';
 	ev->t_ns = ev->t_ns >= t->base_ns ? ev->t_ns - t->base_ns : 0;
+	/* the launcher reports the root's fork itself (it happens before tracking starts);
+	 * with --all the kernel sees it too: a second fork of a live PID would read as PID
+	 * reuse and the root would lose its exit */
+	if (t->launched && ev->type == FS_EV_FORK && ev->pid == t->launched) {
+		t->launched = 0;
+		return 0;
+	}
 	return t->cb ? t->cb(t->ctx, ev) : 0;
 }
 
@@ -90,6 +99,7 @@ struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, vo
 		goto fail;
 	}
 	t->skel->rodata->trace_all = opts->all;
+	t->all = opts->all;
 	rb_bytes = (opts->ringbuf_kb ? opts->ringbuf_kb : 4096) * 1024;
 	/* the ring buffer must be a power of two pages */
 	{
@@ -130,6 +140,8 @@ int trace_track(struct fs_trace *t, uint32_t pid)
 				 BPF_NOEXIST) != 0)
 		return -errno;
 	__atomic_fetch_add(&t->skel->bss->tracked_live, 1, __ATOMIC_RELAXED);
+	if (t->all)
+		t->launched = pid;
 	return 0;
 }
 

@@ -28,7 +28,8 @@ struct fs_trace;
 /* Load and attach the BPF programs; NULL with a one-line message saying what to do. */
 struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, void *ctx, char *err,
 			    size_t errlen);
-/* Follow this process (and everything it creates from now on). */
+/* Follow this process (and everything it creates from now on). Its own fork is the
+ * caller's to report: with --all, the kernel's event of it is not delivered. */
 int trace_track(struct fs_trace *t, uint32_t pid);
 /* Wait up to timeout_ms for events and deliver them; returns events delivered or -errno. */
 int trace_poll(struct fs_trace *t, int timeout_ms);

@@ -35,7 +35,8 @@ static void demos_take_field(const char *line, const char *key, char *out, size_
 	out[strcspn(out, "\r\n")] = '\0';
 }
 
-/* Fill a demo from its file; 0, or -1 when it is not a demo (no summary line). */
+/* Fill a demo from its file (d->path is set first); 0, -ENOENT when it is not a demo (not
+ * a .py name, or no summary line), or -errno when it cannot be opened. */
 static int demos_read(const char *dir, const char *file, struct fs_demo *d)
 {
 	char line[1024];
@@ -45,19 +46,19 @@ static int demos_read(const char *dir, const char *file, struct fs_demo *d)
 
 	if (len < 4 || len - 3 >= sizeof(d->name) || strcmp(file + len - 3, ".py") != 0 ||
 	    file[0] == '_' || file[0] == '.')
-		return -1;
+		return -ENOENT;
 	memset(d, 0, sizeof(*d));
 	snprintf(d->name, sizeof(d->name), "%.*s", (int)(len - 3), file);
 	snprintf(d->path, sizeof(d->path), "%s/%s", dir, file);
 	f = fopen(d->path, "r");
 	if (!f)
-		return -1;
+		return -errno;
 	while (n++ < 30 && fgets(line, sizeof(line), f)) {
 		demos_take_field(line, "# summary:", d->summary, sizeof(d->summary));
 		demos_take_field(line, "# look-for:", d->look_for, sizeof(d->look_for));
 	}
 	fclose(f);
-	return d->summary[0] ? 0 : -1;
+	return d->summary[0] ? 0 : -ENOENT;
 }
 
 static int demos_compare(const void *a, const void *b)
@@ -103,8 +104,9 @@ int demos_find(const char *dir, const char *name, struct fs_demo *out)
 {
 	char file[128];
 
+	memset(out, 0, sizeof(*out));
 	if (!*name || strchr(name, '/') || strlen(name) >= 60)
 		return -ENOENT;
 	snprintf(file, sizeof(file), "%s.py", name);
-	return demos_read(dir, file, out) == 0 ? 0 : -ENOENT;
+	return demos_read(dir, file, out);
 }

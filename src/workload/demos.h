@@ -14,7 +14,8 @@ struct fs_demo {
 
 /* All demos of a folder, sorted by name; count or -errno. Free *out with free(). */
 int demos_list(const char *dir, struct fs_demo **out);
-/* Find one demo by name; 0, or -ENOENT. */
+/* Find one demo by name; 0, -ENOENT (no such demo), or -errno when its file is there but
+ * cannot be opened (out->path then names it: readable_explain says why). */
 int demos_find(const char *dir, const char *name, struct fs_demo *out);
 /* The folder of the demos: $FORKSCOPE_DEMOS, else <data dir>/demos. */
 const char *demos_dir(void);

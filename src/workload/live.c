@@ -22,6 +22,7 @@
 #include "workload/command.h"
 #include "workload/invoker.h"
 #include "workload/python.h"
+#include "workload/readable.h"
 #include "workload/watchdog.h"
 
 #define LIVE_GRACE_NS 2000000000ull /* SIGTERM, then SIGKILL after this */
@@ -140,11 +141,16 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 	}
 	if (cli->is_demo) {
 		struct fs_demo demo;
+		int found = demos_find(demos_dir(), cli->argv[0], &demo);
 
-		if (demos_find(demos_dir(), cli->argv[0], &demo) != 0) {
+		if (found == -ENOENT) {
 			snprintf(err, errlen, "no such demo: %s (forkscope demos lists them)",
 				 cli->argv[0]);
 			*usage_error = true;
+			return -1;
+		}
+		if (found != 0) { /* there, maybe, but closed to us: say who and why */
+			readable_explain("demo", demo.path, -found, err, errlen);
 			return -1;
 		}
 		if (live_resolve_python(l, cli->python ? cli->python : "python3", err, errlen))
@@ -179,6 +185,16 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 			const char *old = getenv("PYTHONPATH");
 			bool has_old = old && *old;
 
+			char hook[PATH_MAX];
+			int readable;
+
+			snprintf(hook, sizeof(hook), "%.*s/pyhook/sitecustomize.py", PATH_MAX - 32,
+				 paths_data_dir());
+			readable = readable_check(hook);
+			if (readable != 0) { /* else --method would be silently ignored */
+				readable_explain("the Python hook", hook, -readable, err, errlen);
+				return -1;
+			}
 			snprintf(l->env_pythonpath, sizeof(l->env_pythonpath),
 				 "PYTHONPATH=%s/pyhook%s%s", paths_data_dir(), has_old ? ":" : "",
 				 has_old ? old : "");

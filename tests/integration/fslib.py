@@ -1,10 +1,13 @@
 """Helpers for forkscope's integration tests: run forkscope, find what it left behind,
 read a recording (JSON Lines) into processes, and walk the tree of `forkscope tree --json`.
 Standard library only."""
+import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 
@@ -77,6 +80,68 @@ def run_forkscope(binary, args, timeout=60, env=None):
             pass
     return Result(argv, proc.returncode, out.decode(errors="replace"),
                   err.decode(errors="replace"), elapsed, proc.pid, leftovers, timed_out)
+
+
+# ---------------------------------------------------------------- runs as another user
+
+NOBODY_UID = 65534
+
+
+def as_user(uid, gid=None):
+    """The argv prefix that runs a command as uid (gid: the same number by default), with
+    no supplementary groups: for tests that run forkscope as nobody."""
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid if gid is None else gid}",
+            "--clear-groups", "--"]
+
+
+def data_dir_of(binary):
+    """The data folder a forkscope binary uses (src/base/paths.c): share/forkscope next to
+    it, else ../share/forkscope (an install)."""
+    here = os.path.dirname(os.path.abspath(binary))
+    for candidate in (os.path.join(here, "share", "forkscope"),
+                      os.path.join(os.path.dirname(here), "share", "forkscope")):
+        if os.path.isdir(os.path.join(candidate, "demos")):
+            return candidate
+    raise TestFailure(f"no share/forkscope with demos next to {binary}")
+
+
+@contextlib.contextmanager
+def copy_for_other_users(binary):
+    """A copy of the binary and its data folder in a fresh folder under /tmp that every user
+    may read (folders 755, files 644, the binary 755), removed afterwards; yields the copy's
+    path. A test that runs forkscope as nobody runs this copy: the clone may lie where
+    nobody cannot read (a mktemp -d, /root), and its permissions stay as they are. The copy
+    finds its data next to itself, so FORKSCOPE_HOME and FORKSCOPE_DEMOS must not be set
+    for it, and the other user's working folder should be the copy's (a spawned Python
+    child enters its parent's): see other_user_env and other_user_cwd."""
+    top = tempfile.mkdtemp(prefix="forkscope-shared-", dir="/tmp")
+    try:
+        os.chmod(top, 0o755)
+        copy = os.path.join(top, os.path.basename(binary))
+        shutil.copyfile(binary, copy)
+        shutil.copytree(data_dir_of(binary), os.path.join(top, "share", "forkscope"))
+        for root, dirs, files in os.walk(top):
+            os.chmod(root, 0o755)
+            for name in files:
+                os.chmod(os.path.join(root, name), 0o644)
+        os.chmod(copy, 0o755)
+        yield copy
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def other_user_env(env=None):
+    """The environment for a copy_for_other_users binary: ours (or env) without the
+    variables that would point it back into the clone."""
+    env = dict(os.environ if env is None else env)
+    env.pop("FORKSCOPE_HOME", None)
+    env.pop("FORKSCOPE_DEMOS", None)
+    return env
+
+
+def other_user_cwd(copy):
+    """The working folder for a run of a copy_for_other_users binary: the copy's own."""
+    return os.path.dirname(copy)
 
 
 # ---------------------------------------------------------------- recordings

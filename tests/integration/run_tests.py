@@ -539,6 +539,24 @@ def test_duration(ctx):
     check(res.rc == 128 + ex["signal"], f"run exited {res.rc}, expected 128 + {ex['signal']}")
 
 
+def test_all_as_root(ctx):
+    """--all as real root is accepted: the whole system is traced, the workload's own
+    status is forkscope's, and its root is forked once (the launcher reports that fork;
+    the kernel's copy of it is not delivered), so main's exit is seen."""
+    if os.getuid() != 0:
+        raise Skip("--all needs real root (the bad-input table checks the refusal)")
+    out = ctx.path("all.jsonl")
+    res = ctx.run(["run", "--no-tui", "--all", "-o", out, "--", "/bin/true"])
+    check_no_leftovers(res)
+    check(res.rc == 0, f"run --all exited {res.rc}: {res.stderr_tail()} {res.stdout[-200:]!r}")
+    check(re.search(r"forkscope exits 0: the workload's status \(main \d+ exited 0\)",
+                    res.stdout), f"summary: {res.stdout[-200:]!r}")
+    rec = load_recording(out)
+    forks = [ev for ev in rec.events if ev["type"] == "fork" and ev["pid"] == rec.root_pid]
+    check(len(forks) == 1, f"the root {rec.root_pid} is forked {len(forks)} times")
+    check(rec.root.exit and rec.root.exit["exit_code"] == 0, f"root exit: {rec.root.exit}")
+
+
 def test_unknown_demo(ctx):
     res = ctx.run(["run", "--no-tui", "no-such-demo"])
     check_no_leftovers(res)
@@ -765,6 +783,7 @@ def all_tests():
         ("subprocess children are not multiprocessing children", test_subprocess_children),
         ("exit status: the workload's own", test_exit_status_is_the_workload),
         ("forkscope killed: the recording is kept", test_killed_forkscope_keeps_its_recording),
+        ("--all as root: accepted, exits 0", test_all_as_root),
     ]
     tracer += fault_tests()
     plain = [

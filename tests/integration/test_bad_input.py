@@ -11,9 +11,14 @@ control character of the input on stdout or stderr, and the processes of the val
 before a bad line still in the tree. Recording rows run `tree`, `tree --json` and, in a
 pseudo-terminal made by script(1), `replay` (q pressed at once). Command-line rows run a
 second time as the user nobody (as root only): they must fail the same way before any
-privilege or BPF is needed. Standard library only; the last line is `N passed, N failed`.
+privilege or BPF is needed. They run a copy of the binary and its data folder that every
+user can read (fslib.copy_for_other_users), so they pass wherever the clone lies. Rows
+about privileges and unreadable files run only as a user that is not root (nobody, or
+ourselves when we are not root). Standard library only; the last line is
+`N passed, N failed`.
 """
 import argparse
+import contextlib
 import grp
 import json
 import os
@@ -29,6 +34,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+from fslib import copy_for_other_users, other_user_cwd, other_user_env  # noqa: E402
 ROW_TIMEOUT = 10  # seconds for one forkscope run
 SANITIZER = re.compile(r"ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|"
                        r"UndefinedBehaviorSanitizer|AddressSanitizer:DEADLYSIGNAL")
@@ -127,7 +135,8 @@ class Row:
     match after `forkscope: ` (recordings: after `forkscope: FILE: `)."""
 
     def __init__(self, name, kind, rc, message, args=None, content=None, path=None,
-                 pids=(), stdin=None, nobody=True, replay=True, prepare=None, warn=None):
+                 pids=(), stdin=None, nobody=True, replay=True, prepare=None, warn=None,
+                 other_user=False):
         self.name = name
         self.warn = warn  # recordings that stop early: regex of the one warning line
         self.kind = kind
@@ -140,7 +149,9 @@ class Row:
         self.stdin = stdin
         self.nobody = nobody
         self.replay = replay
-        self.prepare = prepare  # prepare(tmpdir) -> extra args, for cli rows that need files
+        self.prepare = prepare  # prepare(tmpdir) -> args or (args, env), for rows that need files
+        # only as a user that is not root: nobody (setpriv) when we are root, else ourselves
+        self.other_user = other_user
 
 
 def cli_rows():
@@ -156,6 +167,30 @@ def cli_rows():
 
     def a_directory(tmp):
         return ["run", "--no-tui", "--", tmp]
+
+    def closed(part, args):
+        """A data folder (FORKSCOPE_HOME) with daemon.py and the hook, part of it mode 000."""
+        def prepare(tmp):
+            home = tempfile.mkdtemp(prefix="closed-", dir=tmp)
+            for sub, src in (("demos", os.path.join(REPO, "demos", "daemon.py")),
+                             ("pyhook", os.path.join(REPO, "src", "pyhook", "sitecustomize.py"))):
+                os.mkdir(os.path.join(home, sub))
+                shutil.copyfile(src, os.path.join(home, sub, os.path.basename(src)))
+            for root, dirs, files in os.walk(home):
+                os.chmod(root, 0o755)
+                for name in files:
+                    os.chmod(os.path.join(root, name), 0o644)
+            os.chmod(os.path.join(home, part) if part else home, 0)
+            return args, {"FORKSCOPE_HOME": home}
+        return prepare
+
+    # who runs the rows with other_user: nobody when we are root, else ourselves
+    if os.geteuid() == 0 and have_user("nobody"):
+        who = re.escape(f"nobody (uid {pwd.getpwnam('nobody').pw_uid})")
+    else:
+        who = re.escape(f"{pwd.getpwuid(os.geteuid()).pw_name} (uid {os.geteuid()})")
+    home = r"/\S+/closed-[^/ ]+"
+    denied = "Permission denied"
 
     return [
         Row("unknown command", "cli", 2, rf"unknown command: frobnicate {u}",
@@ -233,6 +268,38 @@ def cli_rows():
         Row("tree of a missing file", "cli", 1,
             r"/nonexistent/x\.jsonl: cannot open /nonexistent/x\.jsonl: No such file or "
             r"directory", args=["tree", "/nonexistent/x.jsonl"]),
+        # privileges and files the user forkscope runs as may not read
+        Row("--all without real root", "cli", 2,
+            r"--all shows every user's processes and arguments: it needs real root \(uid 0\); "
+            rf"run it with sudo {u}$", args=["run", "--no-tui", "--all", "--", "/bin/true"],
+            other_user=True),
+        Row("--all without real root (a demo)", "cli", 2, r"--all shows .*real root",
+            args=["run", "--all", "--method", "fork", "daemon"], other_user=True),
+        Row("demo folder closed to the user", "cli", 1,
+            rf"cannot read demo ({home})/demos/daemon\.py as {who}: {denied} \(the folder "
+            r"\1/demos is closed to that user\)$",
+            prepare=closed("demos", ["run", "--no-tui", "daemon"]), other_user=True),
+        Row("demo file closed to the user", "cli", 1,
+            rf"cannot read demo {home}/demos/daemon\.py as {who}: {denied} \(its mode does "
+            r"not let that user read it\)$",
+            prepare=closed("demos/daemon.py", ["run", "--no-tui", "daemon"]), other_user=True),
+        Row("data folder closed to the user", "cli", 1,
+            rf"cannot read demo ({home})/demos/daemon\.py as {who}: {denied} \(the folder "
+            r"\1 is closed to that user\)$",
+            prepare=closed("", ["run", "--no-tui", "--method", "spawn", "daemon"]),
+            other_user=True),
+        Row("an unknown demo in a closed folder", "cli", 1,
+            rf"cannot read demo {home}/demos/nope\.py as {who}: {denied} \(the folder ",
+            prepare=closed("demos", ["run", "--no-tui", "nope"]), other_user=True),
+        Row("demos: the folder closed to the user", "cli", 1,
+            rf"cannot read the demo folder {home}/demos as {who}: {denied} \(its mode does "
+            r"not let that user read it\)$", prepare=closed("demos", ["demos"]),
+            other_user=True),
+        Row("Python hook closed to the user", "cli", 1,
+            rf"cannot read the Python hook ({home})/pyhook/sitecustomize\.py as {who}: "
+            rf"{denied} \(the folder \1/pyhook is closed to that user\)$",
+            prepare=closed("pyhook", ["run", "--no-tui", "--method", "spawn", "--",
+                                      "/bin/true"]), other_user=True),
     ]
 
 
@@ -457,17 +524,22 @@ class Run:
         self.argv, self.rc, self.out, self.err, self.elapsed = argv, rc, out, err, elapsed
 
 
-def run(argv, stdin=None, user=None, timeout=ROW_TIMEOUT):
+def run(argv, stdin=None, user=None, timeout=ROW_TIMEOUT, extra_env=None):
+    """Run argv (as user, through setpriv, when given: argv[0] is then a copy every user
+    can read, run from its own folder)."""
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
                UBSAN_OPTIONS="print_stacktrace=1", LC_ALL="C.UTF-8", TERM="xterm")
+    cwd = None
     if user:
+        env, cwd = other_user_env(env), other_user_cwd(argv[0])
         argv = ["setpriv", f"--reuid={user}", f"--regid={user_group(user)}",
                 "--clear-groups", "--"] + argv
+    env.update(extra_env or {})
     start = time.monotonic()
     try:
         p = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            stdin=None if stdin is not None else subprocess.DEVNULL,
-                           timeout=timeout, env=env)
+                           timeout=timeout, env=env, cwd=cwd)
     except subprocess.TimeoutExpired:
         raise Failure(f"no exit within {timeout} s (hang): {shlex.join(argv)[:200]}")
     return Run(argv, p.returncode, p.stdout, p.stderr, time.monotonic() - start)
@@ -527,8 +599,10 @@ def json_pids(out, what):
 
 
 def run_cli_row(binary, row, tmp, user=None):
-    args = row.prepare(tmp) if row.prepare else row.args
-    r = run([binary] + args, user=user)
+    args, env = row.prepare(tmp) if row.prepare else row.args, None
+    if isinstance(args, tuple):
+        args, env = args
+    r = run([binary] + args, user=user, extra_env=env)
     what = "`forkscope " + shlex.join(args) + "`" + (f" as {user}" if user else "")
     check_common(r, what)
     check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
@@ -639,31 +713,40 @@ def main():
     passed = failed = 0
     started = time.monotonic()
     # a scratch directory nobody can read too (for the command-line rows run as nobody)
-    with tempfile.TemporaryDirectory(prefix="forkscope-bad-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="forkscope-bad-", dir="/tmp") as tmp:
         os.chmod(tmp, 0o755)
         for binary in bins:
             label = os.path.relpath(binary, REPO)
             print(f"# {label}: {len(rows)} rows" + ("" if scripted else " (no script(1): "
                                                      "replay not checked)"), flush=True)
-            for row in rows:
-                t0 = time.monotonic()
-                try:
-                    if row.kind == "cli":
-                        as_root = run_cli_row(binary, row, tmp)
-                        if as_nobody and row.nobody:
-                            as_user = run_cli_row(binary, row, tmp, user="nobody")
-                            check(as_user == as_root, f"as nobody the message differs: "
-                                  f"{as_user!r} vs {as_root!r}")
-                    else:
-                        run_rec_row(binary, row, tmp, scripted)
-                    passed += 1
-                except Failure as e:
-                    failed += 1
-                    print(f"FAIL - {label}: {row.name}: {e}", flush=True)
-                    continue
-                dt = time.monotonic() - t0
-                if dt > 2 or args.v:
-                    print(f"ok - {label}: {row.name} ({dt:.1f} s)", flush=True)
+            # nobody runs a copy it can read: the clone may lie where nobody cannot
+            with contextlib.ExitStack() as shared:
+                nobody_binary = shared.enter_context(copy_for_other_users(binary)) \
+                    if as_nobody else None
+                for row in rows:
+                    t0 = time.monotonic()
+                    try:
+                        if row.kind == "cli" and row.other_user:
+                            if as_nobody:
+                                run_cli_row(nobody_binary, row, tmp, user="nobody")
+                            else:
+                                run_cli_row(binary, row, tmp)  # we are not root ourselves
+                        elif row.kind == "cli":
+                            as_root = run_cli_row(binary, row, tmp)
+                            if as_nobody and row.nobody:
+                                as_user = run_cli_row(nobody_binary, row, tmp, user="nobody")
+                                check(as_user == as_root, f"as nobody the message differs: "
+                                      f"{as_user!r} vs {as_root!r}")
+                        else:
+                            run_rec_row(binary, row, tmp, scripted)
+                        passed += 1
+                    except Failure as e:
+                        failed += 1
+                        print(f"FAIL - {label}: {row.name}: {e}", flush=True)
+                        continue
+                    dt = time.monotonic() - t0
+                    if dt > 2 or args.v:
+                        print(f"ok - {label}: {row.name} ({dt:.1f} s)", flush=True)
             print(f"# {label}: done", flush=True)
     print(f"# {time.monotonic() - started:.0f} s" + ("" if args.v else
                                                        "; ok rows slower than 2 s are listed"))

@@ -9,13 +9,14 @@ import signal
 import subprocess
 import time
 
-from fslib import TestFailure, check, load_recording, session_processes
+from fslib import (NOBODY_UID, TestFailure, as_user, check, copy_for_other_users,
+                   load_recording, other_user_cwd, other_user_env, session_processes)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMOS = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(REPO, "demos", "*.py"))
                if not os.path.basename(p).startswith("_"))
 METHODS = ("fork", "spawn", "forkserver")
-NOBODY = 65534
+NOBODY = NOBODY_UID
 # Ways a run is ended from outside, with how long to let it run first.
 ENDINGS = ("duration", "SIGINT", "SIGTERM", "SIGHUP", "SIGKILL")
 # A workload whose processes try to escape: a new session, a double fork, ignored SIGTERM.
@@ -100,26 +101,33 @@ def cleanup_tests():
 
 def test_sudo_user(ctx):
     """Under sudo (SUDO_UID/SUDO_GID) the workload runs as that user, and the recording
-    belongs to it; --as-root keeps root."""
+    belongs to it; --as-root keeps root. The workload (nobody) reads the demo: a copy of
+    forkscope and its data nobody can read is run, wherever the clone lies."""
+    with copy_for_other_users(ctx.binary) as binary:
+        sudo_user_runs(ctx, binary)
+
+
+def sudo_user_runs(ctx, binary):
     os.chmod(ctx.tmpdir, 0o777)
-    env = dict(os.environ, SUDO_UID=str(NOBODY), SUDO_GID=str(NOBODY))
+    env = other_user_env(dict(os.environ, SUDO_UID=str(NOBODY), SUDO_GID=str(NOBODY)))
+    cwd = other_user_cwd(binary)
     out = ctx.path("sudo.jsonl")
-    res = subprocess.run([ctx.binary, "run", "--json", "-o", out, "--", "/bin/sh", "-c",
+    res = subprocess.run([binary, "run", "--json", "-o", out, "--", "/bin/sh", "-c",
                           "echo uid=$(id -u) gid=$(id -g) groups=$(id -G) home=$HOME"],
-                         env=env, capture_output=True, text=True, timeout=60)
+                         env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
     check(res.returncode == 0, f"run exited {res.returncode}: {res.stderr[-300:]}")
     check(f"uid={NOBODY} gid={NOBODY} groups={NOBODY}" in res.stderr,
           f"the workload did not run as nobody: {res.stderr[-300:]}")
     st = os.stat(out)
     check((st.st_uid, st.st_gid) == (NOBODY, NOBODY),
           f"the recording belongs to {st.st_uid}:{st.st_gid}, not nobody")
-    res = subprocess.run([ctx.binary, "run", "--as-root", "--json", "--", "/usr/bin/id", "-u"],
-                         env=env, capture_output=True, text=True, timeout=60)
+    res = subprocess.run([binary, "run", "--as-root", "--json", "--", "/usr/bin/id", "-u"],
+                         env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
     check(res.returncode == 0 and res.stderr.strip().splitlines()[0] == "0",
           f"--as-root did not run as root: {res.stderr[-200:]}")
-    res = subprocess.run([ctx.binary, "run", "--no-tui", "--python", "/usr/bin/python3",
-                          "--method", "spawn", "process-basics"], env=env, capture_output=True,
-                         text=True, timeout=60)
+    res = subprocess.run([binary, "run", "--no-tui", "--python", "/usr/bin/python3",
+                          "--method", "spawn", "process-basics"], env=env, cwd=cwd,
+                         capture_output=True, text=True, timeout=60)
     check(res.returncode == 0 and "exit status: 3 exited 0" in res.stdout,
           f"a spawn demo as nobody failed: {res.stdout[-300:]} {res.stderr[-300:]}")
 
@@ -264,16 +272,23 @@ def test_no_bpf_privileges(ctx):
     check(ok.rc == 0, f"run as root failed: {ok.stderr_tail()}")
     os.chmod(rec, 0o644)
     os.chmod(ctx.tmpdir, 0o755)
-    drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    res = subprocess.run(drop + [ctx.binary, "run", "--no-tui", "--", "/bin/true"],
-                         capture_output=True, text=True, timeout=30)
+    with copy_for_other_users(ctx.binary) as binary:
+        no_bpf_runs(binary, rec)
+
+
+def no_bpf_runs(binary, rec):
+    """As nobody, a copy of forkscope nobody can read: refused for BPF, tree works."""
+    drop = as_user(NOBODY)
+    env, cwd = other_user_env(), other_user_cwd(binary)
+    res = subprocess.run(drop + [binary, "run", "--no-tui", "--", "/bin/true"], env=env,
+                         cwd=cwd, capture_output=True, text=True, timeout=30)
     check(res.returncode == 1, f"exit {res.returncode} without privileges")
     msg = res.stderr.strip()
     check(len(msg.splitlines()) == 1, f"not a one-line error: {msg!r}")
     check("CAP_BPF" in msg and "CAP_PERFMON" in msg and "root" in msg,
           f"the error does not say how to grant privileges: {msg}")
-    res = subprocess.run(drop + [ctx.binary, "tree", rec], capture_output=True, text=True,
-                         timeout=30)
+    res = subprocess.run(drop + [binary, "tree", rec], env=env, cwd=cwd, capture_output=True,
+                         text=True, timeout=30)
     check(res.returncode == 0 and "main" in res.stdout,
           f"tree as nobody failed: {res.returncode} {res.stderr[-200:]}")
 
