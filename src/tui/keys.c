@@ -16,7 +16,8 @@ static bool tui_proc_matches(const struct fs_proc *p, const char *text)
 	char num[16];
 
 	snprintf(num, sizeof(num), "%" PRIu32, p->pid);
-	if (!strcmp(num, text) || strstr(p->comm, text) || strstr(names_role_long(p->role, p->start_method), text))
+	if (!strcmp(num, text) || strstr(p->comm, text) ||
+	    strstr(names_role_long(p->role, p->start_method), text))
 		return true;
 	for (int i = 0; p->argv && i < p->argc && p->argv[i]; i++)
 		if (strstr(p->argv[i], text))
@@ -469,10 +470,15 @@ static void action_picker(struct tui_app *a)
 	}
 }
 
-/* Keys on every screen, before the screen's own (a resize must not close the help). */
+/* Keys on the main and compare screens, before the screen's own. */
 static const tui_action tui_global_keys[KEY_MAX] = {
     ['q'] = action_quit,
     [KEY_F(10)] = action_quit,
+    [KEY_RESIZE] = action_none,
+};
+
+/* The help screen: a resize redraws it; any other key (q too) closes it. */
+static const tui_action tui_help_keys[KEY_MAX] = {
     [KEY_RESIZE] = action_none,
 };
 
@@ -547,8 +553,8 @@ static tui_action tui_key_action(const tui_action *table, int ch)
 	return ch >= 0 && ch < KEY_MAX ? table[ch] : NULL;
 }
 
-/* One key: the search prompt takes them all; then the keys of every screen; the help screen
- * closes on any other; then the keys of the screen shown. */
+/* One key: the search prompt takes them all; the help screen's own keys, any other closes
+ * it (q does not quit there); else the keys of every screen, then of the screen shown. */
 void tui_key(struct tui_app *a, int ch)
 {
 	tui_action act;
@@ -557,10 +563,13 @@ void tui_key(struct tui_app *a, int ch)
 		tui_prompt_key(a, ch);
 		return;
 	}
+	if (a->screen == SCR_HELP) {
+		act = tui_key_action(tui_help_keys, ch);
+		(act ? act : action_help_close)(a);
+		return;
+	}
 	act = tui_key_action(tui_global_keys, ch);
-	if (!act && a->screen == SCR_HELP)
-		act = action_help_close;
-	else if (!act)
+	if (!act)
 		act =
 		    tui_key_action(a->screen == SCR_COMPARE ? tui_compare_keys : tui_main_keys, ch);
 	if (act)

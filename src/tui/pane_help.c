@@ -30,7 +30,7 @@ static const char *const tui_help_lines[] = {
     "  r               run again (live) / replay from the start",
     "  c               compare fork, spawn and forkserver (live)",
     "  d               back to the demo picker (when started from it)",
-    "  ? / F1          this help                      q / F10    quit",
+    "  ? / F1          this help                      q / F10    quit (in the help: close it)",
     "",
     "roles:",
     "tree: ^ after a PID = re-parented orphan; dimmed rows = exited (tombstones)",

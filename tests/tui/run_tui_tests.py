@@ -371,6 +371,28 @@ def test_replay_bad_file():
         p.close()
 
 
+def test_help_any_key_closes():
+    """In help every key only closes it (q and F10 too); a resize redraws it."""
+    p = replay()
+    try:
+        p.wait_for(r"REPLAY")
+        for key in ("q", "F10", "Escape", "Enter", "Space", "x"):
+            p.keys("?")
+            p.wait_for(r"forkscope keys")
+            if key == "q":
+                tmux("resize-window", "-t", "t", "-x", "100", "-y", "30")
+                p.wait_for(r"forkscope keys")  # still the help, redrawn
+                tmux("resize-window", "-t", "t", "-x", "120", "-y", "35")
+                p.wait_for(r"forkscope keys")
+            p.keys(key)
+            s = p.wait_for(r"forkscope keys", absent=True)
+            assert "REPLAY" in s, "%s did more than close the help:\n%s" % (key, s)
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
 # ---- live tests (root and BPF) ----
 
 LIVE_REASON = None
