@@ -287,11 +287,6 @@ static void action_enter(struct tui_app *a)
 	a->det_scroll = 0;
 }
 
-static void action_unmaximize(struct tui_app *a)
-{
-	a->maximized = -1;
-}
-
 static void action_left(struct tui_app *a)
 {
 	tui_key_side(a, false);
@@ -375,6 +370,22 @@ static void action_filter_sigchld(struct tui_app *a)
 {
 	a->filt.hide_sigchld = !a->filt.hide_sigchld;
 	tui_filter_changed(a);
+}
+
+/* Esc: the search and the event filters (type, process) cleared, a maximized pane back. */
+static void action_escape(struct tui_app *a)
+{
+	bool any = a->search[0] || a->filt.text[0] || a->filt.types || a->filt.pid;
+
+	a->maximized = -1;
+	if (!any)
+		return;
+	a->search[0] = '\0';
+	a->filt.text[0] = '\0';
+	a->filt.types = 0;
+	a->filt.pid = 0;
+	tui_filter_changed(a);
+	tui_message(a, "search and filters cleared: every event shown");
 }
 
 static void action_output(struct tui_app *a)
@@ -506,7 +517,7 @@ static const tui_action tui_main_keys[KEY_MAX] = {
     ['\t'] = action_next_pane,
     [KEY_BTAB] = action_prev_pane,
     ['z'] = action_maximize,
-    [27] = action_unmaximize,
+    [27] = action_escape,
     ['\n'] = action_enter,
     ['\r'] = action_enter,
     [KEY_ENTER] = action_enter,

@@ -19,6 +19,7 @@ static const char *const tui_help_lines[] = {
     "  f               event types: all, fork, exec, exit, signal",
     "  p               events of the selected process only (again: all)",
     "  s               show SIGCHLD in the event log or not",
+    "  Esc             clear the search and the filters (and leave a maximized pane)",
     "  o               workload output instead of the event log (live)",
     "",
     "  space           pause / play (live: freeze the view; events keep coming)",

@@ -393,6 +393,32 @@ def test_help_any_key_closes():
         p.close()
 
 
+def test_esc_clears_search_and_filters():
+    p = replay()
+    try:
+        p.keys("End")
+        p.wait_for(r"events %d/" % NEVENTS)
+        # Esc while typing a search: the prompt goes, nothing is searched
+        p.keys("/", "1003")
+        p.wait_for(r"search: 1003_")
+        p.keys("Escape")
+        s = p.wait_for(r"search: ", absent=True)
+        assert "filter: all" in s, s
+        # a search, the type and process filters: one Esc clears them all, and says so
+        p.keys("/", "1004", "Enter")
+        p.wait_for(r"PID 1004 ")
+        p.keys("f", "p")
+        s = p.wait_for(r"filter: fork pid 1004")
+        p.keys("Escape")
+        s = p.wait_for(r"filter: all\b")
+        assert re.search(r"cleared", s), s
+        assert "1004" not in s.split(" Events ", 1)[1].splitlines()[0], s
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
 # ---- live tests (root and BPF) ----
 
 LIVE_REASON = None
