@@ -193,6 +193,28 @@ int tui_draw_legend(const struct tui_app *a, int y, int x, int w, bool on_title,
 	}
 	return used;
 }
+/* Is the main screen following a live run: its events as they come, not paused, not
+ * stepped back? */
+static bool tui_following_live(const struct tui_app *a)
+{
+	return a->live && !a->live_done && a->sess == &a->main_run.sess && !a->paused &&
+	       a->sess->cursor == a->sess->count && a->live_base_set;
+}
+
+uint64_t tui_time_total(const struct tui_app *a)
+{
+	uint64_t total = session_total_ns(a->sess);
+
+	return tui_following_live(a) && a->live_now_ns > total ? a->live_now_ns : total;
+}
+
+uint64_t tui_time_now(const struct tui_app *a)
+{
+	uint64_t now = session_now_ns(a->sess);
+
+	return tui_following_live(a) && a->live_now_ns > now ? a->live_now_ns : now;
+}
+
 /* Scroll the tree (and the timeline's rows with it) so that the selection is visible. */
 static void tui_tree_scroll(struct tui_app *a, int rows)
 {
@@ -233,7 +255,7 @@ void tui_frame_update(struct tui_app *a)
 		a->tree_rows--; /* the legend takes the tree's last row */
 	tui_tree_scroll(a, a->tree_rows);
 	if (tl->h > 1 && tl->w > 2)
-		timeline_update(&a->tl, session_total_ns(a->sess));
+		timeline_update(&a->tl, tui_time_total(a));
 	if (a->lay.pane[PANE_EVENTS].h > 1)
 		tui_events_update(a);
 }

@@ -139,7 +139,7 @@ static void tui_key_side(struct tui_app *a, bool right)
 
 	if (a->focus == PANE_TIMELINE) {
 		timeline_pan(&a->tl, right ? 8 : -8, a->lay.pane[PANE_TIMELINE].w,
-			     session_total_ns(a->sess));
+			     tui_time_total(a));
 		return;
 	}
 	if (row < 0)
@@ -167,7 +167,7 @@ static void tui_zoom(struct tui_app *a, double factor)
 
 	if (p && p->start_ns >= a->tl.t0 && p->start_ns <= a->tl.t0 + a->tl.span)
 		anchor = p->start_ns;
-	timeline_zoom(&a->tl, factor, anchor, session_total_ns(a->sess));
+	timeline_zoom(&a->tl, factor, anchor, tui_time_total(a));
 }
 
 /* An action: what one key does. */

@@ -32,7 +32,7 @@ void tui_draw_timeline(const struct tui_app *a)
 {
 	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
 	const struct fs_model *m = a->sess->model;
-	uint64_t now = session_now_ns(a->sess);
+	uint64_t now = tui_time_now(a);
 	int rows = a->tree_rows, w = r->w;
 	long now_col;
 

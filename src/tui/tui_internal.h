@@ -57,8 +57,12 @@ struct tui_app {
 	struct fs_live *live;
 	bool live_done;
 	uint64_t poll_start_ns;
-	uint64_t live_lost, live_elapsed_ns; /* of the running workload, for the status bar */
-	uint64_t live_cap_hits;		     /* forks refused by the --max-procs cap */
+	uint64_t live_lost, live_elapsed_ns; /* of the running workload */
+	/* now in the events' time base (they count from the trace's start, a little before
+	 * live_elapsed_ns does): live_elapsed_ns + live_base_ns, measured at the root's fork */
+	uint64_t live_now_ns, live_base_ns;
+	bool live_base_set;
+	uint64_t live_cap_hits; /* forks refused by the --max-procs cap */
 	size_t live_max_procs;
 	FILE *record;
 	const char *record_path;
@@ -116,9 +120,9 @@ struct tui_app {
 	bool quit;
 	bool back_to_picker; /* 'd' in a run started from the picker */
 	bool from_picker;
-	int status;	 /* exit status */
+	int status;	     /* exit status */
 	int workload_status; /* the main run's workload's status (0..255); 0 until it exits */
-	char error[512]; /* printed after endwin */
+	char error[512];     /* printed after endwin */
 };
 
 extern const double tui_speeds[];
@@ -132,6 +136,11 @@ void tui_colors_init(struct tui_app *a);
 void tui_frame_update(struct tui_app *a);
 /* Draw the current screen; changes no state. */
 void tui_draw(const struct tui_app *a);
+/* The run's time shown: its span so far and "now" (the end of running processes' bars).
+ * Following a live run (not paused, not stepped back) they are the live clock, which
+ * advances without events; else the session's. */
+uint64_t tui_time_total(const struct tui_app *a);
+uint64_t tui_time_now(const struct tui_app *a);
 /* The colour pair of a role (for a child, of its start method). */
 int tui_role_color(enum fs_role role, enum fs_method method);
 int tui_proc_color(const struct fs_proc *p);
@@ -170,7 +179,7 @@ void tui_curses_stop(void);
 int tui_live_loop(struct tui_app *a);
 
 /* feed.c: the live run, the recording, compare runs */
-#define TUI_IDLE_MS 25			 /* a loop turn's wait when no live run is polled */
+#define TUI_IDLE_MS 25			    /* a loop turn's wait when no live run is polled */
 extern const enum fs_method tui_methods[3]; /* the compare order; 'm' cycles through them */
 void tui_slot_reset(struct tui_run_slot *s);
 /* Stop a live run now: whatever remains is killed and reaped. */

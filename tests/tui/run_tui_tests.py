@@ -481,6 +481,52 @@ def test_live_forkserver():
         p.close()
 
 
+
+def parse_duration(text):
+    m = re.match(r"(\d+(?:\.\d+)?) (us|ms|s)$", text.strip())
+    assert m, text
+    return float(m.group(1)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+
+def axis_and_clock(screen):
+    """(the timeline axis's end, the status bar's time) in seconds."""
+    lines = screen.rstrip("\n").splitlines()
+    head = [line for line in lines if "Timeline (" in line][0]
+    end = re.search(r"(\d+(?:\.\d+)? (?:us|ms|s))\s*$", head).group(1)
+    clock = re.match(r"^\s*(\d+(?:\.\d+)? (?:us|ms|s))\s+procs", lines[-1]).group(1)
+    return parse_duration(end), parse_duration(clock)
+
+
+def test_live_timeline_advances():
+    """No events for seconds: the axis and the bars of running processes still advance."""
+    need_live()
+    p = live("--method forkserver -- /usr/bin/python3 %s" % WORKLOAD)
+    try:
+        p.wait_for(r"(child \(\w+\).*\n.*){3}", timeout=20)
+        time.sleep(0.5)
+        end1, clock1 = axis_and_clock(p.screen())
+        time.sleep(1.5)
+        s = p.screen()
+        end2, clock2 = axis_and_clock(s)
+        assert end2 - end1 > 1.0, "the axis froze: %.3f s then %.3f s\n%s" % (end1, end2, s)
+        # the axis ends a little after now, and now is the status bar's clock
+        assert clock2 <= end2 <= clock2 * 1.1 + 0.05, (end2, clock2, s)
+        # the main process's bar is still running ('>' at the right end of the axis)
+        main = [line for line in s.splitlines() if re.match(r"^\s*\d+\s+main\s", line)][0]
+        assert main.rstrip().endswith(">"), main
+        # paused: the view freezes, the axis too
+        p.keys("Space")
+        time.sleep(0.3)
+        end3, _ = axis_and_clock(p.screen())
+        time.sleep(1.0)
+        end4, _ = axis_and_clock(p.screen())
+        assert end4 == end3, (end3, end4)
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
 def test_live_compare():
     need_live()
     p = live("pool-recycle")
