@@ -3,6 +3,7 @@
  * and the put/fill helpers every pane uses. */
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/tui_internal.h"
@@ -12,9 +13,13 @@
 const double tui_speeds[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
 const int tui_nspeeds = (int)(sizeof(tui_speeds) / sizeof(tui_speeds[0]));
 
+/* Colours by role, unless the terminal has none or NO_COLOR is set (not empty, as
+ * no-color.org says): then attributes stand in (tui_attr) and no colour is ever sent. */
 void tui_colors_init(struct tui_app *a)
 {
-	a->color = has_colors() && start_color() == OK;
+	const char *no_color = getenv("NO_COLOR");
+
+	a->color = !(no_color && no_color[0]) && has_colors() && start_color() == OK;
 	if (!a->color)
 		return;
 	use_default_colors();

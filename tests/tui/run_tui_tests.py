@@ -419,6 +419,59 @@ def test_esc_clears_search_and_filters():
         p.close()
 
 
+SGR_RE = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def sgr_colours(text):
+    """The colour parameters (30-37, 38;..., 40-47, 48;..., 90-97, 100-107) in the SGR
+    sequences of text."""
+    found = []
+    for m in SGR_RE.finditer(text):
+        params = [x for x in re.split("[;:]", m.group(1)) if x != ""]
+        i = 0
+        while i < len(params):
+            v = int(params[i])
+            if v in (38, 48):
+                found.append(";".join(params[i:i + 3]))
+                i += 5 if i + 1 < len(params) and params[i + 1] == "2" else 3
+                continue
+            if 30 <= v <= 37 or 40 <= v <= 47 or 90 <= v <= 97 or 100 <= v <= 107:
+                found.append(str(v))
+            i += 1
+    return found
+
+
+def test_no_color_env():
+    """NO_COLOR=1: no colour escapes on any screen, attributes only; roles still words."""
+    p = replay({"NO_COLOR": "1"})
+    try:
+        p.keys("End")
+        p.wait_for(r"events %d/" % NEVENTS)
+        for keys in ((), ("?",)):
+            p.keys(*keys)
+            time.sleep(0.3)
+            raw = tmux("capture-pane", "-e", "-p", "-t", "t")
+            assert not sgr_colours(raw), "colour codes %s in:\n%s" % (
+                sorted(set(sgr_colours(raw))), raw)
+            assert SGR_RE.search(raw), "no attributes at all?"
+        assert "forkserver" in p.screen()
+        p.keys("Escape")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+    # with NO_COLOR empty, colours are used
+    p = replay({"NO_COLOR": ""})
+    try:
+        p.keys("End")
+        p.wait_for(r"events %d/" % NEVENTS)
+        time.sleep(0.3)
+        assert sgr_colours(tmux("capture-pane", "-e", "-p", "-t", "t"))
+        p.keys("q")
+    finally:
+        p.close()
+
+
 # ---- live tests (root and BPF) ----
 
 LIVE_REASON = None
