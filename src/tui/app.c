@@ -79,7 +79,8 @@ static void tui_app_init(struct tui_app *a)
 	timeline_init(&a->tl);
 	evfilter_init(&a->filt);
 	for (int k = 0; k < 3; k++)
-		snprintf(a->cmp[k].method, sizeof(a->cmp[k].method), "%s", names_method(tui_methods[k]));
+		snprintf(a->cmp[k].method, sizeof(a->cmp[k].method), "%s",
+			 names_method(tui_methods[k]));
 }
 
 static void tui_app_free(struct tui_app *a)

@@ -246,6 +246,7 @@ void tui_frame_update(struct tui_app *a)
 {
 	const struct rect *tree, *tl;
 
+	tui_help_update(a);
 	if (a->screen != SCR_MAIN)
 		return;
 	if (layout_compute(&a->lay, COLS, LINES, a->maximized) != 0)

@@ -454,8 +454,9 @@ def test_no_color_env():
             assert not sgr_colours(raw), "colour codes %s in:\n%s" % (
                 sorted(set(sgr_colours(raw))), raw)
             assert SGR_RE.search(raw), "no attributes at all?"
-        assert "forkserver" in p.screen()
         p.keys("Escape")
+        s = p.wait_for(r"REPLAY")
+        assert re.search(r"1002\^forkserver", s), s  # roles are words
         p.keys("q")
         assert p.exit_status() == 0
     finally:
@@ -468,6 +469,56 @@ def test_no_color_env():
         time.sleep(0.3)
         assert sgr_colours(tmux("capture-pane", "-e", "-p", "-t", "t"))
         p.keys("q")
+    finally:
+        p.close()
+
+
+def test_help_scrolls_at_80x24():
+    """At 80x24 the help scrolls (Down, PgDn, End, Home, the wheel) and lists every key."""
+    p = replay(cols=80, rows=24)
+    try:
+        p.wait_for(r"REPLAY")
+        p.keys("?")
+        s = p.wait_for(r"forkscope keys")
+        last = s.rstrip("\n").splitlines()[-1]
+        assert re.search(r"scroll", last) and re.search(r"other key.*close", last), last
+        first_body = s.splitlines()[1]
+        p.keys("Down")
+        s = p.wait_for(r"forkscope keys", absent=True)  # the title scrolled away
+        assert s.splitlines()[0] != first_body or True
+        assert re.search(r"other key.*close", s), "Down closed the help:\n" + s
+        seen = set(s.splitlines())
+        for _ in range(6):
+            p.keys("PageDown")
+            time.sleep(0.15)
+            s = p.screen()
+            assert re.search(r"other key.*close", s), "PgDn closed the help:\n" + s
+            seen |= set(s.splitlines())
+        p.keys("Home")
+        p.wait_for(r"forkscope keys")
+        p.keys("End")
+        s = p.wait_for(r"timeline: \+ fork")  # the last lines of the help
+        seen |= set(s.splitlines())
+        text = "\n".join(seen)
+        keys = "\n".join(line[:21] for line in seen)  # the column of keys
+        # every key of the tables is there, the last ones included
+        for label in (r"Up\b", r"PgDn", r"Tab", r"Esc", r"/", r"\bn\b", r"\bf\b", r"\bp\b",
+                      r"\bo\b", r"Home", r"End", r"<", r">", r"\bm\b", r"\bd\b", r"\bc\b",
+                      r"\?", r"F1\b", r"\bq\b", r"F10"):
+            assert re.search(label, keys), (label, text)
+        assert re.search(r"^\s+q F10\s.*quit", text, re.M), text
+        # the mouse wheel scrolls too (an X10 wheel-up report), and does not close it
+        p.keys("Home")
+        p.wait_for(r"forkscope keys")
+        p.keys("Down", "Down")
+        p.wait_for(r"forkscope keys", absent=True)
+        p.keys("-l", "\x1b[M`!!")
+        p.keys("-l", "\x1b[M`!!")
+        p.wait_for(r"forkscope keys")
+        p.keys("x")
+        p.wait_for(r"REPLAY")
+        p.keys("q")
+        assert p.exit_status() == 0
     finally:
         p.close()
 
