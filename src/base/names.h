@@ -51,6 +51,8 @@ const char *names_signal(int sig);
  * 0 "delivered", 1 "ignored", 2 "already pending", 3 "queue full, not sent",
  * 4 "sent without its info"; "unknown result" for anything else. */
 const char *names_sig_result(int result);
+/* Did the signal reach its target (0 delivered, 4 sent without its info)? */
+bool names_sig_delivered(int result);
 
 /* What is known of the end of a process. */
 struct names_state {

@@ -15,7 +15,8 @@ static const char *const tui_help_marks[] = {
     "  tree: ^ after a PID: re-parented orphan; dimmed: exited (a tombstone)",
     "  state: SIGTERM by 1234: killed by SIGTERM from 1234",
     "         *: a daemon killed at its starter's exit",
-    "  timeline: + fork  * exec  ! signal received  | exit  X killed  > running",
+    "  timeline: + fork  * exec  | exit  X killed by a signal  > running",
+    "            ! signal received  ~ signal not delivered (ignored, already pending)",
 };
 
 #define TUI_HELP_HEAD 2 /* the title and a blank line */

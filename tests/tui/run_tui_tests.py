@@ -523,6 +523,100 @@ def test_help_scrolls_at_80x24():
         p.close()
 
 
+KILLS = os.path.join(TMP, "kills.jsonl")
+
+
+def write_kills_recording(path):
+    """main 3000 with two children: 3001 killed by SIGTERM, 3002 sent a SIGPIPE that was
+    ignored (not delivered), then exiting 0."""
+    ms = 1000000
+    lines = [
+        {"type": "header", "schema": 1, "tool": "forkscope 0.1.0", "root_pid": 3000,
+         "command": ["/bin/sh", "x.sh"], "method": None, "python": None,
+         "kernel": "Linux test", "start_realtime_ns": 1},
+        {"type": "fork", "t_ns": 1 * ms, "pid": 3000, "ppid": 999, "parent_tid": 999,
+         "comm": "forkscope", "parent_threads": 1},
+        {"type": "exec", "t_ns": 2 * ms, "pid": 3000, "ppid": 999,
+         "filename": "/bin/sh", "argv": ["/bin/sh", "x.sh"]},
+        {"type": "fork", "t_ns": 10 * ms, "pid": 3001, "ppid": 3000, "parent_tid": 3000,
+         "comm": "sleep", "parent_threads": 1},
+        {"type": "fork", "t_ns": 12 * ms, "pid": 3002, "ppid": 3000, "parent_tid": 3000,
+         "comm": "writer", "parent_threads": 1},
+        {"type": "signal", "t_ns": 40 * ms, "pid": 3000, "target": 3002, "sig": 13,
+         "sig_result": 1},
+        {"type": "exit", "t_ns": 61 * ms, "pid": 3002, "ppid": 3000, "comm": "writer",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        {"type": "signal", "t_ns": 120 * ms, "pid": 3000, "target": 3001, "sig": 15},
+        {"type": "exit", "t_ns": 121 * ms, "pid": 3001, "ppid": 3000, "comm": "sleep",
+         "exit_code": None, "signal": 15, "core_dumped": False},
+        {"type": "exit", "t_ns": 200 * ms, "pid": 3000, "ppid": 999, "comm": "sh",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        {"type": "end", "t_ns": 200 * ms, "events": 9, "lost": 0},
+    ]
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+
+
+def sgr_cells(line):
+    """(char, set of active SGR parameters) for each cell of a captured line."""
+    cells, active = [], set()
+    pos = 0
+    for m in SGR_RE.finditer(line + "\x1b[m"):
+        for ch in line[pos:m.start()]:
+            cells.append((ch, frozenset(active)))
+        pos = m.end()
+        params = [x for x in re.split("[;:]", m.group(1)) if x != ""] or ["0"]
+        for v in params:
+            v = int(v)
+            if v == 0:
+                active = set()
+            elif 30 <= v <= 39:
+                active = {a for a in active if not 30 <= a <= 39} | ({v} if v != 39 else set())
+            elif 40 <= v <= 49:
+                active = {a for a in active if not 40 <= a <= 49} | ({v} if v != 49 else set())
+            else:
+                active.add(v)
+    return cells
+
+
+def test_timeline_kill_marks():
+    write_kills_recording(KILLS)
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    for extra in ({}, {"NO_COLOR": "1"}):
+        env.update(extra)
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(KILLS)), 120, 35, env)
+        try:
+            p.keys("End")
+            s = p.wait_for(r"events 9/9")
+            plain = s.splitlines()
+            col = plain[1].index("Timeline")
+            rows = {}
+            for i, line in enumerate(plain):
+                m = re.match(r"^\s*(300[012])[\^ ]\s*(main|other|child)", line)
+                if m and int(m.group(1)) not in rows:  # the tree's row, not the details'
+                    # one line alone: its attributes from its first cell on
+                    raw = tmux("capture-pane", "-e", "-p", "-t", "t", "-S", str(i), "-E", str(i))
+                    cells = sgr_cells(raw.rstrip("\n"))
+                    rows[int(m.group(1))] = cells[col:]
+            killed = "".join(c for c, _ in rows[3001]).rstrip()
+            assert killed.endswith("X"), "no X where SIGTERM killed 3001: %r" % killed
+            x_attr = rows[3001][len(killed) - 1][1]
+            writer = "".join(c for c, _ in rows[3002]).rstrip()
+            assert "X" not in writer and "!" not in writer, \
+                "an ignored SIGPIPE looks like a kill or a signal: %r" % writer
+            assert writer.endswith("|"), writer
+            assert "~" in writer, "the ignored SIGPIPE is not marked: %r" % writer
+            mark = rows[3002][writer.index("~")][1]
+            if not extra:
+                assert 41 in x_attr, ("the kill mark is not red", x_attr)
+                assert not (mark & {31, 41, 91, 101}), ("the ignored signal is red", mark)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
 # ---- live tests (root and BPF) ----
 
 LIVE_REASON = None
