@@ -131,7 +131,7 @@ extern const double tui_speeds[];
 extern const int tui_nspeeds;
 
 /* draw.c: the frame, colours, legend, helpers (curses and the pure layers only, like the
- * pane_*.c files: the frame benchmark links them without app.c and picker.c) */
+ * pane_*.c files; tests/tui/bench_frame.c times them) */
 void tui_colors_init(struct tui_app *a);
 /* Decide what the next frame shows (layout, tree rows and scroll, timeline scale, event
  * filter and scroll); call it right before tui_draw(). */
