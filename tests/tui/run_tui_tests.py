@@ -47,8 +47,17 @@ class Pane:
         shell = "trap : INT; %s %s; echo $? > %s; echo FORKSCOPE-EXITED; sleep 600" % (
             envs, command, self.status_file)
         tmux("kill-session", "-t", "t", check=False)
-        tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(rows),
-             "/bin/sh -c %s" % shquote(shell))
+        for attempt in range(3):
+            try:
+                tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(rows),
+                     "/bin/sh -c %s" % shquote(shell))
+                break
+            except AssertionError as e:
+                # the last session's end stops the tmux server: a new session can race
+                # with its exit ("server exited unexpectedly"); ask again
+                if "server exited" not in str(e) or attempt == 2:
+                    raise
+                time.sleep(0.2)
         self.shell_pid = int(tmux("display", "-p", "-t", "t", "#{pane_pid}").strip())
 
     def screen(self):
