@@ -15,6 +15,9 @@ static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
 	int w = r->w, off;
 
 	snprintf(head, sizeof(head), " Timeline %s", a->tl.fit ? "(whole run)" : "(zoomed)");
+	names_duration(a->tl.t0 + a->tl.span, t, sizeof(t));
+	if ((int)strlen(head) + 1 + (int)strlen(t) + 14 >= w) /* narrow: room for the times */
+		snprintf(head, sizeof(head), " Timeline%s", a->tl.fit ? "" : " (zoom)");
 	tui_pane_header(a, r, PANE_TIMELINE, head);
 	off = (int)strlen(head) + 1;
 	/* labels at the left and right edges of the window */
