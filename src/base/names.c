@@ -136,6 +136,11 @@ const char *names_sig_result(int result, bool target_exiting)
 	return "unknown result";
 }
 
+bool names_sig_delivered(int result)
+{
+	return result == 0 || result == 4;
+}
+
 void names_state(const struct names_state *st, enum names_state_form form, char *buf, size_t len)
 {
 	char by[24] = "";

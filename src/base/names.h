@@ -52,6 +52,8 @@ const char *names_signal(int sig);
  * "dropped: the target was already exiting"), 2 "not delivered: one already pending",
  * 3 "queue full, not sent", 4 "delivered without its info"; "unknown result" else. */
 const char *names_sig_result(int result, bool target_exiting);
+/* Did the signal reach its target (0 delivered, 4 delivered without its info)? */
+bool names_sig_delivered(int result);
 
 /* What is known of the end of a process. */
 struct names_state {

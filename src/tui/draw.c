@@ -3,6 +3,7 @@
  * and the put/fill helpers every pane uses. */
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/tui_internal.h"
@@ -12,9 +13,13 @@
 const double tui_speeds[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
 const int tui_nspeeds = (int)(sizeof(tui_speeds) / sizeof(tui_speeds[0]));
 
+/* Colours by role, unless the terminal has none or NO_COLOR is set (not empty, as
+ * no-color.org says): then attributes stand in (tui_attr) and no colour is ever sent. */
 void tui_colors_init(struct tui_app *a)
 {
-	a->color = has_colors() && start_color() == OK;
+	const char *no_color = getenv("NO_COLOR");
+
+	a->color = !(no_color && no_color[0]) && has_colors() && start_color() == OK;
 	if (!a->color)
 		return;
 	use_default_colors();
@@ -193,6 +198,28 @@ int tui_draw_legend(const struct tui_app *a, int y, int x, int w, bool on_title,
 	}
 	return used;
 }
+/* Is the main screen following a live run: its events as they come, not paused, not
+ * stepped back? */
+static bool tui_following_live(const struct tui_app *a)
+{
+	return a->live && !a->live_done && a->sess == &a->main_run.sess && !a->paused &&
+	       a->sess->cursor == a->sess->count && a->live_base_set;
+}
+
+uint64_t tui_time_total(const struct tui_app *a)
+{
+	uint64_t total = session_total_ns(a->sess);
+
+	return tui_following_live(a) && a->live_now_ns > total ? a->live_now_ns : total;
+}
+
+uint64_t tui_time_now(const struct tui_app *a)
+{
+	uint64_t now = session_now_ns(a->sess);
+
+	return tui_following_live(a) && a->live_now_ns > now ? a->live_now_ns : now;
+}
+
 /* Scroll the tree (and the timeline's rows with it) so that the selection is visible. */
 static void tui_tree_scroll(struct tui_app *a, int rows)
 {
@@ -219,6 +246,7 @@ void tui_frame_update(struct tui_app *a)
 {
 	const struct rect *tree, *tl;
 
+	tui_help_update(a);
 	if (a->screen != SCR_MAIN)
 		return;
 	if (layout_compute(&a->lay, COLS, LINES, a->maximized) != 0)
@@ -233,7 +261,7 @@ void tui_frame_update(struct tui_app *a)
 		a->tree_rows--; /* the legend takes the tree's last row */
 	tui_tree_scroll(a, a->tree_rows);
 	if (tl->h > 1 && tl->w > 2)
-		timeline_update(&a->tl, session_total_ns(a->sess));
+		timeline_update(&a->tl, tui_time_total(a));
 	if (a->lay.pane[PANE_EVENTS].h > 1)
 		tui_events_update(a);
 }

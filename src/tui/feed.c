@@ -75,6 +75,14 @@ static int tui_on_event(void *ctx, const struct fs_event *ev)
 		tui_message(a, "out of memory: events dropped");
 	if (a->record && s == &a->main_run)
 		record_write_event(a->record, ev);
+	if (s == &a->main_run && !a->live_base_set && a->live) {
+		/* the first event is the root's fork, made up as it happens: its time against
+		 * the live clock gives the offset of the two time bases */
+		uint64_t el = live_elapsed_ns(a->live);
+
+		a->live_base_ns = ev->t_ns > el ? ev->t_ns - el : 0;
+		a->live_base_set = true;
+	}
 	/* forkscope's exit status is the workload's: its main process's end */
 	if (s == &a->main_run && ev->type == FS_EV_EXIT && ev->pid == s->sess.root_pid)
 		a->workload_status = status_of_exit(ev->exit_code, ev->sig);
@@ -104,8 +112,11 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	o.ctx = a;
 	*usage = false;
 	a->live_cap_hits = 0;
-	if (s == &a->main_run)
+	if (s == &a->main_run) {
 		a->workload_status = 0;
+		a->live_base_set = false;
+		a->live_now_ns = a->live_elapsed_ns = 0;
+	}
 	a->live = live_start(&o, usage, s->error, sizeof(s->error));
 	if (!a->live)
 		return -1;
@@ -235,6 +246,7 @@ void tui_live_turn(struct tui_app *a)
 		tui_read_output(a);
 		a->live_lost = live_lost(a->live);
 		a->live_elapsed_ns = live_elapsed_ns(a->live);
+		a->live_now_ns = a->live_elapsed_ns + a->live_base_ns;
 		a->live_cap_hits = live_cap_hits(a->live);
 		a->live_max_procs = live_max_procs(a->live);
 		return;

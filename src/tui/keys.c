@@ -1,6 +1,7 @@
-/* Keys: a table per screen maps each key to a small action_* function (htop style);
- * tui_key() dispatches. Actions change the app's state and draw nothing. The help screen's
- * list of keys is in draw.c: a key added here goes there too. */
+/* Keys: a table per screen binds keys to small action_* functions (htop style), each
+ * binding with its line of help: the help screen lists the tables themselves, so a key
+ * cannot be missing there. tui_key() dispatches. Actions change the app's state and draw
+ * nothing. */
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,166 +10,6 @@
 #include "base/names.h"
 #include "base/text.h"
 #include "tui/tui_internal.h"
-
-/* Does a process match the search text (PID, comm, argv)? */
-static bool tui_proc_matches(const struct fs_proc *p, const char *text)
-{
-	char num[16];
-
-	snprintf(num, sizeof(num), "%" PRIu32, p->pid);
-	if (!strcmp(num, text) || strstr(p->comm, text) ||
-	    strstr(names_role_long(p->role, p->start_method), text))
-		return true;
-	for (int i = 0; p->argv && i < p->argc && p->argv[i]; i++)
-		if (strstr(p->argv[i], text))
-			return true;
-	return false;
-}
-
-/* Select the next process (in tree order, after the selection) matching the search. */
-static void tui_find_next(struct tui_app *a)
-{
-	int start;
-
-	if (!a->search[0])
-		return;
-	vtree_expand_all(&a->tree);
-	vtree_build(&a->tree, a->sess->model);
-	start = vtree_find_row(&a->tree, a->sel_idx);
-	for (size_t k = 1; k <= a->tree.n; k++) {
-		size_t row = ((size_t)(start < 0 ? 0 : start) + k) % a->tree.n;
-		const struct fs_proc *p = model_proc(a->sess->model, (size_t)a->tree.rows[row].idx);
-
-		if (tui_proc_matches(p, a->search)) {
-			a->sel_idx = a->tree.rows[row].idx;
-			return;
-		}
-	}
-	tui_message(a, "no process matches \"%s\"", a->search);
-}
-
-/* A key while the search prompt is open: Enter finds (and filters), Esc cancels. */
-static void tui_prompt_key(struct tui_app *a, int ch)
-{
-	if (ch == 27) {
-		a->prompting = false;
-	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		a->prompting = false;
-		snprintf(a->search, sizeof(a->search), "%s", a->prompt_buf);
-		snprintf(a->filt.text, sizeof(a->filt.text), "%s", a->prompt_buf);
-		a->f_sess = NULL;
-		a->ev_sel = -1;
-		if (a->search[0])
-			tui_find_next(a);
-	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		if (a->prompt_len)
-			a->prompt_buf[--a->prompt_len] = '\0';
-	} else if (ch >= 0x20 && ch < 0x7f && a->prompt_len + 1 < sizeof(a->prompt_buf)) {
-		a->prompt_buf[a->prompt_len++] = (char)ch;
-		a->prompt_buf[a->prompt_len] = '\0';
-	}
-}
-
-/* Move the tree selection by delta rows (clamped). */
-static void tui_move_sel(struct tui_app *a, int delta)
-{
-	int row = vtree_find_row(&a->tree, a->sel_idx);
-
-	if (a->tree.n == 0)
-		return;
-	row = row < 0 ? 0 : row + delta;
-	if (row < 0)
-		row = 0;
-	if (row >= (int)a->tree.n)
-		row = (int)a->tree.n - 1;
-	a->sel_idx = a->tree.rows[row].idx;
-	a->det_scroll = 0;
-}
-
-/* Move the event log's selection by delta among the events up to the cursor (clamped). */
-static void tui_move_event(struct tui_app *a, long delta)
-{
-	long vis = 0;
-
-	tui_refilter(a);
-	for (size_t i = 0; i < a->nf && a->fidx[i] < a->sess->cursor; i++)
-		vis++;
-	if (vis == 0)
-		return;
-	if (a->ev_sel < 0)
-		a->ev_sel = vis - 1;
-	a->ev_sel += delta;
-	if (a->ev_sel < 0)
-		a->ev_sel = 0;
-	if (a->ev_sel >= vis)
-		a->ev_sel = vis - 1;
-}
-
-/* Rows in a page of the focused pane. */
-static int tui_page(const struct tui_app *a)
-{
-	const struct rect *r = &a->lay.pane[a->focus];
-
-	return r->h > 2 ? r->h - 2 : 1;
-}
-
-/* Vertical movement in the focused pane. */
-static void tui_key_move(struct tui_app *a, int delta)
-{
-	switch (a->focus) {
-	case PANE_EVENTS:
-		tui_move_event(a, delta);
-		break;
-	case PANE_DETAILS:
-		a->det_scroll += delta;
-		if (a->det_scroll < 0)
-			a->det_scroll = 0;
-		break;
-	default:
-		tui_move_sel(a, delta);
-		break;
-	}
-}
-
-/* Left/Right: fold in the tree, pan in the timeline. */
-static void tui_key_side(struct tui_app *a, bool right)
-{
-	int row = vtree_find_row(&a->tree, a->sel_idx);
-	const struct vtree_row *r;
-	const struct fs_proc *p;
-
-	if (a->focus == PANE_TIMELINE) {
-		timeline_pan(&a->tl, right ? 8 : -8, a->lay.pane[PANE_TIMELINE].w,
-			     session_total_ns(a->sess));
-		return;
-	}
-	if (row < 0)
-		return;
-	r = &a->tree.rows[row];
-	p = model_proc(a->sess->model, (size_t)r->idx);
-	if (right) {
-		vtree_set_collapsed(&a->tree, p->pid, false);
-	} else if (r->has_children && !r->collapsed) {
-		vtree_set_collapsed(&a->tree, p->pid, true);
-	} else if (p->parent >= 0) {
-		a->sel_idx = p->parent; /* on a leaf or a folded row: go to the parent */
-	}
-}
-
-/* Zoom the timeline by factor around the selected process's start (when shown), else its
- * middle. */
-static void tui_zoom(struct tui_app *a, double factor)
-{
-	uint64_t anchor = a->tl.t0 + a->tl.span / 2;
-	const struct fs_proc *p =
-	    a->sel_idx >= 0 && (size_t)a->sel_idx < model_count(a->sess->model)
-		? model_proc(a->sess->model, (size_t)a->sel_idx)
-		: NULL;
-
-	if (p && p->start_ns >= a->tl.t0 && p->start_ns <= a->tl.t0 + a->tl.span)
-		anchor = p->start_ns;
-	timeline_zoom(&a->tl, factor, anchor, session_total_ns(a->sess));
-}
 
 /* An action: what one key does. */
 typedef void (*tui_action)(struct tui_app *a);
@@ -188,6 +29,58 @@ static void action_help(struct tui_app *a)
 {
 	a->back_screen = a->screen;
 	a->screen = SCR_HELP;
+	a->help_top = 0;
+}
+
+/* The help screen's scrolling: tui_frame_update keeps help_top within the text. */
+static void tui_help_scroll(struct tui_app *a, int delta)
+{
+	long top = (long)a->help_top + delta;
+
+	a->help_top = top < 0 ? 0 : top > 1000000 ? 1000000 : (int)top;
+}
+
+static void action_help_up(struct tui_app *a)
+{
+	tui_help_scroll(a, -1);
+}
+
+static void action_help_down(struct tui_app *a)
+{
+	tui_help_scroll(a, 1);
+}
+
+static void action_help_page_up(struct tui_app *a)
+{
+	tui_help_scroll(a, -(LINES > 3 ? LINES - 2 : 1));
+}
+
+static void action_help_page_down(struct tui_app *a)
+{
+	tui_help_scroll(a, LINES > 3 ? LINES - 2 : 1);
+}
+
+static void action_help_first(struct tui_app *a)
+{
+	a->help_top = 0;
+}
+
+static void action_help_last(struct tui_app *a)
+{
+	a->help_top = 1000000;
+}
+
+/* The mouse wheel (reported while the help is shown): three lines a notch. */
+static void action_help_wheel(struct tui_app *a)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		tui_help_scroll(a, -3);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		tui_help_scroll(a, 3);
 }
 
 /* Any key on the help screen: back to where it was opened. */
@@ -245,14 +138,6 @@ static void action_last(struct tui_app *a)
 		a->ev_sel = -1; /* follow again */
 }
 
-/* Focus the pane step places on (a maximized pane follows the focus). */
-static void tui_focus_step(struct tui_app *a, int step)
-{
-	a->focus = (a->focus + step) % PANE_COUNT;
-	if (a->maximized >= 0)
-		a->maximized = a->focus;
-}
-
 static void action_next_pane(struct tui_app *a)
 {
 	tui_focus_step(a, 1);
@@ -285,11 +170,6 @@ static void action_enter(struct tui_app *a)
 	a->maximized = a->maximized == PANE_DETAILS ? -1 : PANE_DETAILS;
 	a->focus = a->maximized == PANE_DETAILS ? PANE_DETAILS : PANE_TREE;
 	a->det_scroll = 0;
-}
-
-static void action_unmaximize(struct tui_app *a)
-{
-	a->maximized = -1;
 }
 
 static void action_left(struct tui_app *a)
@@ -375,6 +255,22 @@ static void action_filter_sigchld(struct tui_app *a)
 {
 	a->filt.hide_sigchld = !a->filt.hide_sigchld;
 	tui_filter_changed(a);
+}
+
+/* Esc: the search and the event filters (type, process) cleared, a maximized pane back. */
+static void action_escape(struct tui_app *a)
+{
+	bool any = a->search[0] || a->filt.text[0] || a->filt.types || a->filt.pid;
+
+	a->maximized = -1;
+	if (!any)
+		return;
+	a->search[0] = '\0';
+	a->filt.text[0] = '\0';
+	a->filt.types = 0;
+	a->filt.pid = 0;
+	tui_filter_changed(a);
+	tui_message(a, "search and filters cleared: every event shown");
 }
 
 static void action_output(struct tui_app *a)
@@ -470,86 +366,166 @@ static void action_picker(struct tui_app *a)
 	}
 }
 
-/* Keys on every screen, before the screen's own (a resize must not close the help). */
-static const tui_action tui_global_keys[KEY_MAX] = {
-    ['q'] = action_quit,
-    [KEY_F(10)] = action_quit,
-    [KEY_RESIZE] = action_none,
+/* A binding: up to four keys (0 ends them), their action and the help's line: the keys
+ * as written there and what they do. A binding without keys and action is the title of
+ * the section that follows. */
+struct tui_binding {
+	int keys[4];
+	tui_action act;
+	const char *label, *help;
+};
+
+#define TUI_SECTION(title)                                                                         \
+	{                                                                                          \
+		{0}, NULL, NULL, title                                                             \
+	}
+
+/* The main screen, in the order of the help. */
+static const struct tui_binding tui_main_keys[] = {
+    TUI_SECTION("moving and panes"),
+    {{KEY_UP, 'k'}, action_up, "Up k", "move up in the focused pane"},
+    {{KEY_DOWN, 'j'}, action_down, "Down j", "move down in the focused pane"},
+    {{KEY_PPAGE}, action_page_up, "PgUp", "a page up"},
+    {{KEY_NPAGE}, action_page_down, "PgDn", "a page down"},
+    {{'g'}, action_first, "g", "first row"},
+    {{'G'}, action_last, "G", "last row (event log: follow the events again)"},
+    {{'\t'}, action_next_pane, "Tab", "next pane"},
+    {{KEY_BTAB}, action_prev_pane, "Shift-Tab", "previous pane"},
+    {{'z'}, action_maximize, "z", "maximize the pane, or not"},
+    {{'\n', '\r', KEY_ENTER},
+     action_enter,
+     "Enter",
+     "full details (again: back); on an event: its process"},
+    TUI_SECTION("the tree and the timeline"),
+    {{KEY_LEFT, 'h'}, action_left, "Left h", "tree: fold, or go to the parent; timeline: pan"},
+    {{KEY_RIGHT, 'l'}, action_right, "Right l", "tree: unfold; timeline: pan"},
+    {{'x'}, action_fold, "x", "fold or unfold the process"},
+    {{'E'}, action_unfold_all, "E", "unfold everything"},
+    {{'+', '='}, action_zoom_in, "+ =", "timeline: zoom in (around the process)"},
+    {{'-'}, action_zoom_out, "-", "timeline: zoom out"},
+    {{'0'}, action_zoom_fit, "0", "timeline: the whole run"},
+    TUI_SECTION("finding and filtering"),
+    {{'/'}, action_find, "/", "find a process (filters the event log too)"},
+    {{'n'}, action_find_next, "n", "next process found"},
+    {{'f'}, action_filter_type, "f", "event types: all, fork, exec, exit, signal"},
+    {{'p'}, action_filter_pid, "p", "events of the selected process only (again: all)"},
+    {{'s'}, action_filter_sigchld, "s", "show SIGCHLD in the event log, or not"},
+    {{27}, action_escape, "Esc", "clear the search and the filters; leave a maximized pane"},
+    {{'o'}, action_output, "o", "the workload's output instead of the event log"},
+    TUI_SECTION("playback"),
+    {{' '}, action_play, "space", "pause / play (live: freeze the view; events keep coming)"},
+    {{','}, action_step_back, ",", "one event back"},
+    {{'.'}, action_step, ".", "one event forward"},
+    {{'<'}, action_slower, "<", "slower (down to 0.1x)"},
+    {{'>'}, action_faster, ">", "faster (up to 100x)"},
+    {{KEY_HOME, 'b'}, action_start, "Home b", "the start"},
+    {{KEY_END, 'e'}, action_end, "End e", "the end (live: follow the events again)"},
+    TUI_SECTION("runs"),
+    {{'m'}, action_method, "m", "the next start method, and run again (live)"},
+    {{'r'}, action_rerun, "r", "run again (live) / replay from the start"},
+    {{'c'}, action_compare, "c", "compare fork, spawn and forkserver (live)"},
+    {{'d'}, action_picker, "d", "back to the demo picker (when started from it)"},
+    {{'?', KEY_F(1)}, action_help, "? F1", "this help"},
 };
 
 /* The compare screen. */
-static const tui_action tui_compare_keys[KEY_MAX] = {
-    ['?'] = action_help,
-    [KEY_F(1)] = action_help,
-    ['c'] = action_compare_back,
-    [27] = action_compare_back,
-    [KEY_BACKSPACE] = action_compare_back,
-    ['r'] = action_compare,
+static const struct tui_binding tui_compare_keys[] = {
+    TUI_SECTION("the compare screen"),
+    {{'c', 27, KEY_BACKSPACE},
+     action_compare_back,
+     "c Esc Backspace",
+     "back to the run (a comparison still running stops)"},
+    {{'r'}, action_compare, "r", "compare again"},
+    {{'?', KEY_F(1)}, action_help, "? F1", "this help"},
 };
 
-/* The main screen, in the order of the help screen. */
-static const tui_action tui_main_keys[KEY_MAX] = {
-    /* moving and panes */
-    [KEY_UP] = action_up,
-    ['k'] = action_up,
-    [KEY_DOWN] = action_down,
-    ['j'] = action_down,
-    [KEY_PPAGE] = action_page_up,
-    [KEY_NPAGE] = action_page_down,
-    ['g'] = action_first,
-    ['G'] = action_last,
-    ['\t'] = action_next_pane,
-    [KEY_BTAB] = action_prev_pane,
-    ['z'] = action_maximize,
-    [27] = action_unmaximize,
-    ['\n'] = action_enter,
-    ['\r'] = action_enter,
-    [KEY_ENTER] = action_enter,
-    /* the tree and the timeline */
-    [KEY_LEFT] = action_left,
-    ['h'] = action_left,
-    [KEY_RIGHT] = action_right,
-    ['l'] = action_right,
-    ['x'] = action_fold,
-    ['E'] = action_unfold_all,
-    ['+'] = action_zoom_in,
-    ['='] = action_zoom_in,
-    ['-'] = action_zoom_out,
-    ['0'] = action_zoom_fit,
-    /* finding and filtering */
-    ['/'] = action_find,
-    ['n'] = action_find_next,
-    ['f'] = action_filter_type,
-    ['p'] = action_filter_pid,
-    ['s'] = action_filter_sigchld,
-    ['o'] = action_output,
-    /* playback */
-    [' '] = action_play,
-    [','] = action_step_back,
-    ['.'] = action_step,
-    ['<'] = action_slower,
-    ['>'] = action_faster,
-    [KEY_HOME] = action_start,
-    ['b'] = action_start,
-    [KEY_END] = action_end,
-    ['e'] = action_end,
-    /* runs */
-    ['m'] = action_method,
-    ['r'] = action_rerun,
-    ['c'] = action_compare,
-    ['d'] = action_picker,
-    ['?'] = action_help,
-    [KEY_F(1)] = action_help,
+/* Keys on the main and compare screens, after the screen's own. */
+static const struct tui_binding tui_global_keys[] = {
+    TUI_SECTION("on every screen (but in this help, where any key closes it)"),
+    {{'q', KEY_F(10)}, action_quit, "q F10", "quit (a live workload is stopped)"},
+    {{KEY_RESIZE}, action_none, NULL, NULL}, /* not a key: the terminal's new size */
 };
 
-/* The action of ch in a table, or NULL. */
-static tui_action tui_key_action(const tui_action *table, int ch)
+/* The help screen: these scroll it (a resize redraws it); any other key closes it. */
+static const struct tui_binding tui_help_keys[] = {
+    {{KEY_UP}, action_help_up, "Up/Down", NULL},
+    {{KEY_DOWN}, action_help_down, NULL, NULL},
+    {{KEY_PPAGE}, action_help_page_up, "PgUp/PgDn", NULL},
+    {{KEY_NPAGE}, action_help_page_down, NULL, NULL},
+    {{KEY_HOME}, action_help_first, "Home/End", NULL},
+    {{KEY_END}, action_help_last, NULL, NULL},
+    {{KEY_MOUSE}, action_help_wheel, "wheel", NULL},
+    {{KEY_RESIZE}, action_none, NULL, NULL},
+};
+
+#define TUI_NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* The tables the help lists, in its order. */
+static const struct {
+	const struct tui_binding *b;
+	size_t n;
+} tui_help_tables[] = {
+    {tui_main_keys, TUI_NKEYS(tui_main_keys)},
+    {tui_compare_keys, TUI_NKEYS(tui_compare_keys)},
+    {tui_global_keys, TUI_NKEYS(tui_global_keys)},
+};
+
+/* The binding of ch in a table, or NULL. */
+static tui_action tui_key_action(const struct tui_binding *t, size_t n, int ch)
 {
-	return ch >= 0 && ch < KEY_MAX ? table[ch] : NULL;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 4 && t[i].keys[k]; k++)
+			if (t[i].keys[k] == ch && t[i].act)
+				return t[i].act;
+	return NULL;
 }
 
-/* One key: the search prompt takes them all; then the keys of every screen; the help screen
- * closes on any other; then the keys of the screen shown. */
+/* The help's line i of keys: its binding, or NULL past the end. */
+static const struct tui_binding *tui_help_binding(int i)
+{
+	for (size_t t = 0; t < TUI_NKEYS(tui_help_tables); t++)
+		for (size_t k = 0; k < tui_help_tables[t].n; k++)
+			if (tui_help_tables[t].b[k].help && i-- == 0)
+				return &tui_help_tables[t].b[k];
+	return NULL;
+}
+
+int tui_help_key_count(void)
+{
+	int n = 0;
+
+	while (tui_help_binding(n))
+		n++;
+	return n;
+}
+
+void tui_help_key_line(int i, char *buf, size_t len, bool *heading)
+{
+	const struct tui_binding *b = tui_help_binding(i);
+
+	*heading = b && !b->label;
+	if (!b)
+		snprintf(buf, len, "%s", "");
+	else if (!b->label)
+		snprintf(buf, len, "%s", b->help);
+	else
+		snprintf(buf, len, "  %-16s %s", b->label, b->help);
+}
+
+void tui_help_scroll_keys(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < TUI_NKEYS(tui_help_keys) && used < len; i++)
+		if (tui_help_keys[i].label)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+						 tui_help_keys[i].label);
+}
+
+/* One key: the search prompt takes them all; on the help screen its scrolling keys, any
+ * other closes it (q does not quit there); else the keys of the screen shown, then the
+ * keys of every screen. */
 void tui_key(struct tui_app *a, int ch)
 {
 	tui_action act;
@@ -558,12 +534,16 @@ void tui_key(struct tui_app *a, int ch)
 		tui_prompt_key(a, ch);
 		return;
 	}
-	act = tui_key_action(tui_global_keys, ch);
-	if (!act && a->screen == SCR_HELP)
-		act = action_help_close;
-	else if (!act)
-		act =
-		    tui_key_action(a->screen == SCR_COMPARE ? tui_compare_keys : tui_main_keys, ch);
+	if (a->screen == SCR_HELP) {
+		act = tui_key_action(tui_help_keys, TUI_NKEYS(tui_help_keys), ch);
+		(act ? act : action_help_close)(a);
+		return;
+	}
+	act = a->screen == SCR_COMPARE
+		  ? tui_key_action(tui_compare_keys, TUI_NKEYS(tui_compare_keys), ch)
+		  : tui_key_action(tui_main_keys, TUI_NKEYS(tui_main_keys), ch);
+	if (!act)
+		act = tui_key_action(tui_global_keys, TUI_NKEYS(tui_global_keys), ch);
 	if (act)
 		act(a);
 }

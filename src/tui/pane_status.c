@@ -89,7 +89,8 @@ void tui_draw_status(const struct tui_app *a)
 				tui_attr(a, C_WARN) | A_BOLD | A_BLINK, right);
 		return;
 	}
-	names_duration(a->live_mode && a->live && !a->live_done ? a->live_elapsed_ns
+	/* live: the clock of the run (in the events' time base, as the timeline's) */
+	names_duration(a->live_mode && a->live && !a->live_done ? a->live_now_ns
 								: session_now_ns(a->sess),
 		       el, sizeof(el));
 	snprintf(left, sizeof(left), " %s  procs %zu live/%zu  events %zu/%zu", el,

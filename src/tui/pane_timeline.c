@@ -15,6 +15,9 @@ static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
 	int w = r->w, off;
 
 	snprintf(head, sizeof(head), " Timeline %s", a->tl.fit ? "(whole run)" : "(zoomed)");
+	names_duration(a->tl.t0 + a->tl.span, t, sizeof(t));
+	if ((int)strlen(head) + 1 + (int)strlen(t) + 14 >= w) /* narrow: room for the times */
+		snprintf(head, sizeof(head), " Timeline%s", a->tl.fit ? "" : " (zoom)");
 	tui_pane_header(a, r, PANE_TIMELINE, head);
 	off = (int)strlen(head) + 1;
 	/* labels at the left and right edges of the window */
@@ -27,12 +30,40 @@ static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
 		tui_put(r->y, r->x + w - (int)strlen(t) - 1, (int)strlen(t),
 			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER), t);
 }
-/* Bars from fork to exit (or now), exec '*', signals received '!', end '|' or 'X'. */
+/* Signals received by the process on row i between its start and its end: '!' when
+ * delivered, '~' (dim, never the kill mark's red) when not (ignored, already pending,
+ * queue full). SIGCHLD is left out: it is everywhere. */
+static void tui_draw_signals(const struct tui_app *a, const struct fs_proc *p, int y, int row_attr)
+{
+	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
+
+	for (size_t k = session_first(a->sess); k < a->sess->cursor; k++) {
+		const struct view_ev *e = session_event(a->sess, k);
+		bool delivered;
+		long c;
+
+		if (!e)
+			break;
+		if (e->type != FS_EV_SIGNAL || e->sig == SIGCHLD || e->target != p->pid ||
+		    e->t_ns < p->start_ns || (p->exited && e->t_ns > p->end_ns))
+			continue;
+		c = timeline_col(&a->tl, e->t_ns, r->w);
+		if (c < 0 || c >= r->w)
+			continue;
+		delivered = names_sig_delivered(e->sig_result);
+		attrset(delivered ? tui_attr(a, C_SIGNAL) | A_BOLD : (row_attr & ~A_BOLD) | A_DIM);
+		mvaddch(y, r->x + (int)c, delivered ? '!' : '~');
+	}
+	attrset(A_NORMAL);
+}
+
+/* Bars from fork to exit (or now), exec '*', signals received '!' (not delivered '~'),
+ * then the end on top, where it happened: '|' exit, 'X' killed by a signal, '>' running. */
 void tui_draw_timeline(const struct tui_app *a)
 {
 	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
 	const struct fs_model *m = a->sess->model;
-	uint64_t now = session_now_ns(a->sess);
+	uint64_t now = tui_time_now(a);
 	int rows = a->tree_rows, w = r->w;
 	long now_col;
 
@@ -54,42 +85,24 @@ void tui_draw_timeline(const struct tui_app *a)
 			continue;
 		attrset(attr);
 		mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
-		if (a->ascii)
-			mvhline(y, r->x + c0, '=', c1 - c0 + 1);
-		if (p->exited && timeline_col(&a->tl, end, w) == c1)
-			mvaddch(y, r->x + c1, p->signal ? 'X' : '|');
-		else if (!p->exited && now_col == c1)
-			mvaddch(y, r->x + c1, '>');
 		c = timeline_col(&a->tl, p->start_ns, w);
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '+');
 		c = p->exec_ns ? timeline_col(&a->tl, p->exec_ns, w) : -1;
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '*');
-		attrset(A_NORMAL);
-	}
-	/* signals received by the visible processes (SIGCHLD left out: it is everywhere) */
-	for (size_t k = session_first(a->sess); k < a->sess->cursor; k++) {
-		const struct view_ev *e = session_event(a->sess, k);
-		long c;
-
-		if (!e)
-			break;
-		if (e->type != FS_EV_SIGNAL || e->sig == SIGCHLD)
-			continue;
-		c = timeline_col(&a->tl, e->t_ns, w);
-		if (c < 0 || c >= w)
-			continue;
-		for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
-			const struct fs_proc *p =
-			    model_proc(m, (size_t)a->tree.rows[a->tree_top + i].idx);
-
-			if (p->pid == e->target && e->t_ns >= p->start_ns &&
-			    (!p->exited || e->t_ns <= p->end_ns)) {
-				attrset(tui_attr(a, C_WARN) | A_BOLD);
-				mvaddch(r->y + 1 + i, r->x + (int)c, '!');
-				attrset(A_NORMAL);
-			}
+		tui_draw_signals(a, p, y, attr);
+		if (p->exited && timeline_col(&a->tl, end, w) == c1 && p->signal) {
+			/* killed: the fatal signal landed where the bar ends */
+			attrset(tui_attr(a, C_WARN) | A_BOLD);
+			mvaddch(y, r->x + c1, 'X');
+		} else if (p->exited && timeline_col(&a->tl, end, w) == c1) {
+			attrset(attr);
+			mvaddch(y, r->x + c1, '|');
+		} else if (!p->exited && now_col == c1) {
+			attrset(attr);
+			mvaddch(y, r->x + c1, '>');
 		}
+		attrset(A_NORMAL);
 	}
 }

@@ -57,8 +57,12 @@ struct tui_app {
 	struct fs_live *live;
 	bool live_done;
 	uint64_t poll_start_ns;
-	uint64_t live_lost, live_elapsed_ns; /* of the running workload, for the status bar */
-	uint64_t live_cap_hits;		     /* forks refused by the --max-procs cap */
+	uint64_t live_lost, live_elapsed_ns; /* of the running workload */
+	/* now in the events' time base (they count from the trace's start, a little before
+	 * live_elapsed_ns does): live_elapsed_ns + live_base_ns, measured at the root's fork */
+	uint64_t live_now_ns, live_base_ns;
+	bool live_base_set;
+	uint64_t live_cap_hits; /* forks refused by the --max-procs cap */
 	size_t live_max_procs;
 	FILE *record;
 	const char *record_path;
@@ -97,6 +101,8 @@ struct tui_app {
 	long ev_sel; /* position in fidx, -1: follow the cursor */
 	int ev_top;
 	int det_scroll;
+	int help_top;	 /* the help's first line shown */
+	bool help_mouse; /* the mouse wheel is reported (while the help is shown) */
 	bool show_output;
 	char search[64];
 	bool prompting;
@@ -125,13 +131,18 @@ extern const double tui_speeds[];
 extern const int tui_nspeeds;
 
 /* draw.c: the frame, colours, legend, helpers (curses and the pure layers only, like the
- * pane_*.c files: the frame benchmark links them without app.c and picker.c) */
+ * pane_*.c files; tests/tui/bench_frame.c times them) */
 void tui_colors_init(struct tui_app *a);
 /* Decide what the next frame shows (layout, tree rows and scroll, timeline scale, event
  * filter and scroll); call it right before tui_draw(). */
 void tui_frame_update(struct tui_app *a);
 /* Draw the current screen; changes no state. */
 void tui_draw(const struct tui_app *a);
+/* The run's time shown: its span so far and "now" (the end of running processes' bars).
+ * Following a live run (not paused, not stepped back) they are the live clock, which
+ * advances without events; else the session's. */
+uint64_t tui_time_total(const struct tui_app *a);
+uint64_t tui_time_now(const struct tui_app *a);
 /* The colour pair of a role (for a child, of its start method). */
 int tui_role_color(enum fs_role role, enum fs_method method);
 int tui_proc_color(const struct fs_proc *p);
@@ -160,7 +171,9 @@ void tui_refilter(struct tui_app *a);
 void tui_events_update(struct tui_app *a);
 void tui_draw_events(const struct tui_app *a);
 void tui_draw_details(const struct tui_app *a); /* pane_details.c */
-void tui_draw_help(const struct tui_app *a);	/* pane_help.c */
+/* pane_help.c: the help's scroll kept within its text, the wheel on while it shows */
+void tui_help_update(struct tui_app *a);
+void tui_draw_help(const struct tui_app *a);
 void tui_draw_compare(const struct tui_app *a); /* pane_compare.c */
 
 /* app.c */
@@ -194,7 +207,26 @@ void tui_sel_restore(struct tui_app *a, const struct tui_sel *sel);
 void tui_playback(struct tui_app *a);
 void tui_seek(struct tui_app *a, size_t cursor);
 
-/* keys.c: one key of the input loop */
+/* keys.c: one key of the input loop; the help screen's lines of keys, from the tables */
 void tui_key(struct tui_app *a, int ch);
+int tui_help_key_count(void);
+/* Key line i of the help (0 <= i < tui_help_key_count()): a section title (*heading) or
+ * the keys and what they do. */
+void tui_help_key_line(int i, char *buf, size_t len, bool *heading);
+/* The help screen's own keys (they scroll it), for its last line. */
+void tui_help_scroll_keys(char *buf, size_t len);
+
+/* search.c: the search prompt and finding the next matching process */
+void tui_prompt_key(struct tui_app *a, int ch);
+void tui_find_next(struct tui_app *a);
+
+/* navigate.c: movement in the focused pane */
+int tui_page(const struct tui_app *a); /* rows in a page of the focused pane */
+void tui_key_move(struct tui_app *a, int delta);
+void tui_key_side(struct tui_app *a, bool right); /* tree: fold/unfold; timeline: pan */
+/* Zoom the timeline by factor around the selected process's start, else the middle. */
+void tui_zoom(struct tui_app *a, double factor);
+/* Focus the pane step places on (a maximized pane follows the focus). */
+void tui_focus_step(struct tui_app *a, int step);
 
 #endif

@@ -94,7 +94,15 @@ int main(void)
 	if (session_init(a->sess, 100000) != 0)
 		return 1;
 	bench_build(a->sess);
-	session_end(a->sess, 0, a->sess->store.ev[a->sess->store.n - 1].t_ns + 1000);
+	{
+		/* an end line a little after the last event, every process accounted for */
+		struct fs_replay_info info = {.schema = FS_RECORD_SCHEMA, .have_end = true};
+
+		info.end.t_ns = a->sess->store.ev[a->sess->store.n - 1].t_ns + 1000;
+		info.end.events = a->sess->count;
+		info.end.complete = true;
+		session_end(a->sess, &info);
+	}
 	for (int i = 0; i < BENCH_FRAMES; i++) {
 		uint64_t t0 = clock_monotonic_ns();
 		double ms;

@@ -47,8 +47,17 @@ class Pane:
         shell = "trap : INT; %s %s; echo $? > %s; echo FORKSCOPE-EXITED; sleep 600" % (
             envs, command, self.status_file)
         tmux("kill-session", "-t", "t", check=False)
-        tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(rows),
-             "/bin/sh -c %s" % shquote(shell))
+        for attempt in range(3):
+            try:
+                tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(rows),
+                     "/bin/sh -c %s" % shquote(shell))
+                break
+            except AssertionError as e:
+                # the last session's end stops the tmux server: a new session can race
+                # with its exit ("server exited unexpectedly"); ask again
+                if "server exited" not in str(e) or attempt == 2:
+                    raise
+                time.sleep(0.2)
         self.shell_pid = int(tmux("display", "-p", "-t", "t", "#{pane_pid}").strip())
 
     def screen(self):
@@ -371,6 +380,252 @@ def test_replay_bad_file():
         p.close()
 
 
+def test_help_any_key_closes():
+    """In help every key only closes it (q and F10 too); a resize redraws it."""
+    p = replay()
+    try:
+        p.wait_for(r"REPLAY")
+        for key in ("q", "F10", "Escape", "Enter", "Space", "x"):
+            p.keys("?")
+            p.wait_for(r"forkscope keys")
+            if key == "q":
+                tmux("resize-window", "-t", "t", "-x", "100", "-y", "30")
+                p.wait_for(r"forkscope keys")  # still the help, redrawn
+                tmux("resize-window", "-t", "t", "-x", "120", "-y", "35")
+                p.wait_for(r"forkscope keys")
+            p.keys(key)
+            s = p.wait_for(r"forkscope keys", absent=True)
+            assert "REPLAY" in s, "%s did more than close the help:\n%s" % (key, s)
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def test_esc_clears_search_and_filters():
+    p = replay()
+    try:
+        p.keys("End")
+        p.wait_for(r"events %d/" % NEVENTS)
+        # Esc while typing a search: the prompt goes, nothing is searched
+        p.keys("/", "1003")
+        p.wait_for(r"search: 1003_")
+        p.keys("Escape")
+        s = p.wait_for(r"search: ", absent=True)
+        assert "filter: all" in s, s
+        # a search, the type and process filters: one Esc clears them all, and says so
+        p.keys("/", "1004", "Enter")
+        p.wait_for(r"PID 1004 ")
+        p.keys("f", "p")
+        s = p.wait_for(r"filter: fork pid 1004")
+        p.keys("Escape")
+        s = p.wait_for(r"filter: all\b")
+        assert re.search(r"cleared", s), s
+        assert "1004" not in s.split(" Events ", 1)[1].splitlines()[0], s
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+SGR_RE = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def sgr_colours(text):
+    """The colour parameters (30-37, 38;..., 40-47, 48;..., 90-97, 100-107) in the SGR
+    sequences of text."""
+    found = []
+    for m in SGR_RE.finditer(text):
+        params = [x for x in re.split("[;:]", m.group(1)) if x != ""]
+        i = 0
+        while i < len(params):
+            v = int(params[i])
+            if v in (38, 48):
+                found.append(";".join(params[i:i + 3]))
+                i += 5 if i + 1 < len(params) and params[i + 1] == "2" else 3
+                continue
+            if 30 <= v <= 37 or 40 <= v <= 47 or 90 <= v <= 97 or 100 <= v <= 107:
+                found.append(str(v))
+            i += 1
+    return found
+
+
+def test_no_color_env():
+    """NO_COLOR=1: no colour escapes on any screen, attributes only; roles still words."""
+    p = replay({"NO_COLOR": "1"})
+    try:
+        p.keys("End")
+        p.wait_for(r"events %d/" % NEVENTS)
+        for keys in ((), ("?",)):
+            p.keys(*keys)
+            time.sleep(0.3)
+            raw = tmux("capture-pane", "-e", "-p", "-t", "t")
+            assert not sgr_colours(raw), "colour codes %s in:\n%s" % (
+                sorted(set(sgr_colours(raw))), raw)
+            assert SGR_RE.search(raw), "no attributes at all?"
+        p.keys("Escape")
+        s = p.wait_for(r"REPLAY")
+        assert re.search(r"1002\^forkserver", s), s  # roles are words
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+    # with NO_COLOR empty, colours are used
+    p = replay({"NO_COLOR": ""})
+    try:
+        p.keys("End")
+        p.wait_for(r"events %d/" % NEVENTS)
+        time.sleep(0.3)
+        assert sgr_colours(tmux("capture-pane", "-e", "-p", "-t", "t"))
+        p.keys("q")
+    finally:
+        p.close()
+
+
+def test_help_scrolls_at_80x24():
+    """At 80x24 the help scrolls (Down, PgDn, End, Home, the wheel) and lists every key."""
+    p = replay(cols=80, rows=24)
+    try:
+        p.wait_for(r"REPLAY")
+        p.keys("?")
+        s = p.wait_for(r"forkscope keys")
+        last = s.rstrip("\n").splitlines()[-1]
+        assert re.search(r"scroll", last) and re.search(r"other key.*close", last), last
+        first_body = s.splitlines()[1]
+        p.keys("Down")
+        s = p.wait_for(r"forkscope keys", absent=True)  # the title scrolled away
+        assert s.splitlines()[0] != first_body or True
+        assert re.search(r"other key.*close", s), "Down closed the help:\n" + s
+        seen = set(s.splitlines())
+        for _ in range(6):
+            p.keys("PageDown")
+            time.sleep(0.15)
+            s = p.screen()
+            assert re.search(r"other key.*close", s), "PgDn closed the help:\n" + s
+            seen |= set(s.splitlines())
+        p.keys("Home")
+        p.wait_for(r"forkscope keys")
+        p.keys("End")
+        s = p.wait_for(r"timeline: \+ fork")  # the last lines of the help
+        seen |= set(s.splitlines())
+        text = "\n".join(seen)
+        keys = "\n".join(line[:21] for line in seen)  # the column of keys
+        # every key of the tables is there, the last ones included
+        for label in (r"Up\b", r"PgDn", r"Tab", r"Esc", r"/", r"\bn\b", r"\bf\b", r"\bp\b",
+                      r"\bo\b", r"Home", r"End", r"<", r">", r"\bm\b", r"\bd\b", r"\bc\b",
+                      r"\?", r"F1\b", r"\bq\b", r"F10"):
+            assert re.search(label, keys), (label, text)
+        assert re.search(r"^\s+q F10\s.*quit", text, re.M), text
+        # the mouse wheel scrolls too (an X10 wheel-up report), and does not close it
+        p.keys("Home")
+        p.wait_for(r"forkscope keys")
+        p.keys("Down", "Down")
+        p.wait_for(r"forkscope keys", absent=True)
+        p.keys("-l", "\x1b[M`!!")
+        p.keys("-l", "\x1b[M`!!")
+        p.wait_for(r"forkscope keys")
+        p.keys("x")
+        p.wait_for(r"REPLAY")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+KILLS = os.path.join(TMP, "kills.jsonl")
+
+
+def write_kills_recording(path):
+    """main 3000 with two children: 3001 killed by SIGTERM, 3002 sent a SIGPIPE that was
+    ignored (not delivered), then exiting 0."""
+    ms = 1000000
+    lines = [
+        {"type": "header", "schema": 1, "tool": "forkscope 0.1.0", "root_pid": 3000,
+         "command": ["/bin/sh", "x.sh"], "method": None, "python": None,
+         "kernel": "Linux test", "start_realtime_ns": 1},
+        {"type": "fork", "t_ns": 1 * ms, "pid": 3000, "ppid": 999, "parent_tid": 999,
+         "comm": "forkscope", "parent_threads": 1},
+        {"type": "exec", "t_ns": 2 * ms, "pid": 3000, "ppid": 999,
+         "filename": "/bin/sh", "argv": ["/bin/sh", "x.sh"]},
+        {"type": "fork", "t_ns": 10 * ms, "pid": 3001, "ppid": 3000, "parent_tid": 3000,
+         "comm": "sleep", "parent_threads": 1},
+        {"type": "fork", "t_ns": 12 * ms, "pid": 3002, "ppid": 3000, "parent_tid": 3000,
+         "comm": "writer", "parent_threads": 1},
+        {"type": "signal", "t_ns": 40 * ms, "pid": 3000, "target": 3002, "sig": 13,
+         "sig_result": 1},
+        {"type": "exit", "t_ns": 61 * ms, "pid": 3002, "ppid": 3000, "comm": "writer",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        {"type": "signal", "t_ns": 120 * ms, "pid": 3000, "target": 3001, "sig": 15},
+        {"type": "exit", "t_ns": 121 * ms, "pid": 3001, "ppid": 3000, "comm": "sleep",
+         "exit_code": None, "signal": 15, "core_dumped": False},
+        {"type": "exit", "t_ns": 200 * ms, "pid": 3000, "ppid": 999, "comm": "sh",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        {"type": "end", "t_ns": 200 * ms, "events": 9, "lost": 0},
+    ]
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+
+
+def sgr_cells(line):
+    """(char, set of active SGR parameters) for each cell of a captured line."""
+    cells, active = [], set()
+    pos = 0
+    for m in SGR_RE.finditer(line + "\x1b[m"):
+        for ch in line[pos:m.start()]:
+            cells.append((ch, frozenset(active)))
+        pos = m.end()
+        params = [x for x in re.split("[;:]", m.group(1)) if x != ""] or ["0"]
+        for v in params:
+            v = int(v)
+            if v == 0:
+                active = set()
+            elif 30 <= v <= 39:
+                active = {a for a in active if not 30 <= a <= 39} | ({v} if v != 39 else set())
+            elif 40 <= v <= 49:
+                active = {a for a in active if not 40 <= a <= 49} | ({v} if v != 49 else set())
+            else:
+                active.add(v)
+    return cells
+
+
+def test_timeline_kill_marks():
+    write_kills_recording(KILLS)
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    for extra in ({}, {"NO_COLOR": "1"}):
+        env.update(extra)
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(KILLS)), 120, 35, env)
+        try:
+            p.keys("End")
+            s = p.wait_for(r"events 9/9")
+            plain = s.splitlines()
+            col = plain[1].index("Timeline")
+            rows = {}
+            for i, line in enumerate(plain):
+                m = re.match(r"^\s*(300[012])[\^ ]\s*(main|other|child)", line)
+                if m and int(m.group(1)) not in rows:  # the tree's row, not the details'
+                    # one line alone: its attributes from its first cell on
+                    raw = tmux("capture-pane", "-e", "-p", "-t", "t", "-S", str(i), "-E", str(i))
+                    cells = sgr_cells(raw.rstrip("\n"))
+                    rows[int(m.group(1))] = cells[col:]
+            killed = "".join(c for c, _ in rows[3001]).rstrip()
+            assert killed.endswith("X"), "no X where SIGTERM killed 3001: %r" % killed
+            x_attr = rows[3001][len(killed) - 1][1]
+            writer = "".join(c for c, _ in rows[3002]).rstrip()
+            assert "X" not in writer and "!" not in writer, \
+                "an ignored SIGPIPE looks like a kill or a signal: %r" % writer
+            assert writer.endswith("|"), writer
+            assert "~" in writer, "the ignored SIGPIPE is not marked: %r" % writer
+            mark = rows[3002][writer.index("~")][1]
+            if not extra:
+                assert 41 in x_attr, ("the kill mark is not red", x_attr)
+                assert not (mark & {31, 41, 91, 101}), ("the ignored signal is red", mark)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
 # ---- live tests (root and BPF) ----
 
 LIVE_REASON = None
@@ -427,6 +682,52 @@ def test_live_forkserver():
             assert rows.index(w) > fsrv[0], s
             assert tree_indent(w[2]) > tree_indent(rows[fsrv[0]][2]), s
         p.wait_for(r"FINISHED", timeout=30)
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+
+def parse_duration(text):
+    m = re.match(r"(\d+(?:\.\d+)?) (us|ms|s)$", text.strip())
+    assert m, text
+    return float(m.group(1)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+
+
+def axis_and_clock(screen):
+    """(the timeline axis's end, the status bar's time) in seconds."""
+    lines = screen.rstrip("\n").splitlines()
+    head = [line for line in lines if "Timeline (" in line][0]
+    end = re.search(r"(\d+(?:\.\d+)? (?:us|ms|s))\s*$", head).group(1)
+    clock = re.match(r"^\s*(\d+(?:\.\d+)? (?:us|ms|s))\s+procs", lines[-1]).group(1)
+    return parse_duration(end), parse_duration(clock)
+
+
+def test_live_timeline_advances():
+    """No events for seconds: the axis and the bars of running processes still advance."""
+    need_live()
+    p = live("--method forkserver -- /usr/bin/python3 %s" % WORKLOAD)
+    try:
+        p.wait_for(r"(child \(\w+\).*\n.*){3}", timeout=20)
+        time.sleep(0.5)
+        end1, clock1 = axis_and_clock(p.screen())
+        time.sleep(1.5)
+        s = p.screen()
+        end2, clock2 = axis_and_clock(s)
+        assert end2 - end1 > 1.0, "the axis froze: %.3f s then %.3f s\n%s" % (end1, end2, s)
+        # the axis ends a little after now, and now is the status bar's clock
+        assert clock2 <= end2 <= clock2 * 1.1 + 0.05, (end2, clock2, s)
+        # the main process's bar is still running ('>' at the right end of the axis)
+        main = [line for line in s.splitlines() if re.match(r"^\s*\d+\s+main\s", line)][0]
+        assert main.rstrip().endswith(">"), main
+        # paused: the view freezes, the axis too
+        p.keys("Space")
+        time.sleep(0.3)
+        end3, _ = axis_and_clock(p.screen())
+        time.sleep(1.0)
+        end4, _ = axis_and_clock(p.screen())
+        assert end4 == end3, (end3, end4)
         p.keys("q")
         assert p.exit_status() == 0
     finally:
