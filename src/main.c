@@ -7,7 +7,6 @@
 
 #include "cli/cli.h"
 #include "workload/demos.h"
-#include "workload/readable.h"
 #include "cli/run.h"
 #include "cli/tree_cmd.h"
 #include "tui/tui.h"
@@ -15,20 +14,12 @@
 /* forkscope demos: name, description and what to look for. */
 static int main_list_demos(void)
 {
-	struct fs_demo *list;
-	int n = demos_list(demos_dir(), &list);
+	struct fs_demo *list = NULL;
+	char why[PATH_MAX + 256];
+	int n = demos_list_or_explain(&list, why, sizeof(why));
 
-	if (n < 0 && n != -ENOENT) { /* the folder is there, maybe, but closed to us */
-		char why[PATH_MAX + 256];
-
-		readable_explain("the demo folder", demos_dir(), -n, why, sizeof(why));
+	if (n < 0) {
 		fprintf(stderr, "forkscope: %s\n", why);
-		free(list);
-		return 1;
-	}
-	if (n <= 0) {
-		fprintf(stderr, "forkscope: no demos found in %s\n", demos_dir());
-		free(list);
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {

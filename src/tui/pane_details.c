@@ -66,7 +66,9 @@ void tui_draw_details(const struct tui_app *a)
 	format_proc_state(p, NAMES_STATE_LONG, buf, sizeof(buf));
 	DLINE(p->exited ? A_BOLD : A_NORMAL, "state: %s", buf);
 	if (p->daemon_kill)
-		DLINE(A_BOLD, "daemon: terminated by its starter at its exit");
+		DLINE(A_BOLD,
+		      "SIGTERM from its starter, which then exited without starting more: a "
+		      "daemon at interpreter exit, or a pool closed just before");
 	if (p->unseen_start)
 		DLINE(A_BOLD, "start not seen: its fork was lost or came before tracing");
 	if (p->exited && p->signal && !p->killed_by)
@@ -92,12 +94,20 @@ void tui_draw_details(const struct tui_app *a)
 		      p->slot);
 	else if (p->slot)
 		DLINE(A_NORMAL, "pool slot %d", p->slot);
-	names_duration((p->exited ? p->end_ns : now) - p->start_ns, buf, sizeof(buf));
 	{
+		uint64_t end = p->exited	     ? p->end_ns
+			       : p->unknown_after_ns ? p->unknown_after_ns
+						     : now;
 		char from[32];
 
+		names_duration(end > p->start_ns ? end - p->start_ns : 0, buf, sizeof(buf));
 		names_duration(p->start_ns, from, sizeof(from));
-		DLINE(A_NORMAL, "lifetime %s%s (from %s)", buf, p->exited ? "" : " so far", from);
+		if (!p->exited && p->unknown_after_ns)
+			DLINE(A_NORMAL, "followed for %s (from %s); the recording stops there", buf,
+			      from);
+		else
+			DLINE(A_NORMAL, "lifetime %s%s (from %s)", buf, p->exited ? "" : " so far",
+			      from);
 	}
 	if (p->exec_seen)
 		DLINE(A_NORMAL, "exec %s", p->filename ? p->filename : "?");

@@ -14,8 +14,9 @@ static const char *const tui_help_marks[] = {
     "  roles:",
     "  tree: ^ after a PID: re-parented orphan; dimmed: exited (a tombstone)",
     "  state: SIGTERM by 1234: killed by SIGTERM from 1234",
-    "         *: a daemon killed at its starter's exit",
+    "         *: sent as its starter exited (a daemon, or a pool closed at the end)",
     "  timeline: + fork  * exec  | exit  X killed by a signal  > running",
+    "            ? the recording stops following it (cut short)",
     "            ! signal received  ~ signal not delivered (ignored, already pending)",
 };
 

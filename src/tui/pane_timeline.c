@@ -58,7 +58,8 @@ static void tui_draw_signals(const struct tui_app *a, const struct fs_proc *p, i
 }
 
 /* Bars from fork to exit (or now), exec '*', signals received '!' (not delivered '~'),
- * then the end on top, where it happened: '|' exit, 'X' killed by a signal, '>' running. */
+ * then the end on top, where it happened: '|' exit, 'X' killed by a signal, '>' running,
+ * '?' where a recording cut short stopped following it (unknown after). */
 void tui_draw_timeline(const struct tui_app *a)
 {
 	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
@@ -73,11 +74,13 @@ void tui_draw_timeline(const struct tui_app *a)
 	now_col = timeline_col(&a->tl, now, w);
 	for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
 		const struct fs_proc *p = model_proc(m, (size_t)a->tree.rows[a->tree_top + i].idx);
-		uint64_t end = p->exited ? p->end_ns : now;
+		uint64_t end = p->exited	     ? p->end_ns
+			       : p->unknown_after_ns ? p->unknown_after_ns
+						     : now;
 		int y = r->y + 1 + i, c0, c1, attr = tui_attr(a, tui_proc_color(p));
 		long c;
 
-		if (p->exited)
+		if (p->exited || p->unknown_after_ns)
 			attr |= A_DIM;
 		if (a->tree.rows[a->tree_top + i].idx == a->sel_idx)
 			attr |= A_BOLD;
@@ -99,6 +102,10 @@ void tui_draw_timeline(const struct tui_app *a)
 		} else if (p->exited && timeline_col(&a->tl, end, w) == c1) {
 			attrset(attr);
 			mvaddch(y, r->x + c1, '|');
+		} else if (!p->exited && p->unknown_after_ns &&
+			   timeline_col(&a->tl, end, w) == c1) {
+			attrset(attr);
+			mvaddch(y, r->x + c1, '?');
 		} else if (!p->exited && now_col == c1) {
 			attrset(attr);
 			mvaddch(y, r->x + c1, '>');

@@ -118,10 +118,9 @@ int tui_picker(void)
 	setlocale(LC_ALL, "");
 	live_install_signal_handlers();
 	memset(a, 0, sizeof(*a));
-	n = demos_list(demos_dir(), &list);
-	if (n <= 0) {
-		fprintf(stderr, "forkscope: no demos found in %s\n", demos_dir());
-		free(list);
+	n = demos_list_or_explain(&list, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "forkscope: %s\n", err);
 		return 1;
 	}
 	if (!tui_curses_start(a)) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "workload/demos.h"
+#include "workload/readable.h"
 #include "base/paths.h"
 
 const char *demos_dir(void)
@@ -109,4 +110,19 @@ int demos_find(const char *dir, const char *name, struct fs_demo *out)
 		return -ENOENT;
 	snprintf(file, sizeof(file), "%s.py", name);
 	return demos_read(dir, file, out);
+}
+
+int demos_list_or_explain(struct fs_demo **out, char *err, size_t errlen)
+{
+	int n = demos_list(demos_dir(), out);
+
+	if (n > 0)
+		return n;
+	if (n < 0 && n != -ENOENT) /* the folder is there, maybe, but closed to us */
+		readable_explain("the demo folder", demos_dir(), -n, err, errlen);
+	else
+		snprintf(err, errlen, "no demos found in %s", demos_dir());
+	free(*out);
+	*out = NULL;
+	return -1;
 }

@@ -14,6 +14,9 @@ struct fs_demo {
 
 /* All demos of a folder, sorted by name; count or -errno. Free *out with free(). */
 int demos_list(const char *dir, struct fs_demo **out);
+/* demos_list of demos_dir(), saying why there are none in err (one line, without
+ * "forkscope: "): the folder closed to this user, or empty. n > 0, or -1 with *out freed. */
+int demos_list_or_explain(struct fs_demo **out, char *err, size_t errlen);
 /* Find one demo by name; 0, -ENOENT (no such demo), or -errno when its file is there but
  * cannot be opened (out->path then names it: readable_explain says why). */
 int demos_find(const char *dir, const char *name, struct fs_demo *out);

@@ -380,6 +380,33 @@ def test_replay_bad_file():
         p.close()
 
 
+def test_replay_cut_recording():
+    """A recording whose forkscope was killed (no end line, the last line cut): the replay
+    says where it stops, shows the processes it no longer follows as unknown with a '?'
+    where their bars end, and exits 0 with a warning after the UI."""
+    path = os.path.join(TMP, "cut.jsonl")
+    with open(RECORDING) as f:
+        lines = f.read().splitlines()
+    with open(path, "w") as f:
+        f.write("\n".join(lines[:9]) + "\n" + lines[9][:25])  # up to the 2nd forkserver fork
+    p = Pane("%s replay %s 2>&1" % (shquote(FORKSCOPE), shquote(path)), 120, 35,
+             {"LANG": "C.UTF-8", "TERM": "tmux-256color"})
+    try:
+        s = p.wait_for(r"recording cut short: line 10 is cut short")
+        assert "ends at 35 ms" in s, s
+        p.keys("End")
+        s = p.wait_for(r"REPLAY at end")
+        rows = tree_rows(s)
+        assert len(rows) == 5 and all("unknown" in line for _, _, line in rows), s
+        assert all(line.rstrip().endswith("?") for _, _, line in rows), s
+        p.keys("q")
+        assert p.exit_status() == 0
+        s = p.wait_for(r"FORKSCOPE-EXITED")
+        assert "forkscope: warning: %s: line 10 is cut short" % path in s, s
+    finally:
+        p.close()
+
+
 def test_help_any_key_closes():
     """In help every key only closes it (q and F10 too); a resize redraws it."""
     p = replay()
