@@ -8,7 +8,6 @@
 #include "base/event.h"
 
 #define SIGNAL_GROUP_EXIT_FLAG 0x00000004 /* SIGNAL_GROUP_EXIT in linux/sched/signal.h */
-#define PF_EXITING_FLAG 0x00000004	  /* PF_EXITING in linux/sched.h */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -248,9 +247,9 @@ int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_st
 	e->target = target;
 	e->sig = sig;
 	e->sig_result = result;
-	/* the kernel drops a signal to a dying process and calls that "ignored" too */
-	if ((BPF_CORE_READ(task, signal, flags) & SIGNAL_GROUP_EXIT_FLAG) ||
-	    (BPF_CORE_READ(task, flags) & PF_EXITING_FLAG) || BPF_CORE_READ(task, exit_state))
+	/* the kernel drops a signal to a process in its group exit and calls that "ignored"
+	 * too (a thread leaving alone, pthread_exit, is no group exit: not counted) */
+	if (BPF_CORE_READ(task, signal, flags) & SIGNAL_GROUP_EXIT_FLAG)
 		e->flags |= FS_F_TARGET_EXITING;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, ringbuf_flags());

@@ -682,6 +682,30 @@ def test_subprocess_children(ctx):
     check(all("clone_flags" in ev for ev in fork_lines), "a fork line without clone_flags")
 
 
+def test_signal_to_a_dying_target(ctx):
+    """The kernel reports a signal to a process in its group exit as "ignored", like one
+    the target ignores: forkscope tells them apart (target_exiting) and says so."""
+    cores = tempfile.mkdtemp(prefix="forkscope-core-")
+    script = os.path.join(HERE, "dying_target.py")
+    try:
+        t = traced_run(ctx, "dying-target", ["--", PYTHON, script, cores])
+        res = ctx.run(["run", "--no-tui", "--", PYTHON, script, cores])
+    finally:
+        for name in os.listdir(cores):
+            os.unlink(os.path.join(cores, name))
+        os.rmdir(cores)
+    child = [n for n in t.nodes if n["pid"] != t.rec.root_pid][0]
+    check(child["signal"] == 6, f"the child ended {describe([child])}, expected SIGABRT")
+    terms = t.rec.signals(sig=SIGTERM, target=child["pid"])
+    ignored = [ev for ev in terms if ev["sig_result"] == 1 and not ev["target_exiting"]]
+    dropped = [ev for ev in terms if ev["sig_result"] == 1 and ev["target_exiting"]]
+    check(len(ignored) == 1, f"{len(ignored)} SIGTERMs ignored by the target, expected 1")
+    check(dropped, f"no SIGTERM marked as sent to an exiting target among {len(terms)}")
+    check("(ignored by the target)" in res.stdout and
+          "(dropped: the target was already exiting)" in res.stdout,
+          f"the event lines do not tell them apart: {res.stdout[-400:]!r}")
+
+
 def test_term_once(ctx):
     """Termination (--duration) sends each process exactly one SIGTERM, then SIGKILL to
     what ignored it, after the grace period."""
@@ -780,6 +804,7 @@ def all_tests():
         ("--duration stops the workload", test_duration),
         ("a dropped pending SIGTERM: live == replay", test_pending_sigterm),
         ("termination: one SIGTERM per process", test_term_once),
+        ("a signal to a dying target is no ignored signal", test_signal_to_a_dying_target),
         ("subprocess children are not multiprocessing children", test_subprocess_children),
         ("exit status: the workload's own", test_exit_status_is_the_workload),
         ("forkscope killed: the recording is kept", test_killed_forkscope_keeps_its_recording),
