@@ -4,31 +4,13 @@ with a role word (long, short or machine form) or a signal name planted as a lit
 src/base/names.c, naming file:line; words inside longer text or comments pass. Prints one
 ok/not ok line per case and 'N passed, N failed'."""
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-CHECK = os.path.join(HERE, "check_vocabulary.py")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from selftest import ROOT, main  # noqa: E402
 
-
-def run_check(root):
-    p = subprocess.run([sys.executable, CHECK, "--root", root], capture_output=True,
-                       text=True, timeout=60)
-    return p.returncode, p.stdout + p.stderr
-
-
-def with_copy(change):
-    """Run the check on a copy of src/ after change(copy_root)."""
-    tmp = tempfile.mkdtemp(prefix="forkscope-vocab-")
-    try:
-        shutil.copytree(os.path.join(ROOT, "src"), os.path.join(tmp, "src"))
-        change(tmp)
-        return run_check(tmp)
-    finally:
-        shutil.rmtree(tmp)
+CHECK = "check_vocabulary.py"
 
 
 def lines_of(root, rel):
@@ -99,20 +81,5 @@ CASES = [
 ]
 
 
-def main():
-    passed = failed = 0
-    for name, change, want_rc, want_text in CASES:
-        rc, out = run_check(ROOT) if change is None else with_copy(change)
-        ok = rc == want_rc and want_text in out
-        print(("ok - " if ok else "not ok - ") + name)
-        if not ok:
-            print("  exit %d, wanted %d and %r in:\n  %s" % (rc, want_rc, want_text,
-                                                             out.strip().replace("\n", "\n  ")))
-        passed += ok
-        failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(CHECK, CASES))
