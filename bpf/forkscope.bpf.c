@@ -44,6 +44,22 @@ struct {
 	__type(value, __u64);
 } newtask_flags SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32); /* TID */
+	__type(value, struct fs_run_state);
+} runs SEC(".maps");
+
+/* Follow the runs of a new thread (or process) of the subtree. */
+static __always_inline void run_track(__u32 tid, __u32 tgid)
+{
+	struct fs_run_state fresh = {};
+
+	fresh.tgid = tgid;
+	bpf_map_update_elem(&runs, &tid, &fresh, BPF_ANY);
+}
+
 /* Scratch space for exec events, too large for the BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -83,6 +99,12 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 {
 	e->t_ns = bpf_ktime_get_ns();
 	e->clone_flags = 0;
+	e->end_ns = 0;
+	e->cpu_ns = 0;
+	e->cpu = 0;
+	e->left = 0;
+	e->switches = 0;
+	e->pad = 0;
 	e->type = type;
 	e->pid = pid;
 	e->ppid = 0;
@@ -123,12 +145,29 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	__u64 *flags;
 	struct fs_event *e;
 
-	if (child_pid != child_tgid) /* a new thread, not a new process */
+	if (child_pid != child_tgid) { /* a new thread, not a new process */
+		if (!in_subtree(child_tgid))
+			return 0;
+		run_track(child_pid, child_tgid);
+		e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+		if (!e) {
+			count_lost();
+			return 0;
+		}
+		event_init(e, FS_EV_THREAD, child_tgid);
+		e->tid = child_pid;
+		e->target = BPF_CORE_READ(parent, pid);
+		e->ppid = BPF_CORE_READ(child, real_parent, tgid);
+		e->parent_threads = BPF_CORE_READ(child, signal, nr_threads);
+		BPF_CORE_READ_STR_INTO(&e->comm, child, comm);
+		bpf_ringbuf_submit(e, ringbuf_flags());
 		return 0;
+	}
 	if (in_subtree(parent_tgid)) {
-		if (bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_NOEXIST) == 0)
+		if (bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_NOEXIST) == 0) {
 			live = __sync_add_and_fetch(&tracked_live, 1);
-		else if (!in_subtree(child_tgid))
+			run_track(child_tgid, child_tgid);
+		} else if (!in_subtree(child_tgid))
 			__sync_fetch_and_add(&untracked_forks, 1);
 	} else if (!trace_all) {
 		return 0;
@@ -192,6 +231,125 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return 0;
 }
 
+/* Send a thread's pending run (if any) and forget it. */
+static __always_inline void run_flush(__u32 tid, struct fs_run_state *rs)
+{
+	struct fs_event *e;
+
+	if (!rs->start_ns)
+		return;
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	if (!e) {
+		count_lost();
+		rs->start_ns = 0;
+		return;
+	}
+	event_init(e, FS_EV_RUN, rs->tgid);
+	e->t_ns = rs->start_ns;
+	e->tid = tid;
+	e->end_ns = rs->end_ns;
+	e->cpu_ns = rs->cpu_ns;
+	e->cpu = rs->cpu;
+	e->left = rs->left;
+	e->switches = rs->switches;
+	bpf_ringbuf_submit(e, ringbuf_flags());
+	rs->start_ns = 0;
+}
+
+/* prev leaves the CPU: its run grows by the time the scheduler charged it since it came
+ * on; a run of 1 ms or more is sent, a shorter one waits to be merged. */
+static __always_inline void run_out(struct task_struct *prev, bool preempt, unsigned int prev_state,
+				    __u64 now)
+{
+	__u32 tid = BPF_CORE_READ(prev, pid);
+	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
+	__u64 sum;
+
+	if (!rs || !rs->in_ns)
+		return;
+	sum = BPF_CORE_READ(prev, se.sum_exec_runtime);
+	if (!rs->start_ns) {
+		rs->start_ns = rs->in_ns;
+		rs->cpu_ns = 0;
+		rs->switches = 0;
+	}
+	rs->end_ns = now;
+	rs->cpu_ns += sum > rs->in_sum_ns ? sum - rs->in_sum_ns : 0;
+	rs->switches++;
+	/* TASK_RUNNING is 0: preempted, or yielded while runnable */
+	rs->left = preempt || prev_state == 0 ? FS_LEFT_PREEMPTED : FS_LEFT_BLOCKED;
+	rs->in_ns = 0;
+	if (rs->end_ns - rs->start_ns >= FS_RUN_COALESCE_NS)
+		run_flush(tid, rs);
+}
+
+/* next comes on the CPU: a pending run elsewhere, or too long ago, is sent first. */
+static __always_inline void run_in(struct task_struct *next, __u64 now)
+{
+	__u32 tid = BPF_CORE_READ(next, pid), cpu = bpf_get_smp_processor_id();
+	__u32 tgid = BPF_CORE_READ(next, tgid);
+	/* the one lookup a thread of an untraced process costs */
+	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
+
+	if (!rs || rs->tgid != tgid)
+		return;
+	if (rs->start_ns && (rs->cpu != cpu || now - rs->end_ns >= FS_RUN_COALESCE_NS))
+		run_flush(tid, rs);
+	rs->cpu = cpu;
+	rs->in_ns = now;
+	rs->in_sum_ns = BPF_CORE_READ(next, se.sum_exec_runtime);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	run_out(prev, preempt, prev_state, now);
+	run_in(next, now);
+	return 0;
+}
+
+/* A thread ends: its last run is sent (it left by exiting), then the thread itself. */
+static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool last)
+{
+	__u32 tid = BPF_CORE_READ(p, pid);
+	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
+	struct fs_event *e;
+
+	if (rs) {
+		/* still on the CPU: charge it up to now */
+		if (rs->in_ns) {
+			__u64 now = bpf_ktime_get_ns(), sum = BPF_CORE_READ(p, se.sum_exec_runtime);
+
+			if (!rs->start_ns) {
+				rs->start_ns = rs->in_ns;
+				rs->cpu_ns = 0;
+				rs->switches = 0;
+			}
+			rs->end_ns = now;
+			rs->cpu_ns += sum > rs->in_sum_ns ? sum - rs->in_sum_ns : 0;
+			rs->switches++;
+			rs->in_ns = 0;
+		}
+		rs->left = FS_LEFT_EXITED;
+		run_flush(tid, rs);
+		bpf_map_delete_elem(&runs, &tid);
+	}
+	if (last)
+		return;
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	event_init(e, FS_EV_THREAD_EXIT, tgid);
+	e->tid = tid;
+	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
+	bpf_ringbuf_submit(e, ringbuf_flags());
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *p)
 {
@@ -199,10 +357,15 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	struct fs_event *e;
 	int code;
 
-	if (BPF_CORE_READ(p, signal, live.counter) != 0) /* other threads still run */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0) { /* other threads still run */
+		if (in_subtree(tgid))
+			thread_ended(p, tgid, false);
 		return 0;
+	}
 	if (!is_tracked(tgid))
 		return 0;
+	if (in_subtree(tgid))
+		thread_ended(p, tgid, true);
 	if (bpf_map_delete_elem(&tracked, &tgid) == 0)
 		__sync_fetch_and_sub(&tracked_live, 1);
 

@@ -16,7 +16,23 @@ enum fs_event_type {
 	FS_EV_EXEC = 2,
 	FS_EV_EXIT = 3,
 	FS_EV_SIGNAL = 4,
+	FS_EV_THREAD = 5,      /* a new thread in a traced process */
+	FS_EV_THREAD_EXIT = 6, /* a thread ended (not the process's last: that is FS_EV_EXIT) */
+	FS_EV_RUN = 7,	       /* a stretch of on-CPU time of one thread on one CPU */
 };
+
+/* How a thread left the CPU at the end of a run. */
+enum fs_run_left {
+	FS_LEFT_PREEMPTED = 0, /* still runnable: the scheduler gave the CPU to another */
+	FS_LEFT_BLOCKED = 1,   /* it waited for something (sleep, I/O, a lock, the GIL) */
+	FS_LEFT_EXITED = 2,    /* it ended */
+};
+
+/* Runs shorter than this are merged with the thread's next run on the same CPU (the
+ * record then spans both, with the on-CPU time of both): it bounds the event rate under
+ * a context-switch storm to about one run per millisecond per thread. CPython hands the
+ * GIL over every 5 ms, so that hand-over stays visible. */
+#define FS_RUN_COALESCE_NS 1000000ull
 
 /* Clone flags the model reads (linux/sched.h). */
 #define FS_CLONE_VM 0x00000100ull
@@ -38,11 +54,20 @@ enum fs_event_flags {
  *           clone_flags = how it was created
  *   exec:   pid, ppid, comm (new), filename, args (NUL-separated argv, args_len bytes)
  *   exit:   pid, ppid (parent now), comm, exit_code (-1 if killed), sig (0 if exited)
- *   signal: pid = sender TGID, tid = sender TID, target = target TGID, sig */
+ *   signal: pid = sender TGID, tid = sender TID, target = target TGID, sig
+ *   thread: pid = TGID, tid = the new thread, target = the thread that created it
+ *   thread_exit: pid = TGID, tid = the thread that ended
+ *   run:    pid = TGID, tid, t_ns .. end_ns on cpu, cpu_ns, left, switches */
 struct fs_event {
 	__u64 t_ns; /* from bpf_ktime_get_ns() in the kernel; relative to start after trace */
 	__u64 clone_flags; /* fork: the clone flags (CLONE_VM|CLONE_VFORK for vfork and
 			    * posix_spawn, CLONE_PARENT...); 0 when not seen */
+	__u64 end_ns;	   /* run: when it left the CPU (t_ns: when it came on) */
+	__u64 cpu_ns;	   /* run: on-CPU time in it, the scheduler's own accounting */
+	__u32 cpu;	   /* run: the CPU */
+	__u32 left;	   /* run: enum fs_run_left */
+	__u32 switches;	   /* run: stretches merged into it (1 when none was) */
+	__u32 pad;
 	__u32 type;
 	__u32 pid;
 	__u32 ppid;
@@ -60,6 +85,22 @@ struct fs_event {
 	char filename[FS_FILENAME_LEN];
 	char args[FS_ARGS_LEN];
 };
+
+/* A thread's current run, while it is on a CPU or has a short run waiting to be merged
+ * with its next one (FS_RUN_COALESCE_NS). */
+struct fs_run_state {
+	__u64 start_ns;	 /* the pending run's start, 0 when there is none */
+	__u64 end_ns;	 /* its end so far */
+	__u64 cpu_ns;	 /* its on-CPU time so far */
+	__u64 in_sum_ns; /* sum_exec_runtime when the thread last came on the CPU */
+	__u64 in_ns;	 /* when it last came on (0 while off) */
+	__u32 tgid;
+	__u32 cpu;
+	__u32 switches;
+	__u32 left;
+};
+/* (the kernel keeps one per thread of the subtree in the map `runs`, keyed by TID; the
+ * launcher puts the root's there) */
 
 /* Size of an event without its args payload (what fork/exit/signal carry). */
 #define FS_EVENT_HEAD_SIZE ((unsigned long)&((struct fs_event *)0)->args)

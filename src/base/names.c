@@ -183,6 +183,21 @@ void names_state(const struct names_state *st, enum names_state_form form, char 
 			 st->daemon_kill ? "*" : "", st->core_dumped ? " core" : "");
 }
 
+const char *names_event_type(unsigned type)
+{
+	static const char *const words[] = {"?",      "fork",	"exec",	  "exit",
+					    "signal", "thread", "t-exit", "run"};
+
+	return type < sizeof(words) / sizeof(words[0]) ? words[type] : "?";
+}
+
+const char *names_run_left(unsigned left)
+{
+	static const char *const words[] = {"preempted", "blocked", "exited"};
+
+	return left < sizeof(words) / sizeof(words[0]) ? words[left] : "?";
+}
+
 const char *names_clone_kind(uint64_t clone_flags)
 {
 	const uint64_t vm = 0x100, vfork = 0x4000, parent = 0x8000; /* linux/sched.h */

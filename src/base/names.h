@@ -86,6 +86,12 @@ enum names_state_form {
 
 void names_state(const struct names_state *st, enum names_state_form form, char *buf, size_t len);
 
+/* An event type for a table column, at most 6 characters: "fork", "exec", "exit",
+ * "signal", "thread" (created), "t-exit" (a thread ended), "run" (time on a CPU); "?". */
+const char *names_event_type(unsigned type);
+/* How a run left the CPU (enum fs_run_left): "preempted", "blocked", "exited"; "?". */
+const char *names_run_left(unsigned left);
+
 /* How a process was created, from its clone flags: "vfork" (CLONE_VM|CLONE_VFORK: vfork,
  * posix_spawn, Python's subprocess), "clone, memory shared" (CLONE_VM alone), "clone,
  * sibling of its creator" (CLONE_PARENT), NULL for a plain fork or flags not seen. */

@@ -37,8 +37,9 @@ static int run_on_event(void *ctx, const struct fs_event *ev)
 	if (o->cli->json) {
 		if (record_write_event(stdout, ev) != 0 && !o->write_errno)
 			o->write_errno = errno ? errno : EIO;
-	} else if (!(ev->type == FS_EV_SIGNAL && ev->sig == SIGCHLD)) {
-		/* the kernel's SIGCHLD lines are in the recording, not on screen */
+	} else if (!(ev->type == FS_EV_SIGNAL && ev->sig == SIGCHLD) && ev->type != FS_EV_RUN) {
+		/* the kernel's SIGCHLD lines and the runs on CPUs are in the recording, not on
+		 * screen (the summary counts the CPU time) */
 		format_event_line(stdout, ev, o->model);
 	}
 	if (o->record && record_write_event(o->record, ev) != 0 && !o->write_errno)

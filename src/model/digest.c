@@ -68,6 +68,9 @@ static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
 	};
 
 	h = digest_bytes(h, v, sizeof(v));
+	h = digest_u64(h, p->cpu_ns);
+	h = digest_u64(h, p->runs);
+	h = digest_u64(h, p->nthreads);
 	for (int i = 0; i < p->ppid_history_len && i < FS_PPID_HISTORY; i++)
 		h = digest_u64(h, p->ppid_history[i]);
 	h = digest_bytes(h, p->comm, strnlen(p->comm, sizeof(p->comm)));
@@ -87,6 +90,14 @@ uint64_t model_digest(const struct fs_model *m)
 	h = digest_u64(h, n);
 	for (size_t i = 0; i < n; i++)
 		h = digest_proc(h, model_proc(m, i));
+	for (size_t i = 0; i < model_thread_count(m); i++) {
+		const struct fs_thread *t = model_thread(m, i);
+		const uint64_t v[] = {t->tid,	   t->creator_tid, (uint64_t)(int64_t)t->proc,
+				      (uint64_t)(int64_t)t->next, t->start_ns, t->end_ns,
+				      t->cpu_ns,   t->runs,	   t->exited};
+
+		h = digest_bytes(h, v, sizeof(v));
+	}
 	if (st) {
 		const uint64_t v[] = {st->forks, st->execs, st->exits,	      st->signals,
 				      st->lost,	 st->live,  st->daemon_kills, st->recycled};

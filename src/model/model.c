@@ -249,6 +249,7 @@ void model_free(struct fs_model *m)
 	pidmap_free(&m->sigs);
 	free(m->sigrecs);
 	free(m->exits);
+	threads_free(m);
 	free(m);
 }
 
@@ -265,6 +266,7 @@ static void *copy_array(const void *src, size_t n, size_t size)
 struct fs_model *model_clone(const struct fs_model *m)
 {
 	struct fs_model *c = m ? malloc(sizeof(*c)) : NULL;
+	int threads_rc;
 
 	if (!c)
 		return NULL;
@@ -274,11 +276,12 @@ struct fs_model *model_clone(const struct fs_model *m)
 	c->procs = copy_array(m->procs, m->nprocs, sizeof(*m->procs));
 	c->sigrecs = copy_array(m->sigrecs, m->nsigrecs, sizeof(*m->sigrecs));
 	c->exits = copy_array(m->exits, m->nexits, sizeof(*m->exits));
+	threads_rc = threads_copy(c, m);
 	c->cap = m->nprocs ? m->nprocs : 1;
 	c->capsigrecs = m->nsigrecs ? m->nsigrecs : 1;
 	c->capexits = m->nexits ? m->nexits : 1;
 	if (pidmap_copy(&c->pids, &m->pids) != 0 || pidmap_copy(&c->sigs, &m->sigs) != 0 ||
-	    !c->procs || !c->sigrecs || !c->exits) {
+	    !c->procs || !c->sigrecs || !c->exits || threads_rc != 0) {
 		c->nprocs = 0; /* the strings are not shared yet */
 		model_free(c);
 		return NULL;
@@ -312,6 +315,11 @@ int model_apply(struct fs_model *m, const struct fs_event *ev)
 	case FS_EV_SIGNAL:
 		m->stats.signals++;
 		rc = apply_signal(m, ev);
+		break;
+	case FS_EV_THREAD:
+	case FS_EV_THREAD_EXIT:
+	case FS_EV_RUN:
+		rc = threads_apply(m, ev);
 		break;
 	default:
 		return 0; /* unknown type: ignored */

@@ -48,6 +48,10 @@ struct fs_proc {
 	uint64_t end_ns;	   /* exit time, 0 while alive */
 	uint64_t unknown_after_ns; /* alive when the trace stopped following it (a recording cut
 				    * short): what became of it after this time is unknown; 0 */
+	uint64_t cpu_ns;	   /* on-CPU time of all its threads */
+	uint64_t runs;		   /* stretches of its threads on a CPU */
+	uint32_t nthreads;	   /* threads seen (the main one included once it ran) */
+	int first_thread;	   /* index of its first thread (model_thread), -1 for none */
 	/* tree links: indexes into the model's table, -1 for none. The tree is by ORIGINAL
 	 * parent (who created whom): re-parenting changes ppid, never these links. */
 	int parent;
@@ -77,9 +81,23 @@ struct fs_proc {
 	struct fs_strings *strings;   /* shared storage behind filename/argv */
 };
 
+/* A thread of a traced process (its main thread included, tid == pid), with its CPU time. */
+struct fs_thread {
+	uint32_t tid;
+	uint32_t creator_tid; /* the thread that created it, 0 for the main thread or unseen */
+	int proc;	      /* index of its process in the table */
+	int next;	      /* the process's next thread (creation order), -1 for none */
+	uint64_t start_ns;    /* created (or first seen) */
+	uint64_t end_ns;      /* ended, 0 while it runs */
+	uint64_t cpu_ns;      /* on-CPU time, the scheduler's accounting */
+	uint64_t runs;	      /* stretches on a CPU */
+	bool exited;
+};
+
 struct fs_model_stats {
 	uint64_t events;
 	uint64_t forks, execs, exits, signals;
+	uint64_t threads, runs; /* thread creations and run lines seen */
 	uint64_t lost; /* as reported by the source (kernel counter or end line) */
 	size_t live;
 	size_t peak_live;
@@ -124,6 +142,11 @@ const struct fs_proc *model_proc(const struct fs_model *m, size_t idx);
 int model_find_serial(const struct fs_model *m, uint64_t serial);
 /* Newest process with that PID, or -1. */
 int model_find(const struct fs_model *m, uint32_t pid);
+/* Threads: model_thread(m, i) for i < model_thread_count(m); a process's own are
+ * p->first_thread, then thread->next. NULL when i is out of range; valid until the next
+ * model_apply(), like model_proc(). */
+size_t model_thread_count(const struct fs_model *m);
+const struct fs_thread *model_thread(const struct fs_model *m, size_t i);
 /* Index of the root (the launched workload), or -1 before it is seen. */
 int model_root(const struct fs_model *m);
 const struct fs_model_stats *model_stats(const struct fs_model *m);

@@ -46,7 +46,19 @@ struct fs_model {
 	size_t retire_at;	     /* try to retire when nexited reaches this (0: never) */
 	size_t retired_daemon_kills; /* daemon kills among retired processes */
 	struct fs_model_stats stats;
+	struct fs_thread *threads; /* creation order */
+	size_t nthreads, capthreads;
+	struct fs_map tids; /* tid -> index of its newest thread */
 };
+
+/* threads.c: the thread events; an exited process's threads end with it; after
+ * retirement (remap: old index -> new, -1 gone) the threads of retired processes go. */
+int threads_apply(struct fs_model *m, const struct fs_event *ev);
+void threads_end_of(struct fs_model *m, int proc_idx, uint64_t t_ns);
+int threads_compact(struct fs_model *m, const int *remap);
+void threads_free(struct fs_model *m);
+/* A copy of src's threads into dst (a clone); 0 or -1. */
+int threads_copy(struct fs_model *dst, const struct fs_model *src);
 
 /* model.c: vec with room for one element more than len (capacity *cap), or NULL. */
 void *model_vec_grow(void *vec, size_t *cap, size_t len, size_t size);

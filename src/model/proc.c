@@ -71,6 +71,7 @@ int proc_new(struct fs_model *m, uint32_t pid, uint64_t t)
 	p->parent = p->first_child = p->next_sibling = p->prev_sibling = p->last_child = -1;
 	p->serial = m->next_serial++;
 	p->starter_idx = p->replaces_idx = -1;
+	p->first_thread = -1;
 	p->start_ns = t;
 	p->role = FS_ROLE_OTHER;
 	p->role_reason = reason_unseen;
@@ -148,6 +149,7 @@ int proc_mark_exited(struct fs_model *m, int idx, uint64_t t, bool lost)
 	p->exited = true;
 	p->end_ns = t;
 	p->exit_lost = lost;
+	threads_end_of(m, idx, t);
 	m->nexited++;
 	if (m->stats.live)
 		m->stats.live--;

@@ -164,8 +164,10 @@ int retire_batch(struct fs_model *m)
 	    pidmap_init(&sigs, m->sigs.len) != 0)
 		goto out;
 	done = retire_select(m, remap, keys, m->nexited - (limit - batch));
-	if (done)
+	if (done) {
 		retire_compact(m, remap, &pids, &sigs, recs);
+		threads_compact(m, remap);
+	}
 	m->nexited -= done;
 	m->stats.retired += done;
 	rc = 0;

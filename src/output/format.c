@@ -154,7 +154,6 @@ void format_event_line(FILE *f, const struct fs_event *ev, const struct fs_model
 	detail[0] = '\0';
 	switch (ev->type) {
 	case FS_EV_FORK:
-		type = "fork";
 		snprintf(detail, sizeof(detail), "child of %u (%s)", ev->ppid,
 			 format_name(ev->comm, FS_COMM_LEN, name, sizeof(name)));
 		if (ev->tid && ev->tid != ev->ppid)
@@ -168,21 +167,37 @@ void format_event_line(FILE *f, const struct fs_event *ev, const struct fs_model
 				 names_clone_kind(ev->clone_flags));
 		break;
 	case FS_EV_EXEC:
-		type = "exec";
 		format_exec_detail(ev, detail, sizeof(detail));
 		break;
 	case FS_EV_EXIT:
-		type = "exit";
 		format_exit_detail(ev, p, detail, sizeof(detail));
 		break;
 	case FS_EV_SIGNAL:
-		type = "signal";
 		ppid = p ? p->ppid : 0;
 		format_signal_detail(ev, m, detail, sizeof(detail));
 		break;
+	case FS_EV_THREAD:
+		ppid = 0;
+		snprintf(detail, sizeof(detail), "thread %u created by thread %u [%u threads]",
+			 ev->tid, ev->target, ev->parent_threads);
+		break;
+	case FS_EV_THREAD_EXIT:
+		ppid = 0;
+		snprintf(detail, sizeof(detail), "thread %u ended", ev->tid);
+		break;
+	case FS_EV_RUN: {
+		char on[32];
+
+		ppid = 0;
+		names_duration(ev->cpu_ns, on, sizeof(on));
+		snprintf(detail, sizeof(detail), "thread %u on CPU %u for %s (%s)", ev->tid,
+			 ev->cpu, on, names_run_left(ev->left));
+		break;
+	}
 	default:
 		break;
 	}
+	type = names_event_type(ev->type);
 	snprintf(tbuf, sizeof(tbuf), "%llu.%06llu", (unsigned long long)(ev->t_ns / 1000000000u),
 		 (unsigned long long)(ev->t_ns % 1000000000u / 1000u));
 	if (ppid)
@@ -198,6 +213,8 @@ struct format_counts {
 	size_t code[FORMAT_MAX_CODE + 1];
 	size_t sig[FORMAT_MAX_SIG + 1];
 	size_t odd_code, odd_sig, alive, unknown, cores, reparented, unseen;
+	uint64_t cpu_ns[FS_ROLE_COUNT][FS_METHOD_COUNT], cpu_all; /* on-CPU time by role */
+	size_t threads;
 };
 
 static void format_count(const struct fs_model *m, struct format_counts *c)
@@ -212,6 +229,9 @@ static void format_count(const struct fs_model *m, struct format_counts *c)
 				    : 0;
 
 		c->method[r][meth]++;
+		c->cpu_ns[r][meth] += p->cpu_ns;
+		c->cpu_all += p->cpu_ns;
+		c->threads += p->nthreads;
 		c->reparented += p->reparented;
 		c->unseen += p->unseen_start;
 		if (!p->exited)
@@ -282,6 +302,27 @@ static void format_summary_exits(FILE *f, const struct format_counts *c)
 		fprintf(f, "core dumps: %zu\n", c->cores);
 }
 
+/* On-CPU time in all and by role, when the trace has it (runs on CPUs). */
+static void format_summary_cpu(FILE *f, const struct format_counts *c)
+{
+	char d[32];
+
+	if (!c->cpu_all)
+		return;
+	names_duration(c->cpu_all, d, sizeof(d));
+	fprintf(f, "on-CPU time: %s in %zu threads (", d, c->threads);
+	for (unsigned r = 0, first = 1; r < FS_ROLE_COUNT; r++)
+		for (unsigned meth = 0; meth < FS_METHOD_COUNT; meth++) {
+			if (!c->cpu_ns[r][meth])
+				continue;
+			names_duration(c->cpu_ns[r][meth], d, sizeof(d));
+			fprintf(f, "%s%s %s", first ? "" : ", ",
+				names_role_long((enum fs_role)r, (enum fs_method)meth), d);
+			first = 0;
+		}
+	fprintf(f, ")\n");
+}
+
 void format_summary(FILE *f, const struct fs_model *m)
 {
 	const struct fs_model_stats *st = model_stats(m);
@@ -307,6 +348,7 @@ void format_summary(FILE *f, const struct fs_model *m)
 	if (c->unseen)
 		fprintf(f, "seen without their fork: %zu (started before tracing, or lost)\n",
 			c->unseen);
+	format_summary_cpu(f, c);
 	fprintf(f, "events: %llu (%llu fork, %llu exec, %llu exit, %llu signal)\n",
 		(unsigned long long)st->events, (unsigned long long)st->forks,
 		(unsigned long long)st->execs, (unsigned long long)st->exits,

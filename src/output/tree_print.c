@@ -304,6 +304,31 @@ static void tree_json_opt(FILE *f, const char *key, bool present, long long v)
 		fprintf(f, ",\"%s\":null", key);
 }
 
+/* "cpu_ns" and "threads" of a process: each thread with its TID, life and CPU time. */
+static void tree_json_threads(FILE *f, const struct fs_model *m, const struct fs_proc *p)
+{
+	const char *sep = "";
+
+	fprintf(f, ",\"cpu_ns\":%llu,\"threads\":[", (unsigned long long)p->cpu_ns);
+	for (int i = p->first_thread; i >= 0;) {
+		const struct fs_thread *t = model_thread(m, (size_t)i);
+
+		if (!t)
+			break;
+		fprintf(f, "%s{\"tid\":%u,\"creator_tid\":%u,\"start_ns\":%llu,", sep, t->tid,
+			t->creator_tid, (unsigned long long)t->start_ns);
+		if (t->exited)
+			fprintf(f, "\"end_ns\":%llu,", (unsigned long long)t->end_ns);
+		else
+			fputs("\"end_ns\":null,", f);
+		fprintf(f, "\"cpu_ns\":%llu,\"runs\":%llu}", (unsigned long long)t->cpu_ns,
+			(unsigned long long)t->runs);
+		sep = ",";
+		i = t->next;
+	}
+	putc(']', f);
+}
+
 static int tree_json_enter(struct tree_index *t, size_t depth, bool has_kids, void *ctx)
 {
 	struct tree_json *tj = ctx;
@@ -352,6 +377,7 @@ static int tree_json_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 		fputs(",\"end_ns\":null", tj->f);
 	tree_json_opt(tj->f, "unknown_after_ns", p->unknown_after_ns != 0,
 		      (long long)p->unknown_after_ns);
+	tree_json_threads(tj->f, t->m, p);
 	fputs(",\"children\":[", tj->f);
 	if (has_kids)
 		putc('\n', tj->f);

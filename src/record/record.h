@@ -8,7 +8,7 @@
 
 #include "base/event.h"
 
-#define FS_RECORD_SCHEMA 2 /* written; a reader takes 1 to this */
+#define FS_RECORD_SCHEMA 3 /* written; a reader takes 1 to this */
 
 struct fs_header {
 	int schema;
@@ -20,6 +20,7 @@ struct fs_header {
 	char *python; /* "3.11.2" or NULL */
 	char *kernel;
 	uint64_t start_realtime_ns;
+	uint32_t cpus; /* CPUs of the traced machine (schema 3), 0 when not said */
 };
 
 struct fs_end {

@@ -24,6 +24,27 @@ struct record_ctx {
 	size_t errlen;
 };
 
+/* Writer helpers (record_write.c). Add key: value; a NULL value (failed allocation) marks
+ * the object as broken unless nullable. */
+void record_add(struct json_object *obj, const char *key, struct json_object *val, bool nullable,
+		int *bad);
+/* A C string of at most max bytes as a JSON string. */
+struct json_object *record_json_cstr(const char *s, size_t max);
+
+/* Records (record_parse.c): a header, an event (its type already in ev->type) or the end
+ * line from a line's object; 0 or -1 (err set). */
+int record_parse_header(const struct record_ctx *c, struct json_object *obj, struct fs_header *h);
+int record_parse_event(const struct record_ctx *c, struct json_object *obj, struct fs_event *ev);
+int record_parse_end(const struct record_ctx *c, struct json_object *obj, struct fs_end *end);
+
+/* Threads and CPU (record_threads.c): the fields of a thread, thread_exit or run line. */
+void record_add_thread_event(struct json_object *obj, const struct fs_event *ev, int *bad);
+/* The event type a line's "type" names among them, 0 for none. */
+uint32_t record_thread_type(const char *type);
+/* Read the fields of one of them (t_ns and pid are read); 0 or -1 (err set). */
+int record_parse_thread_event(const struct record_ctx *c, struct json_object *obj,
+			      struct fs_event *ev);
+
 /* Write "line N: what: message" into the error buffer; always returns -1. */
 int record_fail(const struct record_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -46,8 +46,8 @@ static struct json_object *record_json_string(const char *s, size_t len)
 /* ---------------------------------------------------------------- writer */
 
 /* Add key: value; a NULL value (failed allocation) marks the object as broken. */
-static void record_add(struct json_object *obj, const char *key, struct json_object *val,
-		       bool nullable, int *bad)
+void record_add(struct json_object *obj, const char *key, struct json_object *val, bool nullable,
+		int *bad)
 {
 	if (!val && !nullable)
 		*bad = 1;
@@ -58,7 +58,7 @@ static void record_add(struct json_object *obj, const char *key, struct json_obj
 }
 
 /* A C string of at most max bytes as a JSON string. */
-static struct json_object *record_json_cstr(const char *s, size_t max)
+struct json_object *record_json_cstr(const char *s, size_t max)
 {
 	return record_json_string(s, strnlen(s, max));
 }
@@ -120,6 +120,7 @@ int record_write_header(FILE *f, const struct fs_header *h)
 	record_add(obj, "kernel", record_json_str(h->kernel), false, &bad);
 	record_add(obj, "start_realtime_ns", json_object_new_uint64(h->start_realtime_ns), false,
 		   &bad);
+	record_add(obj, "cpus", json_object_new_uint64(h->cpus), false, &bad);
 	return record_emit(f, obj, bad);
 }
 
@@ -196,6 +197,11 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 		record_add(obj, "core_dumped",
 			   json_object_new_boolean(!!(ev->flags & FS_F_CORE_DUMPED)), false, &bad);
 		record_add(obj, "tid", json_object_new_uint64(ev->tid), false, &bad);
+		break;
+	case FS_EV_THREAD:
+	case FS_EV_THREAD_EXIT:
+	case FS_EV_RUN:
+		record_add_thread_event(obj, ev, &bad);
 		break;
 	case FS_EV_SIGNAL:
 		record_add(obj, "type", json_object_new_string("signal"), false, &bad);

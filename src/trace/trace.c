@@ -52,6 +52,8 @@ static int trace_on_sample(void *ctx, void *data, size_t size)
 	ev->comm[FS_COMM_LEN - 1] = '\0';
 	ev->filename[FS_FILENAME_LEN - 1] = '\0';
 	ev->t_ns = ev->t_ns >= t->base_ns ? ev->t_ns - t->base_ns : 0;
+	if (ev->type == FS_EV_RUN)
+		ev->end_ns = ev->end_ns >= t->base_ns ? ev->end_ns - t->base_ns : 0;
 	/* the launcher reports the root's fork itself (it happens before tracking starts);
 	 * with --all the kernel sees it too: a second fork of a live PID would read as PID
 	 * reuse and the root would lose its exit */
@@ -140,6 +142,13 @@ int trace_track(struct fs_trace *t, uint32_t pid)
 				 BPF_NOEXIST) != 0)
 		return -errno;
 	__atomic_fetch_add(&t->skel->bss->tracked_live, 1, __ATOMIC_RELAXED);
+	{
+		struct fs_run_state rs = {.tgid = pid};
+
+		/* its runs are followed from its first time on a CPU (its exec) */
+		bpf_map__update_elem(t->skel->maps.runs, &pid, sizeof(pid), &rs, sizeof(rs),
+				     BPF_ANY);
+	}
 	if (t->all)
 		t->launched = pid;
 	return 0;

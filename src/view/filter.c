@@ -51,6 +51,9 @@ bool evfilter_match(const struct evfilter *f, const struct view_ev *e)
 		return false;
 	if (f->hide_sigchld && e->type == FS_EV_SIGNAL && e->sig == SIGCHLD)
 		return false;
+	/* runs on a CPU are many and belong on a time axis, not in the log */
+	if (e->type == FS_EV_RUN)
+		return false;
 	if (f->pid && !view_event_involves(e, f->pid))
 		return false;
 	return !f->text[0] || evfilter_text_match(f->text, e);
@@ -68,21 +71,6 @@ void evfilter_cycle_type(struct evfilter *f)
 	f->types = order[(i + 1) % n];
 }
 
-static const char *view_type_name(uint32_t type)
-{
-	switch (type) {
-	case FS_EV_FORK:
-		return "fork";
-	case FS_EV_EXEC:
-		return "exec";
-	case FS_EV_EXIT:
-		return "exit";
-	case FS_EV_SIGNAL:
-		return "signal";
-	}
-	return "?";
-}
-
 void evfilter_describe(const struct evfilter *f, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -94,7 +82,7 @@ void evfilter_describe(const struct evfilter *f, char *buf, size_t len)
 		for (uint32_t t = FS_EV_FORK; t <= FS_EV_SIGNAL && off < len; t++)
 			if (f->types & (1u << t))
 				off += (size_t)snprintf(buf + off, len - off, "%s%s",
-							off ? "+" : "", view_type_name(t));
+							off ? "+" : "", names_event_type(t));
 	}
 	if (f->pid && off < len)
 		off += (size_t)snprintf(buf + off, len - off, " pid %" PRIu32, f->pid);
@@ -158,6 +146,25 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 		snprintf(buf, len, "%s signal %7" PRIu32 " -> %" PRIu32 "  %s%s", t, e->pid,
 			 e->target, names_signal(e->sig), result);
 		break;
+	case FS_EV_THREAD:
+		snprintf(buf, len,
+			 "%s thread %7" PRIu32 "  thread %" PRIu32 " by %" PRIu32 " (%" PRIu32
+			 " threads)",
+			 t, e->pid, e->tid, e->target, e->parent_threads);
+		break;
+	case FS_EV_THREAD_EXIT:
+		snprintf(buf, len, "%s t-exit %7" PRIu32 "  thread %" PRIu32 " ended", t, e->pid,
+			 e->tid);
+		break;
+	case FS_EV_RUN: {
+		char on[32];
+
+		names_duration(e->cpu_ns, on, sizeof(on));
+		snprintf(buf, len,
+			 "%s run    %7" PRIu32 "  thread %" PRIu32 " CPU %" PRIu32 " %s (%s)", t,
+			 e->pid, e->tid, e->cpu, on, names_run_left(e->left));
+		break;
+	}
 	default:
 		snprintf(buf, len, "%s ?      %7" PRIu32, t, e->pid);
 		break;

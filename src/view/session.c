@@ -58,6 +58,11 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 	v->sig_result = ev->sig_result;
 	v->subtree_live = ev->subtree_live;
 	v->clone_flags = ev->clone_flags;
+	v->end_ns = ev->end_ns;
+	v->cpu_ns = ev->cpu_ns;
+	v->cpu = ev->cpu;
+	v->left = ev->left;
+	v->switches = ev->switches;
 	memcpy(v->comm, ev->comm, sizeof(v->comm));
 	v->comm[sizeof(v->comm) - 1] = '\0';
 	if (ev->type == FS_EV_EXEC) {
@@ -111,6 +116,11 @@ void evstore_get(const struct evstore *s, size_t i, struct fs_event *out)
 	out->sig_result = v->sig_result;
 	out->subtree_live = v->subtree_live;
 	out->clone_flags = v->clone_flags;
+	out->end_ns = v->end_ns;
+	out->cpu_ns = v->cpu_ns;
+	out->cpu = v->cpu;
+	out->left = v->left;
+	out->switches = v->switches;
 	memcpy(out->comm, v->comm, sizeof(out->comm));
 	if (v->filename)
 		strncpy(out->filename, v->filename, sizeof(out->filename) - 1);

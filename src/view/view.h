@@ -21,6 +21,8 @@
 struct view_ev {
 	uint64_t t_ns;
 	uint64_t clone_flags; /* fork only */
+	uint64_t end_ns, cpu_ns; /* run only */
+	uint32_t cpu, left, switches; /* run only */
 	uint32_t type, pid, ppid, tid, target;
 	int32_t sig, exit_code;
 	uint32_t parent_threads, flags;

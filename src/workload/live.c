@@ -262,6 +262,7 @@ static void live_fill_header(struct fs_live *l)
 		h->command_len++;
 	h->method = (char *)l->opts.cli->method;
 	h->python = l->python_version[0] ? l->python_version : NULL;
+	h->cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
 	if (uname(&u) == 0)
 		snprintf(l->kernel, sizeof(l->kernel), "%s %s %s", u.sysname, u.release, u.machine);
 	else

@@ -190,7 +190,8 @@ class Recording:
         check(self.end.get("type") == "end", f"last line is not an end line: {lines[-1][:80]}")
         self.events = records[1:-1]
         for ev in self.events:
-            check(ev.get("type") in ("fork", "exec", "exit", "signal"),
+            check(ev.get("type") in ("fork", "exec", "exit", "signal", "thread", "thread_exit",
+                                     "run"),
                   f"unexpected line in the middle: {json.dumps(ev)[:80]}")
         self.root_pid = self.header["root_pid"]
         self.procs = []  # every process, in order of appearance
@@ -226,12 +227,23 @@ class Recording:
                     live.pop(pid).exits.append(ev)
                 else:
                     self.errors.append(f"exit of pid {pid} with no fork before it (or twice)")
-            else:
+            elif kind == "signal":
                 target = live.get(ev["target"])
                 if target:
                     target.signals.append(ev)
+            # thread, thread_exit and run lines: see threads() and runs()
         for p in live.values():
             self.errors.append(f"pid {p.pid} has no exit")
+
+    def threads(self, pid=None):
+        """thread lines (of one process)."""
+        return [ev for ev in self.events if ev["type"] == "thread"
+                and (pid is None or ev["pid"] == pid)]
+
+    def runs(self, pid=None, tid=None):
+        """run lines (of one process, or one thread)."""
+        return [ev for ev in self.events if ev["type"] == "run"
+                and (pid is None or ev["pid"] == pid) and (tid is None or ev["tid"] == tid)]
 
     def count(self, kind):
         return sum(1 for ev in self.events if ev["type"] == kind)

@@ -143,7 +143,7 @@ def check_recording(t):
     """Facts that hold for every recording: one exit per process, counts that add up,
     nothing lost, and a tree that agrees with the events."""
     rec = t.rec
-    check(rec.header.get("schema") == 2, f"header schema {rec.header.get('schema')!r}")
+    check(rec.header.get("schema") == 3, f"header schema {rec.header.get('schema')!r}")
     check(rec.end.get("complete") is True, f"end line: complete is {rec.end.get('complete')!r}")
     check(rec.header.get("tool", "").startswith("forkscope "), "header tool is not forkscope")
     check(not rec.errors, "; ".join(rec.errors[:3]))
@@ -706,6 +706,63 @@ def test_signal_to_a_dying_target(ctx):
           f"the event lines do not tell them apart: {res.stdout[-400:]!r}")
 
 
+def test_threads_and_cpu(ctx):
+    """Threads and on-CPU time from the kernel: two GIL-bound threads of one process take
+    turns (together at most 1.2 cores, handing the CPU over at least 100 times a second,
+    on CPU together at most 5% of their time); two processes run at once (at least 1.6
+    cores on 2 or more cores); every thread's traced CPU time is within 10% of what it
+    measured itself, and the thread lines are the threads Python made."""
+    t = traced_run(ctx, "gil-threads", ["--", PYTHON, os.path.join(HERE, "gil_workload.py")])
+    said = json.loads([ln for ln in t.res.stderr.splitlines() if ln.startswith("{")][-1])
+    main = t.rec.root_pid
+    check(t.rec.header.get("cpus") == os.cpu_count(),
+          f"header cpus {t.rec.header.get('cpus')}, the machine has {os.cpu_count()}")
+    threads = said["threads"]["threads"]
+    tids = [th["tid"] for th in threads]
+    made = {ev["tid"]: ev for ev in t.rec.threads(main)}
+    check(set(tids) <= set(made), f"thread lines {sorted(made)} miss Python's threads {tids}")
+    for tid in tids:
+        check(made[tid]["creator_tid"] == main, f"thread {tid} created by "
+              f"{made[tid]['creator_tid']}, not main's thread {main}")
+    ended = {ev["tid"]: ev for ev in t.rec.events if ev["type"] == "thread_exit"}
+    check(set(tids) <= set(ended), "a thread_exit line is missing")
+    for th in threads:
+        traced = sum(r["cpu_ns"] for r in t.rec.runs(tid=th["tid"])) / 1e9
+        check(abs(traced - th["cpu"]) <= 0.1 * th["cpu"] + 0.002,
+              f"thread {th['tid']}: traced {traced:.3f} s on CPU, it measured {th['cpu']:.3f} s")
+    runs = sorted((r for r in t.rec.runs(pid=main) if r["tid"] in tids),
+                  key=lambda r: r["t_ns"])
+    wall = (max(ended[tid]["t_ns"] for tid in tids) - min(made[tid]["t_ns"] for tid in tids)) / 1e9
+    cpu = sum(r["cpu_ns"] for r in runs) / 1e9
+    check(cpu / wall <= 1.2, f"two GIL-bound threads used {cpu / wall:.2f} cores")
+    handovers = sum(1 for a, b in zip(runs, runs[1:]) if a["tid"] != b["tid"])
+    check(handovers / wall >= 100, f"{handovers / wall:.0f} hand-overs a second, expected 100+")
+    first = [r for r in runs if r["tid"] == tids[0]]
+    second = [r for r in runs if r["tid"] == tids[1]]
+    together = sum(max(0, min(a["end_ns"], b["end_ns"]) - max(a["t_ns"], b["t_ns"]))
+                   for a in first for b in second) / 1e9
+    check(together <= 0.05 * cpu, f"the threads were on CPU together {together:.3f} s of "
+          f"{cpu:.3f} s")
+    for r in runs:
+        check(r["left"] in ("preempted", "blocked", "exited") and r["end_ns"] >= r["t_ns"],
+              f"a run line: {r}")
+    procs = said["processes"]["procs"]
+    prun = [r for p in procs for r in t.rec.runs(pid=p["pid"])]
+    span = (max(r["end_ns"] for r in prun) - min(r["t_ns"] for r in prun)) / 1e9
+    pcpu = sum(r["cpu_ns"] for r in prun) / 1e9
+    if (os.cpu_count() or 1) >= 2:
+        check(pcpu / span >= 1.6, f"two processes used {pcpu / span:.2f} cores")
+    for p in procs:
+        traced = sum(r["cpu_ns"] for r in t.rec.runs(pid=p["pid"])) / 1e9
+        check(abs(traced - p["cpu"]) <= 0.1 * p["cpu"] + 0.005,
+              f"process {p['pid']}: traced {traced:.3f} s, it measured {p['cpu']:.3f} s")
+    node = t.node(main)
+    check(abs(node["cpu_ns"] - sum(r["cpu_ns"] for r in t.rec.runs(pid=main))) < 1000,
+          "tree --json cpu_ns is not the sum of the runs")
+    check({th["tid"] for th in node["threads"]} >= set(tids) | {main},
+          f"tree --json threads {[th['tid'] for th in node['threads']]}")
+
+
 def test_term_once(ctx):
     """Termination (--duration) sends each process exactly one SIGTERM, then SIGKILL to
     what ignored it, after the grace period."""
@@ -804,6 +861,7 @@ def all_tests():
         ("--duration stops the workload", test_duration),
         ("a dropped pending SIGTERM: live == replay", test_pending_sigterm),
         ("termination: one SIGTERM per process", test_term_once),
+        ("threads and CPU: the GIL, seen by the kernel", test_threads_and_cpu),
         ("a signal to a dying target is no ignored signal", test_signal_to_a_dying_target),
         ("subprocess children are not multiprocessing children", test_subprocess_children),
         ("exit status: the workload's own", test_exit_status_is_the_workload),

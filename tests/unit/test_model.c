@@ -1125,6 +1125,105 @@ static void test_clone(void **state)
 	assert_null(model_clone(NULL));
 }
 
+/* A thread event (created, ended) or a run of tid of process pid. */
+static void do_thread(struct fs_model *m, uint32_t type, uint64_t t, uint32_t pid, uint32_t tid,
+		      uint32_t creator)
+{
+	ev_reset(type, t);
+	ev.pid = pid;
+	ev.tid = tid;
+	ev.target = creator;
+	assert_int_equal(model_apply(m, &ev), 0);
+}
+
+static void do_run(struct fs_model *m, uint64_t t, uint64_t end, uint32_t pid, uint32_t tid,
+		   uint64_t cpu_ns)
+{
+	ev_reset(FS_EV_RUN, t);
+	ev.pid = pid;
+	ev.tid = tid;
+	ev.end_ns = end;
+	ev.cpu_ns = cpu_ns;
+	ev.switches = 1;
+	assert_int_equal(model_apply(m, &ev), 0);
+}
+
+/* Threads and their CPU time: created, run, ended; the rest end with their process. */
+static void test_threads(void **state)
+{
+	struct fs_model *m = model_python_root(), *c;
+	const struct fs_proc *p;
+	const struct fs_thread *t;
+
+	(void)state;
+	do_fork(m, 1 * MS, ROOT, ROOT, 101);
+	do_thread(m, FS_EV_THREAD, 2 * MS, 101, 102, 101);
+	do_thread(m, FS_EV_THREAD, 3 * MS, 101, 103, 101);
+	do_run(m, 2 * MS, 7 * MS, 101, 102, 5 * MS);
+	do_run(m, 7 * MS, 12 * MS, 101, 103, 4 * MS);
+	do_run(m, 12 * MS, 13 * MS, 101, 101, 1 * MS); /* the main thread: its entry now */
+	do_thread(m, FS_EV_THREAD_EXIT, 14 * MS, 101, 102, 0);
+	do_run(m, 1 * MS, 2 * MS, 999, 999, MS); /* of no process in the table: nothing */
+	p = proc_of(m, 101);
+	assert_true(p->cpu_ns == 10 * MS);
+	assert_int_equal(p->nthreads, 3);
+	assert_int_equal(p->runs, 3);
+	t = model_thread(m, (size_t)p->first_thread);
+	assert_int_equal(t->tid, 102);
+	assert_int_equal(t->creator_tid, 101);
+	assert_true(t->exited && t->end_ns == 14 * MS && t->cpu_ns == 5 * MS);
+	t = model_thread(m, (size_t)t->next);
+	assert_int_equal(t->tid, 103);
+	assert_false(t->exited);
+	t = model_thread(m, (size_t)t->next);
+	assert_int_equal(t->tid, 101);
+	assert_true(t->start_ns == 1 * MS); /* the main thread lives from the fork */
+	assert_int_equal(t->next, -1);
+	c = model_clone(m);
+	assert_non_null(c);
+	assert_true(model_digest(c) == model_digest(m));
+	do_exit(m, 20 * MS, 101, ROOT, 0, 0);
+	for (size_t i = 0; i < model_thread_count(m); i++)
+		assert_true(model_thread(m, i)->exited && model_thread(m, i)->end_ns <= 20 * MS);
+	assert_true(model_digest(c) != model_digest(m)); /* the clone went on its own */
+	assert_int_equal(model_stats(m)->threads, 2);
+	model_free(c);
+	model_free(m);
+}
+
+/* Retirement takes a retired process's threads with it; the kept ones stay linked. */
+static void test_threads_retired(void **state)
+{
+	struct fs_model *m = model_python_root();
+	uint64_t t = 1 * MS;
+
+	(void)state;
+	model_set_tombstone_limit(m, 8);
+	do_fork(m, t, ROOT, ROOT, 500); /* lives throughout, with a thread */
+	do_thread(m, FS_EV_THREAD, t, 500, 501, 500);
+	for (uint32_t k = 0; k < 40; k++) {
+		uint32_t pid = 1000 + k * 2;
+
+		do_fork(m, t, ROOT, ROOT, pid);
+		do_thread(m, FS_EV_THREAD, t + 1, pid, pid + 1, pid);
+		do_run(m, t + 1, t + 2, pid, pid + 1, 1);
+		do_exit(m, t + 3, pid, ROOT, 0, 0);
+		t += MS;
+	}
+	do_run(m, t, t + 5, 500, 501, 5);
+	assert_true(model_stats(m)->retired > 0);
+	for (size_t i = 0; i < model_thread_count(m); i++) {
+		const struct fs_thread *th = model_thread(m, i);
+		const struct fs_proc *p = model_proc(m, (size_t)th->proc);
+
+		assert_non_null(p);
+		assert_true(th->tid == p->pid || th->tid == p->pid + 1);
+	}
+	assert_true(proc_of(m, 500)->cpu_ns == 5);
+	assert_int_equal(model_thread(m, (size_t)proc_of(m, 500)->first_thread)->tid, 501);
+	model_free(m);
+}
+
 /* A vfork child of Python (subprocess, posix_spawn) is no multiprocessing child, even when
  * its exec fails and it exits 255 without ever exec'ing; a plain fork is. */
 static void test_vfork_child_is_not_mp_child(void **state)
@@ -1154,6 +1253,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_vfork_child_is_not_mp_child),
+	    cmocka_unit_test(test_threads),
+	    cmocka_unit_test(test_threads_retired),
 	    cmocka_unit_test(test_tree),
 	    cmocka_unit_test(test_reparent),
 	    cmocka_unit_test(test_ppid_history_full),
