@@ -349,10 +349,16 @@ void format_summary(FILE *f, const struct fs_model *m)
 		fprintf(f, "seen without their fork: %zu (started before tracing, or lost)\n",
 			c->unseen);
 	format_summary_cpu(f, c);
-	fprintf(f, "events: %llu (%llu fork, %llu exec, %llu exit, %llu signal)\n",
+	fprintf(f, "events: %llu (%llu fork, %llu exec, %llu exit, %llu signal",
 		(unsigned long long)st->events, (unsigned long long)st->forks,
 		(unsigned long long)st->execs, (unsigned long long)st->exits,
 		(unsigned long long)st->signals);
+	if (st->threads || st->runs)
+		fprintf(f, ", %llu thread, %llu run, %llu thread end",
+			(unsigned long long)st->threads, (unsigned long long)st->runs,
+			(unsigned long long)(st->events - st->forks - st->execs - st->exits -
+					     st->signals - st->threads - st->runs));
+	fprintf(f, ")\n");
 	if (st->lost)
 		fprintf(f,
 			"lost events: %llu - the kernel could not deliver them (ring buffer "
