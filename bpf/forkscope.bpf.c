@@ -256,18 +256,10 @@ static __always_inline void run_flush(__u32 tid, struct fs_run_state *rs)
 	rs->start_ns = 0;
 }
 
-/* prev leaves the CPU: its run grows by the time the scheduler charged it since it came
- * on; a run of 1 ms or more is sent, a shorter one waits to be merged. */
-static __always_inline void run_out(struct task_struct *prev, bool preempt, unsigned int prev_state,
-				    __u64 now)
+/* A thread leaves the CPU at now, its scheduler time at sum: its pending run (begun when
+ * it came on, if none was waiting) grows by the time charged since then. */
+static __always_inline void run_charge(struct fs_run_state *rs, __u64 sum, __u64 now)
 {
-	__u32 tid = BPF_CORE_READ(prev, pid);
-	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
-	__u64 sum;
-
-	if (!rs || !rs->in_ns)
-		return;
-	sum = BPF_CORE_READ(prev, se.sum_exec_runtime);
 	if (!rs->start_ns) {
 		rs->start_ns = rs->in_ns;
 		rs->cpu_ns = 0;
@@ -276,9 +268,21 @@ static __always_inline void run_out(struct task_struct *prev, bool preempt, unsi
 	rs->end_ns = now;
 	rs->cpu_ns += sum > rs->in_sum_ns ? sum - rs->in_sum_ns : 0;
 	rs->switches++;
+	rs->in_ns = 0;
+}
+
+/* prev leaves the CPU: a run of 1 ms or more is sent, a shorter one waits to be merged. */
+static __always_inline void run_out(struct task_struct *prev, bool preempt, unsigned int prev_state,
+				    __u64 now)
+{
+	__u32 tid = BPF_CORE_READ(prev, pid);
+	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
+
+	if (!rs || !rs->in_ns)
+		return;
+	run_charge(rs, BPF_CORE_READ(prev, se.sum_exec_runtime), now);
 	/* TASK_RUNNING is 0: preempted, or yielded while runnable */
 	rs->left = preempt || prev_state == 0 ? FS_LEFT_PREEMPTED : FS_LEFT_BLOCKED;
-	rs->in_ns = 0;
 	if (rs->end_ns - rs->start_ns >= FS_RUN_COALESCE_NS)
 		run_flush(tid, rs);
 }
@@ -320,19 +324,8 @@ static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool
 
 	if (rs) {
 		/* still on the CPU: charge it up to now */
-		if (rs->in_ns) {
-			__u64 now = bpf_ktime_get_ns(), sum = BPF_CORE_READ(p, se.sum_exec_runtime);
-
-			if (!rs->start_ns) {
-				rs->start_ns = rs->in_ns;
-				rs->cpu_ns = 0;
-				rs->switches = 0;
-			}
-			rs->end_ns = now;
-			rs->cpu_ns += sum > rs->in_sum_ns ? sum - rs->in_sum_ns : 0;
-			rs->switches++;
-			rs->in_ns = 0;
-		}
+		if (rs->in_ns)
+			run_charge(rs, BPF_CORE_READ(p, se.sum_exec_runtime), bpf_ktime_get_ns());
 		rs->left = FS_LEFT_EXITED;
 		run_flush(tid, rs);
 		bpf_map_delete_elem(&runs, &tid);
