@@ -133,13 +133,14 @@ void replay_describe_end(const struct fs_replay_info *info, char *buf, size_t le
 	char at[32];
 
 	names_duration(info->have_end ? info->end.t_ns : info->last_ns, at, sizeof(at));
+	/* the time first: on an 80-column status line the rest may be cut */
 	if (info->cut_line)
 		snprintf(buf, len,
-			 "line %zu is cut short (the writer was stopped while writing); the "
-			 "recording ends at %s",
-			 info->cut_line, at);
+			 "the recording ends at %s: line %zu is cut short (forkscope was stopped "
+			 "while writing it)",
+			 at, info->cut_line);
 	else if (!info->have_end)
-		snprintf(buf, len, "no end line (the writer was stopped); the recording ends at %s",
+		snprintf(buf, len, "the recording ends at %s: no end line (forkscope was stopped)",
 			 at);
 	else
 		buf[0] = '\0';

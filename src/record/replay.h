@@ -46,7 +46,8 @@ int replay_model(const char *path, size_t tombstone_limit, struct fs_model **out
 		 struct fs_header *header, struct fs_replay_info *info, char *err, size_t errlen);
 
 /* The warning for a recording that stops early (no end line, or a cut last line), e.g.
- * "the last line (7) is cut short: the recording ends at 4.440 s"; "" when it is whole. */
+ * "the recording ends at 4.440 s: line 7 is cut short (forkscope was stopped while
+ * writing it)"; "" when it is whole. */
 void replay_describe_end(const struct fs_replay_info *info, char *buf, size_t len);
 
 #endif

@@ -189,7 +189,10 @@ int tui_replay(const char *path)
 	}
 	replay_describe_end(&a->main_run.sess.info, warn, sizeof(warn));
 	if (got > 0 || warn[0]) {
-		tui_message(a, "recording cut short: %s", got > 0 ? cut : warn);
+		if (got > 0)
+			tui_message(a, "recording cut short: %s", cut);
+		else
+			tui_message(a, "%s", warn);
 		a->msg_until_ns += 6000000000ull; /* time to read it */
 	}
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);

@@ -326,13 +326,13 @@ def wrong_type_rows():
 
 
 # The warning for a recording without an end line (forkscope stopped), exit status 0.
-NO_END = r"no end line \(the writer was stopped\); the recording ends at [\d.]+ (us|ms|s)$"
+NO_END = r"the recording ends at [\d.]+ (us|ms|s): no end line \(forkscope was stopped\)$"
 
 
 def cut_warning(n):
     """The warning for a recording whose last line n was cut short, exit status 0."""
-    return (rf"line {n} is cut short \(the writer was stopped while writing\); the recording "
-            r"ends at [\d.]+ (us|ms|s)$")
+    return (rf"the recording ends at [\d.]+ (us|ms|s): line {n} is cut short \(forkscope was "
+            r"stopped while writing it\)$")
 
 
 def recording_rows():

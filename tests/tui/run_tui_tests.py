@@ -392,8 +392,7 @@ def test_replay_cut_recording():
     p = Pane("%s replay %s 2>&1" % (shquote(FORKSCOPE), shquote(path)), 120, 35,
              {"LANG": "C.UTF-8", "TERM": "tmux-256color"})
     try:
-        s = p.wait_for(r"recording cut short: line 10 is cut short")
-        assert "ends at 35 ms" in s, s
+        s = p.wait_for(r"the recording ends at 35 ms: line 10 is cut short")
         p.keys("End")
         s = p.wait_for(r"REPLAY at end")
         rows = tree_rows(s)
@@ -402,7 +401,8 @@ def test_replay_cut_recording():
         p.keys("q")
         assert p.exit_status() == 0
         s = p.wait_for(r"FORKSCOPE-EXITED")
-        assert "forkscope: warning: %s: line 10 is cut short" % path in s, s
+        assert "forkscope: warning: %s: the recording ends at 35 ms: line 10 is cut short" \
+            % path in s, s
     finally:
         p.close()
 
