@@ -1,5 +1,5 @@
 /* Figures of one run for the compare view: processes, execs, helpers, start latency,
- * run time, peak live processes, lost events. */
+ * run time, peak live processes, lost events, CPU time by role and cores busy. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +47,17 @@ void compare_compute(const struct session *s, struct compare_stats *out)
 		    !(e->type == FS_EV_FORK && e->pid == model_proc(s->model, (size_t)idx)->pid))
 			first[idx] = e->t_ns + 1; /* +1: 0 means none */
 	}
+	for (size_t i = 0; i < count; i++) {
+		const struct fs_proc *p = model_proc(s->model, i);
+
+		out->cpu_ns += p->cpu_ns;
+		if (p->role == FS_ROLE_MP_CHILD)
+			out->cpu_children_ns += p->cpu_ns;
+		else if (p->role == FS_ROLE_FORKSERVER || p->role == FS_ROLE_RESOURCE_TRACKER)
+			out->cpu_helpers_ns += p->cpu_ns;
+	}
+	if (out->total_ns)
+		out->cores_busy = (double)out->cpu_ns / (double)out->total_ns;
 	for (size_t i = 0; i < count; i++) {
 		const struct fs_proc *p = model_proc(s->model, i);
 		uint64_t lat;
