@@ -266,6 +266,21 @@ uint64_t vcpu_busy_ns(const struct vcpu *c, uint64_t t0, uint64_t t1, uint32_t p
 	return (uint64_t)(sum + 0.5);
 }
 
+uint64_t vcpu_lane_busy(const struct vcpu *c, size_t lane, uint64_t t0, uint64_t t1)
+{
+	double sum = 0;
+
+	for (size_t k = 0; lane < c->ncpus && k < c->indexed; k++) {
+		const struct vrun *r = &c->runs[c->by_time[k]];
+
+		if (r->t0 >= t1)
+			break;
+		if (r->cpu == c->cpus[lane])
+			sum += vcpu_overlap(r, t0, t1);
+	}
+	return (uint64_t)(sum + 0.5);
+}
+
 double vcpu_cores(const struct vcpu *c, uint64_t t0, uint64_t t1, uint32_t pid)
 {
 	if (t1 <= t0)
@@ -280,6 +295,13 @@ size_t vcpu_runs(const struct vcpu *c, uint32_t pid, uint32_t tid)
 	while (k + n < c->indexed && vcpu_owned(&c->runs[c->by_owner[k + n]], pid, tid))
 		n++;
 	return n;
+}
+
+int vcpu_last_left(const struct vcpu *c, uint32_t pid, uint32_t tid)
+{
+	size_t k = vcpu_owner_lb(c, pid, tid), n = vcpu_runs(c, pid, tid);
+
+	return n ? (int)c->runs[c->by_owner[k + n - 1]].left : -1;
 }
 
 /* Time of the left edge of column k. */
@@ -405,7 +427,11 @@ void vcpu_states(const struct vcpu *c, uint32_t pid, uint32_t tid, uint64_t from
 		blk = acc[2][col] < cover - run - wait ? acc[2][col] : cover - run - wait;
 		if (cover <= 0 || run + wait + blk <= 0)
 			continue;
-		if (run * 2 >= cover || (run >= wait && run >= blk))
+		if (run * 4 >= cover * 3)
+			out[col] = VST_RUNNING;
+		else if (run * 4 >= cover)
+			out[col] = VST_PART;
+		else if (run >= wait && run >= blk)
 			out[col] = VST_RUNNING;
 		else
 			out[col] = wait >= blk ? VST_RUNNABLE : VST_BLOCKED;

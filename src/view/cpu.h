@@ -37,7 +37,8 @@ struct vcpu {
 /* The state of a thread (or a process: of its busiest thread) in a column. */
 enum vcpu_state {
 	VST_NONE = 0, /* no run known there */
-	VST_RUNNING,  /* on a CPU */
+	VST_RUNNING,  /* on a CPU (three quarters of the column or more) */
+	VST_PART,     /* on a CPU for a quarter to three quarters of it (taking turns) */
 	VST_RUNNABLE, /* preempted, waiting for a CPU */
 	VST_BLOCKED,  /* waiting for something (sleep, I/O, a lock, the GIL) */
 };
@@ -61,15 +62,19 @@ int vcpu_index(struct vcpu *c);
 uint64_t vcpu_busy_ns(const struct vcpu *c, uint64_t t0, uint64_t t1, uint32_t pid, uint32_t tid);
 /* Cores busy over [t0, t1): on-CPU time / wall time (0 for an empty interval). */
 double vcpu_cores(const struct vcpu *c, uint64_t t0, uint64_t t1, uint32_t pid);
+/* On-CPU time of the workload on lane (index into c->cpus) over [t0, t1). */
+uint64_t vcpu_lane_busy(const struct vcpu *c, size_t lane, uint64_t t0, uint64_t t1);
 /* Runs of a process (tid 0) or a thread. */
 size_t vcpu_runs(const struct vcpu *c, uint32_t pid, uint32_t tid);
+/* How the last run of a thread left its CPU (enum fs_run_left), -1 when it has none. */
+int vcpu_last_left(const struct vcpu *c, uint32_t pid, uint32_t tid);
 /* The cells of lane (index into c->cpus) for the columns of width on the timeline's
  * scale: out[width]. */
 void vcpu_lane(const struct vcpu *c, size_t lane, const struct timeline *tl, int width,
 	       struct vcpu_cell *out);
 /* States per column of a process (tid 0: running if any thread runs) or one thread of it,
- * alive over [from, to): out[width] of enum vcpu_state. A column is running when at least
- * half of it was on a CPU (summed over the threads), else what took most of it. */
+ * alive over [from, to): out[width] of enum vcpu_state. On a CPU (summed over the threads)
+ * for 3/4 of a column or more: running; 1/4 or more: part; else what took most of it. */
 void vcpu_states(const struct vcpu *c, uint32_t pid, uint32_t tid, uint64_t from, uint64_t to,
 		 const struct timeline *tl, int width, unsigned char *out);
 /* A process's mark in the CPU view: '1'..'9', 'A'..'Z', 'a'..'z' by its first run, then

@@ -174,6 +174,12 @@ static void test_states(void **state)
 	vcpu_states(&c, 100, 102, 0, 300 * MS, &tl, 20, st);
 	assert_int_equal(st[0], VST_NONE); /* before its first run */
 	assert_int_equal(st[10], VST_RUNNING);
+	/* at 20 ms a column, each thread was on the CPU half of each: part */
+	tl.span = 200 * MS;
+	vcpu_states(&c, 100, 101, 0, 300 * MS, &tl, 10, st);
+	assert_int_equal(st[0], VST_PART);
+	assert_int_equal(st[4], VST_PART);
+	tl.span = 20 * MS;
 	/* the process: running if any thread runs */
 	vcpu_states(&c, 100, 0, 0, 300 * MS, &tl, 20, st);
 	for (int k = 0; k < 20; k++)
@@ -199,7 +205,7 @@ static void test_states(void **state)
 	assert_int_equal(st[7], VST_RUNNABLE);
 	assert_int_equal(st[12], VST_RUNNING);
 	assert_int_equal(st[17], VST_NONE);
-	/* a column half on the CPU is running; a merged run's gap counts as waiting */
+	/* a merged run's gap counts as waiting */
 	struct vrun m = {.t0 = 20 * MS,
 			 .t1 = 40 * MS,
 			 .cpu_ns = 4 * MS,
