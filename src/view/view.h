@@ -20,8 +20,11 @@
 
 struct view_ev {
 	uint64_t t_ns;
-	uint64_t clone_flags;	      /* fork only */
-	uint64_t end_ns, cpu_ns;      /* run only */
+	uint64_t order_ns;	 /* its place in the run's time, never decreasing: a run event comes
+				  * when the run ends, so t_ns (its start) may be earlier than the
+				  * events before it; this is the newest t_ns or run end so far */
+	uint64_t clone_flags;	 /* fork only */
+	uint64_t end_ns, cpu_ns; /* run only */
 	uint32_t cpu, left, switches; /* run only */
 	uint32_t type, pid, ppid, tid, target;
 	int32_t sig, exit_code;
@@ -37,7 +40,8 @@ struct view_ev {
 struct evstore {
 	struct view_ev *ev; /* ev[k] is event number base + k */
 	size_t n, cap;
-	size_t base; /* events dropped before ev[0] */
+	size_t base;	   /* events dropped before ev[0] */
+	uint64_t order_ns; /* the newest event's order_ns */
 };
 
 void evstore_init(struct evstore *s);
@@ -48,10 +52,12 @@ int evstore_push(struct evstore *s, const struct fs_event *ev);
 void evstore_drop(struct evstore *s, size_t k);
 /* Event number i, or NULL when it is not kept. */
 const struct view_ev *evstore_at(const struct evstore *s, size_t i);
+/* When an event happened for the run's order: a run's end, else its t_ns. */
+uint64_t view_event_order_ns(const struct fs_event *ev);
 /* Expand kept event number i back into a full fs_event (for model_apply). */
 void evstore_get(const struct evstore *s, size_t i, struct fs_event *out);
-/* Number of the first kept event at or after t_ns, base + n when none (binary search;
- * events are time ordered). */
+/* Number of the first kept event whose order_ns is at or after t_ns, base + n when none
+ * (binary search on order_ns, which never decreases). */
 size_t evstore_lower_bound(const struct evstore *s, uint64_t t_ns);
 
 /* ---- session: the events of a run plus the model of its first `cursor` events ---- */

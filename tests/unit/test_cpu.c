@@ -223,12 +223,51 @@ static void test_states(void **state)
 	session_free(&s);
 }
 
+/* Run events come when the run ends, with an earlier t_ns: seeking by time orders them by
+ * their end, the time shown never goes back, and the CPU index follows the cursor. */
+static void test_seek_with_runs(void **state)
+{
+	struct session s;
+	struct vcpu c;
+	struct fs_event fork = ev_fork(100, 1, 1 * MS), exitev = ev_fork(100, 1, 200 * MS);
+	struct fs_event th = {.type = FS_EV_THREAD, .t_ns = 99 * MS, .pid = 100, .tid = 101};
+	struct fs_event run = ev_run(100, 100, 0, 2 * MS, 100 * MS, FS_LEFT_BLOCKED);
+
+	(void)state;
+	exitev.type = FS_EV_EXIT;
+	assert_int_equal(session_init(&s, 100), 0);
+	assert_int_equal(session_push(&s, &fork), 0);
+	assert_int_equal(session_push(&s, &th), 0);
+	assert_int_equal(session_push(&s, &run), 0);
+	assert_int_equal(session_now_ns(&s), 100 * MS); /* not back to the run's start */
+	assert_int_equal(session_push(&s, &exitev), 0);
+	assert_int_equal(evstore_lower_bound(&s.store, 100 * MS), 2);
+	assert_int_equal(evstore_lower_bound(&s.store, 3 * MS), 1);
+	vcpu_init(&c);
+	assert_int_equal(session_seek_time(&s, 50 * MS), 0);
+	assert_int_equal(s.cursor, 1); /* the fork only: the thread came at 99 ms */
+	assert_int_equal(vcpu_update(&c, &s), 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(session_seek_time(&s, 150 * MS), 0);
+	assert_int_equal(s.cursor, 3); /* the run ended at 100 ms: shown; the exit is not */
+	assert_int_equal(session_now_ns(&s), 100 * MS);
+	assert_int_equal(vcpu_update(&c, &s), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(session_seek_time(&s, 99 * MS), 0);
+	assert_int_equal(s.cursor, 2);
+	assert_int_equal(vcpu_update(&c, &s), 0);
+	assert_int_equal(c.n, 0);
+	vcpu_free(&c);
+	session_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cores_busy),
 	    cmocka_unit_test(test_lanes),
 	    cmocka_unit_test(test_states),
+	    cmocka_unit_test(test_seek_with_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
