@@ -39,9 +39,11 @@ void compare_compute(const struct session *s, struct compare_stats *out)
 		const struct view_ev *e = session_event(s, i);
 		int idx = model_find(s->model, compare_actor(e));
 
-		/* an exit is the end of a process, not the sign that it started */
+		/* an exit is the end of a process, not the sign that it started; runs and threads
+		 * come with any process */
 		if (idx < 0 || (size_t)idx >= count || first[idx] || e->type == FS_EV_EXIT ||
-		    (e->type == FS_EV_SIGNAL && e->sig == SIGCHLD))
+		    e->type == FS_EV_RUN || e->type == FS_EV_THREAD ||
+		    e->type == FS_EV_THREAD_EXIT || (e->type == FS_EV_SIGNAL && e->sig == SIGCHLD))
 			continue;
 		if (e->t_ns >= model_proc(s->model, (size_t)idx)->start_ns &&
 		    !(e->type == FS_EV_FORK && e->pid == model_proc(s->model, (size_t)idx)->pid))
