@@ -17,6 +17,7 @@ void vcpu_free(struct vcpu *c)
 	free(c->runs);
 	free(c->by_time);
 	free(c->by_owner);
+	free(c->by_cpu);
 	free(c->cpus);
 	free(c->sym_pid);
 	free(c->sym_rank);
@@ -63,6 +64,16 @@ static int vcpu_cmp_owner(const void *a, const void *b)
 		return x->pid < y->pid ? -1 : 1;
 	if (x->tid != y->tid)
 		return x->tid < y->tid ? -1 : 1;
+	return vcpu_cmp_time(a, b);
+}
+
+static int vcpu_cmp_cpu(const void *a, const void *b)
+{
+	const struct vrun *x = &vcpu_sort_runs[*(const uint32_t *)a];
+	const struct vrun *y = &vcpu_sort_runs[*(const uint32_t *)b];
+
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
 	return vcpu_cmp_time(a, b);
 }
 
@@ -172,7 +183,8 @@ int vcpu_index(struct vcpu *c)
 		return 0;
 	vcpu_sort_runs = c->runs;
 	if (vcpu_merge(c, &c->by_time, old, vcpu_cmp_time) != 0 ||
-	    vcpu_merge(c, &c->by_owner, old, vcpu_cmp_owner) != 0 || vcpu_note_cpus(c, old) != 0 ||
+	    vcpu_merge(c, &c->by_owner, old, vcpu_cmp_owner) != 0 ||
+	    vcpu_merge(c, &c->by_cpu, old, vcpu_cmp_cpu) != 0 || vcpu_note_cpus(c, old) != 0 ||
 	    vcpu_symbols(c) != 0)
 		return -1;
 	c->indexed = c->n;
@@ -238,6 +250,22 @@ static size_t vcpu_owner_lb(const struct vcpu *c, uint32_t pid, uint32_t tid)
 	return lo;
 }
 
+/* Position in by_cpu of the first run on cpu. */
+static size_t vcpu_cpu_lb(const struct vcpu *c, uint32_t cpu)
+{
+	size_t lo = 0, hi = c->indexed;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->runs[c->by_cpu[mid]].cpu < cpu)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Is run r one of (pid, tid)'s (tid 0: any thread of pid)? */
 static bool vcpu_owned(const struct vrun *r, uint32_t pid, uint32_t tid)
 {
@@ -270,13 +298,13 @@ uint64_t vcpu_lane_busy(const struct vcpu *c, size_t lane, uint64_t t0, uint64_t
 {
 	double sum = 0;
 
-	for (size_t k = 0; lane < c->ncpus && k < c->indexed; k++) {
-		const struct vrun *r = &c->runs[c->by_time[k]];
+	for (size_t k = lane < c->ncpus ? vcpu_cpu_lb(c, c->cpus[lane]) : c->indexed;
+	     k < c->indexed && c->runs[c->by_cpu[k]].cpu == c->cpus[lane]; k++) {
+		const struct vrun *r = &c->runs[c->by_cpu[k]];
 
 		if (r->t0 >= t1)
 			break;
-		if (r->cpu == c->cpus[lane])
-			sum += vcpu_overlap(r, t0, t1);
+		sum += vcpu_overlap(r, t0, t1);
 	}
 	return (uint64_t)(sum + 0.5);
 }
@@ -321,13 +349,14 @@ void vcpu_lane(const struct vcpu *c, size_t lane, const struct timeline *tl, int
 		free(best);
 		return;
 	}
-	for (size_t k = 0; k < c->indexed; k++) {
-		const struct vrun *r = &c->runs[c->by_time[k]];
+	for (size_t k = vcpu_cpu_lb(c, c->cpus[lane]);
+	     k < c->indexed && c->runs[c->by_cpu[k]].cpu == c->cpus[lane]; k++) {
+		const struct vrun *r = &c->runs[c->by_cpu[k]];
 		long a, b;
 
 		if (r->t0 >= end)
 			break;
-		if (r->cpu != c->cpus[lane] || r->t1 < tl->t0)
+		if (r->t1 < tl->t0)
 			continue;
 		a = timeline_col(tl, r->t0, width);
 		b = timeline_col(tl, r->t1, width);

@@ -23,6 +23,7 @@ struct vcpu {
 	size_t n, cap;
 	uint32_t *by_time;  /* run indexes by t0 */
 	uint32_t *by_owner; /* run indexes by pid, tid, t0 */
+	uint32_t *by_cpu;   /* run indexes by cpu, t0 */
 	size_t indexed;	    /* runs the two indexes cover */
 	uint32_t *cpus;	    /* CPUs used, ascending */
 	size_t ncpus;
