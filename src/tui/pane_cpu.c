@@ -54,10 +54,15 @@ static void tui_cpu_lane(const struct tui_app *a, size_t lane, int y, uint32_t *
 {
 	const struct rect *tl = &a->lay.pane[PANE_TIMELINE];
 	struct vcpu_cell cells[1024];
-	int w = tl->w < 1024 ? tl->w : 1024;
-	uint64_t t0, t1, col_ns = a->tl.span / (uint64_t)(w > 0 ? w : 1);
+	int w = tl->w;
+	uint64_t t0, t1, col_ns;
 	char label[64];
 
+	if (w <= 0)
+		return;
+	if (w > 1024)
+		w = 1024;
+	col_ns = a->tl.span / (uint64_t)w;
 	tui_cpu_window(a, &t0, &t1);
 	snprintf(label, sizeof(label), " CPU %-3" PRIu32 " busy %3.0f%%", a->cpu.cpus[lane],
 		 t1 > t0 ? 100.0 * (double)vcpu_lane_busy(&a->cpu, lane, t0, t1) / (double)(t1 - t0)
@@ -129,7 +134,6 @@ void tui_draw_cpu(const struct tui_app *a)
 	uint32_t seen[TUI_CPU_MAX_LEGEND];
 	size_t nseen = 0, lanes = a->cpu.ncpus, room;
 	int y = r->y + 1, legend_h = r->h >= 8 ? 2 : 1;
-	char note[96];
 
 	tui_cpu_header(a, r);
 	if (lanes == 0) {
@@ -143,6 +147,8 @@ void tui_draw_cpu(const struct tui_app *a)
 	for (size_t k = 0; k < lanes; k++)
 		tui_cpu_lane(a, k, y++, seen, &nseen);
 	if (lanes < a->cpu.ncpus) {
+		char note[96];
+
 		snprintf(note, sizeof(note), " +%zu more CPUs (a taller terminal shows them)",
 			 a->cpu.ncpus - lanes);
 		tui_put(y++, r->x, r->w, A_DIM, note);
