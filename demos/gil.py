@@ -1,5 +1,5 @@
 # summary: The GIL: CPU-bound threads take turns on one core, processes run in parallel
-# look-for: two threads share one PID (no fork) and take twice as long; two processes are two new PIDs that finish together
+# look-for: press u (CPU view) and t (threads): one lane busy while main counts alone; its two threads share one PID and take turns (cores busy ~1, twice as long); the two processes are two new PIDs on two lanes at once (cores busy ~2)
 """Working around the GIL with processes.
 
 The same CPU-bound function runs three ways:
@@ -15,6 +15,8 @@ The same CPU-bound function runs three ways:
 import argparse
 import multiprocessing
 import os
+import platform
+import sys
 import threading
 import time
 
@@ -46,6 +48,13 @@ def process_work(name, results):
     results.put(cpu)  # send the CPU time back to the parent
 
 
+def gil_state():
+    """Whether this interpreter has the GIL on (free-threaded builds can turn it off)."""
+    if hasattr(sys, "_is_gil_enabled"):
+        return "yes" if sys._is_gil_enabled() else "no (free-threaded: threads run in parallel)"
+    return "yes"
+
+
 def report(label, wall, cpu):
     say("main", f"{label:<13} wall {wall:5.2f} s, CPU used {cpu:5.2f} s, "
         f"cores busy {cpu / wall:4.2f}")
@@ -58,6 +67,7 @@ def main():
     args = parser.parse_args()
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}, cores: {os.cpu_count()}")
+    say("main", f"Python {platform.python_version()} ({sys.executable}), GIL: {gil_state()}")
 
     # 1. one unit of work alone
     wall0, cpu0 = time.perf_counter(), time.process_time()

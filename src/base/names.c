@@ -211,6 +211,16 @@ const char *names_clone_kind(uint64_t clone_flags)
 	return NULL;
 }
 
+const char *names_thread_state(bool exited, int left)
+{
+	/* left: enum fs_run_left, in names_run_left's order */
+	static const char *const words[] = {"runnable", "blocked", "ended"};
+
+	if (exited)
+		return "ended";
+	return left >= 0 && left < 3 ? words[left] : "alive";
+}
+
 void names_duration(uint64_t ns, char *buf, size_t len)
 {
 	unsigned long long v = ns;

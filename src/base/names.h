@@ -91,6 +91,9 @@ void names_state(const struct names_state *st, enum names_state_form form, char 
 const char *names_event_type(unsigned type);
 /* How a run left the CPU (enum fs_run_left): "preempted", "blocked", "exited"; "?". */
 const char *names_run_left(unsigned left);
+/* A thread's state in the tree: "ended", else from how its last run left the CPU
+ * ("runnable", "blocked"; left < 0: none seen, "alive"). */
+const char *names_thread_state(bool exited, int left);
 
 /* How a process was created, from its clone flags: "vfork" (CLONE_VM|CLONE_VFORK: vfork,
  * posix_spawn, Python's subprocess), "clone, memory shared" (CLONE_VM alone), "clone,

@@ -94,6 +94,7 @@ static void tui_app_free(struct tui_app *a)
 		tui_slot_reset(&a->cmp[k]);
 	record_header_clear(&a->rec_header);
 	vtree_free(&a->tree);
+	vcpu_free(&a->cpu);
 	free(a->fidx);
 	a->fidx = NULL;
 }

@@ -37,6 +37,7 @@ void tui_colors_init(struct tui_app *a)
 	init_pair(C_HEADER, COLOR_WHITE, COLOR_BLUE);
 	init_pair(C_FOCUS, COLOR_BLACK, COLOR_YELLOW);
 	init_pair(C_MATCH, COLOR_YELLOW, -1);
+	init_pair(C_RUNNABLE, COLOR_YELLOW, -1);
 }
 /* Attribute of a colour pair, or a monochrome stand-in. */
 int tui_attr(const struct tui_app *a, int pair)
@@ -241,7 +242,8 @@ static void tui_tree_scroll(struct tui_app *a, int rows)
 /* Everything a frame needs decided before it is drawn: the layout, the tree rows and the
  * selection, the rows the tree and the timeline show (one less when the legend takes the
  * tree's last row), the tree's scroll, the timeline's fitted scale and the event log's
- * filter and scroll. Call it right before tui_draw(). */
+ * filter and scroll, the CPU view's place and the run index. Call it right before
+ * tui_draw(). */
 void tui_frame_update(struct tui_app *a)
 {
 	const struct rect *tree, *tl;
@@ -251,6 +253,9 @@ void tui_frame_update(struct tui_app *a)
 		return;
 	if (layout_compute(&a->lay, COLS, LINES, a->maximized) != 0)
 		return;
+	if (a->show_cpu && a->maximized < 0)
+		layout_cpu(&a->lay);
+	vcpu_update(&a->cpu, a->sess);
 	vtree_build(&a->tree, a->sess->model);
 	if (a->sel_idx < 0 && a->tree.n)
 		a->sel_idx = a->tree.rows[0].idx;
@@ -300,6 +305,8 @@ void tui_draw(const struct tui_app *a)
 		tui_draw_events(a);
 	if (a->lay.pane[PANE_DETAILS].h > 1)
 		tui_draw_details(a);
+	if (a->lay.cpu.h > 1)
+		tui_draw_cpu(a);
 	tui_draw_status(a);
 	refresh();
 }

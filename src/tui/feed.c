@@ -152,6 +152,7 @@ int tui_main_begin(struct tui_app *a, bool *usage)
 	a->tree_top = 0;
 	a->ev_sel = -1;
 	a->f_sess = NULL;
+	a->cpu.sess = NULL; /* the same session struct, a new run: index its runs again */
 	a->paused = false;
 	a->out_n = 0;
 	a->out_part_len = 0;

@@ -273,6 +273,18 @@ static void action_escape(struct tui_app *a)
 	tui_message(a, "search and filters cleared: every event shown");
 }
 
+static void action_threads(struct tui_app *a)
+{
+	a->tree.threads = !a->tree.threads;
+}
+
+static void action_cpu_view(struct tui_app *a)
+{
+	a->show_cpu = !a->show_cpu;
+	if (a->show_cpu && (a->focus == PANE_EVENTS || a->focus == PANE_DETAILS))
+		a->focus = PANE_TREE; /* those two are hidden */
+}
+
 static void action_output(struct tui_app *a)
 {
 	a->show_output = !a->show_output;
@@ -404,6 +416,8 @@ static const struct tui_binding tui_main_keys[] = {
     {{'+', '='}, action_zoom_in, "+ =", "timeline: zoom in (around the process)"},
     {{'-'}, action_zoom_out, "-", "timeline: zoom out"},
     {{'0'}, action_zoom_fit, "0", "timeline: the whole run"},
+    {{'t'}, action_threads, "t", "threads under their process (TID, state, CPU time), or not"},
+    {{'u'}, action_cpu_view, "u", "CPU view: a lane per CPU used, cores busy (again: events)"},
     TUI_SECTION("finding and filtering"),
     {{'/'}, action_find, "/", "find a process (filters the event log too)"},
     {{'n'}, action_find_next, "n", "next process found"},

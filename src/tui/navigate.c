@@ -4,7 +4,7 @@
 
 #include "tui/tui_internal.h"
 
-/* Move the tree selection by delta rows (clamped). */
+/* Move the tree selection by delta rows (clamped), over thread rows. */
 static void tui_move_sel(struct tui_app *a, int delta)
 {
 	int row = vtree_find_row(&a->tree, a->sel_idx);
@@ -16,6 +16,11 @@ static void tui_move_sel(struct tui_app *a, int delta)
 		row = 0;
 	if (row >= (int)a->tree.n)
 		row = (int)a->tree.n - 1;
+	/* thread rows are not selectable: on to the next process row that way, else back */
+	while (row > 0 && row < (int)a->tree.n - 1 && a->tree.rows[row].thread >= 0)
+		row += delta < 0 ? -1 : 1;
+	while (row > 0 && a->tree.rows[row].thread >= 0)
+		row--;
 	a->sel_idx = a->tree.rows[row].idx;
 	a->det_scroll = 0;
 }
@@ -109,6 +114,9 @@ void tui_zoom(struct tui_app *a, double factor)
 void tui_focus_step(struct tui_app *a, int step)
 {
 	a->focus = (a->focus + step) % PANE_COUNT;
+	/* the CPU view hides the event log and the details: past them */
+	for (int k = 0; k < PANE_COUNT && a->lay.pane[a->focus].h <= 0 && a->maximized < 0; k++)
+		a->focus = (a->focus + (step > 0 ? 1 : PANE_COUNT - 1)) % PANE_COUNT;
 	if (a->maximized >= 0)
 		a->maximized = a->focus;
 }

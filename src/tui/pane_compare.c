@@ -59,8 +59,11 @@ void tui_draw_compare(const struct tui_app *a)
 	struct compare_stats cs[3];
 	char line[256], v[3][32];
 	static const char *const names[] = {
-	    "processes created", "execs",	   "helper processes",	  "child start avg",
-	    "child start max",	 "total run time", "peak live processes", "lost events"};
+	    "processes created",   "execs",	      "helper processes",
+	    "child start avg",	   "child start max", "total run time",
+	    "peak live processes", "lost events",     "CPU time (children)",
+	    "CPU time (helpers)",  "cores busy"};
+	const int nrows = (int)(sizeof(names) / sizeof(names[0]));
 
 	erase();
 	if (layout_compare(&l, COLS, LINES) != 0) {
@@ -82,7 +85,7 @@ void tui_draw_compare(const struct tui_app *a)
 		 a->cmp[1].method, a->cmp[2].method);
 	tui_fill(l.table.y, 0, COLS, tui_attr(a, C_HEADER) | A_BOLD);
 	tui_put(l.table.y, 0, COLS, tui_attr(a, C_HEADER) | A_BOLD, line);
-	for (int row = 0; row < 8 && row + 1 < l.table.h; row++) {
+	for (int row = 0; row < nrows && row + 1 < l.table.h; row++) {
 		for (int k = 0; k < 3; k++) {
 			const struct compare_stats *c = &cs[k];
 
@@ -114,8 +117,16 @@ void tui_draw_compare(const struct tui_app *a)
 			case 6:
 				snprintf(v[k], sizeof(v[k]), "%zu", c->peak_live);
 				break;
-			default:
+			case 7:
 				snprintf(v[k], sizeof(v[k]), "%" PRIu64, c->lost);
+				break;
+			case 8:
+			case 9:
+				names_duration(row == 8 ? c->cpu_children_ns : c->cpu_helpers_ns,
+					       v[k], sizeof(v[k]));
+				break;
+			default:
+				snprintf(v[k], sizeof(v[k]), "%.2f", c->cores_busy);
 				break;
 			}
 		}

@@ -1,5 +1,6 @@
 /* The details pane: everything known of the selected process (role and why, state and
- * sender, PPID history, starter, thread, recycling, lifetime, exec and argv, children). */
+ * sender, PPID history, starter, thread, recycling, lifetime, CPU time and cores busy,
+ * exec and argv, children). */
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -108,6 +109,12 @@ void tui_draw_details(const struct tui_app *a)
 		else
 			DLINE(A_NORMAL, "lifetime %s%s (from %s)", buf, p->exited ? "" : " so far",
 			      from);
+		names_duration(p->cpu_ns, buf, sizeof(buf));
+		DLINE(A_NORMAL,
+		      "CPU time %s in %" PRIu64 " run%s, %" PRIu32 " thread%s; cores busy %.2f "
+		      "over its life",
+		      buf, p->runs, p->runs == 1 ? "" : "s", p->nthreads,
+		      p->nthreads == 1 ? "" : "s", vcpu_cores(&a->cpu, p->start_ns, end, p->pid));
 	}
 	if (p->exec_seen)
 		DLINE(A_NORMAL, "exec %s", p->filename ? p->filename : "?");

@@ -1,5 +1,6 @@
 /* The timeline pane: one bar per tree row on a shared time axis, with forks, execs, exits
- * and the signals each process received. */
+ * and the signals each process received, and when it ran: running, runnable (preempted,
+ * waiting for a CPU), blocked; a thread row (threads shown) has its own. */
 #include <curses.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +58,58 @@ static void tui_draw_signals(const struct tui_app *a, const struct fs_proc *p, i
 	attrset(A_NORMAL);
 }
 
+/* Over a bar, where runs are known: running '█' ('#' in ASCII) in the row's colour, on a
+ * CPU part of the column '▒' ('%'), runnable '-' (yellow), blocked '.' (dim); columns
+ * without a run keep the bar. */
+void tui_draw_states(const struct tui_app *a, uint32_t pid, uint32_t tid, uint64_t from,
+		     uint64_t to, int y, int attr)
+{
+	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
+	unsigned char st[1024];
+	int w = r->w < (int)sizeof(st) ? r->w : (int)sizeof(st);
+
+	if (a->cpu.indexed == 0 || to <= from)
+		return;
+	vcpu_states(&a->cpu, pid, tid, from, to, &a->tl, w, st);
+	for (int c = 0; c < w; c++) {
+		if (st[c] == VST_RUNNING) {
+			attrset(attr | A_BOLD);
+			mvaddstr(y, r->x + c, a->ascii ? "#" : "\u2588");
+		} else if (st[c] == VST_PART) {
+			attrset(attr);
+			mvaddstr(y, r->x + c, a->ascii ? "%" : "\u2592");
+		} else if (st[c] == VST_RUNNABLE) {
+			attrset(tui_attr(a, C_RUNNABLE) | A_BOLD);
+			mvaddch(y, r->x + c, '-');
+		} else if (st[c] == VST_BLOCKED) {
+			attrset((attr & ~A_BOLD) | A_DIM);
+			mvaddch(y, r->x + c, '.');
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+/* A thread's row: its bar from creation to its end (or its process's, or now), with its
+ * states; '|' where it ended. */
+static void tui_draw_thread_row(const struct tui_app *a, const struct fs_proc *p,
+				const struct fs_thread *th, int y, uint64_t proc_end)
+{
+	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
+	uint64_t end = th && th->exited && th->end_ns ? th->end_ns : proc_end;
+	int c0, c1, attr = tui_attr(a, tui_proc_color(p)) | A_DIM;
+
+	if (!th || !timeline_bar(&a->tl, th->start_ns, end, r->w, &c0, &c1))
+		return;
+	attrset(attr);
+	mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
+	tui_draw_states(a, p->pid, th->tid, th->start_ns, end, y, attr & ~A_DIM);
+	if (th->exited && timeline_col(&a->tl, end, r->w) == c1) {
+		attrset(attr);
+		mvaddch(y, r->x + c1, '|');
+	}
+	attrset(A_NORMAL);
+}
+
 /* Bars from fork to exit (or now), exec '*', signals received '!' (not delivered '~'),
  * then the end on top, where it happened: '|' exit, 'X' killed by a signal, '>' running,
  * '?' where a recording cut short stopped following it (unknown after). */
@@ -73,21 +126,27 @@ void tui_draw_timeline(const struct tui_app *a)
 	tui_draw_axis(a, r);
 	now_col = timeline_col(&a->tl, now, w);
 	for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
-		const struct fs_proc *p = model_proc(m, (size_t)a->tree.rows[a->tree_top + i].idx);
+		const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
+		const struct fs_proc *p = model_proc(m, (size_t)row->idx);
 		uint64_t end = p->exited	     ? p->end_ns
 			       : p->unknown_after_ns ? p->unknown_after_ns
 						     : now;
 		int y = r->y + 1 + i, c0, c1, attr = tui_attr(a, tui_proc_color(p));
 		long c;
 
+		if (row->thread >= 0) {
+			tui_draw_thread_row(a, p, model_thread(m, (size_t)row->thread), y, end);
+			continue;
+		}
 		if (p->exited || p->unknown_after_ns)
 			attr |= A_DIM;
-		if (a->tree.rows[a->tree_top + i].idx == a->sel_idx)
+		if (row->idx == a->sel_idx)
 			attr |= A_BOLD;
 		if (!timeline_bar(&a->tl, p->start_ns, end, w, &c0, &c1))
 			continue;
 		attrset(attr);
 		mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
+		tui_draw_states(a, p->pid, 0, p->start_ns, end, y, attr & ~A_DIM);
 		c = timeline_col(&a->tl, p->start_ns, w);
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '+');

@@ -16,6 +16,36 @@ static void tui_proc_command(const struct fs_proc *p, char *buf, size_t len)
 	format_proc_command(p, buf, len, 120);
 	text_sanitize(buf);
 }
+/* A thread row (threads shown): TID, "thread", its state, its CPU time, under its
+ * process's tree lines. */
+static void tui_draw_thread(const struct tui_app *a, const struct vtree_row *row, int y, int rw,
+			    int sw, bool wide)
+{
+	const struct rect *r = &a->lay.pane[PANE_TREE];
+	const struct fs_proc *p = model_proc(a->sess->model, (size_t)row->idx);
+	const struct fs_thread *th = model_thread(a->sess->model, (size_t)row->thread);
+	char cols[160], prefix[300], cpu[32], line[96];
+	int x = r->x, pw, attr = tui_attr(a, tui_proc_color(p)) | A_DIM;
+
+	if (!th)
+		return;
+	snprintf(cols, sizeof(cols), " %6" PRIu32 " %s%-*s %-*s ", th->tid, wide ? "        " : "",
+		 rw, "thread", sw,
+		 names_thread_state(th->exited, vcpu_last_left(&a->cpu, p->pid, th->tid)));
+	tui_put(y, x, r->w, attr, cols);
+	x += (int)strlen(cols);
+	pw = vtree_prefix(row, a->ascii, r->w - (x - r->x) - 12, prefix, sizeof(prefix));
+	if (pw && x + pw < r->x + r->w) {
+		attrset(A_DIM);
+		mvaddstr(y, x, prefix);
+		attrset(A_NORMAL);
+		x += pw;
+	}
+	names_duration(th->cpu_ns, cpu, sizeof(cpu));
+	snprintf(line, sizeof(line), "CPU %s%s", cpu, th->tid == p->pid ? " (main thread)" : "");
+	tui_put(y, x, r->w - (x - r->x), attr & ~A_DIM, line);
+}
+
 /* Tree columns: PID, [PPID], role, state, then the tree lines and the command. Roles take
  * the long form, the short one in a narrow pane; the state has its sender only in a wide
  * pane (the details always have it), so that the tree lines keep some room. */
@@ -37,8 +67,14 @@ void tui_draw_tree(const struct tui_app *a)
 		int y = r->y + 1 + i, x = r->x, pw, n, attr;
 		char prefix[300], state[64], cmd[512], cols[128], ppid[16] = "";
 		bool selected = row->idx == a->sel_idx;
-		const char *role = narrow ? names_role_short(p->role, p->start_method)
-					  : names_role_long(p->role, p->start_method);
+		const char *role;
+
+		if (row->thread >= 0) {
+			tui_draw_thread(a, row, y, rw, sw, wide);
+			continue;
+		}
+		role = narrow ? names_role_short(p->role, p->start_method)
+			      : names_role_long(p->role, p->start_method);
 
 		attr = tui_attr(a, tui_proc_color(p));
 		if (p->exited)

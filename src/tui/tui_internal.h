@@ -10,6 +10,7 @@
 #include "base/options.h"
 #include "workload/live.h"
 #include "view/view.h"
+#include "view/cpu.h"
 
 #define TUI_OUT_LINES 200
 #define TUI_OUT_WIDTH 200
@@ -31,6 +32,7 @@ enum tui_color {
 	C_HEADER,
 	C_FOCUS,
 	C_MATCH,
+	C_RUNNABLE, /* the timeline: waiting for a CPU */
 	C_COUNT,
 };
 
@@ -104,6 +106,8 @@ struct tui_app {
 	int help_top;	 /* the help's first line shown */
 	bool help_mouse; /* the mouse wheel is reported (while the help is shown) */
 	bool show_output;
+	bool show_cpu;	 /* the CPU view instead of the event log and details */
+	struct vcpu cpu; /* the session's runs, indexed (tui_frame_update) */
 	char search[64];
 	bool prompting;
 	char prompt_buf[64];
@@ -175,6 +179,10 @@ void tui_draw_details(const struct tui_app *a); /* pane_details.c */
 void tui_help_update(struct tui_app *a);
 void tui_draw_help(const struct tui_app *a);
 void tui_draw_compare(const struct tui_app *a); /* pane_compare.c */
+void tui_draw_cpu(const struct tui_app *a);	/* pane_cpu.c */
+/* pane_timeline.c: a row's states (running '#', runnable '-', blocked '.') over its bar */
+void tui_draw_states(const struct tui_app *a, uint32_t pid, uint32_t tid, uint64_t from,
+		     uint64_t to, int y, int attr);
 
 /* app.c */
 void tui_message(struct tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

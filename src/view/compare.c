@@ -1,5 +1,5 @@
 /* Figures of one run for the compare view: processes, execs, helpers, start latency,
- * run time, peak live processes, lost events. */
+ * run time, peak live processes, lost events, CPU time by role and cores busy. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,14 +39,27 @@ void compare_compute(const struct session *s, struct compare_stats *out)
 		const struct view_ev *e = session_event(s, i);
 		int idx = model_find(s->model, compare_actor(e));
 
-		/* an exit is the end of a process, not the sign that it started */
+		/* an exit is the end of a process, not the sign that it started; runs and threads
+		 * come with any process */
 		if (idx < 0 || (size_t)idx >= count || first[idx] || e->type == FS_EV_EXIT ||
-		    (e->type == FS_EV_SIGNAL && e->sig == SIGCHLD))
+		    e->type == FS_EV_RUN || e->type == FS_EV_THREAD ||
+		    e->type == FS_EV_THREAD_EXIT || (e->type == FS_EV_SIGNAL && e->sig == SIGCHLD))
 			continue;
 		if (e->t_ns >= model_proc(s->model, (size_t)idx)->start_ns &&
 		    !(e->type == FS_EV_FORK && e->pid == model_proc(s->model, (size_t)idx)->pid))
 			first[idx] = e->t_ns + 1; /* +1: 0 means none */
 	}
+	for (size_t i = 0; i < count; i++) {
+		const struct fs_proc *p = model_proc(s->model, i);
+
+		out->cpu_ns += p->cpu_ns;
+		if (p->role == FS_ROLE_MP_CHILD)
+			out->cpu_children_ns += p->cpu_ns;
+		else if (p->role == FS_ROLE_FORKSERVER || p->role == FS_ROLE_RESOURCE_TRACKER)
+			out->cpu_helpers_ns += p->cpu_ns;
+	}
+	if (out->total_ns)
+		out->cores_busy = (double)out->cpu_ns / (double)out->total_ns;
 	for (size_t i = 0; i < count; i++) {
 		const struct fs_proc *p = model_proc(s->model, i);
 		uint64_t lat;

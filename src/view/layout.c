@@ -43,10 +43,21 @@ int layout_compute(struct layout *l, int cols, int rows, int maximized)
 	return 0;
 }
 
-/* Compare screen: three trees side by side over a table of figures (9 lines). */
+void layout_cpu(struct layout *l)
+{
+	const struct rect *ev = &l->pane[PANE_EVENTS];
+
+	if (l->too_small || ev->h <= 0)
+		return;
+	l->cpu = rect_make(ev->y, 0, ev->h, l->cols);
+	l->pane[PANE_EVENTS].h = 0;
+	l->pane[PANE_DETAILS].h = 0;
+}
+
+/* Compare screen: three trees side by side over a table of figures (12 lines). */
 int layout_compare(struct compare_layout *l, int cols, int rows)
 {
-	int body_h, table_h = 11, col_w;
+	int body_h, table_h = 13, col_w;
 
 	memset(l, 0, sizeof(*l));
 	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS) {

@@ -30,6 +30,17 @@ void evstore_clear(struct evstore *s)
 	evstore_init(s);
 }
 
+uint64_t view_event_order_ns(const struct fs_event *ev)
+{
+	return ev->type == FS_EV_RUN && ev->end_ns > ev->t_ns ? ev->end_ns : ev->t_ns;
+}
+
+/* The later of two times. */
+static uint64_t view_later(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
 int evstore_push(struct evstore *s, const struct fs_event *ev)
 {
 	struct view_ev *v;
@@ -46,6 +57,8 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 	v = &s->ev[s->n];
 	memset(v, 0, sizeof(*v));
 	v->t_ns = ev->t_ns;
+	s->order_ns = view_later(s->order_ns, view_event_order_ns(ev));
+	v->order_ns = s->order_ns;
 	v->type = ev->type;
 	v->pid = ev->pid;
 	v->ppid = ev->ppid;
@@ -136,7 +149,7 @@ size_t evstore_lower_bound(const struct evstore *s, uint64_t t_ns)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (s->ev[mid].t_ns < t_ns)
+		if (s->ev[mid].order_ns < t_ns)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -225,7 +238,7 @@ static int session_apply_kept(struct session *s)
 
 	evstore_get(&s->store, s->cursor, &ev);
 	s->cursor++;
-	s->cursor_ns = ev.t_ns;
+	s->cursor_ns = view_later(s->cursor_ns, view_event_order_ns(&ev));
 	return model_apply(s->model, &ev);
 }
 
@@ -246,7 +259,7 @@ static int session_drop(struct session *s, size_t k)
 	for (size_t i = s->store.base; i < s->store.base + k; i++) {
 		evstore_get(&s->store, i, &ev);
 		model_apply(s->base_model, &ev);
-		s->base_ns = ev.t_ns;
+		s->base_ns = view_later(s->base_ns, view_event_order_ns(&ev));
 	}
 	evstore_drop(&s->store, k);
 	return 0;
@@ -342,11 +355,11 @@ int session_push(struct session *s, const struct fs_event *ev)
 	if (session_store(s, ev) != 0)
 		return -1;
 	s->count++;
-	s->last_ns = ev->t_ns;
+	s->last_ns = view_later(s->last_ns, view_event_order_ns(ev));
 	if (!following)
 		return 0;
 	s->cursor++;
-	s->cursor_ns = ev->t_ns;
+	s->cursor_ns = view_later(s->cursor_ns, view_event_order_ns(ev));
 	return model_apply(s->model, ev);
 }
 
@@ -376,7 +389,7 @@ static int session_forward(struct session *s, size_t cursor, uint64_t t_ns)
 	while (s->cursor < cursor) {
 		if (session_fetch(s, s->cursor) != 0)
 			return -1;
-		if (s->store.ev[s->cursor - s->store.base].t_ns > t_ns)
+		if (s->store.ev[s->cursor - s->store.base].order_ns > t_ns)
 			break;
 		if (session_apply_kept(s) != 0)
 			rc = -1;
@@ -477,7 +490,7 @@ static int session_load_event(void *ctx, const struct fs_event *ev, char *err, s
 		return -1;
 	}
 	s->count++;
-	s->last_ns = ev->t_ns;
+	s->last_ns = view_later(s->last_ns, view_event_order_ns(ev));
 	return 0;
 }
 

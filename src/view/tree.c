@@ -96,6 +96,35 @@ static size_t vtree_count_desc(const int *start, const int *list, int idx)
 	return n;
 }
 
+/* The thread rows under process row pr when threads are shown and it has several; later:
+ * the process has later siblings. */
+static int vtree_thread_rows(struct vtree *t, const struct fs_model *m, const struct vtree_row *pr,
+			     bool later)
+{
+	const struct fs_proc *p = model_proc(m, (size_t)pr->idx);
+	struct vtree_row r = *pr;
+
+	if (!t->threads || p->nthreads < 2)
+		return 0;
+	r.depth = pr->depth + 1;
+	r.has_children = r.collapsed = false;
+	r.hidden = 0;
+	if (later && pr->depth < VTREE_MAX_DEPTH)
+		r.more |= 1ull << pr->depth;
+	for (int k = p->first_thread; k >= 0;) {
+		const struct fs_thread *th = model_thread(m, (size_t)k);
+
+		if (!th)
+			break;
+		r.thread = k;
+		r.last = th->next < 0 && !(pr->has_children && !pr->collapsed);
+		if (vtree_push_row(t, &r) != 0)
+			return -1;
+		k = th->next;
+	}
+	return 0;
+}
+
 /* Scratch layout: start[count + 2] offsets, then child lists, then the DFS stack of
  * (position in list) per depth. Children of "no parent" are stored under index count. */
 int vtree_build(struct vtree *t, const struct fs_model *m)
@@ -165,7 +194,8 @@ int vtree_build(struct vtree *t, const struct fs_model *m)
 		    r.has_children && vtree_is_collapsed(t, model_proc(m, (size_t)idx)->pid);
 		if (r.collapsed)
 			r.hidden = vtree_count_desc(start, list, idx);
-		if (vtree_push_row(t, &r) != 0)
+		r.thread = -1;
+		if (vtree_push_row(t, &r) != 0 || vtree_thread_rows(t, m, &r, !r.last) != 0)
 			goto out;
 		if (r.has_children && !r.collapsed && (size_t)depth + 1 <= count) {
 			depth++;
@@ -181,7 +211,7 @@ out:
 int vtree_find_row(const struct vtree *t, int idx)
 {
 	for (size_t i = 0; i < t->n; i++)
-		if (t->rows[i].idx == idx)
+		if (t->rows[i].idx == idx && t->rows[i].thread < 0)
 			return (int)i;
 	return -1;
 }

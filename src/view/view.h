@@ -20,7 +20,10 @@
 
 struct view_ev {
 	uint64_t t_ns;
-	uint64_t clone_flags; /* fork only */
+	uint64_t order_ns;	 /* its place in the run's time, never decreasing: a run event comes
+				  * when the run ends, so t_ns (its start) may be earlier than the
+				  * events before it; this is the newest t_ns or run end so far */
+	uint64_t clone_flags;	 /* fork only */
 	uint64_t end_ns, cpu_ns; /* run only */
 	uint32_t cpu, left, switches; /* run only */
 	uint32_t type, pid, ppid, tid, target;
@@ -37,7 +40,8 @@ struct view_ev {
 struct evstore {
 	struct view_ev *ev; /* ev[k] is event number base + k */
 	size_t n, cap;
-	size_t base; /* events dropped before ev[0] */
+	size_t base;	   /* events dropped before ev[0] */
+	uint64_t order_ns; /* the newest event's order_ns */
 };
 
 void evstore_init(struct evstore *s);
@@ -48,10 +52,12 @@ int evstore_push(struct evstore *s, const struct fs_event *ev);
 void evstore_drop(struct evstore *s, size_t k);
 /* Event number i, or NULL when it is not kept. */
 const struct view_ev *evstore_at(const struct evstore *s, size_t i);
+/* When an event happened for the run's order: a run's end, else its t_ns. */
+uint64_t view_event_order_ns(const struct fs_event *ev);
 /* Expand kept event number i back into a full fs_event (for model_apply). */
 void evstore_get(const struct evstore *s, size_t i, struct fs_event *out);
-/* Number of the first kept event at or after t_ns, base + n when none (binary search;
- * events are time ordered). */
+/* Number of the first kept event whose order_ns is at or after t_ns, base + n when none
+ * (binary search on order_ns, which never decreases). */
 size_t evstore_lower_bound(const struct evstore *s, uint64_t t_ns);
 
 /* ---- session: the events of a run plus the model of its first `cursor` events ---- */
@@ -141,6 +147,7 @@ struct vtree_row {
 	bool last;     /* last of its siblings */
 	uint64_t more; /* bit d set: the ancestor at depth d (d < depth) has later siblings */
 	size_t hidden; /* descendants hidden by collapse */
+	int thread;    /* a thread row under process idx: its model_thread index; -1 */
 };
 
 struct vtree {
@@ -148,6 +155,7 @@ struct vtree {
 	size_t n, cap;
 	uint32_t *collapsed; /* PIDs whose subtree is folded */
 	size_t ncollapsed, capc;
+	bool threads; /* a process with several threads has a row per thread under it */
 	int *scratch; /* internal: child lists */
 	size_t scratch_cap;
 };
@@ -161,7 +169,7 @@ int vtree_build(struct vtree *t, const struct fs_model *m);
 bool vtree_is_collapsed(const struct vtree *t, uint32_t pid);
 int vtree_set_collapsed(struct vtree *t, uint32_t pid, bool collapsed);
 void vtree_expand_all(struct vtree *t);
-/* Row showing model index idx, or -1. */
+/* Row showing model index idx (its process row, not a thread's), or -1. */
 int vtree_find_row(const struct vtree *t, int idx);
 /* Tree-line prefix of a row ("│ ├─ " or "| |- " in ASCII) into buf; returns its width in
  * columns. Depths beyond what fits in max_cols are elided with "..". */
@@ -190,11 +198,16 @@ struct layout {
 	struct rect title;	      /* one line at the top */
 	struct rect status;	      /* one line at the bottom */
 	struct rect pane[PANE_COUNT]; /* each with a one-line header at its top row */
+	struct rect cpu;	      /* the CPU view (layout_cpu), else h = 0 */
 };
 
 /* Lay out the main screen at cols x rows; maximized is a pane shown alone or -1.
  * Panes never overlap and never leave the screen. Returns 0, or -1 when too small. */
 int layout_compute(struct layout *l, int cols, int rows, int maximized);
+
+/* The CPU view takes the place of the event log and the details (not of a maximized
+ * pane): the whole width, so its lanes share the timeline's columns. */
+void layout_cpu(struct layout *l);
 
 struct compare_layout {
 	bool too_small;
@@ -262,6 +275,9 @@ struct compare_stats {
 	uint64_t total_ns;
 	size_t peak_live;
 	uint64_t lost;
+	uint64_t cpu_children_ns, cpu_helpers_ns, cpu_ns; /* on-CPU time: the multiprocessing
+							   * children's, the helpers', all */
+	double cores_busy;				  /* cpu_ns / total_ns */
 };
 
 void compare_compute(const struct session *s, struct compare_stats *out);

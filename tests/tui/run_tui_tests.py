@@ -658,6 +658,165 @@ def test_timeline_kill_marks():
 LIVE_REASON = None
 
 
+def write_threads_recording(path):
+    """A GIL lesson in miniature (schema 3): main (2000) counts alone on CPU 0, then its
+    threads 2001 (preempted each time: runnable between runs) and 2002 (blocked between
+    runs) take turns on CPU 1 in 20 ms runs, then children 2010 and 2011 run at once on
+    CPUs 0 and 3 of a 64-CPU machine. Run lines come when their run ends."""
+    ms = 1000000
+    lines = [
+        {"type": "header", "schema": 3, "tool": "forkscope 0.1.0", "root_pid": 2000,
+         "command": ["/usr/bin/python3", "gil.py"], "method": "fork", "python": "3.11.2",
+         "kernel": "Linux test", "start_realtime_ns": 1, "cpus": 64},
+        {"type": "fork", "t_ns": 1 * ms, "pid": 2000, "ppid": 999, "parent_tid": 999,
+         "comm": "forkscope", "parent_threads": 1},
+        {"type": "exec", "t_ns": 2 * ms, "pid": 2000, "ppid": 999,
+         "filename": "/usr/bin/python3", "argv": ["/usr/bin/python3", "gil.py"]},
+        {"type": "thread", "t_ns": 99 * ms, "pid": 2000, "tid": 2001, "creator_tid": 2000,
+         "threads": 2, "comm": "python3"},
+        {"type": "thread", "t_ns": 99 * ms, "pid": 2000, "tid": 2002, "creator_tid": 2000,
+         "threads": 3, "comm": "python3"},
+        {"type": "run", "t_ns": 2 * ms, "end_ns": 100 * ms, "pid": 2000, "tid": 2000,
+         "cpu": 0, "left": "blocked", "cpu_ns": 98 * ms, "switches": 1},
+    ]
+    for k in range(5):
+        for tid, off, left in ((2001, 0, "preempted"), (2002, 20, "blocked")):
+            t0 = 100 + 40 * k + off
+            lines.append({"type": "run", "t_ns": t0 * ms, "end_ns": (t0 + 20) * ms,
+                          "pid": 2000, "tid": tid, "cpu": 1,
+                          "left": "exited" if k == 4 else left,
+                          "cpu_ns": 20 * ms, "switches": 1})
+    for tid in (2001, 2002):
+        lines.append({"type": "thread_exit", "t_ns": 300 * ms, "pid": 2000, "tid": tid,
+                      "comm": "python3"})
+    for pid in (2010, 2011):
+        lines.append({"type": "fork", "t_ns": 300 * ms, "pid": pid, "ppid": 2000,
+                      "parent_tid": 2000, "comm": "python3", "parent_threads": 1})
+    for pid, cpu in ((2010, 0), (2011, 3)):
+        lines.append({"type": "run", "t_ns": 301 * ms, "end_ns": 500 * ms, "pid": pid,
+                      "tid": pid, "cpu": cpu, "left": "exited", "cpu_ns": 199 * ms,
+                      "switches": 1})
+        lines.append({"type": "exit", "t_ns": 500 * ms, "pid": pid, "ppid": 2000,
+                      "comm": "python3", "exit_code": 0, "signal": None,
+                      "core_dumped": False})
+    lines += [
+        {"type": "exit", "t_ns": 510 * ms, "pid": 2000, "ppid": 999, "comm": "python3",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        {"type": "end", "t_ns": 520 * ms, "events": len(lines) - 1 + 1, "lost": 0},
+    ]
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+    return len(lines) - 2  # events
+
+
+THREADS_RECORDING = os.path.join(TMP, "threads.jsonl")
+THREADS_NEVENTS = write_threads_recording(THREADS_RECORDING)
+
+
+def replay_threads(extra_env=None, cols=120, rows=36):
+    env = {"LANG": os.environ.get("LANG", "C.UTF-8"), "TERM": "tmux-256color"}
+    env.update(extra_env or {})
+    p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(THREADS_RECORDING)), cols, rows,
+             env)
+    p.wait_for(r"REPLAY")
+    p.keys("End")
+    p.wait_for(r"events %d/%d" % (THREADS_NEVENTS, THREADS_NEVENTS))
+    return p
+
+
+def timeline_part(screen, pid, kind):
+    """The timeline columns of the row of `pid` whose role column reads `kind`."""
+    lines = screen.splitlines()
+    col = lines[1].index(" Timeline")
+    for line in lines[2:]:
+        if re.match(r"^\s*%d[\^ ]\s*(?:\d+\s+)?%s\b" % (pid, kind), line):
+            return line[col:]
+    raise AssertionError("no %s row %d:\n%s" % (kind, pid, screen))
+
+
+def test_threads_toggle():
+    p = replay_threads()
+    try:
+        s = p.screen()
+        assert not re.search(r"^\s*2001\s+thread", s, re.M), s  # off by default
+        p.keys("t")
+        s = p.wait_for(r"^\s*2002\s+thread\s+ended", timeout=5)
+        assert re.search(r"^\s*2001\s+thread\s+ended\s.*CPU 100 ms", s, re.M), s
+        assert re.search(r"^\s*2000\s+thread\s.*CPU 98 ms \(main", s, re.M), s
+        # thread rows come right under their process, before its children
+        rows = [int(m.group(1)) for m in re.finditer(r"^\s*(\d+)\s", s, re.M)]
+        assert rows[0] == 2000 and sorted(rows[1:4]) == [2000, 2001, 2002], rows
+        assert rows[4:6] == [2010, 2011], rows
+        # the selection skips thread rows: Down goes from main to its first child
+        p.keys("Down")
+        s = p.wait_for(r"PID 2010", timeout=5)
+        p.keys("t")
+        p.wait_for(r"^\s*2001\s+thread", absent=True, timeout=5)
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def test_timeline_states_ascii_no_color():
+    p = replay_threads({"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1"})
+    try:
+        p.keys("t")
+        s = p.wait_for(r"^\s*2002\s+thread", timeout=5)
+        assert not re.search("[\u2500-\u259f]", s), s  # ASCII only
+        main = timeline_part(s, 2000, "main")
+        t1, t2 = timeline_part(s, 2001, "thread"), timeline_part(s, 2002, "thread")
+        assert "#" in main and "." in main, main  # counting, then waiting for the children
+        assert "#" in t1 and "-" in t1 and "." not in t1.strip(" |"), t1  # preempted
+        assert "#" in t2 and "." in t2 and "-" not in t2, t2  # blocked between its runs
+        kid = timeline_part(s, 2010, r"c(hild|-fork)")
+        assert re.search(r"#{5,}", kid), kid
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def cpu_lanes(screen):
+    """{cpu: the lane's cells} of the CPU view on the screen."""
+    lines = screen.splitlines()
+    col = lines[1].index(" Timeline")
+    lanes = {}
+    for line in lines:
+        m = re.match(r"^ CPU (\d+)\s+busy", line)
+        if m:
+            lanes[int(m.group(1))] = line[col:]
+    return lanes
+
+
+def test_cpu_view_lanes():
+    for cols, rows, env in ((120, 36, {}), (80, 24, {"LANG": "C", "LC_ALL": "C",
+                                                       "NO_COLOR": "1"})):
+        p = replay_threads(env, cols, rows)
+        try:
+            p.keys("u")
+            s = p.wait_for(r"CPU view", timeout=5)
+            assert re.search(r"3 CPUs used of 64 +cores busy 1\.\d\d", s), s
+            lanes = cpu_lanes(s)
+            assert sorted(lanes) == [0, 1, 3], s  # only the CPUs the workload used
+            assert re.search(r"1 PID 2000 main", s) and re.search(r"2 PID 2010 ", s), s
+            # main alone on CPU 0, then its threads on CPU 1 (one core: its mark only)
+            assert set(lanes[1].strip(" |")) == {"1"}, lanes
+            assert lanes[0].lstrip(" |").startswith("111"), lanes
+            # the two children at once: 2 on CPU 0 and 3 on CPU 3 in the same columns
+            both = [i for i, c in enumerate(lanes[0]) if c == "2" and i < len(lanes[3])
+                    and lanes[3][i] == "3"]
+            assert len(both) >= 5, lanes
+            p.keys("u")
+            p.wait_for(r"CPU view", absent=True, timeout=5)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+
 def live_available():
     global LIVE_REASON
     if LIVE_REASON is not None:
