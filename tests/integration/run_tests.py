@@ -699,11 +699,20 @@ def test_signal_to_a_dying_target(ctx):
     terms = t.rec.signals(sig=SIGTERM, target=child["pid"])
     ignored = [ev for ev in terms if ev["sig_result"] == 1 and not ev["target_exiting"]]
     dropped = [ev for ev in terms if ev["sig_result"] == 1 and ev["target_exiting"]]
-    check(len(ignored) == 1, f"{len(ignored)} SIGTERMs ignored by the target, expected 1")
+    # the first, sent while it ignores SIGTERM (one of the loop may land before its abort)
+    check(ignored and ignored[0] is terms[0],
+          f"the first SIGTERM is not 'ignored by the target': {terms[:2]}")
     check(dropped, f"no SIGTERM marked as sent to an exiting target among {len(terms)}")
     check("(ignored by the target)" in res.stdout and
           "(dropped: the target was already exiting)" in res.stdout,
           f"the event lines do not tell them apart: {res.stdout[-400:]!r}")
+
+
+def process_cores(t, said):
+    """Cores the gil workload's two processes used together, from their run lines."""
+    prun = [r for p in said["processes"]["procs"] for r in t.rec.runs(pid=p["pid"])]
+    span = (max(r["end_ns"] for r in prun) - min(r["t_ns"] for r in prun)) / 1e9
+    return sum(r["cpu_ns"] for r in prun) / 1e9 / span
 
 
 def test_threads_and_cpu(ctx):
@@ -712,8 +721,13 @@ def test_threads_and_cpu(ctx):
     on CPU together at most 5% of their time); two processes run at once (at least 1.6
     cores on 2 or more cores); every thread's traced CPU time is within 10% of what it
     measured itself, and the thread lines are the threads Python made."""
-    t = traced_run(ctx, "gil-threads", ["--", PYTHON, os.path.join(HERE, "gil_workload.py")])
-    said = json.loads([ln for ln in t.res.stderr.splitlines() if ln.startswith("{")][-1])
+    for attempt in (1, 2):
+        t = traced_run(ctx, f"gil-threads-{attempt}",
+                       ["--", PYTHON, os.path.join(HERE, "gil_workload.py")])
+        said = json.loads([ln for ln in t.res.stderr.splitlines() if ln.startswith("{")][-1])
+        # two processes get two cores only on a quiet machine: a busy one gets a second go
+        if attempt == 2 or (os.cpu_count() or 1) < 2 or process_cores(t, said) >= 1.6:
+            break
     main = t.rec.root_pid
     check(t.rec.header.get("cpus") == os.cpu_count(),
           f"header cpus {t.rec.header.get('cpus')}, the machine has {os.cpu_count()}")
@@ -747,11 +761,9 @@ def test_threads_and_cpu(ctx):
         check(r["left"] in ("preempted", "blocked", "exited") and r["end_ns"] >= r["t_ns"],
               f"a run line: {r}")
     procs = said["processes"]["procs"]
-    prun = [r for p in procs for r in t.rec.runs(pid=p["pid"])]
-    span = (max(r["end_ns"] for r in prun) - min(r["t_ns"] for r in prun)) / 1e9
-    pcpu = sum(r["cpu_ns"] for r in prun) / 1e9
     if (os.cpu_count() or 1) >= 2:
-        check(pcpu / span >= 1.6, f"two processes used {pcpu / span:.2f} cores")
+        cores = process_cores(t, said)
+        check(cores >= 1.6, f"two processes used {cores:.2f} cores")
     for p in procs:
         traced = sum(r["cpu_ns"] for r in t.rec.runs(pid=p["pid"])) / 1e9
         check(abs(traced - p["cpu"]) <= 0.1 * p["cpu"] + 0.005,
@@ -830,6 +842,10 @@ def test_killed_forkscope_keeps_its_recording(ctx):
 
 
 # ---------------------------------------------------------------- the runner
+
+
+# Tests run alone, not beside another: they measure how many cores the workload gets.
+ALONE = {"threads and CPU: the GIL, seen by the kernel"}
 
 
 def all_tests():
@@ -940,8 +956,12 @@ def main():
                 else:
                     skipped += 1
 
+        # tests that measure how many cores the workload gets run alone, after the others
+        alone = [t for t in tests if t[0] in ALONE]
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j)) as pool:
-            list(pool.map(one, tests))
+            list(pool.map(one, [t for t in tests if t[0] not in ALONE]))
+        for test in alone:
+            one(test)
 
     print(f"# {time.monotonic() - started:.0f} s")
     print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
