@@ -214,6 +214,7 @@ struct format_counts {
 	size_t sig[FORMAT_MAX_SIG + 1];
 	size_t odd_code, odd_sig, alive, unknown, cores, reparented, unseen;
 	uint64_t cpu_ns[FS_ROLE_COUNT][FS_METHOD_COUNT], cpu_all; /* on-CPU time by role */
+	uint64_t first_ns, last_ns; /* the run's span: first start, last end */
 	size_t threads;
 };
 
@@ -230,6 +231,10 @@ static void format_count(const struct fs_model *m, struct format_counts *c)
 
 		c->method[r][meth]++;
 		c->cpu_ns[r][meth] += p->cpu_ns;
+		if (i == 0 || p->start_ns < c->first_ns)
+			c->first_ns = p->start_ns;
+		if (p->exited && p->end_ns > c->last_ns)
+			c->last_ns = p->end_ns;
 		c->cpu_all += p->cpu_ns;
 		c->threads += p->nthreads;
 		c->reparented += p->reparented;
@@ -321,6 +326,11 @@ static void format_summary_cpu(FILE *f, const struct format_counts *c)
 			first = 0;
 		}
 	fprintf(f, ")\n");
+	if (c->last_ns > c->first_ns) {
+		names_duration(c->last_ns - c->first_ns, d, sizeof(d));
+		fprintf(f, "cores busy: %.2f over the %s of the run (on-CPU time / wall time)\n",
+			(double)c->cpu_all / (double)(c->last_ns - c->first_ns), d);
+	}
 }
 
 void format_summary(FILE *f, const struct fs_model *m)
