@@ -167,6 +167,10 @@ run: deps
 $(BUILD)/storm: bench/storm.c | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# The context-switch storm (two processes bouncing a byte over pipes) of the switch part.
+$(BUILD)/pingpong: bench/pingpong.c | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 # The recording reader (and model) throughput and memory benchmark.
 $(BUILD)/replay_bench: bench/replay_bench.c $(BUILD)/libfscore.a | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -ljson-c
@@ -183,10 +187,10 @@ BENCH_ARGS ?=
 
 bench: deps
 	$(call install_missing,bench,$(BENCH_PKGS),echo "bench: the missing peers are skipped" >&2)
-	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/replay_bench $(BUILD)/replay_memory \
-	  $(BUILD)/bench_frame
+	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/pingpong $(BUILD)/replay_bench \
+	  $(BUILD)/replay_memory $(BUILD)/bench_frame
 	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm \
-	  --replay-bench $(BUILD)/replay_bench $(BENCH_ARGS)
+	  --pingpong $(BUILD)/pingpong --replay-bench $(BUILD)/replay_bench $(BENCH_ARGS)
 	$(BUILD)/bench_frame
 
 format:

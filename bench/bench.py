@@ -1,17 +1,21 @@
 #!/usr/bin/python3
 """forkscope measured side by side with its peers. See bench/README.md.
 
-Four parts, each figure a ratio against a baseline run in the same invocation:
+Five parts, each figure a ratio against a baseline run in the same invocation:
 
 1. overhead: bench/storm (a fork+exec storm and a fork-only storm) untraced, under
    `forkscope run`, and while execsnoop, bpftrace and forkstat trace the system, alternated
    for several rounds; median ratios against the untraced run of the same round, and the
    storm's events each tracer captured against those that happened;
-2. ready: time from starting `forkscope run` until tracing is ready, beside execsnoop's
+2. switch: bench/pingpong (two processes bouncing a byte over pipes, two context
+   switches per bounce) untraced, traced by forkscope, and untraced while a forkscope
+   traces something else; median ratios, and the time added to an untraced process's
+   context switch while forkscope runs, in ns per switch;
+3. ready: time from starting `forkscope run` until tracing is ready, beside execsnoop's
    (and bpftrace's and forkstat's);
-3. replay: events per second of the recording reader (bench/replay_bench, alone and with
+4. replay: events per second of the recording reader (bench/replay_bench, alone and with
    the model) over a synthetic 1,000,000-event recording, beside `jq -c .`;
-4. memory: peak RSS of a replay (reader and model) of 1,000,000 short-lived processes,
+5. memory: peak RSS of a replay (reader and model) of 1,000,000 short-lived processes,
    beside the same replay of 1,000 and of 100,000 processes.
 
 Stdlib only; run as root. Exit status: 0 measured (and, with --strict, every target met),
@@ -37,12 +41,15 @@ import time
 
 TARGET_RATIO = 1.02  # overhead: traced / untraced
 TARGET_REPLAY = 2.0  # reader events/s / jq's
+TARGET_SWITCH_RATIO = 1.10  # pingpong traced / untraced
+TARGET_SWITCH_NS = 100  # ns added to an untraced switch while forkscope traces
 FORK_ONLY_FACTOR = 3  # fork-only children are ~3-4x cheaper: give that storm 3x as many
 PEER_READY_S = 60.0  # bpftrace compiles its script first
 PEER_DRAIN_S = 10.0
 TRACEFS = "/sys/kernel/tracing"
 NAMES = {"exec": "fork+exec", "fork": "fork-only"}
 KINDS = ("fork", "exec", "exit")
+PARTS = ("overhead", "switch", "ready", "replay", "memory")
 
 BPFTRACE_SCRIPT = r"""BEGIN { printf("ready\n"); }
 tracepoint:sched:sched_process_fork { printf("fork %d %d\n", args->parent_pid, args->child_pid); }
@@ -128,22 +135,28 @@ def find_tool(*names):
 
 def find_storm(args, workdir):
     """The storm binary: --storm, else next to forkscope, else compiled into workdir."""
-    if args.storm:
-        if not os.access(args.storm, os.X_OK):
-            raise BenchError(f"storm not found: {args.storm} (run make bench)")
-        return os.path.abspath(args.storm)
-    near = os.path.join(os.path.dirname(os.path.abspath(args.forkscope)), "storm")
+    return find_workload(args, args.storm, "storm", workdir)
+
+
+def find_workload(args, given, name, workdir):
+    """A bench workload (storm, pingpong): GIVEN, else next to forkscope, else compiled
+    from bench/NAME.c into workdir."""
+    if given:
+        if not os.access(given, os.X_OK):
+            raise BenchError(f"{name} not found: {given} (run make bench)")
+        return os.path.abspath(given)
+    near = os.path.join(os.path.dirname(os.path.abspath(args.forkscope)), name)
     if os.access(near, os.X_OK):
         return near
-    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "storm.c")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".c")
     cc = shutil.which("cc") or shutil.which("gcc")
     if not cc or not os.path.exists(src):
-        raise BenchError("storm not found and cannot be compiled (run make bench)")
-    out = os.path.join(workdir, "storm")
+        raise BenchError(f"{name} not found and cannot be compiled (run make bench)")
+    out = os.path.join(workdir, name)
     res = subprocess.run([cc, "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", out,
                           src], capture_output=True, text=True)
     if res.returncode != 0:
-        raise BenchError("cannot compile storm: " + last_line(res.stderr, "cc failed"))
+        raise BenchError(f"cannot compile {name}: " + last_line(res.stderr, "cc failed"))
     os.chmod(out, 0o755)
     return out
 
@@ -713,7 +726,280 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
     return ok, line
 
 
-# ---------------------------------------------------------------- part 2: ready time
+# ---------------------------------------------------------------- part 2: switch
+
+
+class Switch:
+    """The context-switch storm (bench/pingpong) untraced, traced by forkscope, and
+    untraced while forkscope traces something else (a bystander)."""
+
+    def __init__(self, args, workdir, pingpong):
+        self.args = args
+        self.workdir = workdir
+        self.pingpong = pingpong
+        self.forkscope = os.path.abspath(args.forkscope)
+        self.cpu = pick_cpu(args)
+        self.seq = 0
+
+    def _paths(self, tag):
+        """A fresh base name and pingpong's figure file (writable by anyone: under sudo
+        forkscope runs its workload as the invoking user)."""
+        self.seq += 1
+        base = os.path.join(self.workdir, f"{self.seq:04d}-pp-{tag}")
+        out = base + ".pp"
+        with open(out, "w"):
+            pass
+        os.chmod(out, 0o666)
+        return base, out
+
+    def _argv(self, n, out):
+        argv = [self.pingpong, "-o", out]
+        if self.cpu is not None:
+            argv += ["--cpu", str(self.cpu)]
+        return argv + [str(n)]
+
+    @staticmethod
+    def _timeout(n):
+        return 60.0 + n * 0.0005
+
+    @staticmethod
+    def _figures(out, what):
+        kv = kv_lines(read_text(out))
+        if "pingpong_ns" not in kv or "switches" not in kv:
+            raise BenchError(f"{what}: pingpong wrote no figures")
+        return kv
+
+    def untraced(self, n, what="untraced pingpong"):
+        """pingpong alone: its figures (pingpong_ns, switches, cpu_ns)."""
+        _, out = self._paths("untraced")
+        proc = subprocess.Popen(self._argv(n, out), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=self._timeout(n))
+        except BaseException as e:  # timed out or interrupted: pingpong and its child
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            if isinstance(e, subprocess.TimeoutExpired):
+                raise BenchError(f"{what} timed out") from None
+            raise
+        if proc.returncode != 0:
+            raise BenchError(f"{what} failed: " + last_line(err, f"exit status "
+                                                            f"{proc.returncode}"))
+        return self._figures(out, what)
+
+    def traced(self, n):
+        """pingpong under `forkscope run -o REC`: (its figures, the recording's counts)."""
+        base, out = self._paths("traced")
+        rec = base + ".jsonl"
+        errf = base + ".stderr"
+        argv = [self.forkscope, "run", "--no-tui", "-o", rec, "--"] + self._argv(n, out)
+        with open(errf, "w") as err:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                proc.wait(self._timeout(n))
+            except subprocess.TimeoutExpired:
+                stop_forkscope(proc)
+                raise BenchError("forkscope on pingpong timed out") from None
+        if proc.returncode != 0:
+            msg = last_line(read_text(errf), f"exit status {proc.returncode}")
+            raise BenchError(f"forkscope failed on pingpong: {msg}")
+        kv = self._figures(out, "forkscope on pingpong")
+        counts = count_runs(rec)
+        if not self.args.keep:
+            os.unlink(rec)
+        return kv, counts
+
+    def bystander(self, n):
+        """pingpong untraced while `forkscope run -- sleep` traces something else: its
+        figures, and the run lines the bystander's recording has (its own sleep's only)."""
+        base, _ = self._paths("bystander-rec")
+        rec = base + ".jsonl"
+        errf = base + ".stderr"
+        argv = [self.forkscope, "run", "--no-tui", "-o", rec, "--duration", "600", "--",
+                "sleep", "600"]
+        with open(errf, "w") as err:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            # Tracing is ready once the sleep's exec is recorded (forkscope lets its
+            # workload run only once its programs are attached).
+            deadline = time.monotonic() + 60
+            while '"type":"exec"' not in read_text(rec):
+                if proc.poll() is not None:
+                    raise BenchError("the bystander forkscope exited early: "
+                                     + last_line(read_text(errf), f"exit status "
+                                                 f"{proc.returncode}"))
+                if time.monotonic() > deadline:
+                    raise BenchError("the bystander forkscope did not start its sleep in 60 s")
+                time.sleep(0.02)
+            kv = self.untraced(n, "pingpong beside a tracing forkscope")
+        finally:
+            stop_forkscope(proc)
+        counts = count_runs(rec, need_end=False)
+        if not self.args.keep:
+            os.unlink(rec)
+        return kv, counts
+
+    def preflight(self):
+        """A short traced run: is forkscope there, can it trace here, does pingpong run?"""
+        if not os.access(self.forkscope, os.X_OK):
+            raise BenchError(f"forkscope not found: {self.args.forkscope} (run make)")
+        self.untraced(1000)
+        self.traced(1000)
+
+
+def stop_forkscope(proc):
+    """Stop a `forkscope run`: SIGINT (it ends its workload and writes the end line), then
+    SIGKILL after 15 s (its watchdog then ends the workload)."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def count_runs(rec, need_end=True):
+    """The run lines of a recording: {'runs', 'switches' (their sum), 'span_ns' (first
+    t_ns to last end_ns), 'lines' (event lines), 'end_events', 'lost'}."""
+    c = {"runs": 0, "switches": 0, "lines": 0, "lost": 0, "end_events": None}
+    first = last = None
+    header = False
+    with open(rec, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                if need_end:
+                    raise BenchError(f"{rec}: not JSON Lines: {line[:60]}") from None
+                continue  # a bystander stopped while writing: its last line may be cut
+            t = ev.get("type")
+            if t == "header":
+                header = True
+            elif t == "end":
+                c["lost"] = int(ev.get("lost") or 0)
+                c["end_events"] = int(ev.get("events") or 0)
+            else:
+                c["lines"] += 1
+                if t == "run":
+                    c["runs"] += 1
+                    c["switches"] += int(ev.get("switches") or 0)
+                    first = ev["t_ns"] if first is None else min(first, ev["t_ns"])
+                    last = ev["end_ns"] if last is None else max(last, ev["end_ns"])
+    if not header:
+        raise BenchError(f"{rec}: no header line")
+    if need_end and c["end_events"] is None:
+        raise BenchError(f"{rec}: no end line (forkscope stopped early?)")
+    c["span_ns"] = (last - first) if first is not None else 0
+    return c
+
+
+def part_switch(args, workdir, pingpong, n, rounds):
+    """Part 2; returns (targets met, summary line)."""
+    b = Switch(args, workdir, pingpong)
+    b.preflight()
+    pin = (f"both pinned to CPU {b.cpu}" if b.cpu is not None else "not pinned")
+    print(f"== context switches: {rounds} rounds; pingpong N={n} bounces, {pin}", flush=True)
+    b.untraced(min(n, 20000))  # warm-up, not counted
+    variants = ["untraced", "traced", "bystander"]
+    res = {v: [] for v in variants}  # pingpong's figures per round
+    recs = {"traced": [], "bystander": []}
+    for r in range(rounds):
+        k = r % len(variants)  # rotate: slow drift must not favour one variant
+        for v in variants[k:] + variants[:k]:
+            if v == "untraced":
+                res[v].append(b.untraced(n))
+            else:
+                kv, c = b.traced(n) if v == "traced" else b.bystander(n)
+                res[v].append(kv)
+                recs[v].append(c)
+        print(f"  round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
+
+    base = res["untraced"]
+    print()
+    print(f"{'pingpong':<24} {'median ms':>10} {'ratio':>7} {'rounds min..max':>16} "
+          f"{'best ratio':>10} {'cpu ratio':>9} {'switches':>9} {'ns/switch':>10}")
+    ratio = {}
+    cpu_ratio = {}
+    per_switch = {}
+    for v, label in (("untraced", "untraced"), ("traced", "traced by forkscope"),
+                     ("bystander", "beside a forkscope")):
+        ns = [kv["pingpong_ns"] for kv in res[v]]
+        sw = median([kv["switches"] for kv in res[v]])
+        if v == "untraced":
+            print(f"{label:<24} {median(ns) / 1e6:>10.1f} {'1.000':>7} {'':>16} "
+                  f"{'1.000':>10} {'1.000':>9} {sw:>9.0f} {'':>10}")
+            continue
+        ratios = [t["pingpong_ns"] / u["pingpong_ns"] for t, u in zip(res[v], base)]
+        ratio[v] = median(ratios)
+        cpu_r = cpu_ratio[v] = median([t["cpu_ns"] / u["cpu_ns"] for t, u in zip(res[v], base)
+                                       if u["cpu_ns"] > 0])
+        # The time added per switch of the untraced run of the same round, then the median.
+        per_switch[v] = median([(t["pingpong_ns"] - u["pingpong_ns"]) / max(1, u["switches"])
+                                for t, u in zip(res[v], base)])
+        best = min(ns) / min(kv["pingpong_ns"] for kv in base)
+        print(f"{label:<24} {median(ns) / 1e6:>10.1f} {fmt_ratio(ratio[v]):>7} "
+              f"{describe(ratios):>16} {fmt_ratio(best):>10} {fmt_ratio(cpu_r):>9} "
+              f"{sw:>9.0f} {per_switch[v]:>10.0f}")
+    sw_base = median([kv["switches"] for kv in base])
+    ns_base = median([kv["pingpong_ns"] for kv in base])
+    best_by = ((min(kv["pingpong_ns"] for kv in res["bystander"])
+                - min(kv["pingpong_ns"] for kv in base)) / max(1, sw_base))
+    cpu_by = median([(t["cpu_ns"] - u["cpu_ns"]) / max(1, u["switches"])
+                     for t, u in zip(res["bystander"], base)])
+    print(f"  untraced: {ns_base / max(1, sw_base):.0f} ns per switch (time / switches); "
+          "ratio: median of the per-round ratios of\n  pingpong's loop time against the "
+          "untraced run of the same round; cpu ratio: the same for its CPU time;\n  "
+          "ns/switch: (time - untraced time) / untraced switches, per round, the median; "
+          "beside a forkscope:\n  pingpong untraced while `forkscope run -- sleep` traces "
+          f"(the target); from the best runs {best_by:.0f} ns,\n  from CPU time "
+          f"{cpu_by:.0f} ns per switch")
+
+    if (round(ratio["traced"], 3) <= TARGET_SWITCH_RATIO
+            and round(cpu_ratio["traced"], 3) > TARGET_SWITCH_RATIO):
+        print(f"  note: the traced time ratio meets the target but its CPU time ratio "
+              f"({fmt_ratio(cpu_ratio['traced'])}) does not: other load on the machine\n"
+              f"  stretched every run alike (untraced {ns_base / max(1, sw_base):.0f} ns per "
+              "switch), which dilutes the time ratio; run again when it is quieter")
+    tr = recs["traced"]
+    runs = sum(c["runs"] for c in tr)
+    lost = sum(c["lost"] for c in tr)
+    lines_ok = all(c["end_events"] == c["lines"] for c in tr)
+    secs = sum(kv["pingpong_ns"] for kv in res["traced"]) / 1e9
+    merged = sum(c["switches"] for c in tr)
+    sw_traced = sum(kv["switches"] for kv in res["traced"])
+    span = sum(c["span_ns"] for c in tr) / 1e9
+    by_runs = sum(c["runs"] for c in recs["bystander"])
+    print()
+    print(f"forkscope's recordings of pingpong (summed over {rounds} rounds): {runs} run lines, "
+          f"{lost} lost{'' if lines_ok else ', end line events differ from the lines'};\n"
+          f"  {runs / max(secs, 1e-9):,.0f} run lines per second of pingpong's loop "
+          f"({runs / max(span, 1e-9):,.0f}/s over the runs' own span), "
+          f"{merged / max(1, runs):.0f} switches per run line;\n"
+          f"  the run lines' switches: {merged} for {sw_traced} pingpong counted in its loops "
+          f"({merged / max(1, sw_traced):.3f}: start-up and exit included);\n"
+          f"  the bystander's recordings: {by_runs} run lines (its sleep's: pingpong is not "
+          "followed)")
+    ratio_ok = round(ratio["traced"], 3) <= TARGET_SWITCH_RATIO and lost == 0 and lines_ok
+    by_ok = per_switch["bystander"] <= TARGET_SWITCH_NS
+    ok = ratio_ok and by_ok
+    line = (f"switch: traced/untraced {fmt_ratio(ratio['traced'])} (target <= "
+            f"{TARGET_SWITCH_RATIO}; cpu {fmt_ratio(cpu_ratio['traced'])}), {runs} run lines, {lost} lost; untraced switches "
+            f"beside a forkscope {per_switch['bystander']:+.0f} ns per switch (target <= "
+            f"{TARGET_SWITCH_NS}; ratio {fmt_ratio(ratio['bystander'])}); "
+            f"{'targets met' if ok else 'TARGET MISSED'}")
+    print()
+    print("bench: " + line, flush=True)
+    return ok, line
+
+
+# ---------------------------------------------------------------- part 3: ready time
 
 
 def wait_line(proc, pred, timeout):
@@ -790,7 +1076,7 @@ def ready_peer(name, path):
 
 
 def part_ready(args, workdir, storm, runs, peers):
-    """Part 2; returns (None: no target, summary line)."""
+    """Part 3; returns (None: no target, summary line)."""
     print(f"== time to tracing ready: {runs} runs each, alternated", flush=True)
     times = {"forkscope": [], "forkscope-line": []}
     why = {}
@@ -840,7 +1126,7 @@ def part_ready(args, workdir, storm, runs, peers):
     return None, line
 
 
-# ---------------------------------------------------------------- parts 3, 4: replay
+# ---------------------------------------------------------------- parts 4, 5: replay
 
 
 def gen_recording(workdir, name, what, count):
@@ -880,7 +1166,7 @@ def replay_bench_path(args):
 
 
 def part_replay(args, workdir, events, runs):
-    """Part 3; returns (target met, summary line)."""
+    """Part 4; returns (target met, summary line)."""
     rb = replay_bench_path(args)
     jq = find_tool("jq")
     print(f"== replay throughput: a {events:,}-event recording, {runs} runs each, "
@@ -935,7 +1221,7 @@ def tool_near(args, name):
 
 
 def part_memory(args, workdir, procs):
-    """Part 4; returns (bounded, summary line)."""
+    """Part 5; returns (bounded, summary line)."""
     rb = replay_bench_path(args)
     rm = tool_near(args, "replay_memory")
     sizes = [1000, 100_000, procs]  # the UI's limits are reached past 20,000
@@ -1045,15 +1331,19 @@ def main():
     ap.add_argument("--forkscope", default="build/forkscope", help="the forkscope binary")
     ap.add_argument("--storm", help="the storm binary (default: next to forkscope, else "
                     "compiled from bench/storm.c)")
+    ap.add_argument("--pingpong", help="the pingpong binary (default: next to forkscope, "
+                    "else compiled from bench/pingpong.c)")
     ap.add_argument("--replay-bench", help="the replay_bench binary (default: next to "
                     "forkscope)")
     ap.add_argument("-n", type=int, help="children of the exec storm (default 2000; the "
                     f"fork-only storm gets {FORK_ONLY_FACTOR}x as many)")
-    ap.add_argument("--rounds", type=int, help="overhead rounds (default 11)")
+    ap.add_argument("--rounds", type=int, help="overhead and switch rounds (default 11)")
+    ap.add_argument("--bounces", type=int, help="pingpong's bounces in the switch part "
+                    "(default 200000)")
     ap.add_argument("--quick", action="store_true", help="smoke run: N=200, 3 rounds, "
-                    "100,000-event and 100,000-process recordings")
-    ap.add_argument("--parts", default="overhead,ready,replay,memory",
-                    help="parts to run (default all: overhead,ready,replay,memory)")
+                    "20000 bounces, 100,000-event and 100,000-process recordings")
+    ap.add_argument("--parts", default=",".join(PARTS),
+                    help=f"parts to run (default all: {','.join(PARTS)})")
     ap.add_argument("--peers", default="execsnoop,bpftrace,forkstat",
                     help="peers to compare with (default execsnoop,bpftrace,forkstat)")
     ap.add_argument("--no-peers", action="store_true", help="no peers")
@@ -1066,13 +1356,15 @@ def main():
     args = ap.parse_args()
     n = args.n if args.n is not None else (200 if args.quick else 2000)
     rounds = args.rounds if args.rounds is not None else (3 if args.quick else 11)
+    bounces = args.bounces if args.bounces is not None else (20000 if args.quick else 200000)
     parts = [p for p in args.parts.split(",") if p]
-    bad = [p for p in parts if p not in ("overhead", "ready", "replay", "memory")]
-    if n < 1 or rounds < 1 or bad or not parts:
-        print("bench: -n and --rounds must be at least 1; --parts: overhead,ready,replay,"
-              "memory", file=sys.stderr)
+    bad = [p for p in parts if p not in PARTS]
+    if n < 1 or rounds < 1 or bounces < 1 or bad or not parts:
+        print("bench: -n, --rounds and --bounces must be at least 1; --parts: "
+              + ",".join(PARTS) + (f" (not {','.join(bad)})" if bad else ""), file=sys.stderr)
         return 1
-    if os.geteuid() != 0 and ("overhead" in parts or "ready" in parts):
+    args.bounces = bounces
+    if os.geteuid() != 0 and any(p in parts for p in ("overhead", "switch", "ready")):
         print("bench: must run as root (forkscope and its peers need BPF)", file=sys.stderr)
         return 1
     tee = Tee(sys.stdout)
@@ -1119,6 +1411,10 @@ def bench(args, workdir, parts, n, rounds):
     if "overhead" in parts:
         print()
         results.append(part_overhead(args, workdir, storm, n, rounds, peers))
+    if "switch" in parts:
+        print()
+        pingpong = find_workload(args, args.pingpong, "pingpong", workdir)
+        results.append(part_switch(args, workdir, pingpong, args.bounces, rounds))
     if "ready" in parts:
         print()
         results.append(part_ready(args, workdir, storm, 3 if args.quick else 7, peers))
