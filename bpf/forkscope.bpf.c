@@ -44,20 +44,22 @@ struct {
 	__type(value, __u64);
 } newtask_flags SEC(".maps");
 
+/* The runs of the subtree's threads: per-task storage, so that a thread of an untraced
+ * process costs one pointer test at a context switch (it has no storage at all). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32); /* TID */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct fs_run_state);
 } runs SEC(".maps");
 
 /* Follow the runs of a new thread (or process) of the subtree. */
-static __always_inline void run_track(__u32 tid, __u32 tgid)
+static __always_inline void run_track(struct task_struct *t, __u32 tgid)
 {
 	struct fs_run_state fresh = {};
 
 	fresh.tgid = tgid;
-	bpf_map_update_elem(&runs, &tid, &fresh, BPF_ANY);
+	bpf_task_storage_get(&runs, t, &fresh, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
 /* Scratch space for exec events, too large for the BPF stack. */
@@ -148,7 +150,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (child_pid != child_tgid) { /* a new thread, not a new process */
 		if (!in_subtree(child_tgid))
 			return 0;
-		run_track(child_pid, child_tgid);
+		run_track(child, child_tgid);
 		e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
 		if (!e) {
 			count_lost();
@@ -166,7 +168,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (in_subtree(parent_tgid)) {
 		if (bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_NOEXIST) == 0) {
 			live = __sync_add_and_fetch(&tracked_live, 1);
-			run_track(child_tgid, child_tgid);
+			run_track(child, child_tgid);
 		} else if (!in_subtree(child_tgid))
 			__sync_fetch_and_add(&untracked_forks, 1);
 	} else if (!trace_all) {
@@ -271,46 +273,58 @@ static __always_inline void run_charge(struct fs_run_state *rs, __u64 sum, __u64
 	rs->in_ns = 0;
 }
 
-/* prev leaves the CPU: a run of 1 ms or more is sent, a shorter one waits to be merged. */
-static __always_inline void run_out(struct task_struct *prev, bool preempt, unsigned int prev_state,
-				    __u64 now)
+/* The run state of a thread of the subtree, NULL for any other (most threads have no task
+ * storage at all: one pointer test). */
+static __always_inline struct fs_run_state *run_state_of(struct task_struct *t)
 {
-	__u32 tid = BPF_CORE_READ(prev, pid);
-	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
+	if (!t->bpf_storage)
+		return NULL;
+	return bpf_task_storage_get(&runs, t, 0, 0);
+}
+
+/* prev leaves the CPU: a run of 1 ms or more is sent, a shorter one waits to be merged.
+ * The clock is read only for a followed thread (*now, 0 until then). */
+static __always_inline void run_out(struct task_struct *prev, bool preempt,
+				    unsigned int prev_state, __u64 *now)
+{
+	struct fs_run_state *rs = run_state_of(prev);
 
 	if (!rs || !rs->in_ns)
 		return;
-	run_charge(rs, BPF_CORE_READ(prev, se.sum_exec_runtime), now);
+	if (!*now)
+		*now = bpf_ktime_get_ns();
+	run_charge(rs, prev->se.sum_exec_runtime, *now);
 	/* TASK_RUNNING is 0: preempted, or yielded while runnable */
 	rs->left = preempt || prev_state == 0 ? FS_LEFT_PREEMPTED : FS_LEFT_BLOCKED;
 	if (rs->end_ns - rs->start_ns >= FS_RUN_COALESCE_NS)
-		run_flush(tid, rs);
+		run_flush(prev->pid, rs);
 }
 
 /* next comes on the CPU: a pending run elsewhere, or too long ago, is sent first. */
 static __always_inline void run_in(struct task_struct *next, __u64 now)
 {
-	__u32 tid = BPF_CORE_READ(next, pid), cpu = bpf_get_smp_processor_id();
-	__u32 tgid = BPF_CORE_READ(next, tgid);
-	/* the one lookup a thread of an untraced process costs */
-	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
+	struct fs_run_state *rs = run_state_of(next);
+	__u32 cpu;
 
-	if (!rs || rs->tgid != tgid)
+	if (!rs || rs->tgid != (__u32)next->tgid)
 		return;
+	cpu = bpf_get_smp_processor_id();
+	if (!now)
+		now = bpf_ktime_get_ns();
 	if (rs->start_ns && (rs->cpu != cpu || now - rs->end_ns >= FS_RUN_COALESCE_NS))
-		run_flush(tid, rs);
+		run_flush(next->pid, rs);
 	rs->cpu = cpu;
 	rs->in_ns = now;
-	rs->in_sum_ns = BPF_CORE_READ(next, se.sum_exec_runtime);
+	rs->in_sum_ns = next->se.sum_exec_runtime;
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = 0; /* read only for a followed thread */
 
-	run_out(prev, preempt, prev_state, now);
+	run_out(prev, preempt, prev_state, &now);
 	run_in(next, now);
 	return 0;
 }
@@ -319,7 +333,7 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool last)
 {
 	__u32 tid = BPF_CORE_READ(p, pid);
-	struct fs_run_state *rs = bpf_map_lookup_elem(&runs, &tid);
+	struct fs_run_state *rs = run_state_of(p);
 	struct fs_event *e;
 
 	if (rs) {
@@ -328,7 +342,7 @@ static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool
 			run_charge(rs, BPF_CORE_READ(p, se.sum_exec_runtime), bpf_ktime_get_ns());
 		rs->left = FS_LEFT_EXITED;
 		run_flush(tid, rs);
-		bpf_map_delete_elem(&runs, &tid);
+		bpf_task_storage_delete(&runs, p);
 	}
 	if (last)
 		return;

@@ -1,10 +1,11 @@
 /* User-space half of the tracer: libbpf skeleton, ring buffer, lost counters. */
 #include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -144,10 +145,15 @@ int trace_track(struct fs_trace *t, uint32_t pid)
 	__atomic_fetch_add(&t->skel->bss->tracked_live, 1, __ATOMIC_RELAXED);
 	{
 		struct fs_run_state rs = {.tgid = pid};
+		int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
 
-		/* its runs are followed from its first time on a CPU (its exec) */
-		bpf_map__update_elem(t->skel->maps.runs, &pid, sizeof(pid), &rs, sizeof(rs),
-				     BPF_ANY);
+		/* its runs are followed from its first time on a CPU (its exec); task storage
+		 * is keyed by a pidfd from user space */
+		if (pidfd >= 0) {
+			bpf_map__update_elem(t->skel->maps.runs, &pidfd, sizeof(pidfd), &rs,
+					     sizeof(rs), BPF_ANY);
+			close(pidfd);
+		}
 	}
 	if (t->all)
 		t->launched = pid;
