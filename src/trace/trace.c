@@ -188,13 +188,6 @@ uint64_t trace_untracked(const struct fs_trace *t)
 	return __atomic_load_n(&t->skel->bss->untracked_forks, __ATOMIC_RELAXED);
 }
 
-size_t trace_tracked_live(const struct fs_trace *t)
-{
-	int64_t n = __atomic_load_n(&t->skel->bss->tracked_live, __ATOMIC_RELAXED);
-
-	return n > 0 ? (size_t)n : 0;
-}
-
 uint64_t trace_base_ns(const struct fs_trace *t)
 {
 	return t->base_ns;

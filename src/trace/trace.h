@@ -39,8 +39,6 @@ int trace_drain(struct fs_trace *t);
 uint64_t trace_lost(const struct fs_trace *t);
 /* Children the kernel could not follow (tracked map full). */
 uint64_t trace_untracked(const struct fs_trace *t);
-/* Processes of the launched subtree alive now, as the kernel counts them. */
-size_t trace_tracked_live(const struct fs_trace *t);
 /* Monotonic time (ns) that event times count from. */
 uint64_t trace_base_ns(const struct fs_trace *t);
 /* Call fn for every PID of the launched subtree alive now (also with --all). */
