@@ -284,8 +284,8 @@ static __always_inline struct fs_run_state *run_state_of(struct task_struct *t)
 
 /* prev leaves the CPU: a run of 1 ms or more is sent, a shorter one waits to be merged.
  * The clock is read only for a followed thread (*now, 0 until then). */
-static __always_inline void run_out(struct task_struct *prev, bool preempt,
-				    unsigned int prev_state, __u64 *now)
+static __always_inline void run_out(struct task_struct *prev, bool preempt, unsigned int prev_state,
+				    __u64 *now)
 {
 	struct fs_run_state *rs = run_state_of(prev);
 

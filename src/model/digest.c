@@ -92,9 +92,15 @@ uint64_t model_digest(const struct fs_model *m)
 		h = digest_proc(h, model_proc(m, i));
 	for (size_t i = 0; i < model_thread_count(m); i++) {
 		const struct fs_thread *t = model_thread(m, i);
-		const uint64_t v[] = {t->tid,	   t->creator_tid, (uint64_t)(int64_t)t->proc,
-				      (uint64_t)(int64_t)t->next, t->start_ns, t->end_ns,
-				      t->cpu_ns,   t->runs,	   t->exited};
+		const uint64_t v[] = {t->tid,
+				      t->creator_tid,
+				      (uint64_t)(int64_t)t->proc,
+				      (uint64_t)(int64_t)t->next,
+				      t->start_ns,
+				      t->end_ns,
+				      t->cpu_ns,
+				      t->runs,
+				      t->exited};
 
 		h = digest_bytes(h, v, sizeof(v));
 	}

@@ -98,7 +98,7 @@ struct fs_model_stats {
 	uint64_t events;
 	uint64_t forks, execs, exits, signals;
 	uint64_t threads, runs; /* thread creations and run lines seen */
-	uint64_t lost; /* as reported by the source (kernel counter or end line) */
+	uint64_t lost;		/* as reported by the source (kernel counter or end line) */
 	size_t live;
 	size_t peak_live;
 	size_t by_role[FS_ROLE_COUNT];
