@@ -164,11 +164,11 @@ run: deps
 	$(BUILD)/forkscope run --method forkserver pool-recycle
 
 # The fork(+exec) storm the overhead benchmark runs (bench/README.md).
-$(BUILD)/storm: bench/storm.c | $(BUILD)/.dir
+$(BUILD)/storm: bench/storm.c bench/bench_util.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 # The context-switch storm (two processes bouncing a byte over pipes) of the switch part.
-$(BUILD)/pingpong: bench/pingpong.c | $(BUILD)/.dir
+$(BUILD)/pingpong: bench/pingpong.c bench/bench_util.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 # The recording reader (and model) throughput and memory benchmark.

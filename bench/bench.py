@@ -133,6 +133,17 @@ def find_tool(*names):
     return None
 
 
+def workload_paths(workdir, name, suffix):
+    """(base, figure file) in the work dir; the figure file is made writable by anyone,
+    since under sudo forkscope runs the workload as the invoking user."""
+    base = os.path.join(workdir, name)
+    out = base + suffix
+    with open(out, "w"):
+        pass
+    os.chmod(out, 0o666)
+    return base, out
+
+
 def find_storm(args, workdir):
     """The storm binary: --storm, else next to forkscope, else compiled into workdir."""
     return find_workload(args, args.storm, "storm", workdir)
@@ -399,15 +410,9 @@ class Overhead:
         self.startup_cpu = 0
 
     def _paths(self, tag):
-        """Fresh file names in the work dir; the storm file is pre-created writable by
-        anyone, since under sudo forkscope runs the workload as the invoking user."""
+        """Fresh file names in the work dir and the storm's figure file."""
         self.seq += 1
-        base = os.path.join(self.workdir, f"{self.seq:04d}-{tag}")
-        storm_out = base + ".storm"
-        with open(storm_out, "w"):
-            pass
-        os.chmod(storm_out, 0o666)
-        return base, storm_out
+        return workload_paths(self.workdir, f"{self.seq:04d}-{tag}", ".storm")
 
     def _storm_argv(self, mode, n, storm_out):
         argv = [self.storm, "--exec" if mode == "exec" else "--no-exec", "-o", storm_out]
@@ -742,15 +747,9 @@ class Switch:
         self.seq = 0
 
     def _paths(self, tag):
-        """A fresh base name and pingpong's figure file (writable by anyone: under sudo
-        forkscope runs its workload as the invoking user)."""
+        """A fresh base name and pingpong's figure file."""
         self.seq += 1
-        base = os.path.join(self.workdir, f"{self.seq:04d}-pp-{tag}")
-        out = base + ".pp"
-        with open(out, "w"):
-            pass
-        os.chmod(out, 0o666)
-        return base, out
+        return workload_paths(self.workdir, f"{self.seq:04d}-pp-{tag}", ".pp")
 
     def _argv(self, n, out):
         argv = [self.pingpong, "-o", out]

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #define PINGPONG_MAX 100000000L
 
 static const char pp_usage[] = "usage: pingpong [--cpu K] [-o FILE] N\n"
@@ -36,14 +38,6 @@ struct pp_figures {
 	uint64_t switches; /* voluntary + involuntary context switches */
 	uint64_t cpu_ns;   /* user + system time */
 };
-
-static uint64_t pp_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* This process's context switches and CPU time so far. */
 static struct pp_figures pp_self(void)
@@ -57,36 +51,6 @@ static struct pp_figures pp_self(void)
 		    (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec)) *
 		   1000u;
 	return f;
-}
-
-/* Strict parse of a decimal number in min..max: digits only; 0 or -1. */
-static int pp_parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Run this process and its future child on one CPU only; 0 or -1. */
-static int pp_pin(long cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET((int)cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) != 0) {
-		fprintf(stderr, "pingpong: cannot run on CPU %ld: %s\n", cpu, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* Read or write exactly len bytes, retrying on EINTR; 0, or -1 (error or end of file). */
@@ -170,18 +134,18 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!count || pp_parse_long(count, 1, PINGPONG_MAX, &n) != 0) {
+	if (!count || bench_parse_long(count, 1, PINGPONG_MAX, &n) != 0) {
 		fprintf(stderr, "pingpong: %s\n%s",
 			count ? "N must be a number of bounces" : "N is missing", pp_usage);
 		return 2;
 	}
-	if (cpu_arg && pp_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0) {
+	if (cpu_arg && bench_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0) {
 		fprintf(stderr, "pingpong: --cpu needs a CPU number\n%s", pp_usage);
 		return 2;
 	}
 	rc = 1;
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error we report, not a kill */
-	if (cpu >= 0 && pp_pin(cpu) != 0)
+	if (cpu >= 0 && bench_pin(cpu, "pingpong") != 0)
 		return rc;
 	if (pipe(to_child) != 0 || pipe(to_parent) != 0) {
 		fprintf(stderr, "pingpong: pipe: %s\n", strerror(errno));
@@ -204,12 +168,12 @@ int main(int argc, char **argv)
 	if (pp_io(to_child[1], &c, 1, 1) != 0 || pp_io(to_parent[0], &c, 1, 0) != 0)
 		failed = 1;
 	f0 = pp_self();
-	t0 = pp_now_ns();
+	t0 = bench_now_ns();
 	for (long i = 0; i < n && !failed; i++) {
 		if (pp_io(to_child[1], &c, 1, 1) != 0 || pp_io(to_parent[0], &c, 1, 0) != 0)
 			failed = 1;
 	}
-	ns = pp_now_ns() - t0;
+	ns = bench_now_ns() - t0;
 	f1 = pp_self();
 	if (!failed && pp_io(to_parent[0], &kid, sizeof(kid), 0) != 0)
 		failed = 1;

@@ -25,17 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #define STORM_MAX 10000000L
 
 static const char storm_usage[] = "usage: storm [--exec|--no-exec] [--cpu K] [-o FILE] N\n";
-
-static uint64_t storm_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* CPU time used so far by storm and its reaped children, in ns. */
 static uint64_t storm_cpu_ns(void)
@@ -51,36 +45,6 @@ static uint64_t storm_cpu_ns(void)
 	     (uint64_t)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
 			kids.ru_stime.tv_usec);
 	return us * 1000u;
-}
-
-/* Strict parse of a decimal number in min..max: digits only; 0 or -1. */
-static int storm_parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Run storm and its future children on one CPU only; 0 or -1. */
-static int storm_pin(long cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET((int)cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) != 0) {
-		fprintf(stderr, "storm: cannot run on CPU %ld: %s\n", cpu, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* One child: fork, exec /bin/true or exit, wait. 0 if it exited 0, else -1. */
@@ -138,7 +102,7 @@ int main(int argc, char **argv)
 	const char *out_path = NULL, *count = NULL, *cpu_arg = NULL;
 	bool exec_mode = true;
 	long n = 0, failed = 0, cpu = -1;
-	uint64_t start = storm_now_ns(), t0, ns, cpu0, cpu_used;
+	uint64_t start = bench_now_ns(), t0, ns, cpu0, cpu_used;
 	int rc = 2;
 
 	for (int i = 1; i < argc; i++) {
@@ -157,23 +121,23 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!count || storm_parse_long(count, 1, STORM_MAX, &n) != 0 ||
-	    (cpu_arg && storm_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0)) {
+	if (!count || bench_parse_long(count, 1, STORM_MAX, &n) != 0 ||
+	    (cpu_arg && bench_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0)) {
 		fputs(storm_usage, stderr);
 		goto out;
 	}
 	rc = 1;
-	if (cpu >= 0 && storm_pin(cpu) != 0)
+	if (cpu >= 0 && bench_pin(cpu, "storm") != 0)
 		goto out;
 	/* Nothing buffered may be duplicated into the children. */
 	fflush(NULL);
 	cpu0 = storm_cpu_ns();
-	t0 = storm_now_ns();
+	t0 = bench_now_ns();
 	for (long i = 0; i < n; i++) {
 		if (storm_one(exec_mode) != 0)
 			failed++;
 	}
-	ns = storm_now_ns() - t0;
+	ns = bench_now_ns() - t0;
 	cpu_used = storm_cpu_ns() - cpu0;
 	printf("storm_ns=%llu\ncpu_ns=%llu\n", (unsigned long long)ns,
 	       (unsigned long long)cpu_used);
