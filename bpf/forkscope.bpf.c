@@ -106,7 +106,10 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 	e->cpu = 0;
 	e->left = 0;
 	e->switches = 0;
+	e->fd = 0;
+	e->cut = 0;
 	e->pad = 0;
+	e->dropped = 0;
 	e->type = type;
 	e->pid = pid;
 	e->ppid = 0;

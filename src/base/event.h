@@ -19,7 +19,25 @@ enum fs_event_type {
 	FS_EV_THREAD = 5,      /* a new thread in a traced process */
 	FS_EV_THREAD_EXIT = 6, /* a thread ended (not the process's last: that is FS_EV_EXIT) */
 	FS_EV_RUN = 7,	       /* a stretch of on-CPU time of one thread on one CPU */
+	FS_EV_OUTPUT = 8,      /* bytes a traced thread wrote to the workload's terminal */
+	FS_EV_CHANNEL = 9,     /* a record a traced thread wrote to the channel (FS_CHANNEL_FD) */
 };
+
+/* Output capture (see docs/output.md): one event carries at most FS_OUTPUT_CHUNK bytes of
+ * one write(2)/writev(2) to fd 1 or 2 when that fd is forkscope's pty; a write is cut
+ * after FS_OUTPUT_CHUNKS_PER_WRITE events, and the whole workload after
+ * FS_OUTPUT_BYTES_PER_SEC (a token bucket of that size): what is cut is counted. */
+#define FS_OUTPUT_CHUNK 4096
+#define FS_OUTPUT_CHUNKS_PER_WRITE 4
+#define FS_OUTPUT_BYTES_PER_SEC (1024ull * 1024ull)
+
+/* The channel from the workload to the trace (docs/channel.md): a write(2) of one record
+ * to this fd number, which is negative and so can never be open: it fails with EBADF,
+ * harmlessly, while the kernel side copies the buffer with the writer's PID, TID and
+ * time. At most FS_CHANNEL_MAX bytes; a longer record arrives as its length only. */
+#define FS_CHANNEL_FD (-4099)
+#define FS_CHANNEL_MAX 4096
+#define FS_CHANNEL_MAGIC "FSC1\n" /* a record starts with it, then JSON objects, one a line */
 
 /* How a thread left the CPU at the end of a run. */
 enum fs_run_left {
@@ -57,7 +75,12 @@ enum fs_event_flags {
  *   signal: pid = sender TGID, tid = sender TID, target = target TGID, sig
  *   thread: pid = TGID, tid = the new thread, target = the thread that created it
  *   thread_exit: pid = TGID, tid = the thread that ended
- *   run:    pid = TGID, tid, t_ns .. end_ns on cpu, cpu_ns, left, switches */
+ *   run:    pid = TGID, tid, t_ns .. end_ns on cpu, cpu_ns, left, switches
+ *   output: pid = TGID, tid = the writer, fd (1 or 2), args = the bytes written (args_len),
+ *           cut = bytes of this write not carried, dropped = bytes of any writer
+ *           dropped by the rate bound since the previous output event
+ *   channel: pid = TGID, tid = the writer, args = the record (args_len), cut = its length
+ *           when it was over FS_CHANNEL_MAX (args_len 0) */
 struct fs_event {
 	__u64 t_ns; /* from bpf_ktime_get_ns() in the kernel; relative to start after trace */
 	__u64 clone_flags; /* fork: the clone flags (CLONE_VM|CLONE_VFORK for vfork and
@@ -67,7 +90,10 @@ struct fs_event {
 	__u32 cpu;	   /* run: the CPU */
 	__u32 left;	   /* run: enum fs_run_left */
 	__u32 switches;	   /* run: stretches merged into it (1 when none was) */
+	__u32 fd;	   /* output: 1 or 2 */
+	__u32 cut;	   /* output: bytes of the write not carried; channel: oversized length */
 	__u32 pad;
+	__u64 dropped;	   /* output: bytes dropped by the rate bound before this event */
 	__u32 type;
 	__u32 pid;
 	__u32 ppid;
