@@ -97,28 +97,11 @@ int live_stop_signal(void)
 	return live_signal_seen;
 }
 
-/* Resolve an interpreter: a pyenv-style shim (a script) is asked for the real one. */
+/* Resolve an interpreter into l->exe (python_resolve). */
 static int live_resolve_python(struct fs_live *l, const char *name, char *err, size_t errlen)
 {
-	char found[PATH_MAX], real[PATH_MAX];
-	int rc = command_find(name, found, sizeof(found));
-
-	if (rc != 0) {
-		snprintf(err, errlen, "python interpreter not found: %s (%s)", name, strerror(-rc));
-		return -1;
-	}
-	if (python_probe(found, real, sizeof(real), l->python_version, sizeof(l->python_version)) !=
-	    0) {
-		if (command_is_script(found)) {
-			snprintf(err, errlen, "cannot find the interpreter behind %s", found);
-			return -1;
-		}
-		snprintf(l->exe, sizeof(l->exe), "%s", found);
-		return 0;
-	}
-	/* keep a real binary as named (python3 vs python3.11); replace a shim script */
-	snprintf(l->exe, sizeof(l->exe), "%s", command_is_script(found) ? real : found);
-	return 0;
+	return python_resolve(name, l->exe, sizeof(l->exe), l->python_version,
+			      sizeof(l->python_version), err, errlen);
 }
 
 /* One more "NAME=value" for the workload's environment. */
