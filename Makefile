@@ -86,6 +86,16 @@ $(BUILD)/forkscope.skel.h: $(BUILD)/forkscope.bpf.o
 
 $(BUILD)/trace/trace.o: $(BUILD)/forkscope.skel.h
 
+# The second object: the workload's output and its channel (sys_enter/sys_exit).
+$(BUILD)/output.bpf.o: bpf/output.bpf.c src/base/event.h $(BUILD)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/output.skel.h: $(BUILD)/output.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/trace/capture.o: $(BUILD)/output.skel.h
+
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
