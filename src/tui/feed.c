@@ -108,6 +108,8 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	memset(&o, 0, sizeof(o));
 	o.cli = &a->cli;
 	o.output = FS_LIVE_OUTPUT_PIPE;
+	o.rows = (unsigned)(LINES > 0 ? LINES : 0); /* the workload's terminal is the UI's size */
+	o.cols = (unsigned)(COLS > 0 ? COLS : 0);
 	o.on_event = tui_on_event;
 	o.ctx = a;
 	*usage = false;
@@ -121,6 +123,8 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	if (!a->live)
 		return -1;
 	h = live_header(a->live);
+	if (live_capture_warning(a->live))
+		tui_message(a, "%s", live_capture_warning(a->live));
 	if (session_init(&s->sess, h->root_pid) != 0) {
 		snprintf(s->error, sizeof(s->error), "out of memory");
 		tui_live_kill(a);
