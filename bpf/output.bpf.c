@@ -42,6 +42,12 @@ __u64 pty_ino = 0;
 __u32 pty_dev = 0;
 /* Events the ring buffer could not take (never lose one silently). */
 __u64 output_lost = 0;
+/* Bytes the rate bound dropped since the last output event (the next one carries them),
+ * and the last write dropped: user space reports what no event carried at the end. Both
+ * change only under the bucket's lock. */
+__u64 dropped_pending = 0;
+__u64 dropped_writer = 0; /* bpf_get_current_pid_tgid() of it */
+__u32 dropped_fd = 0;
 
 /* forkscope.bpf.c's map of the subtree's threads (bpf_map__reuse_fd): its entries are
  * the only task storage most threads could have, and tell a thread of the subtree. */
@@ -106,7 +112,6 @@ struct out_bucket_state {
 	struct bpf_spin_lock lock;
 	__u64 tokens;  /* byte-nanoseconds */
 	__u64 last_ns; /* last refill, 0 before the first write */
-	__u64 dropped; /* bytes dropped since the last output event */
 };
 
 struct {
@@ -247,11 +252,11 @@ int BPF_PROG(output_enter, struct pt_regs *regs, long id)
 /* Take `cost` bytes from the bucket, refilled for the time since the last take. On
  * success *dropped gets (and the bucket forgets) the bytes dropped since the last grant;
  * else the write's `written` bytes are dropped. */
-static __always_inline bool bucket_take(__u64 cost, __u64 written, __u64 *dropped)
+static __always_inline bool bucket_take(__u64 cost, __u64 written, __u32 fd, __u64 *dropped)
 {
 	__u32 zero = 0;
 	struct out_bucket_state *b = bpf_map_lookup_elem(&out_bucket, &zero);
-	__u64 now = bpf_ktime_get_ns(), elapsed;
+	__u64 now = bpf_ktime_get_ns(), id = bpf_get_current_pid_tgid(), elapsed;
 	bool ok = false;
 
 	if (!b)
@@ -266,11 +271,13 @@ static __always_inline bool bucket_take(__u64 cost, __u64 written, __u64 *droppe
 	b->last_ns = now;
 	if (b->tokens >= cost * NS_PER_SEC) {
 		b->tokens -= cost * NS_PER_SEC;
-		*dropped = b->dropped;
-		b->dropped = 0;
+		*dropped = dropped_pending;
+		dropped_pending = 0;
 		ok = true;
 	} else {
-		b->dropped += written;
+		dropped_pending += written;
+		dropped_writer = id;
+		dropped_fd = fd;
 	}
 	bpf_spin_unlock(&b->lock);
 	return ok;
@@ -285,7 +292,7 @@ static __always_inline void bucket_untake(__u64 dropped)
 	if (!b || !dropped)
 		return;
 	bpf_spin_lock(&b->lock);
-	b->dropped += dropped;
+	dropped_pending += dropped;
 	bpf_spin_unlock(&b->lock);
 }
 
@@ -365,7 +372,7 @@ static __always_inline void output_write(struct pending_write *p, __u64 written)
 	__u64 dropped = 0, cut;
 	struct scratch *s;
 
-	if (!bucket_take(carry + WRITE_COST, written, &dropped))
+	if (!bucket_take(carry + WRITE_COST, written, p->fd, &dropped))
 		return;
 	s = bpf_map_lookup_elem(&out_scratch, &zero);
 	if (!s) {

@@ -165,6 +165,26 @@ int capture_consume(struct fs_capture *c, uint64_t until_ns)
 	return n;
 }
 
+int capture_report_dropped(struct fs_capture *c, uint64_t now_ns)
+{
+	struct fs_event ev;
+	uint64_t writer;
+
+	if (!c || !c->skel->bss->dropped_pending)
+		return 0;
+	memset(&ev, 0, FS_EVENT_HEAD_SIZE);
+	writer = c->skel->bss->dropped_writer;
+	ev.t_ns = now_ns;
+	ev.type = FS_EV_OUTPUT;
+	ev.pid = (uint32_t)(writer >> 32);
+	ev.tid = (uint32_t)writer;
+	ev.fd = c->skel->bss->dropped_fd;
+	ev.dropped = c->skel->bss->dropped_pending;
+	c->skel->bss->dropped_pending = 0;
+	c->deliver(c->ctx, &ev, FS_EVENT_HEAD_SIZE);
+	return 1;
+}
+
 int capture_ring_fd(const struct fs_capture *c)
 {
 	return c ? c->ring_fd : -1;

@@ -26,6 +26,10 @@ bool capture_capturing(const struct fs_capture *c);
 /* Deliver the records whose kernel time is at most until_ns (UINT64_MAX: all that are
  * there), in order. Returns how many, or the deliverer's negative return. */
 int capture_consume(struct fs_capture *c, uint64_t until_ns);
+/* At the end of a run: the bytes the rate bound dropped after the last output event, as
+ * an output event of their own (no bytes, `dropped` set, the last dropped write's writer),
+ * delivered like the others. Returns 1 if there were any, else 0. */
+int capture_report_dropped(struct fs_capture *c, uint64_t now_ns);
 /* Readable when the kernel woke the reader (for epoll). */
 int capture_ring_fd(const struct fs_capture *c);
 /* Records the ring buffer could not take. */

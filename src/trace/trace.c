@@ -231,6 +231,15 @@ int trace_drain(struct fs_trace *t)
 	return more < 0 ? more : n + more;
 }
 
+int trace_finish(struct fs_trace *t)
+{
+	int n = trace_drain(t);
+
+	if (n >= 0)
+		n += capture_report_dropped(t->capture, clock_monotonic_ns());
+	return n;
+}
+
 int trace_watch_fd(struct fs_trace *t, int fd)
 {
 	struct epoll_event ee = {.events = EPOLLIN, .data.fd = fd};

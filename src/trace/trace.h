@@ -37,6 +37,10 @@ int trace_track(struct fs_trace *t, uint32_t pid);
 int trace_poll(struct fs_trace *t, int timeout_ms);
 /* Deliver whatever is buffered without waiting. */
 int trace_drain(struct fs_trace *t);
+/* At the end of a run, once the workload is gone: trace_drain, then the output bytes the
+ * rate bound dropped after the last output event (as an output event that carries only
+ * `dropped`). */
+int trace_finish(struct fs_trace *t);
 /* Events the kernel could not emit (ring buffer full). */
 uint64_t trace_lost(const struct fs_trace *t);
 /* Children the kernel could not follow (tracked map full). */

@@ -534,7 +534,7 @@ int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen)
 {
 	uint64_t now = clock_monotonic_ns(), base = trace_base_ns(l->trace);
 
-	trace_drain(l->trace);
+	trace_finish(l->trace);
 	end->t_ns = now > base ? now - base : 0;
 	end->events = l->events;
 	end->lost = trace_lost(l->trace);
