@@ -181,6 +181,10 @@ $(BUILD)/storm: bench/storm.c bench/bench_util.h | $(BUILD)/.dir
 $(BUILD)/pingpong: bench/pingpong.c bench/bench_util.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# The output benchmark's writer (a pty flood) and its system-call loop.
+$(BUILD)/flood: bench/flood.c bench/bench_util.h | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 # The recording reader (and model) throughput and memory benchmark.
 $(BUILD)/replay_bench: bench/replay_bench.c $(BUILD)/libfscore.a | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -ljson-c
@@ -197,7 +201,7 @@ BENCH_ARGS ?=
 
 bench: deps
 	$(call install_missing,bench,$(BENCH_PKGS),echo "bench: the missing peers are skipped" >&2)
-	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/pingpong $(BUILD)/replay_bench \
+	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/pingpong $(BUILD)/flood $(BUILD)/replay_bench \
 	  $(BUILD)/replay_memory $(BUILD)/bench_frame
 	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm \
 	  --pingpong $(BUILD)/pingpong --replay-bench $(BUILD)/replay_bench $(BENCH_ARGS)
