@@ -40,11 +40,11 @@ const volatile __u64 wakeup_bytes = 0;
  * made (0: no output is captured): inode number and device of the devpts file. */
 __u64 pty_ino = 0;
 __u32 pty_dev = 0;
+__u64 pty_inode = 0; /* the address of the slave's inode, once seen (fd_is_pty) */
 /* Events the ring buffer could not take (never lose one silently). */
 __u64 output_lost = 0;
 /* Bytes the rate bound dropped since the last output event (the next one carries them),
- * and the last write dropped: user space reports what no event carried at the end. Both
- * change only under the bucket's lock. */
+ * and the last write dropped: user space reports what no event carried at the end. */
 __u64 dropped_pending = 0;
 __u64 dropped_writer = 0; /* bpf_get_current_pid_tgid() of it */
 __u32 dropped_fd = 0;
@@ -202,20 +202,32 @@ static __always_inline void channel_record(__u64 buf, __u64 n)
 	emit(e, (__u32)n);
 }
 
-/* Whether fd of the current task is the pty's slave (same inode on the same devpts). */
+/* Whether fd of the current task is the pty's slave (same inode on the same devpts). The
+ * slave's inode is learnt at its first match: forkscope keeps the slave open for the whole
+ * run, so that inode cannot be freed, nor its address reused, meanwhile; a match of the
+ * address spares the reads of its number and device. */
 static __always_inline bool fd_is_pty(struct task_struct *task, __u32 fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **files;
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
 	struct file *f = NULL;
+	struct inode *inode;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!files)
 		return false;
-	files = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &files[fd]) != 0 || !f)
+	fdt = files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
 		return false;
-	return BPF_CORE_READ(f, f_inode, i_ino) == pty_ino &&
-	       BPF_CORE_READ(f, f_inode, i_sb, s_dev) == pty_dev;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]) != 0 || !f)
+		return false;
+	inode = BPF_CORE_READ(f, f_inode);
+	if (inode && (__u64)inode == pty_inode)
+		return true;
+	if (!inode || BPF_CORE_READ(inode, i_ino) != pty_ino ||
+	    BPF_CORE_READ(inode, i_sb, s_dev) != pty_dev)
+		return false;
+	pty_inode = (__u64)inode;
+	return true;
 }
 
 SEC("tp_btf/sys_enter")
@@ -249,51 +261,65 @@ int BPF_PROG(output_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* The bucket refilled up to now: what it held at its last refill (tokens, at last_ns)
+ * plus the time since. */
+static __always_inline __u64 bucket_level(__u64 tokens, __u64 last_ns, __u64 now)
+{
+	__u64 elapsed = !last_ns ? NS_PER_SEC : now > last_ns ? now - last_ns : 0;
+
+	if (elapsed > NS_PER_SEC)
+		elapsed = NS_PER_SEC;
+	tokens += elapsed * FS_OUTPUT_BYTES_PER_SEC;
+	return tokens < BUCKET_FULL ? tokens : BUCKET_FULL;
+}
+
+/* A write's bytes dropped: counted for the next output event. */
+static __always_inline void bucket_drop(__u64 written, __u32 fd)
+{
+	__sync_fetch_and_add(&dropped_pending, written);
+	dropped_writer = bpf_get_current_pid_tgid();
+	dropped_fd = fd;
+}
+
 /* Take `cost` bytes from the bucket, refilled for the time since the last take. On
- * success *dropped gets (and the bucket forgets) the bytes dropped since the last grant;
- * else the write's `written` bytes are dropped. */
+ * success *dropped gets (and the count forgets) the bytes dropped since the last grant;
+ * else the write's `written` bytes are dropped. A write the bucket cannot pay for is
+ * refused without the lock (the flood's common case); a grant takes it. */
 static __always_inline bool bucket_take(__u64 cost, __u64 written, __u32 fd, __u64 *dropped)
 {
 	__u32 zero = 0;
 	struct out_bucket_state *b = bpf_map_lookup_elem(&out_bucket, &zero);
-	__u64 now = bpf_ktime_get_ns(), id = bpf_get_current_pid_tgid(), elapsed;
+	__u64 now = bpf_ktime_get_ns(), d;
 	bool ok = false;
 
 	if (!b)
 		return false;
-	bpf_spin_lock(&b->lock);
-	elapsed = b->last_ns ? now - b->last_ns : NS_PER_SEC;
-	if (elapsed > NS_PER_SEC)
-		elapsed = NS_PER_SEC;
-	b->tokens += elapsed * FS_OUTPUT_BYTES_PER_SEC;
-	if (b->tokens > BUCKET_FULL)
-		b->tokens = BUCKET_FULL;
-	b->last_ns = now;
-	if (b->tokens >= cost * NS_PER_SEC) {
-		b->tokens -= cost * NS_PER_SEC;
-		*dropped = dropped_pending;
-		dropped_pending = 0;
-		ok = true;
-	} else {
-		dropped_pending += written;
-		dropped_writer = id;
-		dropped_fd = fd;
+	if (bucket_level(b->tokens, b->last_ns, now) >= cost * NS_PER_SEC) {
+		bpf_spin_lock(&b->lock);
+		b->tokens = bucket_level(b->tokens, b->last_ns, now);
+		if (now > b->last_ns)
+			b->last_ns = now;
+		if (b->tokens >= cost * NS_PER_SEC) {
+			b->tokens -= cost * NS_PER_SEC;
+			ok = true;
+		}
+		bpf_spin_unlock(&b->lock);
 	}
-	bpf_spin_unlock(&b->lock);
-	return ok;
+	if (!ok) {
+		bucket_drop(written, fd);
+		return false;
+	}
+	d = dropped_pending;
+	__sync_fetch_and_add(&dropped_pending, -d); /* what others add meanwhile stays */
+	*dropped = d;
+	return true;
 }
 
 /* Give back a dropped count whose event was lost, so that the next one carries it. */
 static __always_inline void bucket_untake(__u64 dropped)
 {
-	__u32 zero = 0;
-	struct out_bucket_state *b = bpf_map_lookup_elem(&out_bucket, &zero);
-
-	if (!b || !dropped)
-		return;
-	bpf_spin_lock(&b->lock);
-	dropped_pending += dropped;
-	bpf_spin_unlock(&b->lock);
+	if (dropped)
+		__sync_fetch_and_add(&dropped_pending, dropped);
 }
 
 /* One step: read the next iovec when the span is done, or copy a piece of the span
