@@ -1439,7 +1439,7 @@ def bench(args, workdir, parts, n, rounds):
         try:
             results.append(bench_output.part_output(
                 args.forkscope, flood, workdir, (32 if args.quick else 200) * 1000 * 1000,
-                200_000 if args.quick else 2_000_000, rounds, args.keep))
+                200_000 if args.quick else 2_000_000, rounds, args.keep, pick_cpu(args)))
         except bench_output.OutputError as e:
             raise BenchError(str(e)) from None
     missed = [line for ok, line in results if ok is False]

@@ -10,11 +10,14 @@
    system call of a process forkscope does not trace (sys_enter and sys_exit run for every
    system call of the machine while output is captured).
 
-Variants rotate from round to round so that slow drift favours none. Stdlib only.
+Variants rotate from round to round so that slow drift favours none. Each variant runs on
+one CPU (taskset: the writer, its reader or forkscope, and the kernel's work for the pty
+share it), which makes the figures far less noisy on a shared machine. Stdlib only.
 """
 
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -75,12 +78,14 @@ def count_output(rec):
 class Output:
     """The runs of this part, each with fresh files in the work directory."""
 
-    def __init__(self, forkscope, flood, workdir, keep):
+    def __init__(self, forkscope, flood, workdir, keep, cpu):
         self.forkscope = os.path.abspath(forkscope)
         self.flood = flood
         self.workdir = workdir
         self.keep = keep
         self.seq = 0
+        taskset = shutil.which("taskset")
+        self.pin = [taskset, "-c", str(cpu)] if taskset and cpu is not None else []
 
     def _paths(self, tag):
         self.seq += 1
@@ -107,7 +112,7 @@ class Output:
 
     def untraced(self, nbytes):
         base, out = self._paths("untraced")
-        self._run([self.flood, "--pty", "-o", out, str(nbytes)], "flood into a pty",
+        self._run(self.pin + [self.flood, "--pty", "-o", out, str(nbytes)], "flood into a pty",
                   base + ".stderr")
         return self._figures(out, "flood into a pty")
 
@@ -115,8 +120,8 @@ class Output:
         """flood under `forkscope run -o REC`: its figures and what the recording kept."""
         base, out = self._paths("traced")
         rec = base + ".jsonl"
-        self._run([self.forkscope, "run", "--no-tui", "-o", rec, "--", self.flood, "-o", out,
-                   str(nbytes)], "forkscope on flood", base + ".stderr")
+        self._run(self.pin + [self.forkscope, "run", "--no-tui", "-o", rec, "--", self.flood,
+                              "-o", out, str(nbytes)], "forkscope on flood", base + ".stderr")
         kv = self._figures(out, "forkscope on flood")
         counts = count_output(rec)
         if not self.keep:
@@ -125,7 +130,8 @@ class Output:
 
     def calls(self, n, what="system calls"):
         base, out = self._paths("calls")
-        self._run([self.flood, "--syscalls", str(n), "-o", out], what, base + ".stderr")
+        self._run(self.pin + [self.flood, "--syscalls", str(n), "-o", out], what,
+                  base + ".stderr")
         kv = _kv(out)
         if "write_pns" not in kv or "getppid_pns" not in kv:
             raise OutputError(f"{what}: flood wrote no figures")
@@ -186,11 +192,12 @@ def _ratio(r):
     return "-" if r is None else f"{r:.3f}"
 
 
-def part_output(forkscope, flood, workdir, nbytes, ncalls, rounds, keep):
+def part_output(forkscope, flood, workdir, nbytes, ncalls, rounds, keep, cpu):
     """Runs the part, prints its table; returns (target met, summary line)."""
-    b = Output(forkscope, flood, workdir, keep)
+    b = Output(forkscope, flood, workdir, keep, cpu)
+    pin = f"each run on CPU {cpu}" if b.pin else "not pinned"
     print(f"== output capture: {rounds} rounds; flood {nbytes / 1e6:.0f} MB in 4 KiB writes; "
-          f"{ncalls} system calls of each kind", flush=True)
+          f"{ncalls} system calls of each kind; {pin}", flush=True)
     b.untraced(min(nbytes, 16 << 20))  # warm-up and preflight, not counted
     b.traced(min(nbytes, 16 << 20))
     variants = ["untraced", "traced", "calls", "beside"]
