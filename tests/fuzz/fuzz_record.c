@@ -147,7 +147,7 @@ static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t 
 			      .command_len = 2,
 			      .kernel = "Linux fuzz"};
 	struct fs_event *ev = malloc(sizeof(*ev));
-	struct fs_end end = {0, 0, 0, false};
+	struct fs_end end = {0};
 	char *text = NULL;
 	uint64_t t = 0;
 	FILE *f = open_memstream(&text, len);
