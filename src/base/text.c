@@ -224,25 +224,28 @@ static size_t text_escape_one(char *out, const char *s, size_t n)
 
 size_t text_escape(char *buf, size_t buflen, const char *s, size_t len)
 {
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, keep = 0; /* keep: the length where a "..." still fits after */
 	char esc[8];
 
 	if (buflen == 0)
 		return 0;
 	while (i < len) {
 		size_t n = text_utf8_len(s + i, len - i), k = text_escape_one(esc, s + i, n);
+		size_t w = k ? k : n;
 
-		/* room for this character and, if more follow, a "..." */
-		if (o + (k ? k : n) + (i + (n ? n : 1) < len ? 3 : 0) >= buflen) {
+		if (o + w + 1 > buflen) {
+			o = keep;
 			if (o + 3 < buflen) {
 				memcpy(buf + o, "...", 3);
 				o += 3;
 			}
 			break;
 		}
-		memcpy(buf + o, k ? esc : s + i, k ? k : n);
-		o += k ? k : n;
+		memcpy(buf + o, k ? esc : s + i, w);
+		o += w;
 		i += n ? n : 1;
+		if (o + 4 <= buflen)
+			keep = o;
 	}
 	buf[o] = '\0';
 	return o;

@@ -238,9 +238,9 @@ int output_apply(struct fs_model *m, const struct fs_event *ev)
 	int idx = model_find(m, ev->pid), rc = -1;
 	int64_t last = -1;
 
+	o->stats.writes++;
 	if (ev->fd != 1 && ev->fd != 2)
 		return 0; /* not the workload's stdout or stderr: nothing of it is shown */
-	o->stats.writes++;
 	o->stats.bytes += len;
 	if (ev->dropped) {
 		int64_t no = out_new(o, ev, 0, true);
