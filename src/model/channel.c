@@ -25,9 +25,10 @@ static bool channel_blank(const char *s, size_t n)
 	return true;
 }
 
-/* What json-c would take and JSON does not, or would change: a 'single-quoted' string
- * (json-c reads it even when strict) and "\u0000" (json-c cuts a key there). 0 when the
- * line has neither, else -1 with the reason. */
+/* What json-c would take and JSON does not, or would change: a 'single-quoted' string and
+ * a raw control character inside a string (json-c reads both even when strict: bad JSON),
+ * and "\u0000" (json-c cuts a key there: a bad field). 0 when the line has none, else -1
+ * with the reason. */
 static int channel_prescan(const char *s, size_t n, enum fs_channel_reject *why)
 {
 	bool in_string = false;
@@ -39,6 +40,9 @@ static int channel_prescan(const char *s, size_t n, enum fs_channel_reject *why)
 				return -1;
 			}
 			in_string = s[i] == '"';
+		} else if ((unsigned char)s[i] < 0x20) {
+			*why = FS_CHANNEL_BAD_JSON;
+			return -1;
 		} else if (s[i] == '"') {
 			in_string = false;
 		} else if (s[i] == '\\') {
