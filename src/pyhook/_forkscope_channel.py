@@ -12,6 +12,8 @@ never inherits its parent's facts), when a process ends, and when a batch is ful
 """
 import os
 
+import _thread
+
 FD = -4099  # FS_CHANNEL_FD in src/base/event.h
 MAGIC = b"FSC1\n"  # FS_CHANNEL_MAGIC
 MAX = 4096  # FS_CHANNEL_MAX
@@ -19,6 +21,7 @@ MAX_STRING = 512  # FS_FACT_MAX_STRING in src/model/channel.h
 
 _batch = []
 _size = len(MAGIC)
+_lock = _thread.allocate_lock()  # threads of a process share the batch
 dropped = 0  # facts too big to send at all
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -59,21 +62,28 @@ def encode(kind, fields):
     return ("{" + ",".join(parts) + "}\n").encode("utf-8", "replace")
 
 
-def say(kind, **fields):
+def say(_fact, **fields):
     """Queue one fact about this process."""
     global _size, dropped
-    line = encode(kind, fields)
+    line = encode(_fact, fields)
     if len(MAGIC) + len(line) > MAX:
         dropped += 1
         return
-    if _size + len(line) > MAX:
-        flush()
-    _batch.append(line)
-    _size += len(line)
+    with _lock:
+        if _size + len(line) > MAX:
+            _flush_locked()
+        _batch.append(line)
+        _size += len(line)
 
 
 def flush():
     """Send the queued facts, if any, as one record: one system call, which fails."""
+    if _batch:
+        with _lock:
+            _flush_locked()
+
+
+def _flush_locked():
     global _size
     if not _batch:
         return
@@ -87,8 +97,10 @@ def flush():
 
 
 def _forget():
-    """In a fork child: the parent's queue was flushed before the fork; start empty."""
-    global _size
+    """In a fork child: the parent's queue was flushed before the fork; start empty
+    (and with a lock of its own: another thread of the parent may have held it)."""
+    global _size, _lock
+    _lock = _thread.allocate_lock()
     del _batch[:]
     _size = len(MAGIC)
 
