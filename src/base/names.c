@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/event.h"
 #include "base/names.h"
 #include "base/text.h"
 
@@ -185,10 +186,39 @@ void names_state(const struct names_state *st, enum names_state_form form, char 
 
 const char *names_event_type(unsigned type)
 {
-	static const char *const words[] = {"?",      "fork",	"exec",	  "exit",
-					    "signal", "thread", "t-exit", "run"};
+	static const char *const words[] = {"?",      "fork",	"exec", "exit",	  "signal",
+					    "thread", "t-exit", "run",	"output", "chan"};
 
 	return type < sizeof(words) / sizeof(words[0]) ? words[type] : "?";
+}
+
+_Static_assert(FS_CHANNEL_MAX == 4096, "names_rejects says 4096 bytes");
+
+/* The channel's rejection reasons, short and long (enum fs_channel_reject's order). */
+static const struct {
+	const char *word, *meaning;
+} names_rejects[FS_CHANNEL_REJECT_COUNT] = {
+    [FS_CHANNEL_OVERSIZED] = {"oversized", "longer than the channel takes (4096 bytes)"},
+    [FS_CHANNEL_BAD_MAGIC] = {"bad magic", "does not start with FSC1 and a newline"},
+    [FS_CHANNEL_BAD_JSON] = {"bad JSON", "a line is not one JSON object of scalars"},
+    [FS_CHANNEL_BAD_FIELD] = {"bad field", "a key, a value or a count over its bound"},
+    [FS_CHANNEL_FORGED] = {"forged", "names a process or a time (pid, tid, ppid, t_ns)"},
+    [FS_CHANNEL_UNKNOWN_WRITER] = {"unknown writer", "written by no process of the trace"},
+};
+
+const char *names_channel_reject(enum fs_channel_reject why)
+{
+	return (unsigned)why < FS_CHANNEL_REJECT_COUNT ? names_rejects[why].word : "?";
+}
+
+const char *names_channel_reject_long(enum fs_channel_reject why)
+{
+	return (unsigned)why < FS_CHANNEL_REJECT_COUNT ? names_rejects[why].meaning : "?";
+}
+
+const char *names_stream(unsigned fd)
+{
+	return fd == 1 ? "stdout" : fd == 2 ? "stderr" : "?";
 }
 
 const char *names_run_left(unsigned left)

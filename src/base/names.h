@@ -1,8 +1,9 @@
 /* The words forkscope shows, in one place: roles (long, short and machine forms), start
- * methods, signal names and delivery results, process states, durations, and the command
- * of a process. The text output, `tree`, the TUI and its legend all take them from here;
- * tests/layers/check_vocabulary.py finds no role or signal literal anywhere else. Plain
- * values in, text out: no model types (the model includes this for its two enums). */
+ * methods, signal names and delivery results, process states, durations, output streams,
+ * the channel's rejection reasons, and the command of a process. The text output, `tree`, the TUI
+ * and its legend all take them from here; tests/layers/check_vocabulary.py finds no role or signal
+ * literal anywhere else. Plain values in, text out: no model types (the model includes this for its
+ * two enums). */
 #ifndef FORKSCOPE_NAMES_H
 #define FORKSCOPE_NAMES_H
 
@@ -27,6 +28,18 @@ enum fs_method {
 	FS_METHOD_SPAWN,
 	FS_METHOD_FORKSERVER,
 	FS_METHOD_COUNT,
+};
+
+/* Why a record of the channel from the workload was rejected (model/channel.h): the index
+ * into fs_channel_stats.rejected. Here with its words, like every other word. */
+enum fs_channel_reject {
+	FS_CHANNEL_OVERSIZED = 0,  /* longer than FS_CHANNEL_MAX */
+	FS_CHANNEL_BAD_MAGIC,	   /* does not start with FS_CHANNEL_MAGIC */
+	FS_CHANNEL_BAD_JSON,	   /* a line is not one JSON object of scalars */
+	FS_CHANNEL_BAD_FIELD,	   /* a key, a value or a count over its bound */
+	FS_CHANNEL_FORGED,	   /* names a process or time ("pid", "tid", "t_ns"...) */
+	FS_CHANNEL_UNKNOWN_WRITER, /* the writer is no process of the trace */
+	FS_CHANNEL_REJECT_COUNT,
 };
 
 /* Roles. The method matters only for FS_ROLE_MP_CHILD; out-of-range values read as
@@ -87,8 +100,18 @@ enum names_state_form {
 void names_state(const struct names_state *st, enum names_state_form form, char *buf, size_t len);
 
 /* An event type for a table column, at most 6 characters: "fork", "exec", "exit",
- * "signal", "thread" (created), "t-exit" (a thread ended), "run" (time on a CPU); "?". */
+ * "signal", "thread" (created), "t-exit" (a thread ended), "run" (time on a CPU),
+ * "output" (bytes the workload wrote), "chan" (a record of the channel); "?". */
 const char *names_event_type(unsigned type);
+/* The words of a channel rejection: "oversized", "bad magic", "bad JSON", "bad field",
+ * "forged", "unknown writer"; "?" out of range. */
+const char *names_channel_reject(enum fs_channel_reject why);
+/* What the reason means, for people: "longer than 4096 bytes", "names a process or a time
+ * (pid, tid, ppid, t_ns)"...; "?" out of range. */
+const char *names_channel_reject_long(enum fs_channel_reject why);
+/* The stream of an output line: "stdout" (fd 1), "stderr" (fd 2), "?" else. */
+const char *names_stream(unsigned fd);
+
 /* How a run left the CPU (enum fs_run_left): "preempted", "blocked", "exited"; "?". */
 const char *names_run_left(unsigned left);
 /* A thread's state in the tree: "ended", else from how its last run left the CPU

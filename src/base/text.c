@@ -202,3 +202,51 @@ void text_sanitize(char *s)
 	}
 	s[o] = '\0';
 }
+
+/* The visible form of the character at s (n bytes, 0 for an invalid byte) into out (room
+ * for 7 bytes): its length, or 0 when it shows as itself. */
+static size_t text_escape_one(char *out, const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if (n == 0)
+		return (size_t)sprintf(out, "\\x%02x", c);
+	if (n == 1 && c == '\t')
+		return (size_t)sprintf(out, " ");
+	if (n == 1 && c == '\r')
+		return (size_t)sprintf(out, "\\r");
+	if (n == 1 && text_is_control(s, 1))
+		return (size_t)sprintf(out, "\\x%02x", c);
+	if (text_is_control(s, n))
+		return (size_t)sprintf(out, "\\u%04x", (unsigned char)s[1]);
+	return 0;
+}
+
+size_t text_escape(char *buf, size_t buflen, const char *s, size_t len)
+{
+	size_t i = 0, o = 0, keep = 0; /* keep: the length where a "..." still fits after */
+	char esc[8];
+
+	if (buflen == 0)
+		return 0;
+	while (i < len) {
+		size_t n = text_utf8_len(s + i, len - i), k = text_escape_one(esc, s + i, n);
+		size_t w = k ? k : n;
+
+		if (o + w + 1 > buflen) {
+			o = keep;
+			if (o + 3 < buflen) {
+				memcpy(buf + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(buf + o, k ? esc : s + i, w);
+		o += w;
+		i += n ? n : 1;
+		if (o + 4 <= buflen)
+			keep = o;
+	}
+	buf[o] = '\0';
+	return o;
+}

@@ -21,4 +21,11 @@ size_t text_quote_argv(char *buf, size_t buflen, char *const *argv, int argc, si
  * non-ASCII character (one '?' per character) or invalid byte becomes '?'. */
 void text_sanitize(char *s);
 
+/* The bytes s[0..len) (any bytes: a program's output) as one line of text safe for a
+ * terminal, every control shown as a visible escape: ESC as \x1b, CR as \r, other C0
+ * controls and DEL as \xNN, the C1 controls as \u0080..\u009f, an invalid UTF-8 byte as
+ * \xNN; a tab becomes a space, valid UTF-8 stays. Cut with "..." to fit buflen (4 * len + 4
+ * is always enough). Returns the length written (buf NUL-terminated when buflen > 0). */
+size_t text_escape(char *buf, size_t buflen, const char *s, size_t len);
+
 #endif

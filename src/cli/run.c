@@ -8,6 +8,7 @@
 #include "base/names.h"
 #include "output/format.h"
 #include "output/status.h"
+#include "output/workload_lines.h"
 #include "record/digest_log.h"
 #include "record/replay.h"
 #include "workload/live.h"
@@ -20,8 +21,9 @@
 struct run_out {
 	const struct fs_cli *cli;
 	struct fs_live *live;
-	struct fs_model *model; /* the run's one model */
-	FILE *record;		/* -o FILE or NULL */
+	struct fs_model *model;	      /* the run's one model */
+	struct workload_lines *lines; /* the workload's output among the event lines */
+	FILE *record;		      /* -o FILE or NULL */
 	int write_errno;
 	bool oom; /* the model ran out of memory: the summary is incomplete */
 };
@@ -37,10 +39,16 @@ static int run_on_event(void *ctx, const struct fs_event *ev)
 	if (o->cli->json) {
 		if (record_write_event(stdout, ev) != 0 && !o->write_errno)
 			o->write_errno = errno ? errno : EIO;
-	} else if (!(ev->type == FS_EV_SIGNAL && ev->sig == SIGCHLD) && ev->type != FS_EV_RUN) {
+	} else {
+		/* the lines of output an event ended come before it (an exit's last words) */
+		if (workload_lines_after(o->lines, stdout, ev, o->model) != 0)
+			o->oom = true;
 		/* the kernel's SIGCHLD lines and the runs on CPUs are in the recording, not on
-		 * screen (the summary counts the CPU time) */
-		format_event_line(stdout, ev, o->model);
+		 * screen (the summary counts the CPU time); output and channel events show as
+		 * the lines and facts they make */
+		if (!(ev->type == FS_EV_SIGNAL && ev->sig == SIGCHLD) && ev->type != FS_EV_RUN &&
+		    ev->type != FS_EV_OUTPUT && ev->type != FS_EV_CHANNEL)
+			format_event_line(stdout, ev, o->model);
 	}
 	if (o->record && record_write_event(o->record, ev) != 0 && !o->write_errno)
 		o->write_errno = errno ? errno : EIO;
@@ -101,7 +109,8 @@ int run_command(const struct fs_cli *cli)
 	if (live_capture_warning(o.live)) /* before any event line: said once, on stderr */
 		fprintf(stderr, "forkscope: %s\n", live_capture_warning(o.live));
 	o.model = model_new(live_header(o.live)->root_pid);
-	if (!o.model) {
+	o.lines = workload_lines_new();
+	if (!o.model || !o.lines) {
 		snprintf(err, sizeof(err), "out of memory");
 		goto out;
 	}
@@ -122,6 +131,8 @@ int run_command(const struct fs_cli *cli)
 	info.end = end;
 	replay_end_model(o.model, &info);
 	digest_log_end(o.model);
+	if (!cli->json && workload_lines_flush(o.lines, stdout, o.model) != 0)
+		o.oom = true;
 	if (cli->json)
 		record_write_end(stdout, &end);
 	if (o.record)
@@ -153,6 +164,7 @@ int run_command(const struct fs_cli *cli)
 out:
 	live_free(o.live);
 	model_free(o.model);
+	workload_lines_free(o.lines);
 	if (o.record && fclose(o.record) != 0 && !err[0]) {
 		snprintf(err, sizeof(err), "writing %s failed: %s", cli->output, strerror(errno));
 		rc = 1;

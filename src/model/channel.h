@@ -15,6 +15,8 @@
 #define FS_FACT_MAX_FIELDS 16  /* fields in one fact, "fact" included */
 #define FS_FACT_MAX_KEY 32     /* bytes of a key: [a-z_][a-z0-9_]* */
 #define FS_FACT_MAX_STRING 512 /* bytes of a string value (valid UTF-8) */
+/* The model keeps about this many bytes of facts, dropping the oldest (counted). */
+#define FS_FACT_KEEP_BYTES (4u * 1024u * 1024u)
 
 enum fs_fact_value_type {
 	FS_FACT_STRING = 1,
@@ -26,8 +28,8 @@ enum fs_fact_value_type {
 struct fs_fact_field {
 	char key[FS_FACT_MAX_KEY + 1];
 	enum fs_fact_value_type type;
-	int64_t i;   /* FS_FACT_INT; FS_FACT_BOOL: 0 or 1 */
-	char *s;     /* FS_FACT_STRING, NUL-terminated (no NUL inside: rejected) */
+	int64_t i; /* FS_FACT_INT; FS_FACT_BOOL: 0 or 1 */
+	char *s;   /* FS_FACT_STRING, NUL-terminated (no NUL inside: rejected) */
 };
 
 /* One fact a process told about itself: {"fact":"<kind>", key: value, ...}. */
@@ -41,29 +43,22 @@ struct fs_fact {
 	struct fs_fact_field fields[FS_FACT_MAX_FIELDS];
 };
 
-/* Why a record was rejected (index into fs_channel_stats.rejected); the reasons' words
- * are in base/names.c like every other word (names_channel_reject). */
-enum fs_channel_reject {
-	FS_CHANNEL_OVERSIZED = 0, /* longer than FS_CHANNEL_MAX */
-	FS_CHANNEL_BAD_MAGIC,	  /* does not start with FS_CHANNEL_MAGIC */
-	FS_CHANNEL_BAD_JSON,	  /* a line is not one JSON object of scalars */
-	FS_CHANNEL_BAD_FIELD,	  /* a key, a value or a count over its bound */
-	FS_CHANNEL_FORGED,	  /* names a process or time ("pid", "tid", "t_ns"...) */
-	FS_CHANNEL_UNKNOWN_WRITER, /* the writer is no process of the trace */
-	FS_CHANNEL_REJECT_COUNT,
-};
+/* Why a record was rejected: enum fs_channel_reject in base/names.h (with its words,
+ * names_channel_reject), the index into fs_channel_stats.rejected. */
 
 struct fs_channel_stats {
 	uint64_t records;  /* channel events applied */
 	uint64_t accepted; /* records accepted */
 	uint64_t facts;	   /* facts they carried */
 	uint64_t rejected[FS_CHANNEL_REJECT_COUNT];
+	uint64_t facts_forgotten; /* oldest facts dropped to keep FS_FACT_KEEP_BYTES */
 };
 
 /* Decode one record (the bytes after the kernel, len <= FS_CHANNEL_MAX) into facts,
  * without the writer (t_ns, pid, tid, serial left 0). Returns the number of facts (>= 1)
- * with *out owning them (free with channel_facts_free), or -1 with *why set. Pure: the
- * fuzz harness calls it directly. */
+ * with *out owning them (free with channel_facts_free), or -1 with *why set (to
+ * FS_CHANNEL_REJECT_COUNT when it ran out of memory: no rejection). Pure: the fuzz harness
+ * calls it directly. */
 int channel_decode(const char *buf, size_t len, struct fs_fact **out, enum fs_channel_reject *why);
 void channel_facts_free(struct fs_fact *facts, size_t n);
 

@@ -3,13 +3,13 @@
  * event (docs/testing.md). */
 #include <string.h>
 
-#include "model/model.h"
+#include "model/model_internal.h"
 
 #define DIGEST_SEED 0xcbf29ce484222325ull
 #define DIGEST_PRIME 0x100000001b3ull
 
 /* FNV-1a over len bytes. */
-static uint64_t digest_bytes(uint64_t h, const void *p, size_t len)
+uint64_t digest_bytes(uint64_t h, const void *p, size_t len)
 {
 	const unsigned char *b = p;
 
@@ -18,7 +18,7 @@ static uint64_t digest_bytes(uint64_t h, const void *p, size_t len)
 	return h;
 }
 
-static uint64_t digest_u64(uint64_t h, uint64_t v)
+uint64_t digest_u64(uint64_t h, uint64_t v)
 {
 	return digest_bytes(h, &v, sizeof(v));
 }
@@ -71,6 +71,8 @@ static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
 	h = digest_u64(h, p->cpu_ns);
 	h = digest_u64(h, p->runs);
 	h = digest_u64(h, p->nthreads);
+	h = digest_u64(h, p->output_lines);
+	h = digest_u64(h, p->facts);
 	for (int i = 0; i < p->ppid_history_len && i < FS_PPID_HISTORY; i++)
 		h = digest_u64(h, p->ppid_history[i]);
 	h = digest_bytes(h, p->comm, strnlen(p->comm, sizeof(p->comm)));
@@ -79,6 +81,22 @@ static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
 	for (int i = 0; p->argv && i < p->argc; i++)
 		h = digest_str(h, p->argv[i]);
 	return h;
+}
+
+/* The workload's lines and the channel's facts: their running digests (every change, in
+ * order) and what they count. */
+static uint64_t digest_output(uint64_t h, const struct fs_model *m)
+{
+	const struct fs_output_stats *o = &m->out.stats;
+	const struct fs_channel_stats *c = &m->facts.stats;
+	const uint64_t v[] = {
+	    m->out.hash,	m->out.n,     m->out.kept_bytes, o->writes,
+	    o->bytes,		o->cut_bytes, o->dropped_bytes,	 o->lines,
+	    o->lines_forgotten, o->lost,      m->facts.hash,	 m->facts.n,
+	    c->records,		c->accepted,  c->facts,		 c->facts_forgotten};
+
+	h = digest_bytes(h, v, sizeof(v));
+	return digest_bytes(h, c->rejected, sizeof(c->rejected));
 }
 
 uint64_t model_digest(const struct fs_model *m)
@@ -110,5 +128,5 @@ uint64_t model_digest(const struct fs_model *m)
 
 		h = digest_bytes(h, v, sizeof(v));
 	}
-	return h;
+	return m ? digest_output(h, m) : h;
 }

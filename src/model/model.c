@@ -1,7 +1,8 @@
 /* The process model: a process table built from fs_events. This file holds the model's
  * life (new, free, clone), the handling of fork, exec, exit and signal events, and the
  * lookups of model.h; proc.c makes and changes the entries, pidmap.c is the hash map,
- * strings.c the exec strings and retire.c the tombstone limit.
+ * strings.c the exec strings and retire.c the tombstone limit; output.c assembles the
+ * workload's lines, channel.c and facts.c decode and keep the channel's records.
  *
  * One entry per process instance (a reused PID gets a new entry, generation + 1); a hash maps
  * each PID to its newest entry. The tree links (parent/first_child/next_sibling) follow the
@@ -250,6 +251,8 @@ void model_free(struct fs_model *m)
 	free(m->sigrecs);
 	free(m->exits);
 	threads_free(m);
+	output_free(m);
+	facts_free(m);
 	free(m);
 }
 
@@ -266,7 +269,7 @@ static void *copy_array(const void *src, size_t n, size_t size)
 struct fs_model *model_clone(const struct fs_model *m)
 {
 	struct fs_model *c = m ? malloc(sizeof(*c)) : NULL;
-	int threads_rc;
+	int threads_rc, out_rc, facts_rc;
 
 	if (!c)
 		return NULL;
@@ -277,11 +280,14 @@ struct fs_model *model_clone(const struct fs_model *m)
 	c->sigrecs = copy_array(m->sigrecs, m->nsigrecs, sizeof(*m->sigrecs));
 	c->exits = copy_array(m->exits, m->nexits, sizeof(*m->exits));
 	threads_rc = threads_copy(c, m);
+	out_rc = output_copy(c, m);
+	facts_rc = facts_copy(c, m);
 	c->cap = m->nprocs ? m->nprocs : 1;
 	c->capsigrecs = m->nsigrecs ? m->nsigrecs : 1;
 	c->capexits = m->nexits ? m->nexits : 1;
 	if (pidmap_copy(&c->pids, &m->pids) != 0 || pidmap_copy(&c->sigs, &m->sigs) != 0 ||
-	    !c->procs || !c->sigrecs || !c->exits || threads_rc != 0) {
+	    !c->procs || !c->sigrecs || !c->exits || threads_rc != 0 || out_rc != 0 ||
+	    facts_rc != 0) {
 		c->nprocs = 0; /* the strings are not shared yet */
 		model_free(c);
 		return NULL;
@@ -320,6 +326,12 @@ int model_apply(struct fs_model *m, const struct fs_event *ev)
 	case FS_EV_THREAD_EXIT:
 	case FS_EV_RUN:
 		rc = threads_apply(m, ev);
+		break;
+	case FS_EV_OUTPUT:
+		rc = output_apply(m, ev);
+		break;
+	case FS_EV_CHANNEL:
+		rc = facts_apply(m, ev);
 		break;
 	default:
 		return 0; /* unknown type: ignored */

@@ -51,6 +51,8 @@ struct fs_proc {
 	uint64_t cpu_ns;	   /* on-CPU time of all its threads */
 	uint64_t runs;		   /* stretches of its threads on a CPU */
 	uint32_t nthreads;	   /* threads seen (the main one included once it ran) */
+	uint64_t output_lines;	   /* lines of output it wrote (model/output.h), kept or not */
+	uint64_t facts;		   /* facts it told over the channel (model/channel.h) */
 	int first_thread;	   /* index of its first thread (model_thread), -1 for none */
 	/* tree links: indexes into the model's table, -1 for none. The tree is by ORIGINAL
 	 * parent (who created whom): re-parenting changes ppid, never these links. */

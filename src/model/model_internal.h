@@ -1,9 +1,12 @@
 /* The model's insides, shared by the files of src/model/ only: model.c (events, lookups),
- * proc.c (entries), pidmap.c, strings.c, retire.c and analysis.c. */
+ * proc.c (entries), pidmap.c, strings.c, retire.c, analysis.c, output.c (the workload's
+ * lines), channel.c and facts.c (the channel's records). */
 #ifndef FORKSCOPE_MODEL_INTERNAL_H
 #define FORKSCOPE_MODEL_INTERNAL_H
 
+#include "model/channel.h"
 #include "model/model.h"
+#include "model/output.h"
 
 /* Shared storage of one exec's file name and argv: a fork child refers to its parent's. */
 struct fs_strings {
@@ -28,6 +31,31 @@ struct fs_sigrec {
 	uint64_t t_ns;
 };
 
+/* A kept output line and the room allocated for its bytes (an open line grows). */
+struct fs_out_line {
+	struct fs_output_line l;
+	uint32_t room; /* bytes allocated at l.data (len + 1 at least) */
+};
+
+/* The workload's lines (output.c): a ring of the kept ones, oldest at head. */
+struct fs_output_state {
+	struct fs_out_line *ring;
+	size_t cap, head, n;
+	size_t kept_bytes;  /* what the kept lines cost, against FS_OUTPUT_KEEP_BYTES */
+	struct fs_map open; /* pid << 2 | fd -> line number of its open line (made ever) */
+	uint64_t hash;	    /* every change to the lines, in order (model_digest) */
+	struct fs_output_stats stats; /* stats.lines: the next line's number */
+};
+
+/* The channel's facts (facts.c): a ring of the kept ones, oldest at head. */
+struct fs_fact_state {
+	struct fs_fact *ring;
+	size_t cap, head, n;
+	size_t kept_bytes; /* against FS_FACT_KEEP_BYTES */
+	uint64_t hash;	   /* every fact accepted and every rejection, in order */
+	struct fs_channel_stats stats;
+};
+
 struct fs_model {
 	uint32_t root_pid;
 	int root_idx;
@@ -49,7 +77,28 @@ struct fs_model {
 	struct fs_thread *threads; /* creation order */
 	size_t nthreads, capthreads;
 	struct fs_map tids; /* tid -> index of its newest thread */
+	struct fs_output_state out;
+	struct fs_fact_state facts;
 };
+
+/* output.c: an output event; the open lines of pid end (its exit: proc_mark_exited), or
+ * every open line (the trace is over); free; copy for a clone (dst's state is a bitwise
+ * copy of src's on entry), 0 or -1. */
+int output_apply(struct fs_model *m, const struct fs_event *ev);
+void output_close_pid(struct fs_model *m, uint32_t pid);
+void output_close_all(struct fs_model *m);
+void output_free(struct fs_model *m);
+int output_copy(struct fs_model *dst, const struct fs_model *src);
+
+/* facts.c: a channel event (decoded by channel_decode, kept or its rejection counted);
+ * free; copy for a clone like output_copy. */
+int facts_apply(struct fs_model *m, const struct fs_event *ev);
+void facts_free(struct fs_model *m);
+int facts_copy(struct fs_model *dst, const struct fs_model *src);
+
+/* digest.c: FNV-1a over len bytes, on from h (output.c and facts.c keep running digests). */
+uint64_t digest_bytes(uint64_t h, const void *p, size_t len);
+uint64_t digest_u64(uint64_t h, uint64_t v);
 
 /* threads.c: the thread events; an exited process's threads end with it; after
  * retirement (remap: old index -> new, -1 gone) the threads of retired processes go. */
@@ -71,6 +120,8 @@ int pidmap_put(struct fs_map *mp, uint64_t key, uint64_t val);
 int pidmap_init(struct fs_map *mp, size_t n);
 int pidmap_copy(struct fs_map *dst, const struct fs_map *src);
 void pidmap_free(struct fs_map *mp);
+/* Remove key (backward-shift deletion); whether it was there. */
+bool pidmap_del(struct fs_map *mp, uint64_t key);
 
 /* strings.c. new: one exec's file name and argv in one block (args NUL-separated, the last
  * may lack it), one reference; NULL on ENOMEM. unref: drop one (NULL is fine). set: point p

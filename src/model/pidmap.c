@@ -1,6 +1,7 @@
 /* The model's hash map (struct fs_map): open addressing with linear probing, uint64 keys
  * to uint64 values. It maps each PID to its newest entry, and (index, signal) pairs to
- * signal records. Nothing is ever deleted: retirement builds new maps. */
+ * signal records, and each writer to its open output line. Retirement builds new maps;
+ * only the open output lines are deleted from theirs (pidmap_del). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,33 @@ int pidmap_put(struct fs_map *mp, uint64_t key, uint64_t val)
 	}
 	mp->vals[i] = val;
 	return 0;
+}
+
+/* Remove key: later entries of its probe run move back into the hole, so that every key
+ * stays reachable from its home slot. */
+bool pidmap_del(struct fs_map *mp, uint64_t key)
+{
+	size_t mask, i, j;
+
+	if (!mp->cap)
+		return false;
+	mask = mp->cap - 1;
+	i = pidmap_slot(mp, key);
+	if (!mp->keys[i])
+		return false;
+	for (j = (i + 1) & mask; mp->keys[j]; j = (j + 1) & mask) {
+		size_t home = pidmap_hash(mp->keys[j] - 1) & mask;
+
+		/* j may fill the hole at i unless its home lies in (i, j], cyclically */
+		if (i < j ? home <= i || home > j : home <= i && home > j) {
+			mp->keys[i] = mp->keys[j];
+			mp->vals[i] = mp->vals[j];
+			i = j;
+		}
+	}
+	mp->keys[i] = 0;
+	mp->len--;
+	return true;
 }
 
 /* An empty map that takes n keys without growing. 0 or -1. */

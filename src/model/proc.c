@@ -150,6 +150,7 @@ int proc_mark_exited(struct fs_model *m, int idx, uint64_t t, bool lost)
 	p->end_ns = t;
 	p->exit_lost = lost;
 	threads_end_of(m, idx, t);
+	output_close_pid(m, p->pid);
 	m->nexited++;
 	if (m->stats.live)
 		m->stats.live--;

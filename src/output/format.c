@@ -7,6 +7,8 @@
 
 #include "base/names.h"
 #include "base/text.h"
+#include "model/channel.h"
+#include "model/output.h"
 #include "output/format.h"
 
 #define FORMAT_DETAIL_MAX 8192
@@ -333,6 +335,52 @@ static void format_summary_cpu(FILE *f, const struct format_counts *c)
 	}
 }
 
+/* The workload's output and the channel, when there was any. */
+static void format_summary_output(FILE *f, const struct fs_model *m)
+{
+	const struct fs_output_stats *o = model_output_stats(m);
+	const struct fs_channel_stats *c = model_channel_stats(m);
+	uint64_t rejected = 0;
+	const char *sep = " (";
+
+	if (o->writes || o->lost) {
+		fprintf(f, "output: %llu lines, %llu bytes in %llu writes",
+			(unsigned long long)o->lines, (unsigned long long)o->bytes,
+			(unsigned long long)o->writes);
+		if (o->cut_bytes)
+			fprintf(f, ", %llu bytes cut (lines over %d bytes, writes over %d)",
+				(unsigned long long)o->cut_bytes, FS_OUTPUT_LINE_MAX,
+				FS_OUTPUT_CHUNK * FS_OUTPUT_CHUNKS_PER_WRITE);
+		if (o->dropped_bytes)
+			fprintf(f, ", %llu bytes dropped (over %llu KiB/s)",
+				(unsigned long long)o->dropped_bytes,
+				(unsigned long long)(FS_OUTPUT_BYTES_PER_SEC >> 10));
+		if (o->lines_forgotten)
+			fprintf(f, ", the oldest %llu lines not kept",
+				(unsigned long long)o->lines_forgotten);
+		if (o->lost)
+			fprintf(f, ", %llu output events lost (ring buffer full)",
+				(unsigned long long)o->lost);
+		fputc('\n', f);
+	}
+	if (!c->records)
+		return;
+	fprintf(f, "channel: %llu records, %llu accepted (%llu facts), ",
+		(unsigned long long)c->records, (unsigned long long)c->accepted,
+		(unsigned long long)c->facts);
+	for (int r = 0; r < FS_CHANNEL_REJECT_COUNT; r++)
+		rejected += c->rejected[r];
+	fprintf(f, "%llu rejected", (unsigned long long)rejected);
+	for (int r = 0; r < FS_CHANNEL_REJECT_COUNT; r++) {
+		if (!c->rejected[r])
+			continue;
+		fprintf(f, "%s%llu %s", sep, (unsigned long long)c->rejected[r],
+			names_channel_reject((enum fs_channel_reject)r));
+		sep = ", ";
+	}
+	fputs(rejected ? ")\n" : "\n", f);
+}
+
 void format_summary(FILE *f, const struct fs_model *m)
 {
 	const struct fs_model_stats *st = model_stats(m);
@@ -359,15 +407,26 @@ void format_summary(FILE *f, const struct fs_model *m)
 		fprintf(f, "seen without their fork: %zu (started before tracing, or lost)\n",
 			c->unseen);
 	format_summary_cpu(f, c);
+	format_summary_output(f, m);
 	fprintf(f, "events: %llu (%llu fork, %llu exec, %llu exit, %llu signal",
 		(unsigned long long)st->events, (unsigned long long)st->forks,
 		(unsigned long long)st->execs, (unsigned long long)st->exits,
 		(unsigned long long)st->signals);
-	if (st->threads || st->runs)
-		fprintf(f, ", %llu thread, %llu run, %llu thread end",
-			(unsigned long long)st->threads, (unsigned long long)st->runs,
-			(unsigned long long)(st->events - st->forks - st->execs - st->exits -
-					     st->signals - st->threads - st->runs));
+	{
+		uint64_t writes = model_output_stats(m)->writes;
+		uint64_t records = model_channel_stats(m)->records;
+
+		if (st->threads || st->runs)
+			fprintf(f, ", %llu thread, %llu run, %llu thread end",
+				(unsigned long long)st->threads, (unsigned long long)st->runs,
+				(unsigned long long)(st->events - st->forks - st->execs -
+						     st->exits - st->signals - st->threads -
+						     st->runs - writes - records));
+		if (writes)
+			fprintf(f, ", %llu output", (unsigned long long)writes);
+		if (records)
+			fprintf(f, ", %llu channel", (unsigned long long)records);
+	}
 	fprintf(f, ")\n");
 	if (st->lost)
 		fprintf(f,

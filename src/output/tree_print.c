@@ -6,6 +6,7 @@
 
 #include "base/names.h"
 #include "base/text.h"
+#include "model/channel.h"
 #include "output/format.h"
 #include "output/tree_print.h"
 
@@ -204,6 +205,11 @@ static void tree_status(const struct fs_proc *p, char *buf, size_t size)
 		TREE_ADD(", replaced by %u", p->replaced_by);
 	if (p->generation > 0)
 		TREE_ADD(", PID reused");
+	if (p->output_lines)
+		TREE_ADD(", %llu line%s of output", (unsigned long long)p->output_lines,
+			 p->output_lines == 1 ? "" : "s");
+	if (p->facts)
+		TREE_ADD(", %llu facts", (unsigned long long)p->facts);
 	if (p->unseen_start) {
 		TREE_ADD(", start not seen");
 	} else if (p->exited && !p->exit_lost && p->end_ns >= p->start_ns) {
@@ -260,7 +266,39 @@ void tree_print_text(FILE *f, const struct fs_model *m, bool ascii)
 struct tree_json {
 	FILE *f;
 	bool first_root;
+	int *fact_first; /* per process: its first kept fact (model_fact), -1 for none */
+	int *fact_next;	 /* per fact: the same process's next one, -1 */
 };
+
+/* Link the kept facts to their writers' entries (by serial), in arrival order. 0 or -1. */
+static int tree_json_facts(struct tree_json *tj, const struct fs_model *m)
+{
+	size_t n = model_count(m), nf = model_fact_count(m);
+	int *last = malloc((n + 1) * sizeof(*last));
+
+	tj->fact_first = malloc((n + 1) * sizeof(*tj->fact_first));
+	tj->fact_next = malloc((nf + 1) * sizeof(*tj->fact_next));
+	if (!last || !tj->fact_first || !tj->fact_next) {
+		free(last);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		tj->fact_first[i] = last[i] = -1;
+	for (size_t k = 0; k < nf; k++) {
+		int idx = model_find_serial(m, model_fact(m, k)->serial);
+
+		tj->fact_next[k] = -1;
+		if (idx < 0)
+			continue;
+		if (last[idx] < 0)
+			tj->fact_first[idx] = (int)k;
+		else
+			tj->fact_next[last[idx]] = (int)k;
+		last[idx] = (int)k;
+	}
+	free(last);
+	return 0;
+}
 
 /* A JSON string: escapes as JSON requires, invalid UTF-8 bytes as U+FFFD; DEL and the C1
  * controls (U+0080..U+009F, which some terminals obey) are escaped too, so no control
@@ -293,6 +331,38 @@ static void tree_json_string(FILE *f, const char *s)
 		}
 	}
 	putc('"', f);
+}
+
+/* "output_lines" and "facts" of process idx: each fact as {"t_ns","tid","fact",fields...}. */
+static void tree_json_told(const struct tree_json *tj, const struct fs_model *m, int idx)
+{
+	const struct fs_proc *p = model_proc(m, (size_t)idx);
+	const char *sep = "";
+
+	fprintf(tj->f, ",\"output_lines\":%llu,\"facts\":[", (unsigned long long)p->output_lines);
+	for (int k = tj->fact_first[idx]; k >= 0; k = tj->fact_next[k]) {
+		const struct fs_fact *ft = model_fact(m, (size_t)k);
+
+		fprintf(tj->f, "%s{\"t_ns\":%llu,\"tid\":%u,\"fact\":", sep,
+			(unsigned long long)ft->t_ns, ft->tid);
+		tree_json_string(tj->f, ft->kind);
+		for (size_t i = 0; i < ft->nfields; i++) {
+			const struct fs_fact_field *fl = &ft->fields[i];
+
+			fprintf(tj->f, ",\"%s\":", fl->key); /* [a-z0-9_]: nothing to escape */
+			if (fl->type == FS_FACT_STRING)
+				tree_json_string(tj->f, fl->s);
+			else if (fl->type == FS_FACT_INT)
+				fprintf(tj->f, "%lld", (long long)fl->i);
+			else if (fl->type == FS_FACT_BOOL)
+				fputs(fl->i ? "true" : "false", tj->f);
+			else
+				fputs("null", tj->f);
+		}
+		putc('}', tj->f);
+		sep = ",";
+	}
+	putc(']', tj->f);
 }
 
 /* An unsigned number, or null when absent. */
@@ -378,6 +448,7 @@ static int tree_json_enter(struct tree_index *t, size_t depth, bool has_kids, vo
 	tree_json_opt(tj->f, "unknown_after_ns", p->unknown_after_ns != 0,
 		      (long long)p->unknown_after_ns);
 	tree_json_threads(tj->f, t->m, p);
+	tree_json_told(tj, t->m, t->stack[depth]);
 	fputs(",\"children\":[", tj->f);
 	if (has_kids)
 		putc('\n', tj->f);
@@ -402,15 +473,19 @@ static int tree_json_leave(struct tree_index *t, size_t depth, void *ctx)
 
 int tree_print_json(FILE *f, const struct fs_model *m)
 {
-	struct tree_json tj = {f, true};
+	struct tree_json tj = {f, true, NULL, NULL};
 	struct tree_index t;
-	int rc;
+	int rc = -1;
 
-	if (tree_index_build(&t, m) != 0)
-		return -1;
+	if (tree_json_facts(&tj, m) != 0 || tree_index_build(&t, m) != 0)
+		goto out;
 	fputs("[\n", f);
 	rc = tree_walk_all(&t, tree_json_enter, tree_json_leave, &tj);
 	fputs(tj.first_root ? "]\n" : "\n]\n", f);
 	tree_index_free(&t);
-	return rc == 0 && !ferror(f) ? 0 : -1;
+	rc = rc == 0 && !ferror(f) ? 0 : -1;
+out:
+	free(tj.fact_first);
+	free(tj.fact_next);
+	return rc;
 }

@@ -37,5 +37,17 @@ def _forkscope_chain():
             sys.modules["sitecustomize"] = mine
 
 
+def _forkscope_facts():
+    if os.environ.get("FORKSCOPE_PYHOOK") != "1":
+        return
+    try:
+        import _forkscope_facts
+
+        _forkscope_facts.install()
+    except Exception:  # never let the hook break the program
+        pass
+
+
 _forkscope_set_default_method()
+_forkscope_facts()
 _forkscope_chain()

@@ -1,4 +1,4 @@
-/* Recordings: JSON Lines, schema 2; schema 1 still reads (see docs/recording-format.md). */
+/* Recordings: JSON Lines, schema 3; schemas 1 and 2 still read (docs/recording-format.md). */
 #ifndef FORKSCOPE_RECORD_H
 #define FORKSCOPE_RECORD_H
 
@@ -30,6 +30,8 @@ struct fs_end {
 	/* every process of the workload is known to have ended (the launched subtree, not
 	 * --all): one a model still has alive lost its exit event */
 	bool complete;
+	uint64_t output_lost; /* output and channel events the kernel's output ring buffer
+			       * could not take ("output_lost", written when non-zero) */
 };
 
 enum fs_record_kind {

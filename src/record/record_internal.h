@@ -1,5 +1,4 @@
-/* The recording code's insides, shared by record_write.c, record_fields.c and
- * record_read.c only. */
+/* The recording code's insides, shared by the files of src/record/ only. */
 #ifndef FORKSCOPE_RECORD_INTERNAL_H
 #define FORKSCOPE_RECORD_INTERNAL_H
 
@@ -30,6 +29,8 @@ void record_add(struct json_object *obj, const char *key, struct json_object *va
 		int *bad);
 /* A C string of at most max bytes as a JSON string. */
 struct json_object *record_json_cstr(const char *s, size_t max);
+/* The bytes s[0..len) (NULs too) as a JSON string, each invalid UTF-8 byte as U+FFFD. */
+struct json_object *record_json_bytes(const char *s, size_t len);
 
 /* Records (record_parse.c): a header, an event (its type already in ev->type) or the end
  * line from a line's object; 0 or -1 (err set). */
@@ -43,6 +44,14 @@ void record_add_thread_event(struct json_object *obj, const struct fs_event *ev,
 uint32_t record_thread_type(const char *type);
 /* Read the fields of one of them (t_ns and pid are read); 0 or -1 (err set). */
 int record_parse_thread_event(const struct record_ctx *c, struct json_object *obj,
+			      struct fs_event *ev);
+
+/* The workload's output and the channel (record_output.c): the fields of an output or
+ * channel line (0, or -1 with errno EINVAL for an fd other than 1 or 2); the event type a
+ * "type" names among them, 0 for none; read the fields (t_ns and pid are read), 0 or -1. */
+int record_add_output_event(struct json_object *obj, const struct fs_event *ev, int *bad);
+uint32_t record_output_type(const char *type);
+int record_parse_output_event(const struct record_ctx *c, struct json_object *obj,
 			      struct fs_event *ev);
 
 /* Write "line N: what: message" into the error buffer; always returns -1. */

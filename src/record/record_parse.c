@@ -194,6 +194,9 @@ int record_parse_event(const struct record_ctx *c, struct json_object *obj, stru
 	case FS_EV_THREAD_EXIT:
 	case FS_EV_RUN:
 		return record_parse_thread_event(c, obj, ev);
+	case FS_EV_OUTPUT:
+	case FS_EV_CHANNEL:
+		return record_parse_output_event(c, obj, ev);
 	default:
 		if (record_get_u32(c, obj, "target", &ev->target) != 0 ||
 		    record_get_int(c, obj, "sig", 0, RECORD_MAX_SIG, NULL, &sig) != 0)
@@ -223,6 +226,9 @@ int record_parse_end(const struct record_ctx *c, struct json_object *obj, struct
 	if (record_get_uint(c, obj, "t_ns", RECORD_MAX_NS, &end->t_ns) != 0 ||
 	    record_get_uint(c, obj, "events", UINT64_MAX, &end->events) != 0 ||
 	    record_get_uint(c, obj, "lost", UINT64_MAX, &end->lost) != 0)
+		return -1;
+	if (record_has(obj, "output_lost") &&
+	    record_get_uint(c, obj, "output_lost", UINT64_MAX, &end->output_lost) != 0)
 		return -1;
 	return record_has(obj, "complete") ? record_get_bool(c, obj, "complete", &end->complete)
 					   : 0;

@@ -331,8 +331,10 @@ int record_next(struct fs_record_reader *r, struct fs_record_item *it, char *err
 		it->event.type = FS_EV_EXIT;
 	else if (strcmp(type, "signal") == 0)
 		it->event.type = FS_EV_SIGNAL;
-	else
+	else if (record_thread_type(type))
 		it->event.type = record_thread_type(type);
+	else
+		it->event.type = record_output_type(type);
 	if (strcmp(type, "header") == 0) {
 		c.what = NULL;
 		record_fail(&c, "a second header (two recordings concatenated?)");

@@ -63,6 +63,11 @@ struct json_object *record_json_cstr(const char *s, size_t max)
 	return record_json_string(s, strnlen(s, max));
 }
 
+struct json_object *record_json_bytes(const char *s, size_t len)
+{
+	return record_json_string(s, len);
+}
+
 /* A C string (NULL: empty) as a JSON string. */
 static struct json_object *record_json_str(const char *s)
 {
@@ -203,6 +208,13 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 	case FS_EV_RUN:
 		record_add_thread_event(obj, ev, &bad);
 		break;
+	case FS_EV_OUTPUT:
+	case FS_EV_CHANNEL:
+		if (record_add_output_event(obj, ev, &bad) != 0) {
+			json_object_put(obj);
+			return -1;
+		}
+		break;
 	case FS_EV_SIGNAL:
 		record_add(obj, "type", json_object_new_string("signal"), false, &bad);
 		record_add(obj, "t_ns", json_object_new_uint64(ev->t_ns), false, &bad);
@@ -236,5 +248,8 @@ int record_write_end(FILE *f, const struct fs_end *end)
 	record_add(obj, "events", json_object_new_uint64(end->events), false, &bad);
 	record_add(obj, "lost", json_object_new_uint64(end->lost), false, &bad);
 	record_add(obj, "complete", json_object_new_boolean(end->complete), false, &bad);
+	if (end->output_lost)
+		record_add(obj, "output_lost", json_object_new_uint64(end->output_lost), false,
+			   &bad);
 	return record_emit(f, obj, bad);
 }

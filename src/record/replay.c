@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/names.h"
+#include "model/output.h"
 #include "record/digest_log.h"
 #include "record/replay.h"
 
@@ -69,6 +70,7 @@ void replay_end_model(struct fs_model *m, const struct fs_replay_info *info)
 		else
 			model_stop_following(m, info->end.t_ns);
 		model_set_lost(m, info->end.lost);
+		model_set_output_lost(m, info->end.output_lost);
 	} else {
 		model_stop_following(m, info->last_ns);
 	}

@@ -91,6 +91,17 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 		memcpy(v->args, ev->args, v->args_len);
 		v->args[v->args_len] = '\0';
 	}
+	if (ev->type == FS_EV_OUTPUT || ev->type == FS_EV_CHANNEL) {
+		v->fd = ev->fd;
+		v->cut = ev->cut;
+		v->dropped = ev->dropped;
+		v->args_len = ev->args_len < FS_ARGS_LEN ? ev->args_len : FS_ARGS_LEN;
+		v->args = malloc(v->args_len + 1);
+		if (!v->args)
+			return -1;
+		memcpy(v->args, ev->args, v->args_len);
+		v->args[v->args_len] = '\0';
+	}
 	s->n++;
 	return 0;
 }
@@ -134,6 +145,9 @@ void evstore_get(const struct evstore *s, size_t i, struct fs_event *out)
 	out->cpu = v->cpu;
 	out->left = v->left;
 	out->switches = v->switches;
+	out->fd = v->fd;
+	out->cut = v->cut;
+	out->dropped = v->dropped;
 	memcpy(out->comm, v->comm, sizeof(out->comm));
 	if (v->filename)
 		strncpy(out->filename, v->filename, sizeof(out->filename) - 1);

@@ -32,9 +32,11 @@ struct view_ev {
 	int32_t sig_result;
 	uint32_t args_len;
 	uint32_t subtree_live; /* fork: the launched subtree's live processes after it */
+	uint32_t fd, cut;      /* output: the stream, bytes cut; channel: cut (oversized) */
+	uint64_t dropped;      /* output: bytes the rate bound dropped before it */
 	char comm[FS_COMM_LEN];
 	char *filename; /* exec only, else NULL */
-	char *args;	/* exec only: NUL-separated argv, args_len bytes */
+	char *args;	/* exec: NUL-separated argv; output, channel: the bytes; args_len bytes */
 };
 
 struct evstore {

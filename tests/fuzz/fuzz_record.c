@@ -3,7 +3,9 @@
  * /proc/self/fd/N by replay_read exactly as `forkscope tree` reads a file; the
  * items feed a model (with the mid-trace analyses the live UI runs), every event is
  * printed as an event line, and the final tree is printed as JSON and as text, all to
- * /dev/null. Inputs that start with 0xff are structured instead (see fuzz_program).
+ * /dev/null, and the workload's lines and facts as `run --no-tui` prints them. Inputs that
+ * start with 0xff are structured instead (see fuzz_program); inputs that start with 0xfe
+ * are one record of the channel from the workload, for channel_decode (fuzz_channel).
  * Built by `make fuzz` (clang, -fsanitize=fuzzer,address,undefined) and, with
  * tests/fuzz/run_corpus.c instead of libFuzzer, by `make unit` for a pass over the corpus. */
 #include <stdbool.h>
@@ -14,8 +16,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "output/format.h"
+#include "base/text.h"
+#include "model/channel.h"
 #include "model/model.h"
+#include "model/output.h"
+#include "output/format.h"
+#include "output/workload_lines.h"
 #include "record/record.h"
 #include "record/replay.h"
 #include "output/tree_print.h"
@@ -97,6 +103,39 @@ static void fuzz_set_argv(struct fs_event *ev, unsigned k)
 	ev->args_len = (uint32_t)pos;
 }
 
+/* Bytes a workload might write, for the structured output events. */
+static const char *const fuzz_writes[] = {
+    "hello\n", "partial ", "\n", "a\nb\nc", "\x1b[2J\x1b]0;t\x07\r\n", "\xff\xfe\xc2\x9b\n", "",
+};
+/* Records of the channel, for the structured channel events. */
+static const char *const fuzz_records[] = {
+    "FSC1\n{\"fact\":\"name\",\"name\":\"w1\",\"n\":1,\"ok\":false,\"z\":null}\n{\"fact\":\"t\"}",
+    "FSC1\n{\"fact\":\"name\",\"pid\":1}",
+    "FSC1\n{\"fact\":\"f\",\"x\":1.5}",
+    "FSC1\n[1]",
+    "nope",
+};
+#define FUZZ_NWRITES (sizeof(fuzz_writes) / sizeof(fuzz_writes[0]))
+#define FUZZ_NRECORDS (sizeof(fuzz_records) / sizeof(fuzz_records[0]))
+
+/* An output (b[0] bit 6) or channel (bits 6 and 7) event from the bytes of fuzz_event. */
+static void fuzz_output(const uint8_t *b, struct fs_event *ev)
+{
+	const char *s;
+
+	ev->type = (b[0] & 0x80) ? FS_EV_CHANNEL : FS_EV_OUTPUT;
+	ev->tid = ev->pid + (b[6] & 1u);
+	s = ev->type == FS_EV_OUTPUT ? fuzz_writes[b[7] % FUZZ_NWRITES]
+				     : fuzz_records[b[7] % FUZZ_NRECORDS];
+	ev->args_len = (uint32_t)strlen(s);
+	memcpy(ev->args, s, ev->args_len);
+	ev->fd = 1u + (b[4] & 1u);
+	ev->cut = b[4] & 2 ? b[4] : 0;
+	ev->dropped = b[4] & 4 ? b[5] : 0;
+	if (ev->type == FS_EV_CHANNEL && ev->cut)
+		ev->args_len = 0; /* an oversized record has no bytes */
+}
+
 /* One event from 8 bytes: few PIDs (so they meet), times that may go backwards. */
 static void fuzz_event(const uint8_t *b, uint64_t *t, struct fs_event *ev)
 {
@@ -131,6 +170,8 @@ static void fuzz_event(const uint8_t *b, uint64_t *t, struct fs_event *ev)
 	default:
 		break;
 	}
+	if ((b[0] & 0x70) == 0x40)
+		fuzz_output(b, ev);
 }
 
 /* An input that starts with 0xff (never a readable recording) is a compact program: a
@@ -147,7 +188,7 @@ static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t 
 			      .command_len = 2,
 			      .kernel = "Linux fuzz"};
 	struct fs_event *ev = malloc(sizeof(*ev));
-	struct fs_end end = {0, 0, 0, false};
+	struct fs_end end = {0};
 	char *text = NULL;
 	uint64_t t = 0;
 	FILE *f = open_memstream(&text, len);
@@ -182,9 +223,11 @@ static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t 
 
 /* ---------------------------------------------------------------- reading */
 
-/* What the sink builds: the model (created by the header), as `forkscope tree` does. */
+/* What the sink builds: the model (created by the header), as `forkscope tree` does, and
+ * the workload's lines as `run --no-tui` prints them. */
 struct fuzz_sink {
 	struct fs_model *m;
+	struct workload_lines *wl;
 	size_t events;
 };
 
@@ -209,6 +252,7 @@ static int fuzz_event_in(void *ctx, const struct fs_event *ev, char *err, size_t
 	fs->events++;
 	if (!fs->m || model_apply(fs->m, ev) != 0)
 		return 0;
+	workload_lines_after(fs->wl, fuzz_null, ev, fs->m);
 	format_event_line(fuzz_null, ev, fs->m);
 	model_find(fs->m, ev->pid);
 	if (fs->events % FUZZ_FINISH_EVERY == 0)
@@ -216,10 +260,38 @@ static int fuzz_event_in(void *ctx, const struct fs_event *ev, char *err, size_t
 	return 0;
 }
 
+/* One record for channel_decode: accepted facts must be within every bound of channel.h. */
+static void fuzz_channel(const uint8_t *data, size_t size)
+{
+	enum fs_channel_reject why;
+	struct fs_fact *facts = NULL;
+	int n = channel_decode((const char *)data, size, &facts, &why);
+
+	if (n < 0 && (facts || why > FS_CHANNEL_REJECT_COUNT))
+		abort();
+	for (int i = 0; i < n; i++) {
+		if (n > FS_FACT_MAX_FACTS || !facts[i].kind[0] ||
+		    facts[i].nfields >= FS_FACT_MAX_FIELDS)
+			abort();
+		for (size_t k = 0; k < facts[i].nfields; k++) {
+			const struct fs_fact_field *fl = &facts[i].fields[k];
+
+			if (!fl->key[0] || !strcmp(fl->key, "pid") || !strcmp(fl->key, "tid") ||
+			    !strcmp(fl->key, "ppid") || !strcmp(fl->key, "t_ns"))
+				abort();
+			if (fl->type == FS_FACT_STRING && (strlen(fl->s) > FS_FACT_MAX_STRING ||
+							   !text_utf8_valid(fl->s, strlen(fl->s))))
+				abort();
+		}
+	}
+	if (n > 0)
+		channel_facts_free(facts, (size_t)n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bool program = size > 0 && data[0] == 0xff;
-	struct fuzz_sink fs = {NULL, 0};
+	struct fuzz_sink fs = {NULL, NULL, 0};
 	struct fs_replay_sink sink = {fuzz_header, fuzz_event_in, &fs};
 	struct fs_replay_info info;
 	size_t written = 0, len = 0;
@@ -227,6 +299,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int got;
 
 	fuzz_setup();
+	if (size > 0 && data[0] == 0xfe) {
+		fuzz_channel(data + 1, size - 1);
+		return 0;
+	}
+	fs.wl = workload_lines_new();
+	if (!fs.wl)
+		abort();
 	if (program) {
 		text = fuzz_program(data + 1, size - 1, &len, &written);
 		fuzz_store((const uint8_t *)text, len);
@@ -245,10 +324,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	replay_describe_end(&info, warn, sizeof(warn));
 	if (fs.m) {
 		replay_end_model(fs.m, &info);
+		workload_lines_flush(fs.wl, fuzz_null, fs.m);
 		tree_print_json(fuzz_null, fs.m);
 		tree_print_text(fuzz_null, fs.m, size % 2 == 0);
 		format_summary(fuzz_null, fs.m);
 		model_free(fs.m);
 	}
+	workload_lines_free(fs.wl);
 	return 0;
 }

@@ -77,6 +77,9 @@ EXIT = {"type": "exit", "t_ns": 500, "pid": 102, "ppid": 100, "comm": "sleep",
         "exit_code": 0, "signal": None, "core_dumped": False}
 SIGNAL = {"type": "signal", "t_ns": 450, "pid": 100, "target": 102, "sig": 15}
 END = {"type": "end", "t_ns": 900, "events": 5, "lost": 0}
+OUTPUT = {"type": "output", "t_ns": 260, "pid": 100, "tid": 100, "fd": 1, "data": "hello\n"}
+CHANNEL = {"type": "channel", "t_ns": 270, "pid": 100, "tid": 100,
+           "data": 'FSC1\n{"fact":"name","name":"main"}'}
 
 # five valid lines: the header, the root (100) and one child (101) that exits
 PREFIX = "".join(line(x) for x in (
@@ -106,6 +109,8 @@ FIELDS = {
                     "exit_code": "int?", "signal": "int?", "core_dumped": "bool"}),
     "signal": (SIGNAL, {"t_ns": "int", "pid": "int", "target": "int", "sig": "int"}),
     "end": (END, {"t_ns": "int", "events": "int", "lost": "int"}),
+    "output": (OUTPUT, {"t_ns": "int", "pid": "int", "tid": "int", "fd": "int", "data": "str"}),
+    "channel": (CHANNEL, {"t_ns": "int", "pid": "int", "tid": "int", "data": "str"}),
 }
 WRONG = {  # values of the wrong type for each kind
     "int": ["7", 7.5, True, None, [7], {"n": 7}],
@@ -464,6 +469,48 @@ def recording_rows():
             content=PREFIX + line(dict(FORK, comm=esc, pid=esc)), pids=PREFIX_PIDS),
         Row("escapes after a valid escaped line", "rec", 1, rf"line {n + 1}: not valid JSON",
             content=PREFIX + line(dict(FORK, comm=esc)) + esc + "\n", pids=PREFIX_PIDS + (102,)),
+        # the workload's output and the channel
+        Row("output on fd 3", "rec", 1, rf"line {n}: output: field \"fd\" must be 1 \(stdout\) "
+            r"or 2 \(stderr\)", content=PREFIX + line(dict(OUTPUT, fd=3)), pids=PREFIX_PIDS),
+        Row("output fd 0", "rec", 1, rf"line {n}: output: field \"fd\" must be 1",
+            content=PREFIX + line(dict(OUTPUT, fd=0)), pids=PREFIX_PIDS),
+        Row("output longer than a chunk", "rec", 1,
+            rf"line {n}: output: field \"data\" is longer than 4096 bytes",
+            content=PREFIX + line(dict(OUTPUT, data="x" * 4097)), pids=PREFIX_PIDS),
+        Row("output data_b64 not base64", "rec", 1,
+            rf"line {n}: output: field \"data_b64\" is not base64",
+            content=PREFIX + line(dict(OUTPUT, data_b64="a*b=")), pids=PREFIX_PIDS),
+        Row("output data_b64 of a wrong length", "rec", 1,
+            rf"line {n}: output: field \"data_b64\" is not base64 \(length 5\)",
+            content=PREFIX + line(dict(OUTPUT, data_b64="QUFBQ")), pids=PREFIX_PIDS),
+        Row("output data_b64 not canonical", "rec", 1,
+            rf"line {n}: output: field \"data_b64\" is not canonical base64",
+            content=PREFIX + line(dict(OUTPUT, data_b64="QR==")), pids=PREFIX_PIDS),
+        Row("output data_b64 too long", "rec", 1,
+            rf"line {n}: output: field \"data_b64\" holds more than 4096 bytes",
+            content=PREFIX + line(dict(OUTPUT, data_b64="QUFB" * 1366)), pids=PREFIX_PIDS),
+        Row("output data_b64 a number", "rec", 1,
+            rf"line {n}: output: field \"data_b64\" must be a string",
+            content=PREFIX + line(dict(OUTPUT, data_b64=7)), pids=PREFIX_PIDS),
+        Row("output cut negative", "rec", 1,
+            rf"line {n}: output: field \"cut\" must be a non-negative integer",
+            content=PREFIX + line(dict(OUTPUT, cut=-1)), pids=PREFIX_PIDS),
+        Row("output dropped negative", "rec", 1,
+            rf"line {n}: output: field \"dropped\" must be a non-negative integer",
+            content=PREFIX + line(dict(OUTPUT, dropped=-5)), pids=PREFIX_PIDS),
+        Row("output tid 2^32", "rec", 1, rf"line {n}: output: field \"tid\" is out of range",
+            content=PREFIX + line(dict(OUTPUT, tid=1 << 32)), pids=PREFIX_PIDS),
+        Row("channel oversized with data", "rec", 1,
+            rf"line {n}: channel: an oversized record \(\"cut\"\) must have an empty \"data\"",
+            content=PREFIX + line(dict(CHANNEL, cut=5000)), pids=PREFIX_PIDS),
+        Row("channel longer than a record", "rec", 1,
+            rf"line {n}: channel: field \"data\" is longer than 4096 bytes",
+            content=PREFIX + line(dict(CHANNEL, data="FSC1\n" + "x" * 4092)), pids=PREFIX_PIDS),
+        Row("output_lost negative", "rec", 1,
+            rf"line {n}: end: field \"output_lost\" must be a non-negative integer",
+            content=PREFIX + line(dict(END, output_lost=-1)), pids=PREFIX_PIDS),
+        Row("output after the end line", "rec", 1, rf"line {n + 1}: a \"output\" line after "
+            r"the end line", content=PREFIX + line(END) + line(OUTPUT), pids=PREFIX_PIDS),
         Row("stdin: garbage", "rec", 1, r"line 1: not valid JSON", path="-",
             stdin=b"\x1b[2J garbage\n", replay=False),
     ]
@@ -503,6 +550,22 @@ def accepted_rows():
             dict(FORK, comm="c" * 5000, future=True),
             dict(EXEC, filename="/" + "f" * 100000, argv=["a" * 70000, "b"],
                  truncated=True))), pids=(102,)),
+        Row("escape sequences in output and facts", "rec", 0, None, content=PREFIX + "".join(
+            line(x) for x in (
+                dict(OUTPUT, data=esc + "\n" + esc),
+                dict(OUTPUT, fd=2, data="\ufffd" + esc, data_b64="/xtbMko="),
+                dict(CHANNEL, data='FSC1\n{"fact":"name","name":"' + esc.replace("\u001b", "\\u001b")
+                     .replace("\u0007", "\\u0007").replace("\u009b", "\\u009b")
+                     .replace("\u007f", "\\u007f") + '"}'),
+                dict(CHANNEL, data='FSC1\n{"fact":"name","pid":1}'),
+                dict(CHANNEL, data="", cut=1 << 20),
+                dict(END, output_lost=3))), pids=PREFIX_PIDS),
+        Row("output from unknown writers", "rec", 0, None, warn=NO_END, content=PREFIX + "".join(
+            line(x) for x in (
+                dict(OUTPUT, pid=4000, tid=4001, data="early"),
+                dict(CHANNEL, pid=4000, tid=4001),
+                dict(OUTPUT, pid=(1 << 32) - 1, tid=0, fd=2, data="x" * 4096, cut=(1 << 32) - 1,
+                     dropped=(1 << 64) - 1))), pids=PREFIX_PIDS),
         Row("CRLF line ends", "rec", 0, None, warn=NO_END, content=PREFIX.replace("\n", "\r\n"),
             pids=PREFIX_PIDS),
         Row("UTF-8 byte order mark (ignored)", "rec", 0, None, warn=NO_END,

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "base/event.h"
 #include "base/names.h"
 #include "base/text.h"
 
@@ -249,6 +250,40 @@ static void test_sanitize(void **state)
 	assert_string_equal(s, "a b?[2J?? caf? ?!");
 }
 
+/* A program's output made safe: every control a visible escape, cut to fit with "...". */
+static void test_escape(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(text_escape(buf, sizeof(buf), "plain \xc3\xa9", 8), 8);
+	assert_string_equal(buf, "plain \xc3\xa9");
+	text_escape(buf, sizeof(buf), "\x1b[2J\x1b]0;t\x07\r\tx\x7f", 14);
+	assert_string_equal(buf, "\\x1b[2J\\x1b]0;t\\x07\\r x\\x7f");
+	text_escape(buf, sizeof(buf), "a\0b\xff\xc2\x9b\xc0\xaf", 8);
+	assert_string_equal(buf, "a\\x00b\\xff\\u009b\\xc0\\xaf");
+	/* cut: whole escapes only, and "..." */
+	assert_int_equal(text_escape(buf, 10, "\x1b\x1b\x1b\x1b", 4), 7);
+	assert_string_equal(buf, "\\x1b...");
+	assert_int_equal(text_escape(buf, 4, "abcdef", 6), 3);
+	assert_string_equal(buf, "...");
+	assert_int_equal(text_escape(buf, 4, "abc", 3), 3);
+	assert_string_equal(buf, "abc");
+	assert_int_equal(text_escape(buf, 1, "abc", 3), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(text_escape(buf, sizeof(buf), "", 0), 0);
+	assert_string_equal(names_stream(1), "stdout");
+	assert_string_equal(names_stream(2), "stderr");
+	assert_string_equal(names_stream(0), "?");
+	assert_string_equal(names_event_type(FS_EV_OUTPUT), "output");
+	assert_string_equal(names_event_type(FS_EV_CHANNEL), "chan");
+	for (int r = 0; r < FS_CHANNEL_REJECT_COUNT; r++) {
+		assert_string_not_equal(names_channel_reject((enum fs_channel_reject)r), "?");
+		assert_string_not_equal(names_channel_reject_long((enum fs_channel_reject)r), "?");
+	}
+	assert_string_equal(names_channel_reject_long(FS_CHANNEL_REJECT_COUNT), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +292,7 @@ int main(void)
 	    cmocka_unit_test(test_states),	 cmocka_unit_test(test_durations),
 	    cmocka_unit_test(test_command),	 cmocka_unit_test(test_argv_quoting),
 	    cmocka_unit_test(test_utf8),	 cmocka_unit_test(test_sanitize),
+	    cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,7 +106,7 @@ static void round_trip(const char *path, struct fs_event **evs, int n, struct fs
 {
 	struct fs_header h = {0};
 	char *cmd[] = {"/usr/bin/python3", "-c", "print('a \"b\"')\n", NULL};
-	struct fs_end end = {5000000000ull, 7, 2, true};
+	struct fs_end end = {.t_ns = 5000000000ull, .events = 7, .lost = 2, .complete = true};
 	struct fs_record_reader *r;
 	struct fs_record_item it;
 	char err[256] = "";

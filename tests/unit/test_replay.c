@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "model/channel.h"
+#include "model/output.h"
 #include "record/replay.h"
 #include "view/view.h"
 
@@ -42,9 +44,10 @@
  * 102 a second (already pending: dropped); 101 unblocks and dies of main's. */
 #define PENDING_BODY                                                                               \
 	FORK(10, 100, 50)                                                                          \
-	FORK(20, 101, 100) FORK(30, 102, 100) SIGNAL(40, 100, 101, 15, 0)                          \
-	    SIGNAL(50, 102, 101, 15, 2) KILLED(60, 101, 100, 15) EXIT(70, 102, 100, 0)             \
-		EXIT(80, 100, 50, 0)
+	FORK(20, 101, 100)                                                                         \
+	FORK(30, 102, 100)                                                                         \
+	SIGNAL(40, 100, 101, 15, 0) SIGNAL(50, 102, 101, 15, 2) KILLED(60, 101, 100, 15)           \
+	    EXIT(70, 102, 100, 0) EXIT(80, 100, 50, 0)
 
 static char rec_path[64];
 
@@ -223,6 +226,120 @@ static void test_session_equals_tree(void **state)
 	model_free(m);
 }
 
+/* What a live run's sink sees: the digest after each event, in order. */
+struct digests {
+	struct fs_model *m;
+	uint64_t d[16];
+	size_t n, at;
+	bool differ;
+};
+
+static int digests_header(void *ctx, struct fs_header *h, char *err, size_t errlen)
+{
+	struct digests *ds = ctx;
+
+	(void)err;
+	(void)errlen;
+	ds->m = model_new(h->root_pid);
+	return ds->m ? 0 : -1;
+}
+
+static int digests_event(void *ctx, const struct fs_event *ev, char *err, size_t errlen)
+{
+	struct digests *ds = ctx;
+
+	(void)err;
+	(void)errlen;
+	if (model_apply(ds->m, ev) != 0)
+		return -1;
+	if (ds->at >= ds->n || model_digest(ds->m) != ds->d[ds->at])
+		ds->differ = true;
+	ds->at++;
+	return 0;
+}
+
+/* Output and channel events through the writer and the one replay loop: the model read
+ * back has the digest of the live one after every event, and at the end. */
+static void test_output_live_equals_replay(void **state)
+{
+	static const struct {
+		uint32_t type, pid, fd, cut;
+		const char *data;
+		size_t len; /* 0: strlen(data) */
+	} evs[] = {
+	    {FS_EV_FORK, 100, 0, 0, "", 0},
+	    {FS_EV_FORK, 101, 0, 0, "", 0},
+	    {FS_EV_OUTPUT, 100, 1, 0, "main says \x1b[31mred", 0},
+	    {FS_EV_OUTPUT, 101, 1, 0, "child: \xff\xfe\0 bytes\n", 17},
+	    {FS_EV_OUTPUT, 100, 1, 7, "\n", 0},
+	    {FS_EV_OUTPUT, 101, 2, 0, "partial", 0},
+	    {FS_EV_CHANNEL, 101, 0, 0, "FSC1\n{\"fact\":\"name\",\"name\":\"w\"}", 0},
+	    {FS_EV_CHANNEL, 101, 0, 0, "FSC1\n{\"fact\":\"name\",\"pid\":1}", 0},
+	    {FS_EV_CHANNEL, 100, 0, 9000, "", 0},
+	    {FS_EV_EXIT, 101, 0, 0, "", 0},
+	};
+	struct fs_event *ev = calloc(1, sizeof(*ev));
+	struct fs_model *live = model_new(100);
+	struct fs_end end = {.t_ns = 100, .events = 10, .complete = true, .output_lost = 5};
+	struct digests ds = {0};
+	struct fs_replay_sink sink = {digests_header, digests_event, &ds};
+	struct fs_replay_info info;
+	struct fs_header h = {.tool = "forkscope t", .root_pid = 100, .kernel = "k"};
+	char err[256] = "";
+	FILE *f = fopen(rec_path, "w");
+
+	(void)state;
+	assert_non_null(ev);
+	assert_non_null(live);
+	assert_non_null(f);
+	assert_int_equal(record_write_header(f, &h), 0);
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		memset(ev, 0, sizeof(*ev));
+		ev->type = evs[i].type;
+		ev->t_ns = 10 * (i + 1);
+		ev->pid = evs[i].pid;
+		ev->ppid = evs[i].pid == 100 ? 50 : 100;
+		ev->tid = evs[i].pid;
+		ev->fd = evs[i].fd;
+		ev->cut = evs[i].cut;
+		ev->dropped = i == 5 ? 1000 : 0;
+		ev->args_len = (uint32_t)(evs[i].len ? evs[i].len : strlen(evs[i].data));
+		memcpy(ev->args, evs[i].data, ev->args_len);
+		assert_int_equal(model_apply(live, ev), 0);
+		ds.d[ds.n++] = model_digest(live);
+		assert_int_equal(record_write_event(f, ev), 0);
+	}
+	assert_int_equal(record_write_end(f, &end), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(replay_read(rec_path, &sink, &info, err, sizeof(err)), 0);
+	assert_int_equal(ds.at, ds.n);
+	assert_false(ds.differ);
+	info.have_end = true;
+	replay_end_model(live, &info);
+	replay_end_model(ds.m, &info);
+	assert_true(model_digest(live) == model_digest(ds.m));
+	assert_int_equal(model_output_stats(ds.m)->lost, 5);
+	assert_int_equal(model_output_count(ds.m), 4);
+	assert_int_equal(model_fact_count(ds.m), 1);
+	assert_int_equal(model_channel_stats(ds.m)->rejected[FS_CHANNEL_FORGED], 1);
+	assert_int_equal(model_channel_stats(ds.m)->rejected[FS_CHANNEL_OVERSIZED], 1);
+	/* the replay UI's session keeps the events whole: its model is the same */
+	{
+		struct session sess;
+		struct fs_header sh;
+
+		assert_int_equal(session_init(&sess, 0), 0);
+		assert_int_equal(session_load(&sess, rec_path, &sh, err, sizeof(err)), 0);
+		assert_int_equal(session_seek(&sess, sess.count), 0);
+		assert_true(model_digest(sess.model) == model_digest(ds.m));
+		record_header_clear(&sh);
+		session_free(&sess);
+	}
+	model_free(ds.m);
+	model_free(live);
+	free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +353,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_schema1_losses_end_as_before, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_session_equals_tree, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_output_live_equals_replay, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
