@@ -535,9 +535,11 @@ int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen)
 	uint64_t now = clock_monotonic_ns(), base = trace_base_ns(l->trace);
 
 	trace_finish(l->trace);
+	memset(end, 0, sizeof(*end));
 	end->t_ns = now > base ? now - base : 0;
 	end->events = l->events;
 	end->lost = trace_lost(l->trace);
+	end->output_lost = trace_output_lost(l->trace);
 	/* we are the subtree's subreaper and waitpid found no child left: every process of
 	 * it has ended, so one still alive in a model lost its exit (not so with --all,
 	 * where the trace holds processes of the whole system) */
