@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "output/status.h"
@@ -92,6 +93,21 @@ static int tui_on_event(void *ctx, const struct fs_event *ev)
 	return 0;
 }
 
+/* The UI's size, also before curses starts (the first run is started before it). */
+static void tui_terminal_size(unsigned *rows, unsigned *cols)
+{
+	struct winsize ws;
+
+	*rows = *cols = 0;
+	if (LINES > 0 && COLS > 0) {
+		*rows = (unsigned)LINES;
+		*cols = (unsigned)COLS;
+	} else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
+}
+
 /* Start the workload with a method ("" = default) into a slot. 0, or -1 with the reason
  * in s->error; *usage set when the user's input is at fault. */
 static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char *method,
@@ -108,6 +124,7 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	memset(&o, 0, sizeof(o));
 	o.cli = &a->cli;
 	o.output = FS_LIVE_OUTPUT_PIPE;
+	tui_terminal_size(&o.rows, &o.cols); /* the workload's terminal is the UI's size */
 	o.on_event = tui_on_event;
 	o.ctx = a;
 	*usage = false;
@@ -121,6 +138,8 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	if (!a->live)
 		return -1;
 	h = live_header(a->live);
+	if (live_capture_warning(a->live))
+		tui_message(a, "%s", live_capture_warning(a->live));
 	if (session_init(&s->sess, h->root_pid) != 0) {
 		snprintf(s->error, sizeof(s->error), "out of memory");
 		tui_live_kill(a);
