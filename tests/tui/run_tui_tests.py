@@ -1304,6 +1304,22 @@ def test_live_keys_answer_during_storm():
         p.close()
 
 
+def test_live_no_capture():
+    """--no-capture: the output pane says the output is not captured, and nothing of the
+    workload's reaches the screen."""
+    need_live()
+    p = live("--no-capture -- /usr/bin/python3 %s" % shquote(PRINTERS))
+    try:
+        p.wait_for(r"FINISHED", timeout=30)
+        p.keys("o")
+        s = p.wait_for(r"output not captured: --no-capture")
+        assert "main starts" not in s and "pwned" not in s, s
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
 def test_live_keys_answer_during_output_flood():
     """Output floods in (two writers, as fast as they can, over the kernel's rate bound):
     with the output pane following it, a scroll key and the help answer within ~100 ms."""
