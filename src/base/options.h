@@ -32,6 +32,7 @@ struct fs_cli {
 	bool max_procs_set; /* given by --max-procs (else a default applies) */
 	bool as_root;	    /* under sudo, run the workload as root, not as the invoking user */
 	bool no_capture;    /* the workload writes to our terminal; its output is not traced */
+	bool no_pyhook;	    /* Python processes of the workload tell forkscope nothing */
 	bool is_demo;	    /* argv[0] is a demo name; else a command */
 	char **argv;	    /* the demo and its args, or the command; NULL-terminated */
 	int argc;

@@ -13,7 +13,7 @@ static const char usage_text[] =
     "usage: forkscope                       (the UI: pick a demo and a start method)\n"
     "       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
     "                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
-    "                     [--max-procs N] [--as-root] [--no-capture]\n"
+    "                     [--max-procs N] [--as-root] [--no-capture] [--no-pyhook]\n"
     "                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
     "       forkscope replay FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
@@ -47,6 +47,10 @@ static const char usage_text[] =
     "                   it would untraced; its output is not traced nor recorded\n"
     "                   (default: its stdout and stderr are a terminal forkscope owns,\n"
     "                   and each write is recorded with the process that made it)\n"
+    "  --no-pyhook      Python processes of the workload tell forkscope nothing\n"
+    "                   (default: a start-up hook on PYTHONPATH sends each one's\n"
+    "                   multiprocessing name, kind, daemon flag, start-up phases and\n"
+    "                   tasks through the channel; docs/channel.md)\n"
     "\n"
     "examples:\n"
     "  forkscope demos                                  list the demos\n"
@@ -106,7 +110,8 @@ enum {
 	OPT_ASCII,
 	OPT_MAX_PROCS,
 	OPT_AS_ROOT,
-	OPT_NO_CAPTURE
+	OPT_NO_CAPTURE,
+	OPT_NO_PYHOOK
 };
 
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
@@ -123,6 +128,7 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	    {"max-procs", required_argument, NULL, OPT_MAX_PROCS},
 	    {"as-root", no_argument, NULL, OPT_AS_ROOT},
 	    {"no-capture", no_argument, NULL, OPT_NO_CAPTURE},
+	    {"no-pyhook", no_argument, NULL, OPT_NO_PYHOOK},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -175,6 +181,9 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 			break;
 		case OPT_NO_CAPTURE:
 			cli->no_capture = true;
+			break;
+		case OPT_NO_PYHOOK:
+			cli->no_pyhook = true;
 			break;
 		case 'h':
 			cli->cmd = FS_CMD_HELP;

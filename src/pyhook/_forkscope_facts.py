@@ -91,9 +91,9 @@ class _Tasks:
     """Wraps a worker's task queue (get) and result queue (put) to time each task.
 
     A task costs a tuple; the tasks are sent when the worker asks for its next one,
-    at most once a millisecond (a burst of tiny tasks shares a write), and when the
-    worker ends. A worker SIGTERMed while idle may lose the tasks of its last
-    millisecond (docs/channel.md)."""
+    unless they were sent less than a millisecond ago (then a burst of tiny tasks
+    shares a write), and when the worker ends. A worker SIGTERMed while idle may lose
+    the tasks of its last millisecond (docs/channel.md)."""
 
     def __init__(self, inq, outq, items_of, id_of):
         self.inq, self.outq = inq, outq
@@ -101,7 +101,7 @@ class _Tasks:
         self.current = None
 
     def get(self, *a, **k):
-        if _done and _now() - _done[0][4] >= 1000000:
+        if _done and _now() - _sent[0] >= 1000000:
             _send_tasks()
         task = self.inq.get(*a, **k)
         if task is not None:
@@ -119,6 +119,7 @@ class _Tasks:
 
 
 _done = []  # tasks ended and not sent: (job, index, items, start_ns, end_ns)
+_sent = [0]  # when tasks were last sent
 
 
 def _send_tasks():
@@ -128,6 +129,7 @@ def _send_tasks():
             fields["job"] = job
         channel.say("task", **fields)
     del _done[:]
+    _sent[0] = _now()
     channel.flush()
 
 

@@ -21,6 +21,8 @@ struct fs_header {
 	char *kernel;
 	uint64_t start_realtime_ns;
 	uint32_t cpus; /* CPUs of the traced machine (schema 3), 0 when not said */
+	bool pyhook;   /* the workload's Python processes had the hook ("pyhook": true): one
+			* that never spoke is "no hook"; false when not said */
 };
 
 struct fs_end {

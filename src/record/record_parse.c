@@ -66,6 +66,8 @@ int record_parse_header(const struct record_ctx *c, struct json_object *obj, str
 		if (record_get_u32(c, obj, "cpus", &h->cpus) != 0)
 			goto out;
 	}
+	if (record_has(obj, "pyhook") && record_get_bool(c, obj, "pyhook", &h->pyhook) != 0)
+		goto out;
 	rc = 0;
 out:
 	if (rc != 0)

@@ -46,8 +46,7 @@ struct fs_live {
 	char exe[PATH_MAX];
 	char python_version[32];
 	char env_session[64];
-	char env_pythonpath[PATH_MAX + 64];
-	char env_method[64];
+	struct python_hook hook;
 	char env_home[PATH_MAX + 8];
 	char env_user[80];
 	char env_logname[80];
@@ -164,28 +163,16 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 		if (python_is_name(l->exe) && live_resolve_python(l, l->exe, err, errlen))
 			return -1;
 		l->argv[n++] = l->exe;
-		if (cli->method) {
-			const char *old = getenv("PYTHONPATH");
-			bool has_old = old && *old;
-
-			char hook[PATH_MAX];
-			int readable;
-
-			snprintf(hook, sizeof(hook), "%.*s/pyhook/sitecustomize.py", PATH_MAX - 32,
-				 paths_data_dir());
-			readable = readable_check(hook);
-			if (readable != 0) { /* else --method would be silently ignored */
-				readable_explain("the Python hook", hook, -readable, err, errlen);
-				return -1;
-			}
-			snprintf(l->env_pythonpath, sizeof(l->env_pythonpath),
-				 "PYTHONPATH=%s/pyhook%s%s", paths_data_dir(), has_old ? ":" : "",
-				 has_old ? old : "");
-			snprintf(l->env_method, sizeof(l->env_method), "FORKSCOPE_METHOD=%s",
-				 cli->method);
-			live_env_add(l, l->env_pythonpath);
-			live_env_add(l, l->env_method);
-		}
+	}
+	if (python_hook_choose(l->opts.cli, paths_data_dir(), &l->hook, err, errlen) != 0)
+		return -1;
+	if (l->hook.pythonpath[0])
+		live_env_add(l, l->hook.pythonpath);
+	if (l->hook.method[0])
+		live_env_add(l, l->hook.method);
+	if (l->hook.facts) {
+		live_env_add(l, "FORKSCOPE_PYHOOK=1");
+		l->header.pyhook = true;
 	}
 	for (int i = 1; i < cli->argc; i++)
 		l->argv[n++] = cli->argv[i];

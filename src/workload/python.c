@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "workload/command.h"
 #include "workload/python.h"
+#include "workload/readable.h"
 
 bool python_is_name(const char *path)
 {
@@ -94,5 +96,32 @@ int python_resolve(const char *name, char *exe, size_t exelen, char *version, si
 		return 0;
 	}
 	snprintf(exe, exelen, "%s", command_is_script(found) ? real : found);
+	return 0;
+}
+
+int python_hook_choose(const struct fs_cli *cli, const char *data_dir, struct python_hook *h,
+		       char *err, size_t errlen)
+{
+	const char *old = getenv("PYTHONPATH");
+	bool has_old = old && *old, method = cli->method && !cli->is_demo;
+	char hook[PATH_MAX];
+	int readable;
+
+	memset(h, 0, sizeof(*h));
+	if (!method && cli->no_pyhook)
+		return 0;
+	snprintf(hook, sizeof(hook), "%.*s/pyhook/sitecustomize.py", PATH_MAX - 32, data_dir);
+	readable = readable_check(hook);
+	if (readable != 0) {
+		if (!method)
+			return 0;
+		readable_explain("the Python hook", hook, -readable, err, errlen);
+		return -1;
+	}
+	snprintf(h->pythonpath, sizeof(h->pythonpath), "PYTHONPATH=%.*s/pyhook%s%.*s",
+		 PATH_MAX / 2, data_dir, has_old ? ":" : "", PATH_MAX / 2, has_old ? old : "");
+	if (method)
+		snprintf(h->method, sizeof(h->method), "FORKSCOPE_METHOD=%s", cli->method);
+	h->facts = !cli->no_pyhook;
 	return 0;
 }
