@@ -162,9 +162,10 @@ def test_channel(ctx, traced_run):
     """Records from main and from fork, spawn and forkserver children arrive with the
     writer the kernel names; the oversized one as its length; the forged one rejected;
     live == replay (traced_run)."""
-    t = traced_run(ctx, "channel", ["--", PYTHON, CHANNEL])
+    # the raw channel alone: the Python hook's own facts would come too
+    t = traced_run(ctx, "channel", ["--no-pyhook", "--", PYTHON, CHANNEL])
     channel_checks(t.rec, t.nodes, os.getuid())
-    res = ctx.run(["run", "--no-tui", "--", PYTHON, CHANNEL])
+    res = ctx.run(["run", "--no-tui", "--no-pyhook", "--", PYTHON, CHANNEL])
     check(res.rc == 0, f"run --no-tui exited {res.rc}: {res.stderr_tail()}")
     check(re.search(r"oversized", res.stdout) and re.search(r"forged", res.stdout),
           f"the summary does not count the oversized and forged records: "
@@ -183,13 +184,37 @@ def test_channel_nobody(ctx, tree_json):
         with open(CHANNEL) as src, open(script, "w") as dst:
             dst.write(src.read())
         os.chmod(script, 0o644)
-        res = subprocess.run([binary, "run", "--json", "-o", out, "--", PYTHON, script],
+        res = subprocess.run([binary, "run", "--json", "-o", out, "--no-pyhook", "--",
+                              PYTHON, script],
                              env=env, cwd=other_user_cwd(binary), capture_output=True,
                              text=True, timeout=120)
     check(res.returncode == 0, f"run as nobody exited {res.returncode}: {res.stderr[-300:]}")
     rec = load_recording(out)
     check(Recording(res.stdout).events == rec.events, "--json stdout differs from -o FILE")
     channel_checks(rec, tree_nodes(tree_json(ctx, out)), NOBODY_UID)
+
+
+def test_pyhook_default(ctx, traced_run):
+    """The Python hook is on by default (the header says so, every Python process of the
+    workload says hello or was forked after its parent did, a Pool worker tells its
+    kind); --no-pyhook turns it off (no channel record at all)."""
+    t = traced_run(ctx, "pyhook on", ["--method", "fork", "pool-recycle"])
+    check(t.rec.header.get("pyhook") is True, f"header: {t.rec.header}")
+    kinds = {}
+    for ev in t.rec.channel():
+        for line in ev["data"].split("\n")[1:]:
+            if line:
+                kinds.setdefault(ev["pid"], []).append(json.loads(line)["fact"])
+    check(kinds.get(t.rec.root_pid, [])[:1] == ["hello"], f"main's facts: {kinds}")
+    workers = [pid for pid, k in kinds.items() if "process" in k and "task" in k]
+    check(len(workers) >= 3, f"pool workers telling their tasks: {kinds}")
+    out = ctx.path("pyhook-off.jsonl")
+    res = ctx.run(["run", "--json", "-o", out, "--no-pyhook", "--method", "fork",
+                   "pool-recycle"], timeout=120)
+    check(res.rc == 0, f"--no-pyhook run exited {res.rc}: {res.stderr_tail()}")
+    off = load_recording(out)
+    check("pyhook" not in off.header and not off.channel(),
+          f"--no-pyhook: header {off.header}, {len(off.channel())} channel records")
 
 
 def capture_tests(traced_run, tree_json):
@@ -203,5 +228,6 @@ def capture_tests(traced_run, tree_json):
         ("channel: fork, spawn, forkserver; oversized, forged",
          lambda c: test_channel(c, traced_run)),
         ("channel: a workload running as nobody", lambda c: test_channel_nobody(c, tree_json)),
+        ("the Python hook: on by default, --no-pyhook", lambda c: test_pyhook_default(c, traced_run)),
     ]
     return tests
