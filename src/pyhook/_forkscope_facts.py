@@ -91,9 +91,9 @@ class _Tasks:
     """Wraps a worker's task queue (get) and result queue (put) to time each task.
 
     A task costs a tuple; the tasks are sent when the worker asks for its next one,
-    at most once a millisecond (a burst of tiny tasks shares a write), and when the
-    worker ends. A worker SIGTERMed while idle may lose the tasks of its last
-    millisecond (docs/channel.md)."""
+    at most once a millisecond (a burst of tiny tasks shares a write) or at once when
+    no task is waiting (the worker would block: a Pool's terminate() may kill it idle),
+    and when the worker ends (docs/channel.md)."""
 
     def __init__(self, inq, outq, items_of, id_of):
         self.inq, self.outq = inq, outq
@@ -101,12 +101,18 @@ class _Tasks:
         self.current = None
 
     def get(self, *a, **k):
-        if _done and _now() - _done[0][4] >= 1000000:
+        if _done and (_now() - _done[0][4] >= 1000000 or self._idle()):
             _send_tasks()
         task = self.inq.get(*a, **k)
         if task is not None:
             self.current = (self.id_of(task), self.items_of(task), _now())
         return task
+
+    def _idle(self):
+        try:
+            return self.inq.empty()  # one poll(), only with tasks unsent
+        except Exception:
+            return True
 
     def put(self, obj, *a, **k):
         if self.current is not None:
@@ -209,7 +215,7 @@ def _patch_process(mod):
 
     def _action(real, name):
         def act(self, *a, **k):
-            fields = {"child": self.pid or 0, "name": self.name}
+            fields = {"child_pid": self.pid or 0, "name": self.name}
             if _in_exit:
                 fields["during"] = "exit_cleanup"
             _say(name, **fields)
@@ -345,6 +351,9 @@ def install():
     channel.install()
     os.register_at_fork(before=_before_fork)
     _hello()
+    # at once: a Python process that never spoke is marked "no hook" by forkscope, so
+    # even one killed before its first batch must have said hello (one write per start)
+    channel.flush()
     for name, patch in _PATCHES.items():  # imported before us (rare): patch now
         if name in sys.modules:
             try:
