@@ -86,6 +86,16 @@ $(BUILD)/forkscope.skel.h: $(BUILD)/forkscope.bpf.o
 
 $(BUILD)/trace/trace.o: $(BUILD)/forkscope.skel.h
 
+# The second object: the workload's output and its channel (sys_enter/sys_exit).
+$(BUILD)/output.bpf.o: bpf/output.bpf.c src/base/event.h $(BUILD)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/output.skel.h: $(BUILD)/output.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/trace/capture.o: $(BUILD)/output.skel.h
+
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -171,6 +181,10 @@ $(BUILD)/storm: bench/storm.c bench/bench_util.h | $(BUILD)/.dir
 $(BUILD)/pingpong: bench/pingpong.c bench/bench_util.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# The output benchmark's writer (a pty flood) and its system-call loop.
+$(BUILD)/flood: bench/flood.c bench/bench_util.h | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 # The recording reader (and model) throughput and memory benchmark.
 $(BUILD)/replay_bench: bench/replay_bench.c $(BUILD)/libfscore.a | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libfscore.a $(LDFLAGS) -ljson-c
@@ -187,7 +201,7 @@ BENCH_ARGS ?=
 
 bench: deps
 	$(call install_missing,bench,$(BENCH_PKGS),echo "bench: the missing peers are skipped" >&2)
-	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/pingpong $(BUILD)/replay_bench \
+	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/pingpong $(BUILD)/flood $(BUILD)/replay_bench \
 	  $(BUILD)/replay_memory $(BUILD)/bench_frame
 	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm \
 	  --pingpong $(BUILD)/pingpong --replay-bench $(BUILD)/replay_bench $(BENCH_ARGS)

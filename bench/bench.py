@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """forkscope measured side by side with its peers. See bench/README.md.
 
-Five parts, each figure a ratio against a baseline run in the same invocation:
+Six parts, each figure a ratio against a baseline run in the same invocation:
 
 1. overhead: bench/storm (a fork+exec storm and a fork-only storm) untraced, under
    `forkscope run`, and while execsnoop, bpftrace and forkstat trace the system, alternated
@@ -16,7 +16,10 @@ Five parts, each figure a ratio against a baseline run in the same invocation:
 4. replay: events per second of the recording reader (bench/replay_bench, alone and with
    the model) over a synthetic 1,000,000-event recording, beside `jq -c .`;
 5. memory: peak RSS of a replay (reader and model) of 1,000,000 short-lived processes,
-   beside the same replay of 1,000 and of 100,000 processes.
+   beside the same replay of 1,000 and of 100,000 processes;
+6. output: bench/flood (200 MB to stdout in 4 KiB writes) traced with output capture
+   against the same writer into a pty drained by a plain reader, and the ns added to an
+   untraced process's system calls while a forkscope captures output (bench_output.py).
 
 Stdlib only; run as root. Exit status: 0 measured (and, with --strict, every target met),
 1 error, 3 a target missed under --strict.
@@ -39,6 +42,10 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_output  # noqa: E402
+
 TARGET_RATIO = 1.02  # overhead: traced / untraced
 TARGET_REPLAY = 2.0  # reader events/s / jq's
 TARGET_SWITCH_RATIO = 1.10  # pingpong traced / untraced
@@ -49,7 +56,7 @@ PEER_DRAIN_S = 10.0
 TRACEFS = "/sys/kernel/tracing"
 NAMES = {"exec": "fork+exec", "fork": "fork-only"}
 KINDS = ("fork", "exec", "exit")
-PARTS = ("overhead", "switch", "ready", "replay", "memory")
+PARTS = ("overhead", "switch", "ready", "replay", "memory", "output")
 
 BPFTRACE_SCRIPT = r"""BEGIN { printf("ready\n"); }
 tracepoint:sched:sched_process_fork { printf("fork %d %d\n", args->parent_pid, args->child_pid); }
@@ -1332,6 +1339,8 @@ def main():
                     "compiled from bench/storm.c)")
     ap.add_argument("--pingpong", help="the pingpong binary (default: next to forkscope, "
                     "else compiled from bench/pingpong.c)")
+    ap.add_argument("--flood", help="the flood binary (default: next to forkscope, else "
+                    "compiled from bench/flood.c)")
     ap.add_argument("--replay-bench", help="the replay_bench binary (default: next to "
                     "forkscope)")
     ap.add_argument("-n", type=int, help="children of the exec storm (default 2000; the "
@@ -1363,7 +1372,7 @@ def main():
               + ",".join(PARTS) + (f" (not {','.join(bad)})" if bad else ""), file=sys.stderr)
         return 1
     args.bounces = bounces
-    if os.geteuid() != 0 and any(p in parts for p in ("overhead", "switch", "ready")):
+    if os.geteuid() != 0 and any(p in parts for p in ("overhead", "switch", "ready", "output")):
         print("bench: must run as root (forkscope and its peers need BPF)", file=sys.stderr)
         return 1
     tee = Tee(sys.stdout)
@@ -1424,6 +1433,15 @@ def bench(args, workdir, parts, n, rounds):
     if "memory" in parts:
         print()
         results.append(part_memory(args, workdir, 300_000 if args.quick else 1_000_000))
+    if "output" in parts:
+        print()
+        flood = find_workload(args, args.flood, "flood", workdir)
+        try:
+            results.append(bench_output.part_output(
+                args.forkscope, flood, workdir, (32 if args.quick else 200) * 1000 * 1000,
+                200_000 if args.quick else 2_000_000, rounds, args.keep, pick_cpu(args)))
+        except bench_output.OutputError as e:
+            raise BenchError(str(e)) from None
     missed = [line for ok, line in results if ok is False]
     print()
     print(f"bench summary ({time.monotonic() - t0:.0f} s; load average at the end: "

@@ -31,6 +31,7 @@ struct fs_cli {
 	size_t max_procs;   /* cap on live processes, 0 for none */
 	bool max_procs_set; /* given by --max-procs (else a default applies) */
 	bool as_root;	    /* under sudo, run the workload as root, not as the invoking user */
+	bool no_capture;    /* the workload writes to our terminal; its output is not traced */
 	bool is_demo;	    /* argv[0] is a demo name; else a command */
 	char **argv;	    /* the demo and its args, or the command; NULL-terminated */
 	int argc;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "base/text.h"
 
@@ -249,4 +250,44 @@ size_t text_escape(char *buf, size_t buflen, const char *s, size_t len)
 	}
 	buf[o] = '\0';
 	return o;
+}
+
+/* The code point of a valid UTF-8 sequence of n bytes. */
+static uint32_t text_code_point(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead_mask[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	uint32_t cp = s[0] & lead_mask[n];
+
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}
+
+size_t text_visible_char(const char *str, size_t n, bool utf8, char *out, int *cols)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = text_utf8_len(str, n), k = text_escape_one(out, str, len);
+	uint32_t cp;
+	int w;
+
+	if (k) { /* a control or an invalid byte: text_escape's form, ASCII */
+		*cols = (int)k;
+		return len ? len : 1;
+	}
+	if (len == 1) {
+		out[0] = (char)s[0];
+		out[1] = '\0';
+		*cols = 1;
+		return 1;
+	}
+	cp = text_code_point(s, len);
+	w = utf8 ? wcwidth((wchar_t)cp) : -1;
+	if (w == 1 || w == 2) {
+		memcpy(out, s, len);
+		out[len] = '\0';
+		*cols = w;
+		return len;
+	}
+	*cols = snprintf(out, TEXT_VISIBLE_MAX, cp > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)cp);
+	return len;
 }

@@ -27,5 +27,14 @@ void text_sanitize(char *s);
  * \xNN; a tab becomes a space, valid UTF-8 stays. Cut with "..." to fit buflen (4 * len + 4
  * is always enough). Returns the length written (buf NUL-terminated when buflen > 0). */
 size_t text_escape(char *buf, size_t buflen, const char *s, size_t len);
+/* Room text_visible_char needs for one character's visible form (NUL included). */
+#define TEXT_VISIBLE_MAX 12
+/* One character of text_escape's input made visible, with the columns it takes, for a
+ * pane that wraps: the forms of text_escape (ESC as \x1b, CR as \r...), except that a
+ * non-ASCII character stays itself only when utf8 and it is printable in one or two
+ * columns, else it shows as \uXXXX (zero-width and bidi marks; any in ASCII). The form
+ * goes to out (TEXT_VISIBLE_MAX bytes, NUL-terminated), its columns to *cols; returns the
+ * bytes of s it took (>= 1; n > 0 bytes readable). utf8 needs a UTF-8 LC_CTYPE (wcwidth). */
+size_t text_visible_char(const char *s, size_t n, bool utf8, char *out, int *cols);
 
 #endif

@@ -13,7 +13,7 @@ static const char usage_text[] =
     "usage: forkscope                       (the UI: pick a demo and a start method)\n"
     "       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
     "                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
-    "                     [--max-procs N] [--as-root]\n"
+    "                     [--max-procs N] [--as-root] [--no-capture]\n"
     "                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
     "       forkscope replay FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
@@ -43,6 +43,10 @@ static const char usage_text[] =
     "                   4096 for a command; 0: no cap)\n"
     "  --as-root        under sudo, run the workload as root (default: as the user\n"
     "                   who ran sudo)\n"
+    "  --no-capture     the workload writes to forkscope's own stdout and stderr, as\n"
+    "                   it would untraced; its output is not traced nor recorded\n"
+    "                   (default: its stdout and stderr are a terminal forkscope owns,\n"
+    "                   and each write is recorded with the process that made it)\n"
     "\n"
     "examples:\n"
     "  forkscope demos                                  list the demos\n"
@@ -101,7 +105,8 @@ enum {
 	OPT_RINGBUF,
 	OPT_ASCII,
 	OPT_MAX_PROCS,
-	OPT_AS_ROOT
+	OPT_AS_ROOT,
+	OPT_NO_CAPTURE
 };
 
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
@@ -117,6 +122,7 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	    {"ringbuf-kb", required_argument, NULL, OPT_RINGBUF},
 	    {"max-procs", required_argument, NULL, OPT_MAX_PROCS},
 	    {"as-root", no_argument, NULL, OPT_AS_ROOT},
+	    {"no-capture", no_argument, NULL, OPT_NO_CAPTURE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -166,6 +172,9 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 			break;
 		case OPT_AS_ROOT:
 			cli->as_root = true;
+			break;
+		case OPT_NO_CAPTURE:
+			cli->no_capture = true;
 			break;
 		case 'h':
 			cli->cmd = FS_CMD_HELP;

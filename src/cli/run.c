@@ -106,6 +106,8 @@ int run_command(const struct fs_cli *cli)
 		rc = usage_error ? 2 : 1;
 		goto out;
 	}
+	if (live_capture_warning(o.live)) /* before any event line: said once, on stderr */
+		fprintf(stderr, "forkscope: %s\n", live_capture_warning(o.live));
 	o.model = model_new(live_header(o.live)->root_pid);
 	o.lines = workload_lines_new();
 	if (!o.model || !o.lines) {

@@ -1,5 +1,6 @@
 /* User-space half of the tracer: libbpf skeleton, ring buffer, lost counters. */
 #include <errno.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "forkscope.skel.h"
+#include "trace/capture.h"
 #include "trace/trace.h"
 #include "base/clock.h"
 
@@ -22,6 +24,9 @@ struct fs_trace {
 	uint64_t base_ns;
 	bool all;
 	uint32_t launched; /* with --all: the tracked root, whose fork the kernel saw too */
+	struct fs_capture *capture; /* output and channel (NULL when they could not load) */
+	char capture_error[256];    /* why not, or "" */
+	int epoll_fd;		    /* both ring buffers and a watched fd */
 	struct fs_event scratch;
 };
 
@@ -37,8 +42,9 @@ static int trace_libbpf_print(enum libbpf_print_level level, const char *fmt, va
 	return 0;
 }
 
-/* Ring buffer callback: copy the (possibly short) record into a whole event. */
-static int trace_on_sample(void *ctx, void *data, size_t size)
+/* Deliver one record of either ring buffer: copied into a whole event, its time made
+ * relative. */
+static int trace_deliver(void *ctx, const void *data, size_t size)
 {
 	struct fs_trace *t = ctx;
 	struct fs_event *ev = &t->scratch;
@@ -63,6 +69,43 @@ static int trace_on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	return t->cb ? t->cb(t->ctx, ev) : 0;
+}
+
+/* Main ring buffer callback: the output records written before this one go first (the
+ * two buffers merged in time order), then this one. */
+static int trace_on_sample(void *ctx, void *data, size_t size)
+{
+	struct fs_trace *t = ctx;
+	uint64_t t_ns;
+	int early = 0, rc;
+
+	if (t->capture && size >= sizeof(t_ns)) {
+		memcpy(&t_ns, data, sizeof(t_ns));
+		early = capture_consume(t->capture, t_ns);
+	}
+	rc = trace_deliver(t, data, size); /* taken from the buffer whatever happens */
+	return early < 0 ? early : rc;
+}
+
+/* The output programs beside the tracer, when asked and when this kernel allows them;
+ * else the reason is kept (trace_capture_error) and the trace goes on without them. */
+static void trace_open_capture(struct fs_trace *t, const struct fs_trace_opts *opts)
+{
+	struct epoll_event ee = {.events = EPOLLIN};
+
+	t->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->epoll_fd >= 0) {
+		ee.data.fd = ring_buffer__epoll_fd(t->rb);
+		epoll_ctl(t->epoll_fd, EPOLL_CTL_ADD, ee.data.fd, &ee);
+	}
+	if (!opts->channel && !opts->capture_output)
+		return;
+	t->capture = capture_open(bpf_map__fd(t->skel->maps.runs), trace_deliver, t,
+				  t->capture_error, sizeof(t->capture_error));
+	if (t->capture && t->epoll_fd >= 0) {
+		ee.data.fd = capture_ring_fd(t->capture);
+		epoll_ctl(t->epoll_fd, EPOLL_CTL_ADD, ee.data.fd, &ee);
+	}
 }
 
 /* Say what is missing when the programs cannot be loaded. */
@@ -96,6 +139,7 @@ struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, vo
 	}
 	t->cb = cb;
 	t->ctx = ctx;
+	t->epoll_fd = -1;
 	t->skel = forkscope_bpf__open();
 	if (!t->skel) {
 		rc = errno ? errno : EINVAL;
@@ -127,6 +171,7 @@ struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, vo
 		rc = errno ? errno : EINVAL;
 		goto fail;
 	}
+	trace_open_capture(t, opts);
 	t->base_ns = clock_monotonic_ns();
 	return t;
 fail:
@@ -162,20 +207,70 @@ int trace_track(struct fs_trace *t, uint32_t pid)
 
 int trace_poll(struct fs_trace *t, int timeout_ms)
 {
-	int n = ring_buffer__poll(t->rb, timeout_ms), more;
+	struct epoll_event ee[4];
 
-	if (n == -EINTR)
-		n = 0;
-	if (n < 0)
-		return n;
+	if (t->epoll_fd < 0) {
+		int n = ring_buffer__poll(t->rb, timeout_ms);
+
+		if (n < 0 && n != -EINTR)
+			return n;
+	} else if (epoll_wait(t->epoll_fd, ee, 4, timeout_ms) < 0 && errno != EINTR) {
+		return -errno;
+	}
 	/* the kernel batches wake-ups: after a timeout, read what is pending anyway */
-	more = ring_buffer__consume(t->rb);
-	return more > 0 ? n + more : n;
+	return trace_drain(t);
 }
 
 int trace_drain(struct fs_trace *t)
 {
-	return ring_buffer__consume(t->rb);
+	int n = ring_buffer__consume(t->rb), more;
+
+	if (n < 0)
+		return n;
+	more = capture_consume(t->capture, UINT64_MAX);
+	return more < 0 ? more : n + more;
+}
+
+int trace_finish(struct fs_trace *t)
+{
+	int n = trace_drain(t);
+
+	if (n >= 0)
+		n += capture_report_dropped(t->capture, clock_monotonic_ns());
+	return n;
+}
+
+int trace_watch_fd(struct fs_trace *t, int fd)
+{
+	struct epoll_event ee = {.events = EPOLLIN, .data.fd = fd};
+
+	if (t->epoll_fd < 0)
+		return -ENOSYS;
+	return epoll_ctl(t->epoll_fd, EPOLL_CTL_ADD, fd, &ee) == 0 ? 0 : -errno;
+}
+
+int trace_capture_output(struct fs_trace *t, uint64_t ino, uint32_t dev, char *err, size_t errlen)
+{
+	if (!t->capture) {
+		snprintf(err, errlen, "%s", t->capture_error);
+		return -ENOSYS;
+	}
+	return capture_output(t->capture, ino, dev, err, errlen);
+}
+
+const char *trace_capture_error(const struct fs_trace *t)
+{
+	return t->capture_error[0] ? t->capture_error : NULL;
+}
+
+bool trace_capturing(const struct fs_trace *t)
+{
+	return capture_capturing(t->capture);
+}
+
+uint64_t trace_output_lost(const struct fs_trace *t)
+{
+	return capture_lost(t->capture);
 }
 
 uint64_t trace_lost(const struct fs_trace *t)
@@ -225,6 +320,9 @@ void trace_close(struct fs_trace *t)
 {
 	if (!t)
 		return;
+	capture_close(t->capture);
+	if (t->epoll_fd >= 0)
+		close(t->epoll_fd);
 	ring_buffer__free(t->rb);
 	forkscope_bpf__destroy(t->skel);
 	free(t);

@@ -15,9 +15,11 @@ _Static_assert(TRACE_MIN_RINGBUF_KB * 1024 >= sizeof(struct fs_event) + 8,
 	       "the smallest ring buffer must hold the largest event");
 
 struct fs_trace_opts {
-	bool all;	    /* trace the whole system, not a subtree */
-	size_t ringbuf_kb;  /* 0: the default (4096) */
-	size_t max_tracked; /* 0: the default (65536) */
+	bool all;	     /* trace the whole system, not a subtree */
+	size_t ringbuf_kb;   /* 0: the default (4096) */
+	size_t max_tracked;  /* 0: the default (65536) */
+	bool channel;	     /* load the output programs for the channel (sys_enter) */
+	bool capture_output; /* ... and for the output (trace_capture_output adds sys_exit) */
 };
 
 /* Called for each event, t_ns already relative to trace_base_ns(). Non-zero stops polling. */
@@ -35,6 +37,10 @@ int trace_track(struct fs_trace *t, uint32_t pid);
 int trace_poll(struct fs_trace *t, int timeout_ms);
 /* Deliver whatever is buffered without waiting. */
 int trace_drain(struct fs_trace *t);
+/* At the end of a run, once the workload is gone: trace_drain, then the output bytes the
+ * rate bound dropped after the last output event (as an output event that carries only
+ * `dropped`). */
+int trace_finish(struct fs_trace *t);
 /* Events the kernel could not emit (ring buffer full). */
 uint64_t trace_lost(const struct fs_trace *t);
 /* Children the kernel could not follow (tracked map full). */
@@ -46,6 +52,18 @@ int trace_for_each_tracked(struct fs_trace *t, void (*fn)(void *ctx, uint32_t pi
 /* Call fn for each PID in a map of traced PIDs given by its fd (the watchdog's copy), at
  * most limit times; returns how many. */
 int trace_map_for_each_pid(int map_fd, int limit, void (*fn)(void *ctx, uint32_t pid), void *ctx);
+/* Also return from trace_poll when fd is readable (the workload's pty). */
+int trace_watch_fd(struct fs_trace *t, int fd);
+/* Capture the subtree's writes to fd 1 and 2 that reach the pty slave with this inode and
+ * device (the kernel's dev_t, major << 20 | minor). 0, or -errno with a one-line reason
+ * in err (the output programs could not load or attach: run without capture). */
+int trace_capture_output(struct fs_trace *t, uint64_t ino, uint32_t dev, char *err, size_t errlen);
+/* Why the output programs (output and the channel) are off though asked for, or NULL. */
+const char *trace_capture_error(const struct fs_trace *t);
+/* Whether output is captured (trace_capture_output succeeded). */
+bool trace_capturing(const struct fs_trace *t);
+/* Output and channel events the kernel could not emit (their ring buffer full). */
+uint64_t trace_output_lost(const struct fs_trace *t);
 /* The map of traced PIDs (for the watchdog). */
 int trace_tracked_fd(const struct fs_trace *t);
 void trace_close(struct fs_trace *t);

@@ -1,15 +1,16 @@
 /* Where the UI's events come from: the live run (src/workload/live.h) feeding a session
- * and the recording (-o FILE), the workload's output, compare runs (fork, spawn and
- * forkserver one after the other) and running again. */
+ * and the recording (-o FILE), compare runs (fork, spawn and forkserver one after the
+ * other) and running again. The workload's output arrives as events like the others (the
+ * model makes its lines, pane_output.c shows them); its terminal's bytes are drained. */
 #include <curses.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "output/status.h"
 #include "base/names.h"
-#include "base/text.h"
 #include "tui/tui_internal.h"
 #include "base/clock.h"
 #include "workload/invoker.h"
@@ -92,6 +93,21 @@ static int tui_on_event(void *ctx, const struct fs_event *ev)
 	return 0;
 }
 
+/* The UI's size, also before curses starts (the first run is started before it). */
+static void tui_terminal_size(unsigned *rows, unsigned *cols)
+{
+	struct winsize ws;
+
+	*rows = *cols = 0;
+	if (LINES > 0 && COLS > 0) {
+		*rows = (unsigned)LINES;
+		*cols = (unsigned)COLS;
+	} else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
+}
+
 /* Start the workload with a method ("" = default) into a slot. 0, or -1 with the reason
  * in s->error; *usage set when the user's input is at fault. */
 static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char *method,
@@ -108,6 +124,7 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	memset(&o, 0, sizeof(o));
 	o.cli = &a->cli;
 	o.output = FS_LIVE_OUTPUT_PIPE;
+	tui_terminal_size(&o.rows, &o.cols); /* the workload's terminal is the UI's size */
 	o.on_event = tui_on_event;
 	o.ctx = a;
 	*usage = false;
@@ -121,6 +138,14 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	if (!a->live)
 		return -1;
 	h = live_header(a->live);
+	if (live_capture_warning(a->live))
+		tui_message(a, "%s", live_capture_warning(a->live));
+	if (s == &a->main_run && live_capturing(a->live))
+		a->out_off[0] = '\0';
+	else if (s == &a->main_run) /* what the output pane says instead of lines */
+		snprintf(a->out_off, sizeof(a->out_off), "output not captured: %s",
+			 live_capture_warning(a->live) ? live_capture_warning(a->live)
+						       : "--no-capture (its output is discarded)");
 	if (session_init(&s->sess, h->root_pid) != 0) {
 		snprintf(s->error, sizeof(s->error), "out of memory");
 		tui_live_kill(a);
@@ -155,8 +180,7 @@ int tui_main_begin(struct tui_app *a, bool *usage)
 	a->f_sess = NULL;
 	a->cpu.sess = NULL; /* the same session struct, a new run: index its runs again */
 	a->paused = false;
-	a->out_n = 0;
-	a->out_part_len = 0;
+	vout_init(&a->out);
 	timeline_init(&a->tl);
 	rc = tui_live_begin(a, &a->main_run, a->method, usage);
 	a->sess = &a->main_run.sess;
@@ -169,32 +193,15 @@ int tui_main_begin(struct tui_app *a, bool *usage)
 	return rc;
 }
 
-/* Read what the workload printed (never on our screen): lines into a ring. */
-static void tui_read_output(struct tui_app *a)
+/* Drain what the workload wrote to its terminal (never onto our screen): the text that is
+ * shown comes from the kernel's output events, with its writer. */
+static void tui_drain_output(struct tui_app *a)
 {
 	char buf[4096];
 	int fd = a->live ? live_output_fd(a->live) : -1;
-	ssize_t n;
 
-	if (fd < 0)
-		return;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			bool eol = buf[i] == '\n';
-
-			if (!eol && a->out_part_len + 1 < TUI_OUT_WIDTH)
-				a->out_part[a->out_part_len++] = buf[i];
-			if (eol || a->out_part_len + 1 >= TUI_OUT_WIDTH) {
-				a->out_part[a->out_part_len] = '\0';
-				text_sanitize(a->out_part);
-				memcpy(a->out_lines[a->out_head], a->out_part, a->out_part_len + 1);
-				a->out_head = (a->out_head + 1) % TUI_OUT_LINES;
-				if (a->out_n < TUI_OUT_LINES)
-					a->out_n++;
-				a->out_part_len = 0;
-			}
-		}
-	}
+	while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+		;
 }
 
 /* The next compare run, or the end of the comparison. */
@@ -245,7 +252,7 @@ void tui_live_turn(struct tui_app *a)
 		/* what was read from the kernel is on disk after every poll */
 		if (a->record)
 			fflush(a->record);
-		tui_read_output(a);
+		tui_drain_output(a);
 		a->live_lost = live_lost(a->live);
 		a->live_elapsed_ns = live_elapsed_ns(a->live);
 		a->live_now_ns = a->live_elapsed_ns + a->live_base_ns;
@@ -253,7 +260,7 @@ void tui_live_turn(struct tui_app *a)
 		a->live_max_procs = live_max_procs(a->live);
 		return;
 	}
-	tui_read_output(a);
+	tui_drain_output(a);
 	a->live_cap_hits = live_cap_hits(a->live);
 	live_finish(a->live, &end, err, sizeof(err));
 	info.have_end = true;

@@ -1,7 +1,7 @@
 /* Keys: a table per screen binds keys to small action_* functions (htop style), each
  * binding with its line of help: the help screen lists the tables themselves, so a key
- * cannot be missing there. tui_key() dispatches. Actions change the app's state and draw
- * nothing. */
+ * cannot be missing there. tui_key() dispatches (the help screen's own keys are in
+ * keys_help.c). Actions change the app's state and draw nothing. */
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,10 +9,8 @@
 
 #include "base/names.h"
 #include "base/text.h"
+#include "tui/keys.h"
 #include "tui/tui_internal.h"
-
-/* An action: what one key does. */
-typedef void (*tui_action)(struct tui_app *a);
 
 static void action_quit(struct tui_app *a)
 {
@@ -30,63 +28,6 @@ static void action_help(struct tui_app *a)
 	a->back_screen = a->screen;
 	a->screen = SCR_HELP;
 	a->help_top = 0;
-}
-
-/* The help screen's scrolling: tui_frame_update keeps help_top within the text. */
-static void tui_help_scroll(struct tui_app *a, int delta)
-{
-	long top = (long)a->help_top + delta;
-
-	a->help_top = top < 0 ? 0 : top > 1000000 ? 1000000 : (int)top;
-}
-
-static void action_help_up(struct tui_app *a)
-{
-	tui_help_scroll(a, -1);
-}
-
-static void action_help_down(struct tui_app *a)
-{
-	tui_help_scroll(a, 1);
-}
-
-static void action_help_page_up(struct tui_app *a)
-{
-	tui_help_scroll(a, -(LINES > 3 ? LINES - 2 : 1));
-}
-
-static void action_help_page_down(struct tui_app *a)
-{
-	tui_help_scroll(a, LINES > 3 ? LINES - 2 : 1);
-}
-
-static void action_help_first(struct tui_app *a)
-{
-	a->help_top = 0;
-}
-
-static void action_help_last(struct tui_app *a)
-{
-	a->help_top = 1000000;
-}
-
-/* The mouse wheel (reported while the help is shown): three lines a notch. */
-static void action_help_wheel(struct tui_app *a)
-{
-	MEVENT ev;
-
-	if (getmouse(&ev) != OK)
-		return;
-	if (ev.bstate & BUTTON4_PRESSED)
-		tui_help_scroll(a, -3);
-	else if (ev.bstate & BUTTON5_PRESSED)
-		tui_help_scroll(a, 3);
-}
-
-/* Any key on the help screen: back to where it was opened. */
-static void action_help_close(struct tui_app *a)
-{
-	a->screen = a->back_screen;
 }
 
 /* Compare screen: stop a comparison still running and go back to the run. */
@@ -158,7 +99,8 @@ static void action_enter(struct tui_app *a)
 {
 	struct session *s = a->sess;
 
-	if (a->focus == PANE_EVENTS && a->ev_sel >= 0 && (size_t)a->ev_sel < a->nf) {
+	if (a->focus == PANE_EVENTS && a->log_view == TUI_LOG_EVENTS && a->ev_sel >= 0 &&
+	    (size_t)a->ev_sel < a->nf) {
 		const struct view_ev *e = session_event(s, a->fidx[a->ev_sel]);
 		int idx = e ? model_find(s->model, e->pid) : -1;
 
@@ -285,9 +227,57 @@ static void action_cpu_view(struct tui_app *a)
 		a->focus = PANE_TREE; /* those two are hidden */
 }
 
+/* The event log's place shows view (or the event log again when it already does), with
+ * the focus: its keys scroll it at once. */
+static void tui_log_show(struct tui_app *a, enum tui_log_view view)
+{
+	a->log_view = a->log_view == view ? TUI_LOG_EVENTS : view;
+	vout_init(&a->out);
+	a->show_cpu = false; /* it takes the event log's place */
+	a->focus = PANE_EVENTS;
+	if (a->maximized >= 0)
+		a->maximized = PANE_EVENTS;
+}
+
 static void action_output(struct tui_app *a)
 {
-	a->show_output = !a->show_output;
+	tui_log_show(a, TUI_LOG_OUTPUT);
+}
+
+static void action_output_events(struct tui_app *a)
+{
+	tui_log_show(a, TUI_LOG_BOTH);
+}
+
+/* The output pane's scrolling (vout_scroll: only the rows passed are wrapped). */
+static void action_out_up(struct tui_app *a)
+{
+	tui_output_scroll(a, -1);
+}
+
+static void action_out_down(struct tui_app *a)
+{
+	tui_output_scroll(a, 1);
+}
+
+static void action_out_page_up(struct tui_app *a)
+{
+	tui_output_scroll(a, -tui_page(a));
+}
+
+static void action_out_page_down(struct tui_app *a)
+{
+	tui_output_scroll(a, tui_page(a));
+}
+
+static void action_out_first(struct tui_app *a)
+{
+	vout_home(&a->out);
+}
+
+static void action_out_last(struct tui_app *a)
+{
+	vout_end(&a->out);
 }
 
 /* space: pause or play; at the end of a finished run, play again from the start. */
@@ -378,20 +368,6 @@ static void action_picker(struct tui_app *a)
 	}
 }
 
-/* A binding: up to four keys (0 ends them), their action and the help's line: the keys
- * as written there and what they do. A binding without keys and action is the title of
- * the section that follows. */
-struct tui_binding {
-	int keys[4];
-	tui_action act;
-	const char *label, *help;
-};
-
-#define TUI_SECTION(title)                                                                         \
-	{                                                                                          \
-		{0}, NULL, NULL, title                                                             \
-	}
-
 /* The main screen, in the order of the help. */
 static const struct tui_binding tui_main_keys[] = {
     TUI_SECTION("moving and panes"),
@@ -425,7 +401,13 @@ static const struct tui_binding tui_main_keys[] = {
     {{'p'}, action_filter_pid, "p", "events of the selected process only (again: all)"},
     {{'s'}, action_filter_sigchld, "s", "show SIGCHLD in the event log, or not"},
     {{27}, action_escape, "Esc", "clear the search and the filters; leave a maximized pane"},
-    {{'o'}, action_output, "o", "the workload's output instead of the event log"},
+    TUI_SECTION("the workload's output"),
+    {{'o'},
+     action_output,
+     "o",
+     "its lines with their writers (PID in its role's colour, err: stderr) instead of the "
+     "event log (again: events)"},
+    {{'i'}, action_output_events, "i", "its lines among the events, in time order (again: events)"},
     TUI_SECTION("playback"),
     {{' '}, action_play, "space", "pause / play (live: freeze the view; events keep coming)"},
     {{','}, action_step_back, ",", "one event back"},
@@ -440,6 +422,17 @@ static const struct tui_binding tui_main_keys[] = {
     {{'c'}, action_compare, "c", "compare fork, spawn and forkserver (live)"},
     {{'d'}, action_picker, "d", "back to the demo picker (when started from it)"},
     {{'?', KEY_F(1)}, action_help, "? F1", "this help"},
+};
+
+/* The output pane (o, i) while it has the focus, before the main screen's keys. */
+static const struct tui_binding tui_output_keys[] = {
+    TUI_SECTION("in the output pane (o, i), with the focus"),
+    {{KEY_UP, 'k'}, action_out_up, "Up k", "a row up (held there: new lines do not move it)"},
+    {{KEY_DOWN, 'j'}, action_out_down, "Down j", "a row down"},
+    {{KEY_PPAGE}, action_out_page_up, "PgUp", "a page up"},
+    {{KEY_NPAGE}, action_out_page_down, "PgDn", "a page down (at the end: follow again)"},
+    {{KEY_HOME, 'g'}, action_out_first, "Home g", "the oldest line kept"},
+    {{KEY_END, 'G'}, action_out_last, "End G", "the newest, following them as they come"},
 };
 
 /* The compare screen. */
@@ -460,32 +453,18 @@ static const struct tui_binding tui_global_keys[] = {
     {{KEY_RESIZE}, action_none, NULL, NULL}, /* not a key: the terminal's new size */
 };
 
-/* The help screen: these scroll it (a resize redraws it); any other key closes it. */
-static const struct tui_binding tui_help_keys[] = {
-    {{KEY_UP}, action_help_up, "Up/Down", NULL},
-    {{KEY_DOWN}, action_help_down, NULL, NULL},
-    {{KEY_PPAGE}, action_help_page_up, "PgUp/PgDn", NULL},
-    {{KEY_NPAGE}, action_help_page_down, NULL, NULL},
-    {{KEY_HOME}, action_help_first, "Home/End", NULL},
-    {{KEY_END}, action_help_last, NULL, NULL},
-    {{KEY_MOUSE}, action_help_wheel, "wheel", NULL},
-    {{KEY_RESIZE}, action_none, NULL, NULL},
-};
-
-#define TUI_NKEYS(t) (sizeof(t) / sizeof((t)[0]))
-
 /* The tables the help lists, in its order. */
 static const struct {
 	const struct tui_binding *b;
 	size_t n;
 } tui_help_tables[] = {
     {tui_main_keys, TUI_NKEYS(tui_main_keys)},
+    {tui_output_keys, TUI_NKEYS(tui_output_keys)},
     {tui_compare_keys, TUI_NKEYS(tui_compare_keys)},
     {tui_global_keys, TUI_NKEYS(tui_global_keys)},
 };
 
-/* The binding of ch in a table, or NULL. */
-static tui_action tui_key_action(const struct tui_binding *t, size_t n, int ch)
+tui_action tui_key_action(const struct tui_binding *t, size_t n, int ch)
 {
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < 4 && t[i].keys[k]; k++)
@@ -526,36 +505,34 @@ void tui_help_key_line(int i, char *buf, size_t len, bool *heading)
 		snprintf(buf, len, "  %-16s %s", b->label, b->help);
 }
 
-void tui_help_scroll_keys(char *buf, size_t len)
+/* Does the output pane show, with the focus? */
+static bool tui_output_focused(const struct tui_app *a)
 {
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < TUI_NKEYS(tui_help_keys) && used < len; i++)
-		if (tui_help_keys[i].label)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
-						 tui_help_keys[i].label);
+	return a->screen == SCR_MAIN && a->log_view != TUI_LOG_EVENTS && a->focus == PANE_EVENTS &&
+	       a->lay.pane[PANE_EVENTS].h > 1;
 }
 
 /* One key: the search prompt takes them all; on the help screen its scrolling keys, any
- * other closes it (q does not quit there); else the keys of the screen shown, then the
- * keys of every screen. */
+ * other closes it (q does not quit there); else the keys of the output pane when it has
+ * the focus, the keys of the screen shown, then the keys of every screen. */
 void tui_key(struct tui_app *a, int ch)
 {
-	tui_action act;
+	tui_action act = NULL;
 
 	if (a->prompting) {
 		tui_prompt_key(a, ch);
 		return;
 	}
 	if (a->screen == SCR_HELP) {
-		act = tui_key_action(tui_help_keys, TUI_NKEYS(tui_help_keys), ch);
-		(act ? act : action_help_close)(a);
+		tui_help_screen_key(a, ch);
 		return;
 	}
-	act = a->screen == SCR_COMPARE
-		  ? tui_key_action(tui_compare_keys, TUI_NKEYS(tui_compare_keys), ch)
-		  : tui_key_action(tui_main_keys, TUI_NKEYS(tui_main_keys), ch);
+	if (tui_output_focused(a))
+		act = tui_key_action(tui_output_keys, TUI_NKEYS(tui_output_keys), ch);
+	if (!act)
+		act = a->screen == SCR_COMPARE
+			  ? tui_key_action(tui_compare_keys, TUI_NKEYS(tui_compare_keys), ch)
+			  : tui_key_action(tui_main_keys, TUI_NKEYS(tui_main_keys), ch);
 	if (!act)
 		act = tui_key_action(tui_global_keys, TUI_NKEYS(tui_global_keys), ch);
 	if (act)

@@ -1,5 +1,5 @@
 /* The event log pane: the incrementally filtered event list, its scroll, and the lines;
- * or the workload's output in its place. */
+ * the output pane (pane_output.c) takes its place with o and i. */
 #include <curses.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,7 +49,7 @@ void tui_refilter(struct tui_app *a)
 	}
 }
 /* Filtered events before the cursor. */
-static size_t tui_visible_events(const struct tui_app *a)
+size_t tui_visible_events(const struct tui_app *a)
 {
 	size_t lo = 0, hi = a->nf;
 
@@ -63,18 +63,6 @@ static size_t tui_visible_events(const struct tui_app *a)
 	}
 	return lo;
 }
-/* The workload's output, its newest lines, in place of the event log. */
-static void tui_draw_output(const struct tui_app *a, const struct rect *r)
-{
-	int rows = r->h - 1, first = a->out_n > rows ? a->out_n - rows : 0;
-
-	tui_pane_header(a, r, PANE_EVENTS, " Workload output (o: back to events)");
-	for (int i = first, y = r->y + 1; i < a->out_n; i++, y++) {
-		int at = (a->out_head - a->out_n + i + TUI_OUT_LINES) % TUI_OUT_LINES;
-
-		tui_put(y, r->x, r->w, A_NORMAL, a->out_lines[at]);
-	}
-}
 /* Bring the filtered list up to date, keep the selected event among those shown, and
  * scroll: to the newest when following the cursor, else to keep the selection in view. */
 void tui_events_update(struct tui_app *a)
@@ -83,9 +71,11 @@ void tui_events_update(struct tui_app *a)
 	size_t vis;
 	long pos;
 
-	if (a->show_output)
-		return;
 	tui_refilter(a);
+	if (a->log_view != TUI_LOG_EVENTS) {
+		tui_output_update(a);
+		return;
+	}
 	vis = tui_visible_events(a);
 	if (a->ev_sel >= (long)vis)
 		a->ev_sel = vis ? (long)vis - 1 : -1;
@@ -104,18 +94,38 @@ void tui_events_update(struct tui_app *a)
 		a->ev_top = 0;
 }
 
-/* The event log: the filtered events up to the cursor, from ev_top on; those of the
- * selected process highlighted, signals in red. */
-void tui_draw_events(const struct tui_app *a)
+/* One event's row in the event log's place: those of the selected process highlighted,
+ * signals in red, the selected row reversed. */
+void tui_draw_event_row(const struct tui_app *a, const struct view_ev *e, int y, bool selected)
 {
 	const struct rect *r = &a->lay.pane[PANE_EVENTS];
 	const struct fs_proc *sel = tui_selected(a);
+	char line[512];
+	int attr = A_NORMAL;
+
+	view_event_text(e, line, sizeof(line));
+	text_sanitize(line);
+	if (sel && view_event_involves(e, sel->pid))
+		attr = tui_attr(a, C_MATCH) | A_BOLD;
+	if (e->type == FS_EV_SIGNAL && e->sig != SIGCHLD && !(attr & A_BOLD))
+		attr = tui_attr(a, C_SIGNAL);
+	if (selected) {
+		attr |= A_REVERSE;
+		tui_fill(y, r->x, r->w, A_REVERSE);
+	}
+	tui_put(y, r->x, r->w, attr, line);
+}
+
+/* The event log: the filtered events up to the cursor, from ev_top on. */
+void tui_draw_events(const struct tui_app *a)
+{
+	const struct rect *r = &a->lay.pane[PANE_EVENTS];
 	size_t vis;
 	int rows = r->h - 1;
 	char head[256], fdesc[128];
 
-	if (a->show_output) {
-		tui_draw_output(a, r);
+	if (a->log_view != TUI_LOG_EVENTS) {
+		tui_draw_output(a);
 		return;
 	}
 	vis = tui_visible_events(a);
@@ -125,21 +135,10 @@ void tui_draw_events(const struct tui_app *a)
 	tui_pane_header(a, r, PANE_EVENTS, head);
 	for (int i = 0; i < rows && (size_t)(a->ev_top + i) < vis; i++) {
 		const struct view_ev *e = session_event(a->sess, a->fidx[a->ev_top + i]);
-		char line[512];
-		int attr = A_NORMAL;
 
 		if (!e)
 			break;
-		view_event_text(e, line, sizeof(line));
-		text_sanitize(line);
-		if (sel && view_event_involves(e, sel->pid))
-			attr = tui_attr(a, C_MATCH) | A_BOLD;
-		if (e->type == FS_EV_SIGNAL && e->sig != SIGCHLD && !(attr & A_BOLD))
-			attr = tui_attr(a, C_SIGNAL);
-		if (a->ev_sel >= 0 && a->ev_top + i == a->ev_sel) {
-			attr |= A_REVERSE;
-			tui_fill(r->y + 1 + i, r->x, r->w, A_REVERSE);
-		}
-		tui_put(r->y + 1 + i, r->x, r->w, attr, line);
+		tui_draw_event_row(a, e, r->y + 1 + i,
+				   a->ev_sel >= 0 && a->ev_top + i == a->ev_sel);
 	}
 }

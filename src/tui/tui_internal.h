@@ -11,9 +11,8 @@
 #include "workload/live.h"
 #include "view/view.h"
 #include "view/cpu.h"
+#include "view/output.h"
 
-#define TUI_OUT_LINES 200
-#define TUI_OUT_WIDTH 200
 #define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
 
 /* Colour pairs: one per role (children one per start method), then the UI's own. */
@@ -34,6 +33,13 @@ enum tui_color {
 	C_MATCH,
 	C_RUNNABLE, /* the timeline: waiting for a CPU */
 	C_COUNT,
+};
+
+/* What the event log's place shows. */
+enum tui_log_view {
+	TUI_LOG_EVENTS, /* the event log */
+	TUI_LOG_OUTPUT, /* the workload's output (pane_output.c) */
+	TUI_LOG_BOTH,	/* the output's lines among the events, in time order */
 };
 
 enum tui_screen {
@@ -105,7 +111,8 @@ struct tui_app {
 	int det_scroll;
 	int help_top;	 /* the help's first line shown */
 	bool help_mouse; /* the mouse wheel is reported (while the help is shown) */
-	bool show_output;
+	enum tui_log_view log_view;
+	struct vout out; /* the output pane's scroll */
 	bool show_cpu;	 /* the CPU view instead of the event log and details */
 	struct vcpu cpu; /* the session's runs, indexed (tui_frame_update) */
 	char search[64];
@@ -113,11 +120,8 @@ struct tui_app {
 	char prompt_buf[64];
 	size_t prompt_len;
 
-	/* workload output (pipe) */
-	char out_lines[TUI_OUT_LINES][TUI_OUT_WIDTH];
-	int out_n, out_head;
-	char out_part[TUI_OUT_WIDTH];
-	size_t out_part_len;
+	/* why the workload's output is not captured (the output pane says it), "" when it is */
+	char out_off[256];
 
 	/* terminal */
 	bool color, ascii;
@@ -170,10 +174,19 @@ void tui_draw_title(const struct tui_app *a);
 void tui_draw_status(const struct tui_app *a);
 void tui_draw_tree(const struct tui_app *a);	 /* pane_tree.c */
 void tui_draw_timeline(const struct tui_app *a); /* pane_timeline.c */
-/* pane_events.c: the filtered event list (incremental), then its selection and scroll */
+/* pane_events.c: the filtered event list (incremental), then its selection and scroll;
+ * the events before the cursor among them; one event's row (the output pane's too) */
 void tui_refilter(struct tui_app *a);
+size_t tui_visible_events(const struct tui_app *a);
 void tui_events_update(struct tui_app *a);
 void tui_draw_events(const struct tui_app *a);
+void tui_draw_event_row(const struct tui_app *a, const struct view_ev *e, int y, bool selected);
+/* pane_output.c: what the output pane shows (the app's state as a view/output.h source),
+ * its scroll decided for the frame and moved by keys, its drawing */
+void tui_output_src(const struct tui_app *a, struct vout_src *src);
+void tui_output_update(struct tui_app *a);
+void tui_output_scroll(struct tui_app *a, int delta);
+void tui_draw_output(const struct tui_app *a);
 void tui_draw_details(const struct tui_app *a); /* pane_details.c */
 /* pane_help.c: the help's scroll kept within its text, the wheel on while it shows */
 void tui_help_update(struct tui_app *a);

@@ -51,8 +51,9 @@ bool evfilter_match(const struct evfilter *f, const struct view_ev *e)
 		return false;
 	if (f->hide_sigchld && e->type == FS_EV_SIGNAL && e->sig == SIGCHLD)
 		return false;
-	/* runs on a CPU are many and belong on a time axis, not in the log */
-	if (e->type == FS_EV_RUN)
+	/* runs on a CPU are many and belong on a time axis, not in the log; the output's
+	 * writes are shown as the model's lines (the output pane, among the events with i) */
+	if (e->type == FS_EV_RUN || e->type == FS_EV_OUTPUT)
 		return false;
 	if (f->pid && !view_event_involves(e, f->pid))
 		return false;
@@ -163,6 +164,25 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 		snprintf(buf, len,
 			 "%s run    %7" PRIu32 "  thread %" PRIu32 " CPU %" PRIu32 " %s (%s)", t,
 			 e->pid, e->tid, e->cpu, on, names_run_left(e->left));
+		break;
+	}
+	case FS_EV_CHANNEL: {
+		/* the record as it came (the model decodes it), its magic left out */
+		size_t magic = strlen(FS_CHANNEL_MAGIC);
+		bool has =
+		    e->args && e->args_len >= magic && !memcmp(e->args, FS_CHANNEL_MAGIC, magic);
+		char rec[96];
+
+		if (e->cut)
+			snprintf(rec, sizeof(rec), "a record of %" PRIu32 " bytes: too long",
+				 e->cut);
+		else if (e->args)
+			text_escape(rec, sizeof(rec), e->args + (has ? magic : 0),
+				    e->args_len - (has ? magic : 0));
+		else
+			rec[0] = '\0';
+		snprintf(buf, len, "%s %-6s %7" PRIu32 "  %s", t, names_event_type(e->type), e->pid,
+			 rec);
 		break;
 	}
 	default:

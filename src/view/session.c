@@ -16,10 +16,26 @@ void evstore_init(struct evstore *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void view_ev_free(struct view_ev *v)
+/* Free a kept event's strings; returns the bytes of args it held. */
+static size_t view_ev_free(struct view_ev *v)
 {
+	size_t bytes = v->args ? v->args_len : 0;
+
 	free(v->filename);
 	free(v->args);
+	return bytes;
+}
+
+/* Keep a copy of an event's args (argv, output bytes, a record): 0 or -1. */
+static int view_ev_args(struct view_ev *v, const struct fs_event *ev)
+{
+	v->args_len = ev->args_len < FS_ARGS_LEN ? ev->args_len : FS_ARGS_LEN;
+	v->args = malloc(v->args_len + 1);
+	if (!v->args)
+		return -1;
+	memcpy(v->args, ev->args, v->args_len);
+	v->args[v->args_len] = '\0';
+	return 0;
 }
 
 void evstore_clear(struct evstore *s)
@@ -76,32 +92,24 @@ int evstore_push(struct evstore *s, const struct fs_event *ev)
 	v->cpu = ev->cpu;
 	v->left = ev->left;
 	v->switches = ev->switches;
+	v->fd = ev->fd;
+	v->cut = ev->cut;
+	v->dropped = ev->dropped;
 	memcpy(v->comm, ev->comm, sizeof(v->comm));
 	v->comm[sizeof(v->comm) - 1] = '\0';
 	if (ev->type == FS_EV_EXEC) {
 		size_t len = strnlen(ev->filename, sizeof(ev->filename));
 
 		v->filename = strndup(ev->filename, len);
-		v->args_len = ev->args_len < FS_ARGS_LEN ? ev->args_len : FS_ARGS_LEN;
-		v->args = malloc(v->args_len + 1);
-		if (!v->filename || !v->args) {
+		if (!v->filename || view_ev_args(v, ev) != 0) {
 			view_ev_free(v);
 			return -1;
 		}
-		memcpy(v->args, ev->args, v->args_len);
-		v->args[v->args_len] = '\0';
-	}
-	if (ev->type == FS_EV_OUTPUT || ev->type == FS_EV_CHANNEL) {
-		v->fd = ev->fd;
-		v->cut = ev->cut;
-		v->dropped = ev->dropped;
-		v->args_len = ev->args_len < FS_ARGS_LEN ? ev->args_len : FS_ARGS_LEN;
-		v->args = malloc(v->args_len + 1);
-		if (!v->args)
+	} else if (ev->type == FS_EV_OUTPUT || ev->type == FS_EV_CHANNEL) {
+		if (view_ev_args(v, ev) != 0)
 			return -1;
-		memcpy(v->args, ev->args, v->args_len);
-		v->args[v->args_len] = '\0';
 	}
+	s->bytes += v->args ? v->args_len : 0;
 	s->n++;
 	return 0;
 }
@@ -111,7 +119,7 @@ void evstore_drop(struct evstore *s, size_t k)
 	if (k > s->n)
 		k = s->n;
 	for (size_t i = 0; i < k; i++)
-		view_ev_free(&s->ev[i]);
+		s->bytes -= view_ev_free(&s->ev[i]);
 	memmove(s->ev, s->ev + k, (s->n - k) * sizeof(*s->ev));
 	s->n -= k;
 	s->base += k;
@@ -291,11 +299,41 @@ static int session_drop(struct session *s, size_t k)
 	return 0;
 }
 
-/* Keep a copy of ev as the next event number, making room under the limit. 0 or -1. */
+/* Is the store full for an event with `bytes` of args: the event limit, or the bytes of
+ * args under it? */
+static bool session_full(const struct session *s, size_t bytes)
+{
+	return s->event_limit &&
+	       (s->store.n >= s->event_limit || s->store.bytes + bytes > VIEW_BYTES_LIMIT);
+}
+
+/* The bytes of args an event brings into the store. */
+static size_t session_ev_bytes(const struct fs_event *ev)
+{
+	bool kept = ev->type == FS_EV_EXEC || ev->type == FS_EV_OUTPUT || ev->type == FS_EV_CHANNEL;
+
+	return kept ? (ev->args_len < FS_ARGS_LEN ? ev->args_len : FS_ARGS_LEN) : 0;
+}
+
+/* How many of the oldest kept events to drop to make room: a quarter of the limit, or
+ * more, up to a quarter of the bytes. */
+static size_t session_drop_count(const struct session *s)
+{
+	size_t k = 0, bytes = 0;
+
+	while (k < s->store.n && bytes < s->store.bytes / 4) {
+		bytes += s->store.ev[k].args ? s->store.ev[k].args_len : 0;
+		k++;
+	}
+	if (k < s->event_limit / 4)
+		k = s->event_limit / 4;
+	return k < s->store.n ? k : s->store.n;
+}
+
+/* Keep a copy of ev as the next event number, making room under the limits. 0 or -1. */
 static int session_store(struct session *s, const struct fs_event *ev)
 {
-	if (s->event_limit && s->store.n >= s->event_limit &&
-	    session_drop(s, s->event_limit / 4) != 0)
+	if (session_full(s, session_ev_bytes(ev)) && session_drop(s, session_drop_count(s)) != 0)
 		return -1;
 	return evstore_push(&s->store, ev);
 }
@@ -511,7 +549,7 @@ static int session_load_event(void *ctx, const struct fs_event *ev, char *err, s
 	struct session *s = sl->s;
 
 	/* past the limit, only counted: read again when the cursor gets there */
-	if ((!s->event_limit || s->store.n < s->event_limit || !sl->rereadable) &&
+	if ((!session_full(s, session_ev_bytes(ev)) || !sl->rereadable) &&
 	    evstore_push(&s->store, ev) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

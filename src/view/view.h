@@ -44,6 +44,7 @@ struct evstore {
 	size_t n, cap;
 	size_t base;	   /* events dropped before ev[0] */
 	uint64_t order_ns; /* the newest event's order_ns */
+	size_t bytes;	   /* bytes of the kept events' args (argv, output, records) */
 };
 
 void evstore_init(struct evstore *s);
@@ -68,6 +69,9 @@ size_t evstore_lower_bound(const struct evstore *s, uint64_t t_ns);
  * in the model (see session_set_limits). */
 #define VIEW_EVENT_LIMIT 200000
 #define VIEW_TOMBSTONE_LIMIT 20000
+/* ... and at most about this many bytes of their args (an output flood's writes), the
+ * oldest events going first like under the event limit. */
+#define VIEW_BYTES_LIMIT (64u * 1024u * 1024u)
 
 struct fs_record_reader;
 struct fs_record_item;
@@ -105,7 +109,8 @@ int session_init(struct session *s, uint32_t root_pid);
  * Python's facts (replay_model_setup); call it after session_init. */
 void session_set_header(struct session *s, const struct fs_header *h);
 void session_free(struct session *s);
-/* Keep at most `events` events in memory (the oldest quarter goes when full; 0 keeps all)
+/* Keep at most `events` events in memory (the oldest quarter goes when full; 0 keeps all;
+ * with a limit, at most VIEW_BYTES_LIMIT bytes of their args too)
  * and at most about `tombstones` exited processes in the model (model_set_tombstone_limit).
  * Dropped events go into a second model first, which stepping back starts from; going
  * back before them reads the recording again, or fails without one. A model held back

@@ -1,7 +1,6 @@
 /* A live traced workload: resolve it, load the tracer, launch it stopped, register it,
  * let it exec, then follow it until the last process of its subtree is gone. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include "workload/invoker.h"
 #include "workload/python.h"
 #include "workload/readable.h"
+#include "workload/sink.h"
 #include "workload/watchdog.h"
 
 #define LIVE_GRACE_NS 2000000000ull /* SIGTERM, then SIGKILL after this */
@@ -59,10 +59,10 @@ struct fs_live {
 	gid_t gid;
 	char user[64];
 	struct fs_cgroup cg;
-	int lifeline;	    /* write end of the watchdog's pipe, or -1 */
-	size_t max_procs;   /* 0: no cap */
-	uint64_t cap_kills; /* processes killed at once for being over the process cap */
-	int output_fd;	    /* read end of the workload's output pipe, or -1 */
+	int lifeline;	     /* write end of the watchdog's pipe, or -1 */
+	size_t max_procs;    /* 0: no cap */
+	uint64_t cap_kills;  /* processes killed at once for being over the process cap */
+	struct fs_sink sink; /* where the workload's stdout and stderr go */
 	int exec_errno;
 	bool running;
 	bool terminating;
@@ -97,28 +97,11 @@ int live_stop_signal(void)
 	return live_signal_seen;
 }
 
-/* Resolve an interpreter: a pyenv-style shim (a script) is asked for the real one. */
+/* Resolve an interpreter into l->exe (python_resolve). */
 static int live_resolve_python(struct fs_live *l, const char *name, char *err, size_t errlen)
 {
-	char found[PATH_MAX], real[PATH_MAX];
-	int rc = command_find(name, found, sizeof(found));
-
-	if (rc != 0) {
-		snprintf(err, errlen, "python interpreter not found: %s (%s)", name, strerror(-rc));
-		return -1;
-	}
-	if (python_probe(found, real, sizeof(real), l->python_version, sizeof(l->python_version)) !=
-	    0) {
-		if (command_is_script(found)) {
-			snprintf(err, errlen, "cannot find the interpreter behind %s", found);
-			return -1;
-		}
-		snprintf(l->exe, sizeof(l->exe), "%s", found);
-		return 0;
-	}
-	/* keep a real binary as named (python3 vs python3.11); replace a shim script */
-	snprintf(l->exe, sizeof(l->exe), "%s", command_is_script(found) ? real : found);
-	return 0;
+	return python_resolve(name, l->exe, sizeof(l->exe), l->python_version,
+			      sizeof(l->python_version), err, errlen);
 }
 
 /* One more "NAME=value" for the workload's environment. */
@@ -289,29 +272,14 @@ static void live_emit_root_fork(struct fs_live *l)
 	live_on_event(l, &ev);
 }
 
-/* Set up where the workload's output goes; the write end is returned in *child_fd. */
-static int live_setup_output(struct fs_live *l, struct fs_launch_opts *lo, int *child_fd)
-{
-	int fds[2];
-
-	*child_fd = -1;
-	lo->stdout_to_stderr = l->opts.output == FS_LIVE_OUTPUT_STDERR;
-	if (l->opts.output != FS_LIVE_OUTPUT_PIPE)
-		return 0;
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return -errno;
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	l->output_fd = fds[0];
-	*child_fd = fds[1];
-	lo->output_fd = fds[1];
-	return 0;
-}
-
 struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, char *err,
 			   size_t errlen)
 {
 	const struct fs_cli *cli = opts->cli;
-	struct fs_trace_opts topts = {.all = cli->all, .ringbuf_kb = cli->ringbuf_kb};
+	struct fs_trace_opts topts = {.all = cli->all,
+				      .ringbuf_kb = cli->ringbuf_kb,
+				      .channel = true,
+				      .capture_output = !cli->no_capture};
 	struct fs_launch_opts lo;
 	struct fs_live *l = calloc(1, sizeof(*l));
 	int e, child_out = -1;
@@ -322,7 +290,7 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 		return NULL;
 	}
 	l->opts = *opts;
-	l->output_fd = -1;
+	l->sink.pipe_fd = l->sink.pty.master = l->sink.pty.slave = -1;
 	l->lifeline = -1;
 	l->max_procs = cli->max_procs_set ? cli->max_procs
 		       : cli->is_demo	  ? LIVE_DEMO_MAX_PROCS
@@ -351,7 +319,7 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 	lo.uid = l->uid;
 	lo.gid = l->gid;
 	lo.user = l->user;
-	e = live_setup_output(l, &lo, &child_out);
+	e = sink_setup(&l->sink, l->trace, opts, &lo, &child_out);
 	if (e == 0)
 		e = launch_prepare(&l->launch, &lo);
 	if (child_out >= 0)
@@ -384,7 +352,17 @@ const struct fs_header *live_header(const struct fs_live *l)
 
 int live_output_fd(const struct fs_live *l)
 {
-	return l->output_fd;
+	return sink_fd(&l->sink);
+}
+
+bool live_capturing(const struct fs_live *l)
+{
+	return l->sink.capturing;
+}
+
+const char *live_capture_warning(const struct fs_live *l)
+{
+	return l->sink.warning[0] ? l->sink.warning : NULL;
 }
 
 static void live_kill_one(void *ctx, uint32_t pid)
@@ -477,6 +455,7 @@ int live_poll(struct fs_live *l, int timeout_ms)
 		return 0;
 	live_release(l);
 	trace_poll(l->trace, timeout_ms);
+	sink_poll(&l->sink);
 	while ((got = waitpid(-1, &status, WNOHANG)) > 0)
 		;
 	if (got < 0 && errno == ECHILD) {
@@ -502,6 +481,11 @@ bool live_running(const struct fs_live *l)
 uint64_t live_lost(const struct fs_live *l)
 {
 	return l->trace ? trace_lost(l->trace) : 0;
+}
+
+uint64_t live_output_lost(const struct fs_live *l)
+{
+	return l->trace ? trace_output_lost(l->trace) : 0;
 }
 
 uint64_t live_untracked(const struct fs_live *l)
@@ -550,10 +534,12 @@ int live_finish(struct fs_live *l, struct fs_end *end, char *err, size_t errlen)
 {
 	uint64_t now = clock_monotonic_ns(), base = trace_base_ns(l->trace);
 
-	trace_drain(l->trace);
+	trace_finish(l->trace);
+	memset(end, 0, sizeof(*end));
 	end->t_ns = now > base ? now - base : 0;
 	end->events = l->events;
 	end->lost = trace_lost(l->trace);
+	end->output_lost = trace_output_lost(l->trace);
 	/* we are the subtree's subreaper and waitpid found no child left: every process of
 	 * it has ended, so one still alive in a model lost its exit (not so with --all,
 	 * where the trace holds processes of the whole system) */
@@ -588,8 +574,7 @@ void live_free(struct fs_live *l)
 			nanosleep(&pause, NULL);
 		}
 	}
-	if (l->output_fd >= 0)
-		close(l->output_fd);
+	sink_close(&l->sink);
 	cgroup_destroy(&l->cg);
 	if (l->lifeline >= 0)
 		close(l->lifeline); /* the watchdog finds nothing left and exits */

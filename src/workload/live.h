@@ -10,15 +10,20 @@
 #include "record/record.h"
 #include "trace/trace.h"
 
+/* Where the workload's output goes when it is not captured (--no-capture, or a kernel
+ * without the output programs); when it is, both go to forkscope's pty and the text
+ * arrives as FS_EV_OUTPUT events. */
 enum fs_live_output {
 	FS_LIVE_OUTPUT_INHERIT, /* the workload writes to our stdout and stderr */
 	FS_LIVE_OUTPUT_STDERR,	/* its stdout goes to our stderr (keeps JSON stdout clean) */
-	FS_LIVE_OUTPUT_PIPE,	/* stdout and stderr into a pipe: live_output_fd() */
+	FS_LIVE_OUTPUT_PIPE,	/* stdout and stderr into a pipe: live_output_fd(); when
+				 * captured, the pty's bytes there (the caller drains them) */
 };
 
 struct fs_live_opts {
 	const struct fs_cli *cli; /* method, python, all, ringbuf_kb, duration, argv, is_demo */
 	enum fs_live_output output;
+	unsigned rows, cols; /* the pty's window size (0: 24 x 80) */
 	/* called for each event, in order (the caller applies it to the run's one model) */
 	fs_trace_cb on_event;
 	void *ctx;
@@ -33,6 +38,10 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 const struct fs_header *live_header(const struct fs_live *l);
 /* Read of the workload's output pipe (FS_LIVE_OUTPUT_PIPE), or -1. Non-blocking. */
 int live_output_fd(const struct fs_live *l);
+/* Whether the workload's output is captured (FS_EV_OUTPUT events, to the pty). */
+bool live_capturing(const struct fs_live *l);
+/* Why output capture or the channel is off though asked for (say it once), or NULL. */
+const char *live_capture_warning(const struct fs_live *l);
 /* Wait up to timeout_ms for events, reap, enforce --duration and the kill grace.
  * Returns 1 while something of the workload remains, 0 when all of it is gone. */
 int live_poll(struct fs_live *l, int timeout_ms);
@@ -41,6 +50,8 @@ void live_stop(struct fs_live *l);
 bool live_running(const struct fs_live *l);
 uint64_t live_lost(const struct fs_live *l);
 uint64_t live_untracked(const struct fs_live *l);
+/* Output and channel events lost (their ring buffer was full). */
+uint64_t live_output_lost(const struct fs_live *l);
 uint64_t live_events(const struct fs_live *l);
 /* The cap on live processes (0: none), and how often a cap was hit: processes killed at
  * once for being over it plus forks or threads the kernel refused at the task cap. */

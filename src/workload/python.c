@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "workload/command.h"
 #include "workload/python.h"
 
 bool python_is_name(const char *path)
@@ -72,4 +73,26 @@ int python_probe(const char *interp, char *exe, size_t exelen, char *version, si
 out:
 	close(fds[0]);
 	return rc;
+}
+
+int python_resolve(const char *name, char *exe, size_t exelen, char *version, size_t verlen,
+		   char *err, size_t errlen)
+{
+	char found[PATH_MAX], real[PATH_MAX];
+	int rc = command_find(name, found, sizeof(found));
+
+	if (rc != 0) {
+		snprintf(err, errlen, "python interpreter not found: %s (%s)", name, strerror(-rc));
+		return -1;
+	}
+	if (python_probe(found, real, sizeof(real), version, verlen) != 0) {
+		if (command_is_script(found)) {
+			snprintf(err, errlen, "cannot find the interpreter behind %s", found);
+			return -1;
+		}
+		snprintf(exe, exelen, "%s", found);
+		return 0;
+	}
+	snprintf(exe, exelen, "%s", command_is_script(found) ? real : found);
+	return 0;
 }

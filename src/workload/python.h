@@ -11,5 +11,10 @@
 bool python_is_name(const char *path);
 /* Ask an interpreter for its real executable and version; 0 or -1. */
 int python_probe(const char *interp, char *exe, size_t exelen, char *version, size_t verlen);
+/* Find an interpreter by name or path: a real binary stays as named (python3, not
+ * python3.11), a pyenv-style shim (a script) is replaced by the interpreter behind it.
+ * exe and version (may stay "") filled; 0, or -1 with a one-line reason in err. */
+int python_resolve(const char *name, char *exe, size_t exelen, char *version, size_t verlen,
+		   char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,7 @@
 """Helpers for forkscope's integration tests: run forkscope, find what it left behind,
 read a recording (JSON Lines) into processes, and walk the tree of `forkscope tree --json`.
 Standard library only."""
+import base64
 import contextlib
 import json
 import os
@@ -191,7 +192,7 @@ class Recording:
         self.events = records[1:-1]
         for ev in self.events:
             check(ev.get("type") in ("fork", "exec", "exit", "signal", "thread", "thread_exit",
-                                     "run"),
+                                     "run", "output", "channel"),
                   f"unexpected line in the middle: {json.dumps(ev)[:80]}")
         self.root_pid = self.header["root_pid"]
         self.procs = []  # every process, in order of appearance
@@ -245,6 +246,31 @@ class Recording:
         return [ev for ev in self.events if ev["type"] == "run"
                 and (pid is None or ev["pid"] == pid) and (tid is None or ev["tid"] == tid)]
 
+    def outputs(self, pid=None, fd=None):
+        """output lines (of one process, of one stream)."""
+        return [ev for ev in self.events if ev["type"] == "output"
+                and (pid is None or ev["pid"] == pid) and (fd is None or ev["fd"] == fd)]
+
+    def channel(self, pid=None):
+        """channel lines (of one process)."""
+        return [ev for ev in self.events if ev["type"] == "channel"
+                and (pid is None or ev["pid"] == pid)]
+
+    def written(self, pid, fd=None):
+        """The exact bytes one process wrote to its stdout (fd 1), stderr (2) or both."""
+        return b"".join(event_bytes(ev) for ev in self.outputs(pid, fd))
+
+    def printed(self):
+        """What the workload printed, as text: each writer's (process and stream) writes
+        joined, writer after writer in order of their first write, so that a line is
+        never broken by another writer's."""
+        writers = []
+        for ev in self.outputs():
+            if (ev["pid"], ev["fd"]) not in writers:
+                writers.append((ev["pid"], ev["fd"]))
+        return "\n".join(b"".join(event_bytes(ev) for ev in self.outputs(pid, fd))
+                         .decode(errors="replace") for pid, fd in writers)
+
     def count(self, kind):
         return sum(1 for ev in self.events if ev["type"] == kind)
 
@@ -260,6 +286,13 @@ class Recording:
                 and (sig is None or ev["sig"] == sig)
                 and (sender is None or ev["pid"] == sender)
                 and (target is None or ev["target"] == target)]
+
+
+def event_bytes(ev):
+    """The exact bytes of an output or channel line (data_b64 when they are not UTF-8)."""
+    if "data_b64" in ev:
+        return base64.b64decode(ev["data_b64"])
+    return ev.get("data", "").encode()
 
 
 def load_recording(path):

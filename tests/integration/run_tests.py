@@ -25,6 +25,7 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_faults import fault_tests
+from test_capture import capture_tests
 from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
                    run_forkscope, session_processes, tree_nodes, tree_parent_links)
 from test_pyfacts import pyfacts_tests  # noqa: E402
@@ -70,6 +71,9 @@ class Traced:
         roots = [n for n in self.nodes if n["pid"] == rec.root_pid]
         check(roots, f"the root pid {rec.root_pid} is not in the tree")
         self.root = roots[0]
+        # what the workload printed: its recorded output (forkscope's pty), and stderr for
+        # a run without capture (there, with --json, the workload's stdout goes to stderr)
+        self.printed = rec.printed() + "\n" + res.stderr
 
     def role(self, role):
         return [n for n in self.nodes if n["role"] == role]
@@ -256,7 +260,7 @@ def test_gil(ctx, method):
     kids = check_python(t, method, n_children=2)  # the two threads are not processes
     check(exited_ok(kids), f"children: {describe(kids)}")
     check(alive_at_most(kids) == 2, "the two worker processes never ran at the same time")
-    check("2 processes:" in t.res.stderr, "the demo's timings are not in forkscope's stderr")
+    check("2 processes:" in t.printed, "the demo's timings are not in forkscope's stderr")
 
 
 def test_process_basics(ctx, method):
@@ -274,7 +278,7 @@ def test_start_methods(ctx, method):
     if method == "forkserver":
         server = t.role("forkserver")[0]
         check(all(k["ppid"] != t.root["pid"] for k in kids), "a child's PPID is main's")
-        check(f"kernel PPID {server['pid']}," in t.res.stderr,
+        check(f"kernel PPID {server['pid']}," in t.printed,
               "the children did not print the forkserver's PID as their PPID")
 
 
@@ -287,14 +291,14 @@ def test_missing_guard_pool(ctx, method):
     failed = [k for k in kids if k["exit_code"] == 1]
     if method == "fork":
         check(len(kids) == 2 and not failed, f"fork pool workers: {describe(kids)}")
-        check("map() result: [0, 1, 4, 9, 16]" in t.res.stderr, "map() gave no result")
+        check("map() result: [0, 1, 4, 9, 16]" in t.printed, "map() gave no result")
     else:
         check(len(failed) >= 6, f"only {len(failed)} workers exited 1: no respawn churn")
         check(alive_at_most(kids) <= 4, f"{alive_at_most(kids)} workers alive at once")
         others = [k for k in kids if k["exit_code"] != 1]
         check(all(k["signal"] == SIGTERM for k in others),
               f"workers neither exiting 1 nor terminated: {describe(others)}")
-        check("no result after 3 s" in t.res.stderr, "main did not give up after 3 s")
+        check("no result after 3 s" in t.printed, "main did not give up after 3 s")
 
 
 def test_missing_guard_process(ctx, method):
@@ -347,7 +351,7 @@ def test_identity(ctx, method):
     check(sleeper["end_ns"] - sleeper["start_ns"] < 5_000_000_000, "the sleeper was not "
           "terminated at once")
     check(counter["start_ns"] > sleeper["end_ns"], "main did not go on after the terminate()")
-    check("'My-child-process'" in t.res.stderr, "the child's name was not printed")
+    check("'My-child-process'" in t.printed, "the child's name was not printed")
 
 
 def test_pool_basics(ctx, method):
@@ -361,7 +365,7 @@ def test_pool_basics(ctx, method):
         check(k["exit_code"] == 0 or (k["signal"] == SIGTERM and k["killed_by"] == t.root["pid"]),
               f"worker ended {describe([k])}")
     check(any(k["signal"] == SIGTERM for k in kids), "no worker got SIGTERM from terminate()")
-    check("nap(30): sleeping 30 s" in t.res.stderr, "the 30 s task did not start")
+    check("nap(30): sleeping 30 s" in t.printed, "the 30 s task did not start")
     last_start = max(k["start_ns"] for k in kids)
     first_end = min(k["end_ns"] for k in kids)
     check(first_end - last_start >= 3_000_000_000, "workers did not serve for the whole demo")
@@ -374,7 +378,7 @@ def test_executor(ctx, method):
     kids.sort(key=lambda k: k["start_ns"])
     check(max(k["end_ns"] for k in kids[:2]) <= min(k["start_ns"] for k in kids[2:]),
           "the executor's workers started before the Pool's had exited")
-    check(f"the executor uses start method: {method}" in t.res.stderr,
+    check(f"the executor uses start method: {method}" in t.printed,
           "the demo did not report the executor's start method")
     # under forkserver too: no worker of the Pool still ran when the executor's started
     check(not any(k["replaces"] for k in kids),
@@ -390,7 +394,7 @@ def test_two_executors(ctx, method):
     check(not any(k["replaces"] for k in kids),
           f"workers of the second executor taken for replacements: "
           f"{[(k['pid'], k['replaces']) for k in kids if k['replaces']]}")
-    check("recycled workers: 0" in t.res.stderr or "recycled" not in t.res.stderr,
+    check("recycled workers: 0" in t.printed or "recycled" not in t.printed,
           "the summary claims recycling")
 
 
@@ -408,7 +412,7 @@ def test_executor_max_tasks(ctx):
     spawned = [p for p in rec.procs if "spawn_main" in p.argv_text()]
     check(len(forked) == 2, f"{len(forked)} forked Pool workers")
     check(len(spawned) >= 2, f"{len(spawned)} spawned executor workers")
-    check("the executor uses start method: spawn" in res.stderr, "executor did not say spawn")
+    check("the executor uses start method: spawn" in rec.printed(), "executor did not say spawn")
 
 
 def test_queue_pipe(ctx, method):
@@ -417,7 +421,7 @@ def test_queue_pipe(ctx, method):
     check(exited_ok(kids), f"children: {describe(kids)}")
     check(kids[0]["end_ns"] <= kids[1]["start_ns"], "the second child started before the "
           "first was joined")
-    check("Hello from child" in t.res.stderr, "the queue's message was not printed")
+    check("Hello from child" in t.printed, "the queue's message was not printed")
 
 
 def test_pool_recycle(ctx, method):
@@ -440,7 +444,7 @@ def test_pool_recycle(ctx, method):
               f"{k['pid']} does not follow the exit of {old['pid']} closely")
     chains = [k for k in kids if not k["replaces"]]
     check(len(chains) == 2, f"{len(chains)} chains of workers, expected 2 (one per slot)")
-    tasks = [int(pid) for pid in re.findall(r"\d+", t.res.stderr.split("worker PID per task:")[-1]
+    tasks = [int(pid) for pid in re.findall(r"\d+", t.printed.split("worker PID per task:")[-1]
                                                     .splitlines()[0])]
     check(len(tasks) == 10 and set(tasks) <= set(by_pid), "task PIDs are not the traced workers")
     check(max(tasks.count(pid) for pid in set(tasks)) <= 3, "a worker ran more than 3 tasks")
@@ -502,17 +506,19 @@ def hook_run(ctx, name, choice):
     res = ctx.run(["run", "--json", "-o", out, "--method", "spawn", "--", PYTHON, script])
     check_no_leftovers(res)
     check(res.rc == 0, f"run exited {res.rc}: {res.stderr_tail()}")
-    check(f"session {res.pid}\n" in res.stderr,
+    rec = load_recording(out)
+    res.printed = rec.printed()
+    check(f"session {res.pid}\n" in res.printed,
           "the workload's FORKSCOPE_SESSION is not forkscope's pid (the leftover scan "
           "would see nothing)")
-    return res, load_recording(out)
+    return res, rec
 
 
 def test_hook_default(ctx):
     """--method spawn on a program that does not choose: its children spawn."""
     res, rec = hook_run(ctx, "hook-default", "")
     check(rec.header.get("method") == "spawn", "header method is not spawn")
-    check("method spawn" in res.stderr, "the program's default start method is not spawn")
+    check("method spawn" in res.printed, "the program's default start method is not spawn")
     children = [p for p in rec.procs if p.ppid == rec.root_pid and "spawn_main" in p.argv_text()]
     check(len(children) == 1, f"{len(children)} spawn children, expected 1")
 
@@ -520,7 +526,7 @@ def test_hook_default(ctx):
 def test_hook_program_choice(ctx):
     """--method spawn on a program that calls set_start_method('fork'): it still forks."""
     res, rec = hook_run(ctx, "hook-fork", "multiprocessing.set_start_method('fork')")
-    check("method fork" in res.stderr, "the program's own choice (fork) did not win")
+    check("method fork" in res.printed, "the program's own choice (fork) did not win")
     check(not any("spawn_main" in p.argv_text() for p in rec.procs), "a child was spawned")
     children = [p for p in rec.procs if p.ppid == rec.root_pid]
     check(len(children) == 1 and not children[0].execs, "not exactly one forked child")
@@ -725,7 +731,7 @@ def test_threads_and_cpu(ctx):
     for attempt in (1, 2):
         t = traced_run(ctx, f"gil-threads-{attempt}",
                        ["--", PYTHON, os.path.join(HERE, "gil_workload.py")])
-        said = json.loads([ln for ln in t.res.stderr.splitlines() if ln.startswith("{")][-1])
+        said = json.loads([ln for ln in t.printed.splitlines() if ln.startswith("{")][-1])
         # two processes get two cores only on a quiet machine: a busy one gets a second go
         if attempt == 2 or (os.cpu_count() or 1) < 2 or process_cores(t, said) >= 1.6:
             break
@@ -886,6 +892,7 @@ def all_tests():
         ("--all as root: accepted, exits 0", test_all_as_root),
     ]
     tracer += fault_tests()
+    tracer += capture_tests(traced_run, tree_json)
     plain = [
         ("unknown demo", test_unknown_demo),
         ("missing command", test_missing_command),

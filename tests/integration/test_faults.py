@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 
-from fslib import (NOBODY_UID, TestFailure, as_user, check, copy_for_other_users,
+from fslib import (NOBODY_UID, Recording, TestFailure, as_user, check, copy_for_other_users,
                    load_recording, other_user_cwd, other_user_env, session_processes)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -116,15 +116,17 @@ def sudo_user_runs(ctx, binary):
                           "echo uid=$(id -u) gid=$(id -g) groups=$(id -G) home=$HOME"],
                          env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
     check(res.returncode == 0, f"run exited {res.returncode}: {res.stderr[-300:]}")
-    check(f"uid={NOBODY} gid={NOBODY} groups={NOBODY}" in res.stderr,
-          f"the workload did not run as nobody: {res.stderr[-300:]}")
+    printed = load_recording(out).printed()
+    check(f"uid={NOBODY} gid={NOBODY} groups={NOBODY}" in printed,
+          f"the workload did not run as nobody: {printed[-300:]}")
     st = os.stat(out)
     check((st.st_uid, st.st_gid) == (NOBODY, NOBODY),
           f"the recording belongs to {st.st_uid}:{st.st_gid}, not nobody")
     res = subprocess.run([binary, "run", "--as-root", "--json", "--", "/usr/bin/id", "-u"],
                          env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
-    check(res.returncode == 0 and res.stderr.strip().splitlines()[0] == "0",
-          f"--as-root did not run as root: {res.stderr[-200:]}")
+    printed = Recording(res.stdout).printed() if res.returncode == 0 else ""
+    check(res.returncode == 0 and printed.strip().splitlines()[0] == "0",
+          f"--as-root did not run as root: {printed[-200:]} {res.stderr[-200:]}")
     res = subprocess.run([binary, "run", "--no-tui", "--python", "/usr/bin/python3",
                           "--method", "spawn", "process-basics"], env=env, cwd=cwd,
                          capture_output=True, text=True, timeout=60)
@@ -139,7 +141,7 @@ def test_no_shell_string(ctx):
     res = ctx.run(["run", "--json", "--", "/bin/echo", arg])
     check(res.rc == 0, f"run exited {res.rc}")
     check(not os.path.exists(marker), "an argument was run by a shell")
-    check(arg in res.stderr, "the argument did not reach echo unchanged")
+    check(arg in Recording(res.stdout).printed(), "the argument did not reach echo unchanged")
 
 
 def test_max_procs(ctx):

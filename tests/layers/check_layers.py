@@ -13,7 +13,7 @@ import re
 import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]')
-GENERATED = {"forkscope.skel.h", "vmlinux.h"}
+GENERATED = {"forkscope.skel.h", "output.skel.h", "vmlinux.h"}
 # system headers that only one layer may use
 OWNED = {"bpf/": "trace", "curses.h": "tui", "ncurses.h": "tui", "ncursesw/": "tui"}
 

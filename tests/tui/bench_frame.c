@@ -1,7 +1,8 @@
 /* Frame benchmark: lay out (tui_frame_update) and draw one frame of the main screen with 10,000
  * processes in the tree and timeline, then with 10,000 threads' runs (threads shown, the CPU
- * view on), into a curses screen on /dev/null (no real terminal). Prints the mean and worst
- * time per frame of each; exits 1 when a mean is over the target. */
+ * view on), then with 200,000 lines of output among the events (following, then held far
+ * up), into a curses screen on /dev/null (no real terminal). Prints the mean and worst time
+ * per frame of each; exits 1 when a mean is over the target. */
 #include <curses.h>
 #include <locale.h>
 #include <stdio.h>
@@ -110,10 +111,53 @@ static void bench_build_threads(struct session *s)
 	}
 }
 
+#define BENCH_LINES 200000
+
+/* Two writers flooding their output: 200,000 lines, every 100th too long for a row, some
+ * with escape sequences, among a few events. */
+static void bench_build_output(struct session *s)
+{
+	static struct fs_event ev;
+	uint32_t root = 100000, kid = 100001;
+	uint64_t t = 1000;
+
+	bench_event(s, FS_EV_FORK, t++, root, 0, 0);
+	bench_event(s, FS_EV_EXEC, t++, root, 0, 0);
+	bench_event(s, FS_EV_FORK, t++, kid, root, 0);
+	for (uint32_t i = 0; i < BENCH_LINES; i++) {
+		int n;
+
+		memset(&ev, 0, FS_EVENT_HEAD_SIZE);
+		ev.type = FS_EV_OUTPUT;
+		ev.t_ns = t += 1000;
+		ev.pid = ev.tid = i % 2 ? kid : root;
+		ev.fd = i % 7 ? 1 : 2;
+		n = snprintf(ev.args, FS_ARGS_LEN, "line %u of the flood%s", i,
+			     i % 13 ? "" : " \x1b[2J\x1b]0;title\x07");
+		if (i % 100 == 0)
+			for (; n < 500; n++)
+				ev.args[n] = (char)('a' + n % 26);
+		ev.args[n++] = '\n';
+		ev.args_len = (uint32_t)n;
+		if (session_push(s, &ev) != 0)
+			exit(1);
+		if (i % 20000 == 0)
+			bench_event(s, FS_EV_SIGNAL, t, root, kid, 10);
+	}
+}
+
+enum bench_view {
+	BENCH_PLAIN,
+	BENCH_CPU,    /* threads and the CPU view */
+	BENCH_OUTPUT, /* the output among the events */
+};
+
 /* Set up the app on a fresh session built by build, draw frames; the mean (ms). */
-static double bench_case(struct tui_app *a, void (*build)(struct session *), bool cpu,
+static double bench_case(struct tui_app *a, void (*build)(struct session *), enum bench_view view,
 			 const char *what)
 {
+	bool cpu = view == BENCH_CPU;
+
 	double total = 0, worst = 0, mean;
 
 	memset(a, 0, sizeof(*a));
@@ -129,6 +173,8 @@ static double bench_case(struct tui_app *a, void (*build)(struct session *), boo
 	tui_colors_init(a);
 	a->tree.threads = cpu;
 	a->show_cpu = cpu;
+	a->log_view = view == BENCH_OUTPUT ? TUI_LOG_BOTH : TUI_LOG_EVENTS;
+	vout_init(&a->out);
 	if (session_init(a->sess, 100000) != 0)
 		exit(1);
 	build(a->sess);
@@ -146,6 +192,10 @@ static double bench_case(struct tui_app *a, void (*build)(struct session *), boo
 		double ms;
 
 		a->sel_idx = (int)(i * 197 % model_count(a->sess->model)); /* move around */
+		if (view == BENCH_OUTPUT && i == BENCH_FRAMES / 2) {	   /* a key: held far up */
+			tui_output_scroll(a, -BENCH_LINES / 2);
+			t0 = clock_monotonic_ns();
+		}
 		tui_frame_update(a);
 		tui_draw(a);
 		ms = (double)(clock_monotonic_ns() - t0) / 1e6;
@@ -168,7 +218,7 @@ int main(void)
 {
 	static struct tui_app app;
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/zero", "r");
-	double procs, threads;
+	double procs, threads, output;
 	SCREEN *scr;
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -180,12 +230,16 @@ int main(void)
 		return 1;
 	}
 	resizeterm(60, 200);
-	procs = bench_case(&app, bench_build, false, "");
-	threads = bench_case(&app, bench_build_threads, true,
+	procs = bench_case(&app, bench_build, BENCH_PLAIN, "");
+	threads = bench_case(&app, bench_build_threads, BENCH_CPU,
 			     " (10,000 threads' runs, threads and the CPU view shown)");
+	output = bench_case(&app, bench_build_output, BENCH_OUTPUT,
+			    " (200,000 output lines among the events, following then held)");
 	endwin();
 	delscreen(scr);
 	fclose(out);
 	fclose(in);
-	return procs <= BENCH_TARGET_MS && threads <= BENCH_TARGET_MS ? 0 : 1;
+	return procs <= BENCH_TARGET_MS && threads <= BENCH_TARGET_MS && output <= BENCH_TARGET_MS
+		   ? 0
+		   : 1;
 }

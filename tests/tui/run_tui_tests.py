@@ -817,6 +817,206 @@ def test_cpu_view_lanes():
 
 
 
+# ---- the output pane: a recording with the workload's output ----
+
+OUT_LONG = "".join(str(i % 10) for i in range(300))  # wider than any pane: it wraps
+OUT_EVIL = "evil \x1b]0;pwned\x07\x1b[2J\x1b[H end"  # a title, a clear, a cursor move
+OUT_FLOOD = 40  # "count NN" lines of main's, for scrolling
+
+
+def write_output_recording(path):
+    """RECORDING's run with its output: main, the workers (one on stderr, one line in two
+    writes, one too long for a row, one with escape sequences) and a flood of main's."""
+    ms = 1000000
+    with open(RECORDING) as f:
+        lines = [json.loads(line) for line in f]
+    end = lines.pop()
+    out = [(5, 1000, 1, "start() took 86 ms\n"),
+           (41, 1003, 1, "partial "), (41.5, 1003, 1, "line from 1003\n"),
+           (42, 1004, 2, "warning: worker 1004 on stderr\n"),
+           (43, 1005, 1, OUT_LONG + "\n"),
+           (44, 1000, 1, OUT_EVIL + "\n"),
+           (150, 1000, 1, "cores busy 1.82\n")]
+    out += [(60 + k * 0.1, 1000, 1, "count %02d\n" % k) for k in range(OUT_FLOOD)]
+    for t, pid, fd, data in out:
+        lines.append({"type": "output", "t_ns": int(t * ms), "pid": pid, "tid": pid,
+                      "fd": fd, "data": data})
+    lines[1:] = sorted(lines[1:], key=lambda x: x["t_ns"])
+    end["events"] = len(lines) - 1
+    lines.append(end)
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+    return len(lines) - 2
+
+
+OUT_RECORDING = os.path.join(TMP, "output.jsonl")
+OUT_NEVENTS = write_output_recording(OUT_RECORDING)
+
+
+def replay_output(extra_env=None, cols=120, rows=36):
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    env.update(extra_env or {})
+    p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(OUT_RECORDING)), cols, rows, env)
+    p.wait_for(r"REPLAY")
+    p.keys("End")
+    p.wait_for(r"events \d+/%d" % OUT_NEVENTS)
+    return p
+
+
+def output_lines(screen, width, role=True):
+    """The output pane's lines on the screen: [pid, role, stream mark, text], a wrapped
+    line's rows joined (a row with no PID continues the line above)."""
+    rows = screen.rstrip("\n").splitlines()
+    head = [i for i, line in enumerate(rows)
+            if re.match(r"^ Output( \[held.*\])?  \d+ lines", line)]
+    assert head, screen
+    found = []
+    text_x = 20 if role else 12
+    for row in rows[head[0] + 1:-1]:
+        row = row[:width].ljust(width)
+        pid, text = row[:7].strip(), row[text_x:].rstrip()
+        if pid:
+            found.append([int(pid), row[8:15].strip() if role else "",
+                          row[text_x - 4:text_x - 1].strip(), text])
+        elif found:
+            found[-1][3] += row[text_x:].rstrip() if row[text_x:].strip() else ""
+    return found
+
+
+def test_output_pane():
+    """o: each line with its writer (PID, role, err for stderr), wrapped, the escape
+    sequences as text (the title, the screen and the cursor untouched), at 120x36 and
+    80x24 (maximized), LANG=C and NO_COLOR."""
+    for cols, rows in ((120, 36), (80, 24)):
+        p = replay_output({"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1"}, cols, rows)
+        try:
+            title = tmux("display", "-p", "-t", "t", "#{pane_title}").strip()
+            p.keys("o")
+            if cols == 80:
+                p.keys("z")  # the long line needs more rows than the 80x24 pane has
+            s = p.wait_for(r"Output( \[held.*\])?  \d+ lines")
+            width = 72 if cols == 120 else 80
+            if cols == 80:
+                p.keys("Home")
+                s = p.wait_for(r"start\(\) took")
+            got = output_lines(s, width)
+            by_text = {g[3]: g for g in got}
+            deadline = time.time() + 10
+            while cols == 80 and OUT_LONG not in by_text and time.time() < deadline:
+                time.sleep(0.1)  # a loaded machine: the pane may be caught mid-draw
+                s = p.screen()
+                got = output_lines(s, width)
+                by_text = {g[3]: g for g in got}
+            if cols == 80:
+                assert by_text["start() took 86 ms"][:3] == [1000, "main", ""], got
+                assert by_text["partial line from 1003"][:3] == [1003, "c-fsrv", ""], got
+                assert by_text["warning: worker 1004 on stderr"][:3] == [1004, "c-fsrv",
+                                                                       "err"], got
+                assert by_text[OUT_LONG][:3] == [1005, "c-fsrv", ""], got
+            evil = [g for g in got if g[3].startswith("evil")] if cols == 80 else []
+            if cols == 80:
+                assert evil and evil[0][3] == \
+                    "evil \\x1b]0;pwned\\x07\\x1b[2J\\x1b[H end", evil
+            else:
+                # following: the newest at the bottom
+                assert got[-1][:4] == [1000, "main", "", "cores busy 1.82"], got
+            # the escape sequences did nothing: same title, the screen whole
+            assert tmux("display", "-p", "-t", "t", "#{pane_title}").strip() == title
+            assert "pwned" not in tmux("display", "-p", "-t", "t", "#{pane_title}")
+            assert s.splitlines()[0].startswith(" forkscope"), s
+            assert "\x1b" not in s
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_output_scroll():
+    """PgUp holds the pane (the header says End follows), Home shows the oldest line, End
+    follows again; the keys are in the help."""
+    p = replay_output({"NO_COLOR": "1"})
+    try:
+        p.keys("o")
+        s = p.wait_for(r"Output( \[held.*\])?  \d+ lines")
+        assert "held" not in s and "cores busy 1.82" in s, s
+        p.keys("PPage")
+        s = p.wait_for(r"held: End follows")
+        assert "cores busy 1.82" not in s, s
+        got = output_lines(s, 72)
+        assert got and got[-1][3].startswith("count"), got
+        p.keys("Home")
+        s = p.wait_for(r"start\(\) took 86 ms")
+        assert output_lines(s, 72)[0][3] == "start() took 86 ms", s
+        p.keys("NPage")
+        s = p.wait_for(r"start\(\) took 86 ms", absent=True)
+        p.keys("End")
+        s = p.wait_for(r"cores busy 1\.82")
+        assert "held" not in s, s
+        # Home and End scroll the output only with its focus; elsewhere they seek
+        p.keys("?")
+        s = p.wait_for(r"forkscope keys")
+        p.keys("End")
+        s = p.wait_for(r"in the output pane")
+        p.keys("Home")
+        s = p.wait_for(r"forkscope keys")
+        p.keys("x")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def test_output_with_events():
+    """i: the lines among the events in time order, under the event log's columns."""
+    for cols, rows in ((120, 36), (80, 24)):
+        p = replay_output({"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1"}, cols, rows)
+        try:
+            p.keys("i", "z", "Home")
+            s = p.wait_for(r"Events \+ output")
+            rows_ = s.splitlines()
+            fork = [i for i, r in enumerate(rows_) if re.search(r"fork\s+1002 -> 1003", r)]
+            part = [i for i, r in enumerate(rows_)
+                    if re.search(r"^\s*0\.041000 stdout\s+1003 .*partial line", r)]
+            err = [i for i, r in enumerate(rows_)
+                   if re.search(r"^\s*0\.042000 stderr\s+1004 .*warning: worker", r)]
+            sig = [i for i, r in enumerate(rows_) if re.search(r"signal\s+1000 -> 1003", r)]
+            assert fork and part and err and sig, s
+            assert fork[0] < part[0] < err[0] < sig[0], (fork, part, err, sig, s)
+            p.keys("i")
+            s = p.wait_for(r"Events \d+/\d+")
+            assert "stdout" not in s, s  # the plain event log has no output
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_output_colours():
+    """In colour: a line's PID in its writer's role colour (main green, a forkserver's
+    child red), err in red; the text itself never coloured by the program."""
+    p = replay_output()
+    try:
+        p.keys("o", "Home")
+        s = p.wait_for(r"warning: worker 1004")
+        lines = s.splitlines()
+        head = [i for i, line in enumerate(lines) if line.startswith(" Output ")][0]
+        found = {}
+        for i, line in enumerate(lines):
+            m = re.match(r"^\s*(1000|1004) ", line) if i > head else None
+            if m and m.group(1) not in found:
+                raw = tmux("capture-pane", "-e", "-p", "-t", "t", "-S", str(i), "-E", str(i))
+                found[m.group(1)] = sgr_cells(raw.rstrip("\n"))
+        main, child = found["1000"], found["1004"]
+        assert 32 in main[5][1], ("main's PID is not green", main[5])
+        assert 31 in child[5][1], ("the forkserver child's PID is not red", child[5])
+        assert "".join(c for c, _ in child[16:19]) == "err" and 31 in child[16][1], child
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
 def live_available():
     global LIVE_REASON
     if LIVE_REASON is not None:
@@ -939,14 +1139,18 @@ def test_live_compare():
 
 def test_live_method_change_and_output():
     need_live()
+    try:
+        need_capture()
+    except Skip:
+        pass
     p = live("--method fork pool-basics")
     try:
         s = p.wait_for(r"child \(fork\)", timeout=20)
-        # the workload prints, but never onto the UI
+        # the workload prints, but never onto the UI; its lines are in the output pane
         p.wait_for(r"FINISHED", timeout=30)
         assert "[worker pid=" not in p.screen(), p.screen()
         p.keys("o")
-        p.wait_for(r"\[worker pid=\d+")
+        p.wait_for(r"\[worker pid=\d+" if CAPTURE_REASON == "" else r"Output( \[held.*\])?  \d+ lines")
         p.keys("o", "m")
         s = p.wait_for(r"method spawn", timeout=5)
         p.wait_for(r"child \(spawn\)", timeout=20)
@@ -954,6 +1158,79 @@ def test_live_method_change_and_output():
         assert "child (fork)" not in s, s
         p.keys("r")
         p.wait_for(r"LIVE", timeout=10)
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+CAPTURE_REASON = None
+
+
+def need_capture():
+    """Live tracing that captures the workload's output (its writes as output lines)."""
+    global CAPTURE_REASON
+    need_live()
+    if CAPTURE_REASON is None:
+        r = subprocess.run([FORKSCOPE, "run", "--json", "--", "/bin/sh", "-c", "echo hi"],
+                           capture_output=True, text=True, timeout=60)
+        CAPTURE_REASON = "" if '"type":"output"' in r.stdout.replace(" ", "") else \
+            "output capture unavailable: %s" % ((r.stderr.strip().splitlines() or ["?"])[-1])
+    if CAPTURE_REASON:
+        raise Skip(CAPTURE_REASON)
+
+
+PRINTERS = os.path.join(TMP, "printers.py")
+with open(PRINTERS, "w") as f:
+    f.write(r"""import multiprocessing as mp, os, sys, time
+def work(k):
+    print("child %d pid=%d" % (k, os.getpid()), flush=True)
+    if k == 1:
+        print("child 1 complains", file=sys.stderr, flush=True)
+if __name__ == "__main__":
+    print("main starts", flush=True)
+    ctx = mp.get_context("fork")
+    ps = [ctx.Process(target=work, args=(k,)) for k in range(2)]
+    for p in ps:
+        p.start()
+        p.join()
+    print("evil \x1b]0;pwned\x07\x1b[2J\x1b[H end", flush=True)
+    print("main done", flush=True)
+""")
+
+
+def test_live_output_and_replay():
+    """Live: each line with its writer (main, the children, stderr), the escapes as text;
+    the recording's replay shows the same lines."""
+    need_capture()
+    rec = os.path.join(TMP, "printers.jsonl")
+    p = live("-o %s -- /usr/bin/python3 %s" % (shquote(rec), shquote(PRINTERS)))
+    try:
+        p.wait_for(r"FINISHED", timeout=30)
+        title = tmux("display", "-p", "-t", "t", "#{pane_title}").strip()
+        p.keys("o")
+        s = p.wait_for(r"main done")
+        live_lines = output_lines(s, 72)
+        texts = [g[3] for g in live_lines]
+        assert texts[0] == "main starts" and texts[-1] == "main done", live_lines
+        kids = [g for g in live_lines if g[3].startswith("child")]
+        assert len(kids) == 3 and all(g[1] == "c-fork" for g in kids), live_lines
+        assert [g[2] for g in kids] == ["", "", "err"], kids
+        for g in kids[:2]:
+            assert g[3].endswith("pid=%d" % g[0]), g  # the writer is the process itself
+        assert "evil \\x1b]0;pwned\\x07\\x1b[2J\\x1b[H end" in texts, texts
+        assert tmux("display", "-p", "-t", "t", "#{pane_title}").strip() == title
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+    p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(rec)), 120, 35,
+             {"LANG": "C.UTF-8", "TERM": "tmux-256color"})
+    try:
+        p.wait_for(r"REPLAY")
+        p.keys("End", "o")
+        s = p.wait_for(r"main done")
+        assert output_lines(s, 72) == live_lines, (output_lines(s, 72), live_lines)
         p.keys("q")
         assert p.exit_status() == 0
     finally:
@@ -1019,6 +1296,62 @@ def test_live_keys_answer_during_storm():
         time.sleep(1.5)
         worst = 0.0
         for _ in range(4):
+            t0 = time.monotonic()
+            p.keys("?")
+            p.wait_for(r"forkscope keys", timeout=2)
+            worst = max(worst, time.monotonic() - t0)
+            p.keys("x")
+            p.wait_for(r"forkscope keys", absent=True, timeout=2)
+        # tmux itself adds some latency: allow for it on top of the 100 ms
+        assert worst < 0.35, "a key took %.0f ms" % (worst * 1000)
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def test_live_no_capture():
+    """--no-capture: the output pane says the output is not captured, and nothing of the
+    workload's reaches the screen."""
+    need_live()
+    p = live("--no-capture -- /usr/bin/python3 %s" % shquote(PRINTERS))
+    try:
+        p.wait_for(r"FINISHED", timeout=30)
+        p.keys("o")
+        s = p.wait_for(r"output not captured: --no-capture")
+        assert "main starts" not in s and "pwned" not in s, s
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def test_live_keys_answer_during_output_flood():
+    """Output floods in (two writers, as fast as they can, over the kernel's rate bound):
+    with the output pane following it, a scroll key and the help answer within ~100 ms."""
+    need_capture()
+    flood = os.path.join(TMP, "flood.py")
+    with open(flood, "w") as f:
+        f.write("import os, sys, time\nos.fork()\nend = time.time() + 8\nn = 0\n"
+                "while time.time() < end:\n"
+                "    sys.stdout.write(''.join('%d line %d of the flood\\n' % (os.getpid(), n + k)"
+                " for k in range(50)))\n    n += 50\n")
+    p = live("-- /usr/bin/python3 %s" % flood)
+    try:
+        p.wait_for(r"LIVE", timeout=20)
+        p.keys("o")
+        p.wait_for(r"line \d+ of the flood", timeout=10)
+        time.sleep(1.0)
+        worst = 0.0
+        for _ in range(3):
+            t0 = time.monotonic()
+            p.keys("PPage")
+            p.wait_for(r"held: End follows", timeout=2)
+            worst = max(worst, time.monotonic() - t0)
+            t0 = time.monotonic()
+            p.keys("End")
+            p.wait_for(r"held: End follows", absent=True, timeout=2)
+            worst = max(worst, time.monotonic() - t0)
             t0 = time.monotonic()
             p.keys("?")
             p.wait_for(r"forkscope keys", timeout=2)

@@ -1,10 +1,12 @@
 /* The words (base/names.c) and text (base/text.c): roles in their three forms, start
  * methods, signal names and results, state texts, durations, the command of a process,
- * argv quoting, UTF-8 sequences and sanitising for the terminal. */
+ * argv quoting, UTF-8 sequences, sanitising for the terminal and a program's output made
+ * visible. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -250,6 +252,44 @@ static void test_sanitize(void **state)
 	assert_string_equal(s, "a b?[2J?? caf? ?!");
 }
 
+/* The visible form of one character (text_visible_char) and its columns. */
+static void assert_visible(const char *in, size_t n, bool utf8, const char *want, int cols,
+			   size_t took)
+{
+	char out[TEXT_VISIBLE_MAX];
+	int c = -1;
+
+	assert_int_equal(text_visible_char(in, n, utf8, out, &c), took);
+	assert_string_equal(out, want);
+	assert_int_equal(c, cols);
+}
+
+/* A program's output made visible: no control or escape byte is ever left raw, printable
+ * characters stay (in UTF-8), each form with its columns for wrapping. */
+static void test_visible(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	assert_visible("a", 1, true, "a", 1, 1);
+	assert_visible("\t", 1, true, " ", 1, 1);
+	assert_visible("\x1b[2J", 4, true, "\\x1b", 4, 1);
+	assert_visible("\r", 1, true, "\\r", 2, 1);
+	assert_visible("\n", 1, true, "\\x0a", 4, 1);
+	assert_visible("\x07", 1, true, "\\x07", 4, 1);
+	assert_visible("\x7f", 1, true, "\\x7f", 4, 1);
+	assert_visible("\xff", 1, true, "\\xff", 4, 1);		       /* invalid */
+	assert_visible("\xc3", 1, true, "\\xc3", 4, 1);		       /* cut short */
+	assert_visible("\xc2\x9b", 2, true, "\\u009b", 6, 2);	       /* C1: CSI */
+	assert_visible("\xc3\xa9", 2, true, "\xc3\xa9", 1, 2);	       /* é */
+	assert_visible("\xc3\xa9", 2, false, "\\u00e9", 6, 2);	       /* é in ASCII */
+	assert_visible("\xe6\x97\xa5", 3, true, "\xe6\x97\xa5", 2, 3); /* wide */
+	assert_visible("\xe2\x80\xae", 3, true, "\\u202e", 6, 3);      /* bidi override */
+	assert_visible("\xe2\x80\x8b", 3, true, "\\u200b", 6, 3);      /* zero width */
+	assert_visible("\xf0\x9f\x98\x80", 4, true, "\xf0\x9f\x98\x80", 2, 4);
+	assert_visible("\xf0\x9f\x98\x80", 4, false, "\\U0001f600", 10, 4);
+	setlocale(LC_CTYPE, "C");
+}
+
 /* A program's output made safe: every control a visible escape, cut to fit with "...". */
 static void test_escape(void **state)
 {
@@ -292,7 +332,7 @@ int main(void)
 	    cmocka_unit_test(test_states),	 cmocka_unit_test(test_durations),
 	    cmocka_unit_test(test_command),	 cmocka_unit_test(test_argv_quoting),
 	    cmocka_unit_test(test_utf8),	 cmocka_unit_test(test_sanitize),
-	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_visible),	 cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* The terminal UI's pure parts: layout, timeline scale, event filter, tree flattening
  * with collapse, replay stepping and compare figures. */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,10 +9,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "view/output.h"
 #include "view/view.h"
 
 /* The source ended with an end line at end_ns, lost events, everything followed. */
@@ -834,6 +837,345 @@ static void test_session_limits_live(void **state)
 	session_free(&full);
 }
 
+/* ---- the output pane (view/output.h) ---- */
+
+static void push_output(struct session *s, uint64_t t, uint32_t pid, uint32_t fd, const char *text)
+{
+	static struct fs_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.t_ns = t;
+	ev.type = FS_EV_OUTPUT;
+	ev.pid = pid;
+	ev.tid = pid;
+	ev.fd = fd;
+	ev.args_len = (uint32_t)strlen(text);
+	memcpy(ev.args, text, ev.args_len);
+	assert_int_equal(session_push(s, &ev), 0);
+}
+
+/* The rows of a line at a width, joined with '|', notes in [brackets]. */
+static void wrap_rows(const struct fs_output_line *l, int w, char *out, size_t len)
+{
+	struct vout_wrap wr;
+	char row[VOUT_ROW_BYTES(VOUT_MAX_WIDTH)];
+	size_t note_at, o = 0;
+
+	out[0] = '\0';
+	vout_wrap_init(&wr, l, w, true);
+	while (vout_wrap_next(&wr, row, sizeof(row), &note_at))
+		o += (size_t)snprintf(out + o, len - o, "%s%.*s%s%s%s", o ? "|" : "", (int)note_at,
+				      row, row[note_at] ? "{" : "", row + note_at,
+				      row[note_at] ? "}" : "");
+}
+
+static struct fs_output_line text_line(const char *text)
+{
+	struct fs_output_line l;
+
+	memset(&l, 0, sizeof(l));
+	l.data = (char *)text;
+	l.len = (uint32_t)strlen(text);
+	l.fd = 1;
+	return l;
+}
+
+/* Lines wrap at the width; a visible form is never split; the note follows the text. */
+static void test_output_wrap(void **state)
+{
+	struct fs_output_line l = text_line("0123456789abcdefghijXYZ");
+	char out[512];
+
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	wrap_rows(&l, 10, out, sizeof(out));
+	assert_string_equal(out, "0123456789|abcdefghij|XYZ");
+	assert_int_equal(vout_line_rows(&l, 10, true), 3);
+	assert_int_equal(vout_line_rows(&l, 23, true), 1);
+	l = text_line("abcdefgh\x1b[2J");
+	wrap_rows(&l, 10, out, sizeof(out));
+	assert_string_equal(out, "abcdefgh|\\x1b[2J");
+	l = text_line("evil \x1b]0;pwned\x07\x1b[2J\x1b[H end"); /* a title, a clear, a move */
+	wrap_rows(&l, 80, out, sizeof(out));
+	assert_string_equal(out, "evil \\x1b]0;pwned\\x07\\x1b[2J\\x1b[H end");
+	l = text_line("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"); /* three wide characters */
+	wrap_rows(&l, 5, out, sizeof(out));
+	assert_string_equal(out, "\xe6\x97\xa5\xe6\x9c\xac|\xe8\xaa\x9e");
+	l = text_line("");
+	wrap_rows(&l, 10, out, sizeof(out));
+	assert_string_equal(out, "");
+	assert_int_equal(vout_line_rows(&l, 10, true), 1);
+	l = text_line("abc");
+	l.cut = 5;
+	wrap_rows(&l, 10, out, sizeof(out));
+	assert_string_equal(out, "abc{ [+5 by}|{tes cut]}");
+	l = text_line("");
+	l.dropped_mark = true;
+	l.dropped = 2048;
+	wrap_rows(&l, 80, out, sizeof(out));
+	assert_string_equal(out, "{[2048 bytes of output dropped: over 1024 KiB/s]}");
+	setlocale(LC_CTYPE, "C");
+}
+
+static void test_output_columns(void **state)
+{
+	struct vout_src src = {.width = 48};
+	struct vout_cols c;
+
+	(void)state;
+	vout_columns(&src, &c); /* "    101 c-fork  err text" */
+	assert_int_equal(c.time, -1);
+	assert_int_equal(c.pid, 0);
+	assert_int_equal(c.role, 8);
+	assert_int_equal(c.stream, 16);
+	assert_int_equal(c.text, 20);
+	assert_int_equal(c.text_w, 28);
+	src.width = 40; /* no room for the role */
+	vout_columns(&src, &c);
+	assert_int_equal(c.role, -1);
+	assert_int_equal(c.stream, 8);
+	assert_int_equal(c.text, 12);
+	src.events = true; /* under the event log's columns */
+	src.width = 72;
+	vout_columns(&src, &c);
+	assert_int_equal(c.time, 0);
+	assert_int_equal(c.stream, 11);
+	assert_int_equal(c.pid, 18);
+	assert_int_equal(c.role, 27);
+	assert_int_equal(c.text, 35);
+	src.width = 48;
+	vout_columns(&src, &c);
+	assert_int_equal(c.role, -1);
+	assert_int_equal(c.text, 27);
+	assert_int_equal(c.text_w, 21);
+}
+
+/* The filtered events of a session (all but runs and writes), up to its cursor. */
+static size_t filter_all(const struct session *s, size_t *fidx, size_t cap)
+{
+	struct evfilter f;
+	size_t n = 0;
+
+	evfilter_init(&f);
+	for (size_t i = 0; i < s->cursor && n < cap; i++)
+		if (evfilter_match(&f, session_event(s, i)))
+			fidx[n++] = i;
+	return n;
+}
+
+/* An item as a word: its line's text, or the event's type and PID. */
+static void item_word(const struct vout_item *it, char *buf, size_t len)
+{
+	if (it->line)
+		snprintf(buf, len, "%.*s", (int)it->line->len, it->line->data);
+	else
+		snprintf(buf, len, "%s%u", it->ev->type == FS_EV_FORK ? "fork" : "exit",
+			 it->ev->pid);
+}
+
+/* Events and lines in time order, the same both ways; the writer of each line. */
+static void test_output_merge(void **state)
+{
+	struct session s;
+	size_t fidx[16];
+	struct vout_src src = {.sess = &s, .fidx = fidx, .events = true, .width = 80};
+	struct vout_pos pos = vout_start();
+	struct vout_item it;
+	char seq[256] = "", back[256] = "", w[64];
+	const char *want = "fork100 one fork101 two exit101 three";
+
+	(void)state;
+	assert_int_equal(session_init(&s, 100), 0);
+	push_fork(&s, 10, 100, 0);
+	push_output(&s, 15, 100, 1, "one\n");
+	push_fork(&s, 20, 101, 100);
+	push_output(&s, 25, 101, 2, "two\n");
+	push_exit(&s, 30, 101, 100);
+	push_output(&s, 35, 100, 1, "three\n");
+	src.nf = filter_all(&s, fidx, 16);
+	assert_int_equal(src.nf, 3);
+	while (vout_next(&src, &pos, &it)) {
+		item_word(&it, w, sizeof(w));
+		snprintf(seq + strlen(seq), sizeof(seq) - strlen(seq), "%s%s", seq[0] ? " " : "",
+			 w);
+		if (it.line && it.line->fd == 2) {
+			assert_non_null(vout_writer(&src, it.line));
+			assert_int_equal(vout_writer(&src, it.line)->pid, 101);
+		}
+	}
+	assert_string_equal(seq, want);
+	pos = vout_end_pos();
+	while (vout_prev(&src, &pos, &it)) {
+		char tmp[256];
+
+		item_word(&it, w, sizeof(w));
+		snprintf(tmp, sizeof(tmp), "%s%s%s", w, back[0] ? " " : "", back);
+		snprintf(back, sizeof(back), "%s", tmp);
+	}
+	assert_string_equal(back, want);
+	/* without events: the lines; one writer's */
+	src.events = false;
+	pos = vout_start();
+	assert_true(vout_next(&src, &pos, &it));
+	assert_string_equal(it.line->data, "one");
+	src.pid = 101;
+	pos = vout_start();
+	assert_true(vout_next(&src, &pos, &it));
+	assert_string_equal(it.line->data, "two");
+	assert_false(vout_next(&src, &pos, &it));
+	session_free(&s);
+}
+
+/* The text of the first line shown. */
+static const char *top_text(const struct vout *v, const struct vout_src *src)
+{
+	struct vout_pos pos = v->top;
+	struct vout_item it;
+
+	return vout_next(src, &pos, &it) && it.line ? it.line->data : "";
+}
+
+static void push_lines(struct session *s, int from, int to)
+{
+	char text[32];
+
+	for (int i = from; i < to; i++) {
+		snprintf(text, sizeof(text), "line %d\n", i);
+		push_output(s, 100 + (uint64_t)i, 100, 1, text);
+	}
+}
+
+/* Following the newest unless held; held, new lines do not move it; the end follows again;
+ * a wrapped line scrolls by rows. */
+static void test_output_scroll(void **state)
+{
+	struct session s;
+	struct vout_src src = {.sess = &s, .width = 40};
+	struct vout v;
+	char big[400];
+
+	(void)state;
+	assert_int_equal(session_init(&s, 100), 0);
+	push_fork(&s, 10, 100, 0);
+	push_lines(&s, 0, 50);
+	vout_init(&v);
+	vout_update(&v, &src, 10);
+	assert_true(v.follow);
+	assert_string_equal(top_text(&v, &src), "line 40");
+	vout_scroll(&v, &src, 10, -1);
+	assert_false(v.follow);
+	vout_update(&v, &src, 10);
+	assert_string_equal(top_text(&v, &src), "line 39");
+	push_lines(&s, 50, 55);
+	vout_update(&v, &src, 10);
+	assert_string_equal(top_text(&v, &src), "line 39");
+	vout_scroll(&v, &src, 10, -9);
+	vout_update(&v, &src, 10);
+	assert_string_equal(top_text(&v, &src), "line 30");
+	vout_scroll(&v, &src, 10, 9); /* a page down */
+	vout_update(&v, &src, 10);
+	assert_string_equal(top_text(&v, &src), "line 39");
+	assert_false(v.follow);
+	vout_scroll(&v, &src, 10, 100); /* past the end: following again */
+	assert_true(v.follow);
+	vout_update(&v, &src, 10);
+	assert_string_equal(top_text(&v, &src), "line 45");
+	vout_home(&v);
+	vout_update(&v, &src, 10);
+	assert_false(v.follow);
+	assert_string_equal(top_text(&v, &src), "line 0");
+	vout_scroll(&v, &src, 10, -5); /* nothing above */
+	vout_update(&v, &src, 10);
+	assert_string_equal(top_text(&v, &src), "line 0");
+	vout_end(&v);
+	vout_update(&v, &src, 10);
+	assert_string_equal(top_text(&v, &src), "line 45");
+	/* a line of 10 rows (text 28 columns): the newest rows, then row by row */
+	memset(big, 'x', 280);
+	big[280] = '\n';
+	big[281] = '\0';
+	push_output(&s, 1000, 100, 1, big);
+	vout_update(&v, &src, 4);
+	assert_int_equal(v.top_row, 6);
+	vout_scroll(&v, &src, 4, -2);
+	vout_update(&v, &src, 4);
+	assert_int_equal(v.top_row, 4);
+	assert_false(v.follow);
+	vout_scroll(&v, &src, 4, -7); /* four rows of it, then lines 54, 53, 52 */
+	vout_update(&v, &src, 4);
+	assert_string_equal(top_text(&v, &src), "line 52");
+	session_free(&s);
+}
+
+/* Replays and seeks keep the writes' bytes (the model gets them again); a flood of output
+ * is bounded by bytes in memory as well as by events. */
+static void test_output_session(void **state)
+{
+	struct session s;
+	const struct fs_output_line *l;
+	char text[FS_OUTPUT_CHUNK];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(session_init(&s, 100), 0);
+	push_fork(&s, 10, 100, 0);
+	push_output(&s, 11, 100, 2, "hello ");
+	push_output(&s, 12, 100, 2, "world\n");
+	assert_int_equal(session_seek(&s, 0), 0);
+	assert_int_equal(model_output_count(s.model), 0);
+	assert_int_equal(session_seek(&s, s.count), 0);
+	assert_int_equal(model_output_count(s.model), 1);
+	l = model_output_line(s.model, 0);
+	assert_string_equal(l->data, "hello world");
+	assert_int_equal(l->fd, 2);
+	session_free(&s);
+
+	assert_int_equal(session_init(&s, 100), 0);
+	session_set_limits(&s, VIEW_EVENT_LIMIT, VIEW_TOMBSTONE_LIMIT);
+	push_fork(&s, 10, 100, 0);
+	memset(text, 'y', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	n = VIEW_BYTES_LIMIT / (sizeof(text) - 1) + 1000;
+	for (size_t i = 0; i < n; i++) {
+		text[sizeof(text) - 2] = i % 2 ? '\n' : 'y';
+		push_output(&s, 20 + i, 100, 1, text);
+		assert_true(s.store.bytes <= VIEW_BYTES_LIMIT);
+	}
+	assert_true(session_first(&s) > 0);
+	assert_int_equal(s.count, n + 1);
+	assert_true(model_output_count(s.model) > 0);
+	session_free(&s);
+}
+
+/* A frame costs the rows it shows: following, held or scrolled, whatever the history. */
+static void test_output_cost(void **state)
+{
+	struct session s;
+	struct vout_src src = {.sess = &s, .width = 80};
+	struct vout v;
+	struct timespec t0, t1;
+	double ms;
+
+	(void)state;
+	assert_int_equal(session_init(&s, 100), 0);
+	push_fork(&s, 10, 100, 0);
+	push_lines(&s, 0, 200000);
+	vout_init(&v);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 1000; i++) {
+		vout_update(&v, &src, 40);
+		if (i == 500)
+			vout_scroll(&v, &src, 40, -100000);
+		if (i > 500)
+			vout_scroll(&v, &src, 40, i % 2 ? -39 : 39);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	print_message("1000 frames over 200000 lines: %.1f ms\n", ms);
+	assert_true(ms < 1000.0);
+	session_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -853,6 +1195,12 @@ int main(void)
 	    cmocka_unit_test(test_session_load),
 	    cmocka_unit_test(test_session_limits_replay),
 	    cmocka_unit_test(test_session_limits_live),
+	    cmocka_unit_test(test_output_wrap),
+	    cmocka_unit_test(test_output_columns),
+	    cmocka_unit_test(test_output_merge),
+	    cmocka_unit_test(test_output_scroll),
+	    cmocka_unit_test(test_output_session),
+	    cmocka_unit_test(test_output_cost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
