@@ -252,6 +252,7 @@ static void live_fill_header(struct fs_live *l)
 		snprintf(l->kernel, sizeof(l->kernel), "unknown");
 	h->kernel = l->kernel;
 	h->start_realtime_ns = clock_realtime_ns();
+	h->mono_base_ns = trace_base_ns(l->trace); /* where Python's facts' times start */
 }
 
 /* The root's own fork happened in forkscope before tracing: report it as an event. */
