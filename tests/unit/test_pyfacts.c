@@ -858,6 +858,47 @@ static void test_header_clock_replay(void **state)
 	unlink(path);
 }
 
+/* The words of Python's facts (base/names.c). */
+static void test_names_py(void **state)
+{
+	struct names_py np = {FS_PY_KIND_PROCESS,
+			      "a\x1b]0;x\x07"
+			      "b",
+			      0, false};
+	char buf[128];
+
+	(void)state;
+	for (unsigned k = FS_PY_KIND_NONE + 1; k < FS_PY_KIND_COUNT; k++) {
+		assert_non_null(names_py_kind((enum fs_py_kind)k));
+		assert_non_null(names_py_kind_long((enum fs_py_kind)k));
+		assert_int_equal(names_py_kind_parse(names_py_kind((enum fs_py_kind)k)), k);
+	}
+	assert_null(names_py_kind(FS_PY_KIND_NONE));
+	assert_null(names_py_kind(FS_PY_KIND_COUNT));
+	assert_int_equal(names_py_kind_parse("Process"), FS_PY_KIND_NONE);
+	assert_int_equal(names_py_kind_parse(NULL), FS_PY_KIND_NONE);
+	for (unsigned k = FS_PY_STOP_NONE + 1; k < FS_PY_STOP_COUNT; k++) {
+		assert_non_null(names_py_stop((enum fs_py_stop)k));
+		assert_non_null(names_py_stop_long((enum fs_py_stop)k));
+	}
+	assert_null(names_py_stop(FS_PY_STOP_NONE));
+	assert_string_equal(names_py_hook(FS_PY_HOOK_NONE), "none");
+	assert_string_equal(names_py_hook_long(FS_PY_HOOK_NONE), "no hook");
+	assert_null(names_py_hook(FS_PY_HOOK_UNKNOWN));
+	assert_null(names_py_hook(FS_PY_HOOK_COUNT));
+	/* a name is escaped: nothing of it reaches a terminal raw */
+	names_py_account(buf, sizeof(buf), &np);
+	assert_string_equal(buf, "multiprocessing says it is a\\x1b]0;x\\x07b, a Process");
+	np.kind = FS_PY_KIND_NONE;
+	np.name = "";
+	names_py_account(buf, sizeof(buf), &np);
+	assert_string_equal(buf, "multiprocessing said nothing of it");
+	np.kind = FS_PY_KIND_POOL_WORKER;
+	np.pool = 2;
+	names_py_account(buf, 20, &np); /* cut to fit */
+	assert_int_equal(strlen(buf), 19);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -872,6 +913,7 @@ int main(void)
 	    cmocka_unit_test(test_clone_and_digest),
 	    cmocka_unit_test(test_tree_fields),
 	    cmocka_unit_test(test_header_clock_replay),
+	    cmocka_unit_test(test_names_py),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
