@@ -175,7 +175,10 @@ void names_state(const struct names_state *st, enum names_state_form form, char 
 	}
 	if (st->killed_by && form != NAMES_STATE_TINY)
 		snprintf(by, sizeof(by), " by %" PRIu32, st->killed_by);
-	if (form == NAMES_STATE_LONG)
+	if (form == NAMES_STATE_LONG && names_py_stop_long(st->stop))
+		snprintf(buf, len, "killed %s%s (%s)%s", names_signal(st->signal), by,
+			 names_py_stop_long(st->stop), st->core_dumped ? " (core dumped)" : "");
+	else if (form == NAMES_STATE_LONG)
 		snprintf(buf, len, "killed %s%s%s%s", names_signal(st->signal), by,
 			 st->daemon_kill ? " (sent as its starter exited)" : "",
 			 st->core_dumped ? " (core dumped)" : "");
@@ -304,4 +307,105 @@ size_t names_command(char *buf, size_t len, char *const *argv, int argc, const c
 		return len ? strlen(buf) : 0;
 	}
 	return text_quote_argv(buf, len, one, 1, arg_max);
+}
+
+/* Python's kinds: the machine form (also the hook's word) and the one for people. */
+static const struct {
+	const char *machine, *long_form;
+} names_py_kinds[FS_PY_KIND_COUNT] = {
+    [FS_PY_KIND_PROCESS] = {"process", "Process"},
+    [FS_PY_KIND_POOL_WORKER] = {"pool_worker", "Pool worker"},
+    [FS_PY_KIND_EXECUTOR_WORKER] = {"executor_worker", "ProcessPoolExecutor worker"},
+    [FS_PY_KIND_MANAGER] = {"manager", "Manager's server"},
+    [FS_PY_KIND_FORKSERVER] = {"forkserver", "forkserver"},
+    [FS_PY_KIND_RESOURCE_TRACKER] = {"resource_tracker", "resource tracker"},
+};
+
+const char *names_py_kind(enum fs_py_kind kind)
+{
+	return (unsigned)kind < FS_PY_KIND_COUNT ? names_py_kinds[kind].machine : NULL;
+}
+
+const char *names_py_kind_long(enum fs_py_kind kind)
+{
+	return (unsigned)kind < FS_PY_KIND_COUNT ? names_py_kinds[kind].long_form : NULL;
+}
+
+enum fs_py_kind names_py_kind_parse(const char *name)
+{
+	for (unsigned k = FS_PY_KIND_NONE + 1; name && k < FS_PY_KIND_COUNT; k++)
+		if (!strcmp(name, names_py_kinds[k].machine))
+			return (enum fs_py_kind)k;
+	return FS_PY_KIND_NONE;
+}
+
+/* How a process was stopped, by Python's facts. */
+static const struct {
+	const char *machine, *long_form;
+} names_py_stops[FS_PY_STOP_COUNT] = {
+    [FS_PY_STOP_TERMINATE] = {"terminate", "terminate() by its starter"},
+    [FS_PY_STOP_KILL] = {"kill", "kill() by its starter"},
+    [FS_PY_STOP_POOL_TERMINATE] = {"pool_terminate",
+				   "Pool.terminate() (a with block's end calls it)"},
+    [FS_PY_STOP_POOL_EXIT] = {"pool_exit", "its pool's finalizer at interpreter exit"},
+    [FS_PY_STOP_DAEMON_EXIT] = {"daemon_exit", "terminated as a daemon at interpreter exit"},
+};
+
+const char *names_py_stop(enum fs_py_stop stop)
+{
+	return (unsigned)stop < FS_PY_STOP_COUNT ? names_py_stops[stop].machine : NULL;
+}
+
+const char *names_py_stop_long(enum fs_py_stop stop)
+{
+	return (unsigned)stop < FS_PY_STOP_COUNT ? names_py_stops[stop].long_form : NULL;
+}
+
+/* The hook's states, for programs and for people. */
+static const struct {
+	const char *machine, *long_form;
+} names_py_hooks[FS_PY_HOOK_COUNT] = {
+    [FS_PY_HOOK_SPOKE] = {"spoke", "its hook spoke"},
+    [FS_PY_HOOK_INHERITED] = {"inherited", "its parent's hook (a fork child)"},
+    [FS_PY_HOOK_NONE] = {"none", "no hook"},
+};
+
+const char *names_py_hook(enum fs_py_hook hook)
+{
+	return (unsigned)hook < FS_PY_HOOK_COUNT ? names_py_hooks[hook].machine : NULL;
+}
+
+const char *names_py_hook_long(enum fs_py_hook hook)
+{
+	return (unsigned)hook < FS_PY_HOOK_COUNT ? names_py_hooks[hook].long_form : NULL;
+}
+
+#define NAMES_PY_NAME_MAX 256 /* bytes of a name shown in an account */
+
+size_t names_py_account(char *buf, size_t len, const struct names_py *py)
+{
+	char name[4 * NAMES_PY_NAME_MAX + 4];
+	size_t n = py->name ? strnlen(py->name, NAMES_PY_NAME_MAX) : 0;
+	const char *kind = names_py_kind_long(py->kind);
+
+	if (!len)
+		return 0;
+	text_escape(name, sizeof(name), py->name ? py->name : "", n);
+	if (py->kind == FS_PY_KIND_FORKSERVER || py->kind == FS_PY_KIND_RESOURCE_TRACKER)
+		snprintf(buf, len, "multiprocessing says it is the %s", kind);
+	else if (py->kind == FS_PY_KIND_POOL_WORKER && py->pool)
+		snprintf(buf, len, "multiprocessing says it is %s of Pool #%u",
+			 n ? name : "a worker", py->pool);
+	else if (py->kind == FS_PY_KIND_EXECUTOR_WORKER && py->pool)
+		snprintf(buf, len,
+			 "multiprocessing says it is %s%sa worker of ProcessPoolExecutor #%u", name,
+			 n ? ", " : "", py->pool);
+	else if (kind)
+		snprintf(buf, len, "multiprocessing says it is %s%sa %s%s", name, n ? ", " : "",
+			 py->daemon ? "daemonic " : "", kind);
+	else if (n)
+		snprintf(buf, len, "multiprocessing says it is %s", name);
+	else
+		snprintf(buf, len, "multiprocessing said nothing of it");
+	return strlen(buf);
 }

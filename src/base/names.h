@@ -42,6 +42,38 @@ enum fs_channel_reject {
 	FS_CHANNEL_REJECT_COUNT,
 };
 
+/* What Python's multiprocessing says a process is (its hook's facts: model/pyfacts.c). */
+enum fs_py_kind {
+	FS_PY_KIND_NONE = 0, /* not said */
+	FS_PY_KIND_PROCESS,  /* a multiprocessing.Process */
+	FS_PY_KIND_POOL_WORKER,
+	FS_PY_KIND_EXECUTOR_WORKER, /* a ProcessPoolExecutor's worker */
+	FS_PY_KIND_MANAGER,	    /* a Manager's server process */
+	FS_PY_KIND_FORKSERVER,
+	FS_PY_KIND_RESOURCE_TRACKER,
+	FS_PY_KIND_COUNT,
+};
+
+/* How a process killed by a signal was stopped, when Python's facts say so. */
+enum fs_py_stop {
+	FS_PY_STOP_NONE = 0,	   /* no fact says: the kernel's evidence alone */
+	FS_PY_STOP_TERMINATE,	   /* its starter's Process.terminate() (SIGTERM) */
+	FS_PY_STOP_KILL,	   /* its starter's Process.kill() (SIGKILL) */
+	FS_PY_STOP_POOL_TERMINATE, /* Pool.terminate() (leaving a `with Pool()` block calls it) */
+	FS_PY_STOP_POOL_EXIT,	   /* a pool's finalizer in multiprocessing's exit cleanup */
+	FS_PY_STOP_DAEMON_EXIT,	   /* a daemon terminated by multiprocessing's exit cleanup */
+	FS_PY_STOP_COUNT,
+};
+
+/* Whether the hook of a Python process told forkscope its facts. */
+enum fs_py_hook {
+	FS_PY_HOOK_UNKNOWN = 0, /* not Python, not heard yet, or a run without the hook */
+	FS_PY_HOOK_SPOKE,	/* it told facts itself */
+	FS_PY_HOOK_INHERITED,	/* a fork child of a process with the hook (the same image) */
+	FS_PY_HOOK_NONE,	/* Python, the run had the hook on, and it never spoke */
+	FS_PY_HOOK_COUNT,
+};
+
 /* Roles. The method matters only for FS_ROLE_MP_CHILD; out-of-range values read as
  * FS_ROLE_OTHER / FS_METHOD_NONE. */
 /* For people: "main", "forkserver", "resource tracker", "child (spawn)", "other". */
@@ -56,6 +88,41 @@ const char *names_role_machine(enum fs_role role);
 const char *names_method(enum fs_method method);
 /* The method of that name, FS_METHOD_NONE when it names none. */
 enum fs_method names_method_parse(const char *name);
+
+/* Python's kinds for programs (`tree --json`'s py_kind, a contract): "process",
+ * "pool_worker", "executor_worker", "manager", "forkserver", "resource_tracker"; NULL for
+ * none. The hook's facts use the same words (names_py_kind_parse reads them). */
+const char *names_py_kind(enum fs_py_kind kind);
+/* For people: "Process", "Pool worker", "ProcessPoolExecutor worker", "Manager's
+ * server", "forkserver", "resource tracker"; NULL for none. */
+const char *names_py_kind_long(enum fs_py_kind kind);
+/* The kind of that name (the machine form), FS_PY_KIND_NONE when it names none. */
+enum fs_py_kind names_py_kind_parse(const char *name);
+/* How a process was stopped, for programs (`tree --json`'s py_stop): "terminate", "kill",
+ * "pool_terminate", "pool_exit", "daemon_exit"; NULL for none. */
+const char *names_py_stop(enum fs_py_stop stop);
+/* For people: "terminate() by its starter", "kill() by its starter", "Pool.terminate()
+ * (a with block's end calls it)", "its pool's finalizer at interpreter exit", "terminated
+ * as a daemon at interpreter exit"; NULL for none. */
+const char *names_py_stop_long(enum fs_py_stop stop);
+/* The hook's state for programs: "spoke", "inherited", "none"; NULL for unknown. */
+const char *names_py_hook(enum fs_py_hook hook);
+/* For people: "its hook spoke", "its parent's hook (a fork child)", "no hook"; NULL. */
+const char *names_py_hook_long(enum fs_py_hook hook);
+
+/* What Python says a process is, for names_py_account. */
+struct names_py {
+	enum fs_py_kind kind;
+	const char *name; /* multiprocessing name (any bytes: escaped), NULL or "" for none */
+	uint32_t pool;	  /* Pool or executor number in its creator, 0 for none */
+	bool daemon;	  /* said to be daemonic */
+};
+
+/* The account of a process in Python's words, for a "why" line: "multiprocessing says it
+ * is ForkPoolWorker-3 of Pool #1", "... SpawnProcess-2, a worker of ProcessPoolExecutor
+ * #2", "... the-daemon, a daemonic Process", "... the forkserver". The name is escaped
+ * (text_escape): the result is safe for a terminal. Returns the length written. */
+size_t names_py_account(char *buf, size_t len, const struct names_py *py);
 
 /* "SIGTERM", "SIGRTMIN+3"; "SIG99" for a number without a name (those use a small
  * thread-local ring of buffers, valid for the next three calls). */
@@ -80,6 +147,10 @@ struct names_state {
 	 * a daemon at interpreter exit, or a pool closed just before the end (the kernel
 	 * cannot tell which, so the words say only what it saw) */
 	bool daemon_kill;
+	/* how Python's facts say it was stopped (FS_PY_STOP_NONE: they do not): the long
+	 * form names it instead of the kernel's guess, "killed SIGTERM by 1234
+	 * (terminate() by its starter)" */
+	enum fs_py_stop stop;
 	/* not exited, and the trace stopped following it at this time (a recording cut
 	 * short): "unknown after 4.440 s"; 0 when it is followed */
 	uint64_t unknown_after_ns;

@@ -114,6 +114,7 @@ int run_command(const struct fs_cli *cli)
 		snprintf(err, sizeof(err), "out of memory");
 		goto out;
 	}
+	replay_model_setup(o.model, live_header(o.live)); /* as a replay of its recording */
 	if (cli->json)
 		record_write_header(stdout, live_header(o.live));
 	else

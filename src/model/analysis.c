@@ -5,13 +5,28 @@
 
 #define RECYCLE_WINDOW_NS 1000000000ull /* a replacement starts within 1 s of the exit */
 
-/* True when t died of SIGTERM sent by its starter, which then started nothing and exited. */
+/* Whether Python's facts say how t was stopped: then that settles it. */
+static bool told_stop(const struct fs_proc *t)
+{
+	return t->py.stop != FS_PY_STOP_NONE;
+}
+
+/* Python's facts say t was terminated by multiprocessing at its starter's exit. */
+static bool told_exit_stop(const struct fs_proc *t)
+{
+	return t->py.stop == FS_PY_STOP_DAEMON_EXIT || t->py.stop == FS_PY_STOP_POOL_EXIT;
+}
+
+/* True when t died of SIGTERM sent by its starter, which then started nothing and exited;
+ * when Python's facts say how it was stopped, true only for multiprocessing's exit cleanup. */
 static bool is_daemon_kill(const struct fs_model *m, const struct fs_proc *t)
 {
 	const struct fs_proc *s;
 
 	if (!t->exited || t->signal != SIGTERM || !t->killed_by || t->starter_idx < 0)
 		return false;
+	if (told_stop(t) && !told_exit_stop(t))
+		return false; /* terminate(), Pool.terminate(): on purpose, whatever came after */
 	s = &m->procs[t->starter_idx];
 	if (s->pid != t->killed_by || !s->exited || s->exit_lost)
 		return false;
@@ -38,7 +53,8 @@ void analysis_daemon_retire(struct fs_model *m, const struct fs_proc *t)
 {
 	struct fs_proc *s;
 
-	if (!t->exited || t->signal != SIGTERM || !t->killed_by || t->starter_idx < 0)
+	if (!t->exited || t->signal != SIGTERM || !t->killed_by || t->starter_idx < 0 ||
+	    (told_stop(t) && !told_exit_stop(t)))
 		return;
 	s = &m->procs[t->starter_idx];
 	if (s->exited) {
@@ -75,6 +91,8 @@ static bool recycle_candidate(const struct fs_proc *c)
 {
 	if (c->role != FS_ROLE_MP_CHILD || c->unseen_start || c->starter_idx < 0 || c->replaces)
 		return false;
+	if (c->py.kind != FS_PY_KIND_NONE) /* Python told what it is */
+		return c->py.kind == FS_PY_KIND_POOL_WORKER;
 	if (c->start_method == FS_METHOD_FORKSERVER)
 		return true;
 	if (c->start_method != FS_METHOD_FORK && c->start_method != FS_METHOD_SPAWN)
@@ -111,6 +129,8 @@ static bool recycle_fits(const struct fs_model *m, const struct fs_proc *c, cons
 	if (w == c || w->role != FS_ROLE_MP_CHILD || !w->exited || w->exit_lost || w->signal ||
 	    w->exit_code != 0 || w->replaced_by || w->starter_idx != c->starter_idx)
 		return false;
+	if (w->py.kind != FS_PY_KIND_NONE && w->py.kind != FS_PY_KIND_POOL_WORKER)
+		return false; /* Python says it was no Pool's worker */
 	if (w->end_ns > c->start_ns || c->start_ns - w->end_ns > RECYCLE_WINDOW_NS)
 		return false;
 	/* the forkserver forks from its main thread: a Pool is told by its workers living
@@ -121,28 +141,70 @@ static bool recycle_fits(const struct fs_model *m, const struct fs_proc *c, cons
 	return true;
 }
 
+#define RECYCLE_TOLD_WINDOW_NS 10000000000ull /* facts: a replacement within 10 s */
+#define RECYCLE_TOLD_WALK 4096		      /* exits looked at for one replacement */
+
+/* True when Python's facts say c replaced w: both workers of the same Pool, which has
+ * maxtasksperchild, and w exited 0 after running that many tasks. */
+static bool recycle_fits_told(const struct fs_proc *c, const struct fs_proc *w, uint32_t max)
+{
+	return w != c && w->py.kind == FS_PY_KIND_POOL_WORKER && w->py.pool == c->py.pool &&
+	       w->starter_idx == c->starter_idx && w->exited && !w->exit_lost && !w->signal &&
+	       w->exit_code == 0 && !w->replaced_by && w->py.tasks >= max;
+}
+
+/* The worker c replaced, by Python's facts: the oldest fitting exit before c's start (the
+ * Pool replaces its exited workers in order), or -1. */
+static int recycle_find_told(const struct fs_model *m, const struct fs_proc *c)
+{
+	int pl = pyfacts_pool_index(m, c), widx = -1;
+	const struct fs_pool *pool = pl >= 0 ? &m->py.pools[pl] : NULL;
+	size_t walked = 0;
+
+	if (!pool || !pool->told || !pool->maxtasksperchild)
+		return -1;
+	for (size_t i = exits_upper_bound(m, c->start_ns);
+	     i-- > 0 && walked++ < RECYCLE_TOLD_WALK;) {
+		const struct fs_proc *w = &m->procs[m->exits[i]];
+
+		if (c->start_ns - w->end_ns > RECYCLE_TOLD_WINDOW_NS)
+			break;
+		if (recycle_fits_told(c, w, pool->maxtasksperchild))
+			widx = m->exits[i];
+	}
+	return widx;
+}
+
+/* The worker c replaced by the kernel's evidence alone, or -1. */
+static int recycle_find_seen(const struct fs_model *m, const struct fs_proc *c)
+{
+	/* newest exit first, back to 1 s before c started */
+	for (size_t i = exits_upper_bound(m, c->start_ns); i-- > 0;) {
+		const struct fs_proc *w = &m->procs[m->exits[i]];
+
+		if (c->start_ns - w->end_ns > RECYCLE_WINDOW_NS)
+			break;
+		if (recycle_fits(m, c, w))
+			return m->exits[i];
+	}
+	return -1;
+}
+
 void analysis_recycle_one(struct fs_model *m, int idx)
 {
 	struct fs_proc *c, *w;
-	int widx = -1;
+	int widx;
 
 	if (idx < 0 || (size_t)idx >= m->nprocs)
 		return;
 	c = &m->procs[idx];
 	if (!recycle_candidate(c))
 		return;
-	/* newest exit first, back to 1 s before c started */
-	for (size_t i = exits_upper_bound(m, c->start_ns); i-- > 0;) {
-		w = &m->procs[m->exits[i]];
-		if (c->start_ns - w->end_ns > RECYCLE_WINDOW_NS)
-			break;
-		if (recycle_fits(m, c, w)) {
-			widx = m->exits[i];
-			break;
-		}
-	}
+	widx = c->py.kind == FS_PY_KIND_POOL_WORKER ? recycle_find_told(m, c)
+						    : recycle_find_seen(m, c);
 	if (widx < 0)
 		return;
+	c->py.recycled = c->py.kind == FS_PY_KIND_POOL_WORKER;
 	w = &m->procs[widx];
 	if (!w->slot)
 		w->slot = ++m->next_slot;
@@ -175,6 +237,7 @@ void analysis_unrecycle(struct fs_model *m, int idx)
 	c->replaces = 0;
 	c->replaces_idx = -1;
 	c->slot = 0;
+	c->py.recycled = false;
 	if (m->stats.recycled)
 		m->stats.recycled--;
 }
@@ -195,6 +258,7 @@ void analysis_recycling(struct fs_model *m)
 		p->replaces_idx = -1;
 		p->replaced_by = 0;
 		p->slot = 0;
+		p->py.recycled = false;
 	}
 	m->next_slot = 0;
 	m->stats.recycled = 0;

@@ -29,6 +29,74 @@ static uint64_t digest_str(uint64_t h, const char *s)
 	return s ? digest_bytes(h, s, strlen(s) + 1) : digest_u64(h, 0xff);
 }
 
+/* What Python told of one process. */
+static uint64_t digest_py(uint64_t h, const struct fs_py *py)
+{
+	const uint64_t v[] = {
+	    py->kind,
+	    py->hook,
+	    py->method,
+	    py->daemon_told,
+	    py->daemon,
+	    py->recycled,
+	    py->pool,
+	    py->hello_ns,
+	    py->main_imported_ns,
+	    py->ready_ns,
+	    py->end_ns,
+	    py->tasks,
+	    py->items,
+	    py->exit_cleanup_ns,
+	    py->threaded_forks,
+	    py->fork_threads_max,
+	    py->terminate_ns,
+	    py->kill_ns,
+	    py->join_ns,
+	    py->terminate_at_exit,
+	    py->stop,
+	    py->last_ns,
+	};
+
+	h = digest_bytes(h, v, sizeof(v));
+	h = digest_bytes(h, py->version, strnlen(py->version, sizeof(py->version)) + 1);
+	h = digest_bytes(h, py->name, strnlen(py->name, sizeof(py->name)) + 1);
+	return digest_bytes(h, py->target, strnlen(py->target, sizeof(py->target)) + 1);
+}
+
+/* Python's tasks (their running digest), pools, counts and settings. */
+static uint64_t digest_pys(uint64_t h, const struct fs_model *m)
+{
+	const struct fs_py_state *ps = &m->py;
+	const struct fs_py_stats *st = &ps->stats;
+	const uint64_t v[] = {ps->clock_base,
+			      ps->hook_said,
+			      ps->hook_on,
+			      ps->hash,
+			      ps->tn,
+			      ps->npools,
+			      st->applied,
+			      st->ignored,
+			      st->foreign,
+			      st->clock_fallbacks,
+			      st->hellos,
+			      st->tasks,
+			      st->tasks_forgotten,
+			      st->pools_dropped};
+
+	h = digest_bytes(h, v, sizeof(v));
+	for (size_t i = 0; i < ps->npools; i++) {
+		const struct fs_pool *pl = &ps->pools[i];
+		const uint64_t w[] = {
+		    pl->creator, pl->creator_pid, pl->number,	 pl->executor,
+		    pl->told,	 pl->method,	  pl->processes, pl->maxtasksperchild,
+		    pl->workers, pl->created_ns,  pl->close_ns,	 pl->terminate_ns,
+		    pl->join_ns, pl->shutdown_ns};
+
+		h = digest_bytes(h, w, sizeof(w));
+	}
+	return h;
+}
+
 /* The fields of one process that any output shows. */
 static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
 {
@@ -73,6 +141,7 @@ static uint64_t digest_proc(uint64_t h, const struct fs_proc *p)
 	h = digest_u64(h, p->nthreads);
 	h = digest_u64(h, p->output_lines);
 	h = digest_u64(h, p->facts);
+	h = digest_py(h, &p->py);
 	for (int i = 0; i < p->ppid_history_len && i < FS_PPID_HISTORY; i++)
 		h = digest_u64(h, p->ppid_history[i]);
 	h = digest_bytes(h, p->comm, strnlen(p->comm, sizeof(p->comm)));
@@ -128,5 +197,5 @@ uint64_t model_digest(const struct fs_model *m)
 
 		h = digest_bytes(h, v, sizeof(v));
 	}
-	return m ? digest_output(h, m) : h;
+	return m ? digest_pys(digest_output(h, m), m) : h;
 }

@@ -111,6 +111,12 @@ int facts_apply(struct fs_model *m, const struct fs_event *ev)
 	fs->stats.accepted++;
 	fs->stats.facts += (uint64_t)n;
 	m->procs[idx].facts += (uint64_t)n;
+	/* Python's account of the writer: the newest n facts of the ring, in order */
+	for (int i = 0; i < n; i++)
+		if (pyfacts_apply(
+			m, idx, &fs->ring[(fs->head + fs->n - (size_t)n + (size_t)i) % fs->cap]) !=
+		    0)
+			return -1;
 	while (fs->n > 1 && fs->kept_bytes > FS_FACT_KEEP_BYTES) {
 		struct fs_fact *f = &fs->ring[fs->head];
 

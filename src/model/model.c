@@ -2,7 +2,8 @@
  * life (new, free, clone), the handling of fork, exec, exit and signal events, and the
  * lookups of model.h; proc.c makes and changes the entries, pidmap.c is the hash map,
  * strings.c the exec strings and retire.c the tombstone limit; output.c assembles the
- * workload's lines, channel.c and facts.c decode and keep the channel's records.
+ * workload's lines, channel.c and facts.c decode and keep the channel's records, pyfacts.c,
+ * pystate.c and pyanalysis.c merge Python's own facts among them.
  *
  * One entry per process instance (a reused PID gets a new entry, generation + 1); a hash maps
  * each PID to its newest entry. The tree links (parent/first_child/next_sibling) follow the
@@ -90,6 +91,7 @@ static int apply_fork(struct fs_model *m, const struct fs_event *ev)
 		c->argv_truncated = pp->argv_truncated;
 	}
 	c->is_python = pp->is_python;
+	pyfacts_fork(m, pidx, cidx);
 	/* a forkserver forks on request: the one who asked is the forkserver's starter */
 	if (pp->role == FS_ROLE_FORKSERVER && pp->starter) {
 		c->starter = pp->starter;
@@ -144,6 +146,7 @@ static int apply_exec(struct fs_model *m, const struct fs_event *ev)
 		strings_unref(s);
 		return -1;
 	}
+	pyfacts_exec(m, idx, ev->t_ns);
 	p = &m->procs[idx];
 	proc_copy_comm(p->comm, ev->comm);
 	strings_set(p, s);
@@ -189,7 +192,10 @@ static int apply_exit(struct fs_model *m, const struct fs_event *ev)
 		p->killed_by = m->sigrecs[rec].sender;
 		p->kill_sent_ns = m->sigrecs[rec].t_ns;
 	}
-	return proc_mark_exited(m, idx, ev->t_ns, false);
+	if (proc_mark_exited(m, idx, ev->t_ns, false) != 0)
+		return -1;
+	pyanalysis_stop(m, idx);
+	return 0;
 }
 
 /* signal: remember the last sender of each signal number to each live process. */
@@ -253,6 +259,7 @@ void model_free(struct fs_model *m)
 	threads_free(m);
 	output_free(m);
 	facts_free(m);
+	pyfacts_free(m);
 	free(m);
 }
 
@@ -269,7 +276,7 @@ static void *copy_array(const void *src, size_t n, size_t size)
 struct fs_model *model_clone(const struct fs_model *m)
 {
 	struct fs_model *c = m ? malloc(sizeof(*c)) : NULL;
-	int threads_rc, out_rc, facts_rc;
+	int threads_rc, out_rc, facts_rc, py_rc;
 
 	if (!c)
 		return NULL;
@@ -282,12 +289,13 @@ struct fs_model *model_clone(const struct fs_model *m)
 	threads_rc = threads_copy(c, m);
 	out_rc = output_copy(c, m);
 	facts_rc = facts_copy(c, m);
+	py_rc = pyfacts_copy(c, m);
 	c->cap = m->nprocs ? m->nprocs : 1;
 	c->capsigrecs = m->nsigrecs ? m->nsigrecs : 1;
 	c->capexits = m->nexits ? m->nexits : 1;
 	if (pidmap_copy(&c->pids, &m->pids) != 0 || pidmap_copy(&c->sigs, &m->sigs) != 0 ||
 	    !c->procs || !c->sigrecs || !c->exits || threads_rc != 0 || out_rc != 0 ||
-	    facts_rc != 0) {
+	    facts_rc != 0 || py_rc != 0) {
 		c->nprocs = 0; /* the strings are not shared yet */
 		model_free(c);
 		return NULL;
@@ -352,6 +360,7 @@ void model_finish(struct fs_model *m)
 {
 	if (!m)
 		return;
+	pyanalysis_finish(m);
 	analysis_recycling(m);
 	analysis_daemon_kills(m);
 }

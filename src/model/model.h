@@ -14,6 +14,45 @@
 
 struct fs_strings;
 
+#define FS_PY_VERSION_LEN 16 /* "3.11.2", NUL included */
+#define FS_PY_NAME_LEN 64    /* a multiprocessing name, cut at a character, NUL included */
+#define FS_PY_TARGET_LEN 96  /* "__main__.task", cut the same way */
+
+/* Python's own account of a process, from the facts its hook told over the channel
+ * (model/pyfacts.c, docs/channel.md): all zero when it told none. Times are on the trace's
+ * clock, like start_ns (the fact's own CLOCK_MONOTONIC time when the trace's base is known
+ * and it lies between the process's start and the write, else the write's time); 0 when
+ * not told. A fork child that never exec'd starts with its parent's version and hook. */
+struct fs_py {
+	char version[FS_PY_VERSION_LEN]; /* "" when not told */
+	char name[FS_PY_NAME_LEN];	 /* "ForkPoolWorker-3", "Bob-the-child"; any bytes but
+					  * NUL: escape before showing */
+	char target[FS_PY_TARGET_LEN];	 /* the Process's target function */
+	enum fs_py_kind kind;		 /* FS_PY_KIND_NONE when not told */
+	enum fs_py_hook hook;
+	enum fs_method method; /* the start method Python named, FS_METHOD_NONE */
+	bool daemon_told;      /* daemon is what Python said (else unknown) */
+	bool daemon;
+	bool recycled;	   /* replaces: certain, from facts (its Pool has maxtasksperchild and the
+			    * worker it replaces ended after its tasks), not inferred */
+	uint32_t pool;	   /* its Pool's or executor's number in its starter (model_pool_of), 0 */
+	uint64_t hello_ns; /* interpreter ready: its hook loaded (exec'd Pythons only) */
+	uint64_t main_imported_ns; /* spawn, forkserver: the main module imported again */
+	uint64_t ready_ns;	   /* its target (or worker loop) starts */
+	uint64_t end_ns;	   /* its target returned, before the process exits */
+	uint64_t tasks;		   /* tasks it ran (a Pool task is a chunk) */
+	uint64_t items;		   /* items those tasks carried */
+	uint64_t exit_cleanup_ns;  /* it began multiprocessing's exit cleanup */
+	uint32_t threaded_forks;   /* forks it made while other threads ran */
+	uint32_t fork_threads_max; /* the most threads alive at one of them */
+	/* what its starter said before acting on it: terminate(), kill() (the first of each;
+	 * terminate_at_exit: during the exit cleanup, a pool's finalizer), its first join() */
+	uint64_t terminate_ns, kill_ns, join_ns;
+	bool terminate_at_exit;
+	enum fs_py_stop stop; /* how it was stopped, when the facts say (killed by a signal) */
+	uint64_t last_ns;     /* write time of the newest fact applied to it */
+};
+
 struct fs_proc {
 	uint32_t pid;
 	uint32_t ppid;				/* parent TGID now (last event seen) */
@@ -53,6 +92,7 @@ struct fs_proc {
 	uint32_t nthreads;	   /* threads seen (the main one included once it ran) */
 	uint64_t output_lines;	   /* lines of output it wrote (model/output.h), kept or not */
 	uint64_t facts;		   /* facts it told over the channel (model/channel.h) */
+	struct fs_py py;	   /* what Python says of it (model/python.h) */
 	int first_thread;	   /* index of its first thread (model_thread), -1 for none */
 	/* tree links: indexes into the model's table, -1 for none. The tree is by ORIGINAL
 	 * parent (who created whom): re-parenting changes ppid, never these links. */

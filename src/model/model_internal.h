@@ -1,12 +1,14 @@
 /* The model's insides, shared by the files of src/model/ only: model.c (events, lookups),
  * proc.c (entries), pidmap.c, strings.c, retire.c, analysis.c, output.c (the workload's
- * lines), channel.c and facts.c (the channel's records). */
+ * lines), channel.c and facts.c (the channel's records), pyfacts.c, pystate.c and
+ * pyanalysis.c (Python's own facts). */
 #ifndef FORKSCOPE_MODEL_INTERNAL_H
 #define FORKSCOPE_MODEL_INTERNAL_H
 
 #include "model/channel.h"
 #include "model/model.h"
 #include "model/output.h"
+#include "model/python.h"
 
 /* Shared storage of one exec's file name and argv: a fork child refers to its parent's. */
 struct fs_strings {
@@ -56,6 +58,21 @@ struct fs_fact_state {
 	struct fs_channel_stats stats;
 };
 
+/* Python's facts (pyfacts.c, pystate.c): the clock base, the tasks (a ring, oldest at head) and the
+ * pools (creation order; pool_map: creator serial << 24 | number -> index). */
+struct fs_py_state {
+	uint64_t clock_base; /* CLOCK_MONOTONIC of t_ns = 0, 0 unknown */
+	bool hook_said;	     /* model_set_pyhook was called */
+	bool hook_on;
+	struct fs_task *tasks;
+	size_t tcap, thead, tn;
+	struct fs_pool *pools;
+	size_t npools, cappools;
+	struct fs_map pool_map;
+	uint64_t hash; /* every task kept, in order (model_digest) */
+	struct fs_py_stats stats;
+};
+
 struct fs_model {
 	uint32_t root_pid;
 	int root_idx;
@@ -79,6 +96,7 @@ struct fs_model {
 	struct fs_map tids; /* tid -> index of its newest thread */
 	struct fs_output_state out;
 	struct fs_fact_state facts;
+	struct fs_py_state py;
 };
 
 /* output.c: an output event; the open lines of pid end (its exit: proc_mark_exited), or
@@ -95,6 +113,27 @@ int output_copy(struct fs_model *dst, const struct fs_model *src);
 int facts_apply(struct fs_model *m, const struct fs_event *ev);
 void facts_free(struct fs_model *m);
 int facts_copy(struct fs_model *dst, const struct fs_model *src);
+
+/* pyfacts.c: one fact just kept (writer idx) applied to Python's account, 0 or -1 (ENOMEM). */
+int pyfacts_apply(struct fs_model *m, int idx, const struct fs_fact *f);
+/* pystate.c: the pool of (creator index, number), made when new: its index, -1 ENOMEM, -2
+ * too many pools; keep one task (the oldest goes past FS_TASK_KEEP), 0 or -1; a fork child
+ * starts with its parent's version and hook; an exec starts a new image (what its facts
+ * said before goes, unless a fact came after the exec); free; copy for a clone like
+ * output_copy; the pool of a worker (index into pools), -1. */
+int pystate_pool_get(struct fs_model *m, int creator, uint32_t number);
+int pystate_task_push(struct fs_py_state *ps, const struct fs_task *t);
+void pyfacts_fork(struct fs_model *m, int parent, int child);
+void pyfacts_exec(struct fs_model *m, int idx, uint64_t t_ns);
+void pyfacts_free(struct fs_model *m);
+int pyfacts_copy(struct fs_model *dst, const struct fs_model *src);
+int pyfacts_pool_index(const struct fs_model *m, const struct fs_proc *p);
+
+/* pyanalysis.c: how idx was stopped, from the facts (at its exit, and again at the end);
+ * at model_finish, the hooks (fork children inherit, silent Pythons are "no hook") and
+ * every stop, from scratch. */
+void pyanalysis_stop(struct fs_model *m, int idx);
+void pyanalysis_finish(struct fs_model *m);
 
 /* digest.c: FNV-1a over len bytes, on from h (output.c and facts.c keep running digests). */
 uint64_t digest_bytes(uint64_t h, const void *p, size_t len);

@@ -26,6 +26,7 @@ void format_proc_state(const struct fs_proc *p, enum names_state_form form, char
 	    .core_dumped = p->core_dumped,
 	    .killed_by = p->killed_by,
 	    .daemon_kill = p->daemon_kill,
+	    .stop = p->py.stop,
 	    .unknown_after_ns = p->unknown_after_ns,
 	};
 
@@ -38,6 +39,33 @@ size_t format_proc_command(const struct fs_proc *p, char *buf, size_t len, size_
 
 	return names_command(buf, len, own ? p->argv : NULL, own ? p->argc : 0, p->comm,
 			     FS_COMM_LEN, arg_max);
+}
+
+size_t format_proc_python(const struct fs_proc *p, char *buf, size_t len)
+{
+	const struct fs_py *py = &p->py;
+	const char *kind = names_py_kind_long(py->kind);
+	char name[4 * FS_PY_NAME_LEN + 4] = "", pool[32] = "";
+	bool daemon = py->daemon_told && py->daemon && py->kind != FS_PY_KIND_POOL_WORKER;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	if (py->name[0])
+		text_escape(name, sizeof(name), py->name, strnlen(py->name, sizeof(py->name)));
+	if (py->pool)
+		snprintf(pool, sizeof(pool), ", %s #%u",
+			 py->kind == FS_PY_KIND_EXECUTOR_WORKER ? "executor" : "Pool", py->pool);
+	if (py->kind == FS_PY_KIND_FORKSERVER || py->kind == FS_PY_KIND_RESOURCE_TRACKER)
+		return 0; /* its role says as much: Python agreed with the kernel */
+	if (kind)
+		snprintf(buf, len, "%s%s(%s%s%s)", name, name[0] ? " " : "", kind, pool,
+			 daemon ? ", daemon" : "");
+	else if (py->hook == FS_PY_HOOK_NONE)
+		snprintf(buf, len, "[%s]", names_py_hook_long(py->hook));
+	else
+		snprintf(buf, len, "%s", name);
+	return strlen(buf);
 }
 
 /* ---------------------------------------------------------------- event lines */
@@ -106,6 +134,7 @@ static void format_exit_detail(const struct fs_event *ev, const struct fs_proc *
 	    .core_dumped = (ev->flags & FS_F_CORE_DUMPED) != 0,
 	    .killed_by = p && ev->sig ? p->killed_by : 0,
 	    .daemon_kill = p && ev->sig && p->daemon_kill,
+	    .stop = p && ev->sig ? p->py.stop : FS_PY_STOP_NONE,
 	};
 	size_t len;
 

@@ -27,5 +27,9 @@ void format_proc_state(const struct fs_proc *p, enum names_state_form form, char
 /* The command of a process (names_command()): its own argv, or its comm when it never
  * exec'd (a fork child shows its comm, not the argv it inherited). */
 size_t format_proc_command(const struct fs_proc *p, char *buf, size_t len, size_t arg_max);
+/* What Python says a process is, one label safe for a terminal: `ForkPoolWorker-3 (Pool
+ * worker, Pool #1)`, `Bob-the-child (Process, daemon)`, `[no hook]`; "" when it told
+ * nothing, or only what its role says (a helper). Returns the length written. */
+size_t format_proc_python(const struct fs_proc *p, char *buf, size_t len);
 
 #endif

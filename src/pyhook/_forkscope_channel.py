@@ -29,6 +29,8 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def _quote(s):
     """A JSON string (the json module costs milliseconds to import: too slow here)."""
+    if len(s) <= MAX_STRING and s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+        return '"' + s + '"'  # keys and most values: nothing to escape
     if len(s.encode("utf-8", "replace")) > MAX_STRING:
         s = s.encode("utf-8", "replace")[: MAX_STRING - 3].decode("utf-8", "ignore") + "..."
     out = []
@@ -64,8 +66,12 @@ def encode(kind, fields):
 
 def say(_fact, **fields):
     """Queue one fact about this process."""
+    say_line(encode(_fact, fields))
+
+
+def say_line(line):
+    """Queue one fact already encoded (bytes, newline included): for a hot path."""
     global _size, dropped
-    line = encode(_fact, fields)
     if len(MAGIC) + len(line) > MAX:
         dropped += 1
         return

@@ -91,22 +91,41 @@ class _Tasks:
     """Wraps a worker's task queue (get) and result queue (put) to time each task.
 
     A task costs a tuple; the tasks are sent when the worker asks for its next one,
-    unless they were sent less than a millisecond ago (then a burst of tiny tasks
-    shares a write), and when the worker ends. A worker SIGTERMed while idle may lose
-    the tasks of its last millisecond (docs/channel.md)."""
+    at most once a millisecond (a burst of tiny tasks shares a write) or at once when
+    no task is waiting (the worker would block: a Pool's terminate() may kill it idle),
+    and when the worker ends (docs/channel.md)."""
 
     def __init__(self, inq, outq, items_of, id_of):
         self.inq, self.outq = inq, outq
         self.items_of, self.id_of = items_of, id_of
         self.current = None
+        self.poller = None  # a poll object on the task queue's pipe, False: none
 
     def get(self, *a, **k):
-        if _done and _now() - _sent[0] >= 1000000:
+        if _done and (_now() - _done[0][4] >= 1000000 or self._idle()):
             _send_tasks()
         task = self.inq.get(*a, **k)
         if task is not None:
             self.current = (self.id_of(task), self.items_of(task), _now())
         return task
+
+    def _idle(self):
+        """No task waiting: one poll() system call (the queue's own empty() builds a
+        selector each time, five times the cost), only while tasks are unsent."""
+        if self.poller is None:
+            try:
+                import select
+
+                self.poller = select.poll()
+                self.poller.register(self.inq._reader.fileno(), select.POLLIN)
+            except Exception:
+                self.poller = False
+        if not self.poller:
+            return False  # an unknown queue: batches by time alone
+        try:
+            return not self.poller.poll(0)
+        except Exception:
+            return True
 
     def put(self, obj, *a, **k):
         if self.current is not None:
@@ -119,17 +138,17 @@ class _Tasks:
 
 
 _done = []  # tasks ended and not sent: (job, index, items, start_ns, end_ns)
-_sent = [0]  # when tasks were last sent
+
+
+_TASK = '{"fact":"task","index":%d,"items":%d,"start_ns":%d,"end_ns":%d%s}\n'
 
 
 def _send_tasks():
+    # encoded here, not by channel.say: a worker may run many thousand tasks a second
     for job, index, items, start, end in _done:
-        fields = {"index": index, "items": items, "start_ns": start, "end_ns": end}
-        if job is not None:
-            fields["job"] = job
-        channel.say("task", **fields)
+        job = ',"job":%d' % job if job is not None else ""
+        channel.say_line((_TASK % (index, items, start, end, job)).encode())
     del _done[:]
-    _sent[0] = _now()
     channel.flush()
 
 
@@ -211,7 +230,7 @@ def _patch_process(mod):
 
     def _action(real, name):
         def act(self, *a, **k):
-            fields = {"child": self.pid or 0, "name": self.name}
+            fields = {"child_pid": self.pid or 0, "name": self.name}
             if _in_exit:
                 fields["during"] = "exit_cleanup"
             _say(name, **fields)
@@ -347,6 +366,9 @@ def install():
     channel.install()
     os.register_at_fork(before=_before_fork)
     _hello()
+    # at once: a Python process that never spoke is marked "no hook" by forkscope, so
+    # even one killed before its first batch must have said hello (one write per start)
+    channel.flush()
     for name, patch in _PATCHES.items():  # imported before us (rare): patch now
         if name in sys.modules:
             try:

@@ -21,8 +21,11 @@ struct fs_header {
 	char *kernel;
 	uint64_t start_realtime_ns;
 	uint32_t cpus; /* CPUs of the traced machine (schema 3), 0 when not said */
-	bool pyhook;   /* the workload's Python processes had the hook ("pyhook": true): one
-			* that never spoke is "no hook"; false when not said */
+	/* CLOCK_MONOTONIC at t_ns = 0, the base of Python's facts' own times
+	 * (model_set_clock_base); 0 when not said (older recordings) */
+	uint64_t mono_base_ns;
+	bool pyhook_said; /* "pyhook" was said: whether the run had Python's hook on */
+	bool pyhook;
 };
 
 struct fs_end {

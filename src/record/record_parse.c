@@ -66,8 +66,15 @@ int record_parse_header(const struct record_ctx *c, struct json_object *obj, str
 		if (record_get_u32(c, obj, "cpus", &h->cpus) != 0)
 			goto out;
 	}
-	if (record_has(obj, "pyhook") && record_get_bool(c, obj, "pyhook", &h->pyhook) != 0)
+	/* later within schema 3: Python's facts (older recordings lack both) */
+	if (record_has(obj, "mono_base_ns") &&
+	    record_get_uint(c, obj, "mono_base_ns", RECORD_MAX_NS, &h->mono_base_ns) != 0)
 		goto out;
+	if (record_has(obj, "pyhook")) {
+		if (record_get_bool(c, obj, "pyhook", &h->pyhook) != 0)
+			goto out;
+		h->pyhook_said = true;
+	}
 	rc = 0;
 out:
 	if (rc != 0)

@@ -126,8 +126,11 @@ int record_write_header(FILE *f, const struct fs_header *h)
 	record_add(obj, "start_realtime_ns", json_object_new_uint64(h->start_realtime_ns), false,
 		   &bad);
 	record_add(obj, "cpus", json_object_new_uint64(h->cpus), false, &bad);
-	if (h->pyhook)
-		record_add(obj, "pyhook", json_object_new_boolean(1), false, &bad);
+	if (h->mono_base_ns)
+		record_add(obj, "mono_base_ns", json_object_new_uint64(h->mono_base_ns), false,
+			   &bad);
+	if (h->pyhook_said)
+		record_add(obj, "pyhook", json_object_new_boolean(h->pyhook), false, &bad);
 	return record_emit(f, obj, bad);
 }
 

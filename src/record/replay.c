@@ -5,6 +5,7 @@
 
 #include "base/names.h"
 #include "model/output.h"
+#include "model/python.h"
 #include "record/digest_log.h"
 #include "record/replay.h"
 
@@ -60,6 +61,15 @@ out:
 	return rc;
 }
 
+void replay_model_setup(struct fs_model *m, const struct fs_header *h)
+{
+	if (!m || !h)
+		return;
+	model_set_clock_base(m, h->mono_base_ns);
+	if (h->pyhook_said)
+		model_set_pyhook(m, h->pyhook);
+}
+
 void replay_end_model(struct fs_model *m, const struct fs_replay_info *info)
 {
 	if (!m)
@@ -96,6 +106,7 @@ static int replay_model_header(void *ctx, struct fs_header *h, char *err, size_t
 		return -1;
 	}
 	model_set_tombstone_limit(*rm->model, rm->tombstone_limit);
+	replay_model_setup(*rm->model, rm->header);
 	return 0;
 }
 

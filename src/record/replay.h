@@ -36,6 +36,10 @@ struct fs_replay_sink {
 int replay_read(const char *path, const struct fs_replay_sink *sink, struct fs_replay_info *info,
 		char *err, size_t errlen);
 
+/* What a header tells a new model before its first event: the clock base of Python's
+ * facts and whether the run had the hook (model/python.h). Live and replay alike. */
+void replay_model_setup(struct fs_model *m, const struct fs_header *h);
+
 /* End a model the way the recording supports: every process followed to its end (one still
  * alive lost its exit), or stopped while some lived ("unknown after"), then the analyses. */
 void replay_end_model(struct fs_model *m, const struct fs_replay_info *info);

@@ -152,6 +152,7 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 		return -1;
 	}
 	session_set_limits(&s->sess, VIEW_EVENT_LIMIT, VIEW_TOMBSTONE_LIMIT);
+	session_set_header(&s->sess, h); /* Python's facts: as its replay will */
 	s->used = true;
 	a->live_done = false;
 	if (s == &a->main_run && a->record_path) {

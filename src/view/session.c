@@ -184,9 +184,21 @@ static struct fs_model *session_model_new(const struct session *s)
 {
 	struct fs_model *m = model_new(s->root_pid);
 
-	if (m)
+	if (m) {
 		model_set_tombstone_limit(m, s->tombstone_limit);
+		replay_model_setup(m, &s->facts);
+	}
 	return m;
+}
+
+void session_set_header(struct session *s, const struct fs_header *h)
+{
+	memset(&s->facts, 0, sizeof(s->facts));
+	s->facts.mono_base_ns = h->mono_base_ns;
+	s->facts.pyhook_said = h->pyhook_said;
+	s->facts.pyhook = h->pyhook;
+	replay_model_setup(s->model, &s->facts);
+	replay_model_setup(s->base_model, &s->facts);
 }
 
 int session_init(struct session *s, uint32_t root_pid)
@@ -527,6 +539,7 @@ static int session_load_header(void *ctx, struct fs_header *h, char *err, size_t
 		return -1;
 	}
 	session_set_limits(sl->s, sl->events, sl->tombstones);
+	session_set_header(sl->s, sl->hdr);
 	return 0;
 }
 

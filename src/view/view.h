@@ -82,6 +82,8 @@ struct session {
 	size_t cursor;		/* event numbers are absolute: 0 .. count */
 	size_t count;		/* events of the run, kept in memory or not */
 	uint32_t root_pid;
+	struct fs_header facts;	    /* what its header tells each model (replay_model_setup):
+				     * mono_base_ns and pyhook only, no strings */
 	bool complete;		    /* the source ended: no more events */
 	bool finished;		    /* model_finish ran (cursor == count and complete) */
 	struct fs_replay_info info; /* how the source ended (complete) */
@@ -103,6 +105,9 @@ struct session {
 };
 
 int session_init(struct session *s, uint32_t root_pid);
+/* The run's header (a live run's or a recording's), for what it tells the models about
+ * Python's facts (replay_model_setup); call it after session_init. */
+void session_set_header(struct session *s, const struct fs_header *h);
 void session_free(struct session *s);
 /* Keep at most `events` events in memory (the oldest quarter goes when full; 0 keeps all;
  * with a limit, at most VIEW_BYTES_LIMIT bytes of their args too)

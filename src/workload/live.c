@@ -170,10 +170,10 @@ static int live_build_workload(struct fs_live *l, bool *usage_error, char *err, 
 		live_env_add(l, l->hook.pythonpath);
 	if (l->hook.method[0])
 		live_env_add(l, l->hook.method);
-	if (l->hook.facts) {
+	if (l->hook.facts)
 		live_env_add(l, "FORKSCOPE_PYHOOK=1");
-		l->header.pyhook = true;
-	}
+	l->header.pyhook_said = true; /* a silent Python process is "no hook" only with it on */
+	l->header.pyhook = l->hook.facts;
 	for (int i = 1; i < cli->argc; i++)
 		l->argv[n++] = cli->argv[i];
 	snprintf(l->env_session, sizeof(l->env_session), "FORKSCOPE_SESSION=%d", (int)getpid());
@@ -239,6 +239,7 @@ static void live_fill_header(struct fs_live *l)
 		snprintf(l->kernel, sizeof(l->kernel), "unknown");
 	h->kernel = l->kernel;
 	h->start_realtime_ns = clock_realtime_ns();
+	h->mono_base_ns = trace_base_ns(l->trace); /* where Python's facts' times start */
 }
 
 /* The root's own fork happened in forkscope before tracing: report it as an event. */

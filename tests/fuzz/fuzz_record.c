@@ -200,6 +200,7 @@ static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t 
 	h.root_pid = 100u + (size > 0 ? data[0] & 15u : 0);
 	h.method = (char *)fuzz_methods[size > 1 ? data[1] & 3 : 0];
 	h.python = size > 1 && (data[1] & 4) ? "3.11.2" : NULL;
+	h.mono_base_ns = size > 1 && (data[1] & 8) ? 1000000000ull : 0;
 	if (record_write_header(f, &h) != 0)
 		abort();
 	for (i = 2; i + 8 <= size; i += 8) {
@@ -237,8 +238,10 @@ static int fuzz_header(void *ctx, struct fs_header *h, char *err, size_t errlen)
 
 	(void)err;
 	(void)errlen;
-	if (!fs->m)
+	if (!fs->m) {
 		fs->m = model_new(h->root_pid);
+		replay_model_setup(fs->m, h); /* Python's facts placed by the header's clock */
+	}
 	return 0;
 }
 

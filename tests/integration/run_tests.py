@@ -28,6 +28,7 @@ from test_faults import fault_tests
 from test_capture import capture_tests
 from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
                    run_forkscope, session_processes, tree_nodes, tree_parent_links)
+from test_pyfacts import pyfacts_tests  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -900,6 +901,7 @@ def all_tests():
         ("usage errors", test_usage_errors),
         ("tree of a missing file", test_tree_missing_file),
     ]
+    plain += pyfacts_tests()  # recordings made with Python's hook, replayed
     return [(n, f, True) for n, f in tracer] + [(n, f, False) for n, f in plain]
 
 

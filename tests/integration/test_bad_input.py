@@ -465,6 +465,12 @@ def recording_rows():
             content=PREFIX + line(dict(EXEC, argv=[1, 2])), pids=PREFIX_PIDS),
         Row("command not an array", "rec", 1, r"line 1: header: field \"command\" must be an",
             content=line(header(command="python3 app.py"))),
+        Row("mono_base_ns not a number", "rec", 1, r"line 1: header: field \"mono_base_ns\"",
+            content=line(header(mono_base_ns="12"))),
+        Row("negative mono_base_ns", "rec", 1, r"line 1: header: field \"mono_base_ns\" must be a",
+            content=line(header(mono_base_ns=-1))),
+        Row("pyhook not a bool", "rec", 1, r"line 1: header: field \"pyhook\"",
+            content=line(header(pyhook=1))),
         Row("escapes in a bad line", "rec", 1, rf"line {n}: fork: field \"pid\"",
             content=PREFIX + line(dict(FORK, comm=esc, pid=esc)), pids=PREFIX_PIDS),
         Row("escapes after a valid escaped line", "rec", 1, rf"line {n + 1}: not valid JSON",
@@ -519,6 +525,7 @@ def recording_rows():
 def accepted_rows():
     """Hostile but valid recordings: shown in full, exit status 0."""
     esc = "\u001b[2J\u001b]0;pwned\u0007\u009b31m\u007f\u202e"
+    jesc = "\\u001b[2J\\u001b]0;pwned\\u0007\\u009b31m\\u007f\u202e"  # inside a fact
     big = (1 << 32) - 1
     return [
         Row("escape sequences everywhere", "rec", 0, None, content="".join(line(x) for x in (
@@ -560,6 +567,24 @@ def accepted_rows():
                 dict(CHANNEL, data='FSC1\n{"fact":"name","pid":1}'),
                 dict(CHANNEL, data="", cut=1 << 20),
                 dict(END, output_lost=3))), pids=PREFIX_PIDS),
+        Row("hostile Python facts", "rec", 0, None, warn=NO_END, content="".join(line(x) for x in (
+            header(mono_base_ns=(1 << 63) - 1, pyhook=True),
+            dict(FORK, pid=100, ppid=99, comm="python3", t_ns=100),
+            dict(EXEC, pid=100, ppid=99, filename="/usr/bin/python3", argv=["python3", "a.py"],
+                 t_ns=200),
+            dict(FORK, pid=101, ppid=100),
+            dict(CHANNEL, pid=100, data='FSC1\n{"fact":"hello","py_version":"' + jesc +
+                 '","mono_ns":9223372036854775806}'),
+            dict(CHANNEL, pid=101, data='FSC1\n{"fact":"process","kind":"pool_worker","pool":1,'
+                 '"name":"' + jesc + '","target":"' + jesc + '","daemon":true}\n'
+                 '{"fact":"task","index":0,"items":4294967295,"start_ns":1,"end_ns":'
+                 '9223372036854775806}\n{"fact":"ready","mono_ns":-5}'),
+            dict(CHANNEL, pid=100, data='FSC1\n{"fact":"terminate","child_pid":4294967295}\n'
+                 '{"fact":"pool","pool":16777215,"maxtasksperchild":2147483647}\n'
+                 '{"fact":"kill","child_pid":101,"during":"' + jesc + '"}'),
+            dict(SIGNAL, pid=100, target=101, sig=9),
+            dict(EXIT, pid=101, ppid=100, comm="python3", exit_code=None, signal=9))),
+            pids=(100, 101)),
         Row("output from unknown writers", "rec", 0, None, warn=NO_END, content=PREFIX + "".join(
             line(x) for x in (
                 dict(OUTPUT, pid=4000, tid=4001, data="early"),
