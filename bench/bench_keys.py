@@ -380,9 +380,10 @@ class Case:
             ("Shift-Tab", "BTab", lambda p, e: _output_header(e) == self.focus),
         ]
         times = {label: [] for label, _, _ in steps}
+        worst = (0.0, None, 0)  # the slowest key: its time, label and round
         first = _plain(self.ctl.screen())
         t0, cpu0 = time.monotonic(), _cpu_s(self.fs_pid)
-        for _ in range(reps):
+        for r in range(reps):
             for label, key, pred in steps:
                 time.sleep(rng.uniform(0, PAUSE_MAX_S))
                 sent = time.monotonic()
@@ -390,6 +391,7 @@ class Case:
                 seen = self.wait(pred, KEY_TIMEOUT_S,
                                  f"the UI did not answer {label} within {KEY_TIMEOUT_S:.0f} s")
                 times[label].append(seen - sent)
+                worst = max(worst, (seen - sent, label, r + 1))
         last = _plain(self.ctl.screen())
         span, cpu1 = time.monotonic() - t0, _cpu_s(self.fs_pid)
         ev0, out0 = _status_figures(first)
@@ -398,6 +400,7 @@ class Case:
             "events_s": (ev1 - ev0) / span if ev0 is not None and ev1 is not None else None,
             "lines_s": (out1 - out0) / span if out0 is not None and out1 is not None else None,
             "cpu": (cpu1 - cpu0) / span if cpu0 is not None and cpu1 is not None else None,
+            "worst": worst,
         }
         return times, load
 
@@ -503,7 +506,9 @@ def part_keys(forkscope, storm, workdir, reps, seed=1):
             bits.append(f"{ld['lines_s']:,.0f} output lines/s")
         if ld["cpu"] is not None:
             bits.append(f"forkscope {ld['cpu'] * 100:.0f} % of a CPU")
-        print(f"  {n} meanwhile: " + (", ".join(bits) or "-"))
+        t, label, r = ld["worst"]
+        print(f"  {n} meanwhile: " + (", ".join(bits) or "-")
+              + f"; the worst: {label} in round {r} ({_ms(t)} ms)")
     ok = all(med[n] * 1000 <= TARGET_MS for n in ("flood", "storm"))
     line = (f"keys: median key-to-screen {_ms(med['flood'])} ms under an output flood "
             f"(worst {_ms(worst['flood'])}), {_ms(med['storm'])} ms under a fork storm "
