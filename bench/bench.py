@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """forkscope measured side by side with its peers. See bench/README.md.
 
-Six parts, each figure a ratio against a baseline run in the same invocation:
+Seven parts, each figure a ratio against a baseline run in the same invocation:
 
 1. overhead: bench/storm (a fork+exec storm and a fork-only storm) untraced, under
    `forkscope run`, and while execsnoop, bpftrace and forkstat trace the system, alternated
@@ -19,7 +19,10 @@ Six parts, each figure a ratio against a baseline run in the same invocation:
    beside the same replay of 1,000 and of 100,000 processes;
 6. output: bench/flood (200 MB to stdout in 4 KiB writes) traced with output capture
    against the same writer into a pty drained by a plain reader, and the ns added to an
-   untraced process's system calls while a forkscope captures output (bench_output.py).
+   untraced process's system calls while a forkscope captures output (bench_output.py);
+7. keys: the live UI in a private tmux server answering keys (PgUp, End, ?, Tab...) while
+   output floods in and during a fork storm, key-to-screen times against the same keys
+   on an idle workload (bench_keys.py).
 
 Stdlib only; run as root. Exit status: 0 measured (and, with --strict, every target met),
 1 error, 3 a target missed under --strict.
@@ -44,6 +47,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_keys  # noqa: E402
 import bench_output  # noqa: E402
 
 TARGET_RATIO = 1.02  # overhead: traced / untraced
@@ -56,7 +60,7 @@ PEER_DRAIN_S = 10.0
 TRACEFS = "/sys/kernel/tracing"
 NAMES = {"exec": "fork+exec", "fork": "fork-only"}
 KINDS = ("fork", "exec", "exit")
-PARTS = ("overhead", "switch", "ready", "replay", "memory", "output")
+PARTS = ("overhead", "switch", "ready", "replay", "memory", "output", "keys")
 
 BPFTRACE_SCRIPT = r"""BEGIN { printf("ready\n"); }
 tracepoint:sched:sched_process_fork { printf("fork %d %d\n", args->parent_pid, args->child_pid); }
@@ -1349,7 +1353,8 @@ def main():
     ap.add_argument("--bounces", type=int, help="pingpong's bounces in the switch part "
                     "(default 200000)")
     ap.add_argument("--quick", action="store_true", help="smoke run: N=200, 3 rounds, "
-                    "20000 bounces, 100,000-event and 100,000-process recordings")
+                    "20000 bounces, 100,000-event and 100,000-process recordings, 5 rounds "
+                    "of keys")
     ap.add_argument("--parts", default=",".join(PARTS),
                     help=f"parts to run (default all: {','.join(PARTS)})")
     ap.add_argument("--peers", default="execsnoop,bpftrace,forkstat",
@@ -1372,7 +1377,8 @@ def main():
               + ",".join(PARTS) + (f" (not {','.join(bad)})" if bad else ""), file=sys.stderr)
         return 1
     args.bounces = bounces
-    if os.geteuid() != 0 and any(p in parts for p in ("overhead", "switch", "ready", "output")):
+    needs_root = ("overhead", "switch", "ready", "output", "keys")
+    if os.geteuid() != 0 and any(p in parts for p in needs_root):
         print("bench: must run as root (forkscope and its peers need BPF)", file=sys.stderr)
         return 1
     tee = Tee(sys.stdout)
@@ -1414,7 +1420,8 @@ def bench(args, workdir, parts, n, rounds):
             print(note)
     print("peers: " + (", ".join(f"{k} {v or 'not installed'}" for k, v in peers.items())
                        or "none"), flush=True)
-    storm = find_storm(args, workdir) if "overhead" in parts or "ready" in parts else None
+    storm = find_storm(args, workdir) if any(p in parts for p in ("overhead", "ready",
+                                                                  "keys")) else None
     results = []
     if "overhead" in parts:
         print()
@@ -1441,6 +1448,13 @@ def bench(args, workdir, parts, n, rounds):
                 args.forkscope, flood, workdir, (32 if args.quick else 200) * 1000 * 1000,
                 200_000 if args.quick else 2_000_000, rounds, args.keep, pick_cpu(args)))
         except bench_output.OutputError as e:
+            raise BenchError(str(e)) from None
+    if "keys" in parts:
+        print()
+        try:
+            results.append(bench_keys.part_keys(args.forkscope, storm, workdir,
+                                                5 if args.quick else 20))
+        except bench_keys.KeysError as e:
             raise BenchError(str(e)) from None
     missed = [line for ok, line in results if ok is False]
     print()
