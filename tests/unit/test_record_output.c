@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "unit_tmpfile.h"
 #include "record/record.h"
 
 #define HEADER_LINE                                                                                \
@@ -23,15 +24,8 @@ static char path[64];
 
 static int setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/fs_test_record_output.XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
+	return unit_tmpfile(path, sizeof(path), "record_output");
 }
 
 static int teardown(void **state)

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "unit_tmpfile.h"
 #include "model/channel.h"
 #include "model/output.h"
 #include "record/replay.h"
@@ -53,15 +54,8 @@ static char rec_path[64];
 
 static int setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	snprintf(rec_path, sizeof(rec_path), "/tmp/fs_test_replay.XXXXXX");
-	fd = mkstemp(rec_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
+	return unit_tmpfile(rec_path, sizeof(rec_path), "replay");
 }
 
 static int teardown(void **state)

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "unit_tmpfile.h"
 #include "output/format.h"
 #include "output/tree_print.h"
 #include "output/workload_lines.h"
@@ -96,15 +97,8 @@ static char *print_recording(const char *text, struct fs_model **m)
 
 static int setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	snprintf(rec, sizeof(rec), "/tmp/fs_test_wl.XXXXXX");
-	fd = mkstemp(rec);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
+	return unit_tmpfile(rec, sizeof(rec), "wl");
 }
 
 static int teardown(void **state)
