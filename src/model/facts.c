@@ -48,22 +48,12 @@ static uint64_t fact_hash(uint64_t h, const struct fs_fact *f)
 /* Room for n more facts in the ring (they move to its start when it grows). */
 static int facts_room(struct fs_fact_state *fs, size_t n)
 {
-	struct fs_fact *r;
-	size_t ncap = fs->cap ? fs->cap : 64;
+	struct fs_fact *r =
+	    model_ring_grow(fs->ring, &fs->cap, &fs->head, fs->n, n, 64, sizeof(*fs->ring));
 
-	if (fs->n + n <= fs->cap)
-		return 0;
-	while (ncap < fs->n + n)
-		ncap *= 2;
-	r = malloc(ncap * sizeof(*r));
 	if (!r)
 		return -1;
-	for (size_t i = 0; i < fs->n; i++)
-		r[i] = fs->ring[(fs->head + i) % fs->cap];
-	free(fs->ring);
 	fs->ring = r;
-	fs->cap = ncap;
-	fs->head = 0;
 	return 0;
 }
 

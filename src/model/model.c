@@ -51,6 +51,33 @@ void *model_vec_grow(void *vec, size_t *cap, size_t len, size_t size)
 	return p;
 }
 
+/* A ring of n elements of elem bytes from *head in ring (capacity *cap) with room for need
+ * more: the same ring, or a bigger one (twice, or first when empty) with the elements
+ * moved to its start (*head 0, ring freed); NULL when out of memory (ring left as is). */
+void *model_ring_grow(void *ring, size_t *cap, size_t *head, size_t n, size_t need,
+		      size_t first, size_t elem)
+{
+	size_t ncap = *cap ? *cap : first;
+	char *r;
+
+	if (n + need <= *cap)
+		return ring;
+	while (ncap < n + need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return NULL;
+		ncap *= 2;
+	}
+	r = malloc(ncap * elem);
+	if (!r)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		memcpy(r + i * elem, (const char *)ring + ((*head + i) % *cap) * elem, elem);
+	free(ring);
+	*cap = ncap;
+	*head = 0;
+	return r;
+}
+
 /* fork: a new entry that inherits its parent's argv; role from the parent. */
 static int apply_fork(struct fs_model *m, const struct fs_event *ev)
 {

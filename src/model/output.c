@@ -49,23 +49,12 @@ static struct fs_out_line *out_at(struct fs_output_state *o, uint64_t no)
 /* Room for one more line in the ring (the lines move to its start when it grows). */
 static int out_ring_grow(struct fs_output_state *o)
 {
-	struct fs_out_line *r;
-	size_t ncap;
+	struct fs_out_line *r =
+	    model_ring_grow(o->ring, &o->cap, &o->head, o->n, 1, 256, sizeof(*o->ring));
 
-	if (o->n < o->cap)
-		return 0;
-	ncap = o->cap ? o->cap * 2 : 256;
-	if (ncap > SIZE_MAX / sizeof(*r))
-		return -1;
-	r = malloc(ncap * sizeof(*r));
 	if (!r)
 		return -1;
-	for (size_t i = 0; i < o->n; i++)
-		r[i] = o->ring[(o->head + i) % o->cap];
-	free(o->ring);
 	o->ring = r;
-	o->cap = ncap;
-	o->head = 0;
 	return 0;
 }
 
