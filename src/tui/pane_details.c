@@ -49,7 +49,7 @@ static bool tui_details_python(const struct tui_app *a, const struct fs_proc *p,
 {
 	const struct fs_model *m = a->sess->model;
 	uint64_t at[FS_PY_PHASE_COUNT], base = p->unseen_start ? 0 : p->start_ns;
-	size_t idx[TUI_TASKS_SHOWN], count, shown;
+	size_t idx[TUI_TASKS_SHOWN], count;
 	char line[256], t0[32], d[32];
 
 	vpy_phases(p, at);
@@ -67,16 +67,15 @@ static bool tui_details_python(const struct tui_app *a, const struct fs_proc *p,
 				return false;
 		}
 	}
-	count = vpy_tasks(m, p, idx, TUI_TASKS_SHOWN);
 	if (!p->py.tasks)
 		return true;
+	count = vpy_tasks(m, p, idx, TUI_TASKS_SHOWN);
 	snprintf(line, sizeof(line), "tasks: %" PRIu64 " (%" PRIu64 " item%s)%s", p->py.tasks,
 		 p->py.items, p->py.items == 1 ? "" : "s",
 		 count < p->py.tasks ? "; the oldest forgotten" : "");
 	if (!tui_wrap(r, y, skip, n, A_NORMAL, line))
 		return false;
-	shown = count < TUI_TASKS_SHOWN ? count : TUI_TASKS_SHOWN;
-	for (size_t i = 0; i < shown; i++) {
+	for (size_t i = 0; i < count && i < TUI_TASKS_SHOWN; i++) {
 		const struct fs_task *t = model_task(m, idx[i]);
 		char which[48];
 
@@ -92,8 +91,8 @@ static bool tui_details_python(const struct tui_app *a, const struct fs_proc *p,
 		if (!tui_wrap(r, y, skip, n, A_NORMAL, line))
 			return false;
 	}
-	if (count > shown) {
-		snprintf(line, sizeof(line), "  ... %zu more", count - shown);
+	if (count > TUI_TASKS_SHOWN) {
+		snprintf(line, sizeof(line), "  ... %zu more", count - TUI_TASKS_SHOWN);
 		if (!tui_wrap(r, y, skip, n, A_DIM, line))
 			return false;
 	}
