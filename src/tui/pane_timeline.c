@@ -8,6 +8,7 @@
 
 #include "tui/tui_internal.h"
 #include "base/names.h"
+#include "model/python.h"
 
 /* One character per column of the scale: a tick every ~10 columns with its time. */
 static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
@@ -26,6 +27,11 @@ static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
 	if (off + 12 < w)
 		tui_put(r->y, r->x + off, w - off,
 			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER), t);
+	/* Python's marks, named when the run has its facts and there is room */
+	if (model_py_stats(a->sess->model)->hellos && off + (int)strlen(t) + 2 + 14 + 14 < w)
+		tui_put(r->y, r->x + off + (int)strlen(t) + 2, 14,
+			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER),
+			"@ ready : task");
 	names_duration(a->tl.t0 + a->tl.span, t, sizeof(t));
 	if ((int)strlen(t) + off + 14 < w)
 		tui_put(r->y, r->x + w - (int)strlen(t) - 1, (int)strlen(t),
@@ -55,6 +61,29 @@ static void tui_draw_signals(const struct tui_app *a, const struct fs_proc *p, i
 		attrset(delivered ? tui_attr(a, C_SIGNAL) | A_BOLD : (row_attr & ~A_BOLD) | A_DIM);
 		mvaddch(y, r->x + (int)c, delivered ? '!' : '~');
 	}
+	attrset(A_NORMAL);
+}
+
+/* Python's marks over a process's bar (vpy_marks): ':' where a task starts; with ready,
+ * '@' (bold) where its target starts. */
+static void tui_draw_python(const struct tui_app *a, const struct fs_proc *p, int y, int attr,
+			    bool ready)
+{
+	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
+	unsigned char mk[1024];
+	int w = r->w < (int)sizeof(mk) ? r->w : (int)sizeof(mk);
+
+	if (!p->py.tasks && !p->py.ready_ns)
+		return;
+	vpy_marks(a->sess->model, p, &a->tl, w, mk);
+	for (int c = 0; c < w; c++)
+		if (!ready && mk[c] == VPY_TASK) {
+			attrset(attr);
+			mvaddch(y, r->x + c, ':');
+		} else if (ready && mk[c] == VPY_READY) {
+			attrset((attr & ~A_DIM) | A_BOLD);
+			mvaddch(y, r->x + c, '@');
+		}
 	attrset(A_NORMAL);
 }
 
@@ -110,8 +139,9 @@ static void tui_draw_thread_row(const struct tui_app *a, const struct fs_proc *p
 	attrset(A_NORMAL);
 }
 
-/* Bars from fork to exit (or now), exec '*', signals received '!' (not delivered '~'),
- * then the end on top, where it happened: '|' exit, 'X' killed by a signal, '>' running,
+/* Bars from fork to exit (or now), task starts ':', exec '*', Python's ready '@', signals
+ * received '!' (not delivered '~'), then the end on top, where it happened: '|' exit, 'X' killed by
+ * a signal, '>' running,
  * '?' where a recording cut short stopped following it (unknown after). */
 void tui_draw_timeline(const struct tui_app *a)
 {
@@ -147,12 +177,15 @@ void tui_draw_timeline(const struct tui_app *a)
 		attrset(attr);
 		mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
 		tui_draw_states(a, p->pid, 0, p->start_ns, end, y, attr & ~A_DIM);
+		tui_draw_python(a, p, y, attr, false);
+		attrset(attr);
 		c = timeline_col(&a->tl, p->start_ns, w);
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '+');
 		c = p->exec_ns ? timeline_col(&a->tl, p->exec_ns, w) : -1;
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '*');
+		tui_draw_python(a, p, y, attr, true);
 		tui_draw_signals(a, p, y, attr);
 		if (p->exited && timeline_col(&a->tl, end, w) == c1 && p->signal) {
 			/* killed: the fatal signal landed where the bar ends */
