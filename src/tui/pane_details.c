@@ -130,8 +130,8 @@ void tui_draw_details(const struct tui_app *a)
 
 		text_escape(target, sizeof(target), p->py.target,
 			    strnlen(p->py.target, sizeof(p->py.target)));
-		DLINE(A_NORMAL, "python%s%s: %s%s%s", p->py.version[0] ? " " : "", p->py.version,
-		      buf[0] ? buf : "(no name told)", target[0] ? ", target " : "", target);
+		DLINE(A_NORMAL, "python%s%s%s%s%s%s", p->py.version[0] ? " " : "", p->py.version,
+		      buf[0] ? ": " : "", buf, target[0] ? ", target " : "", target);
 	}
 	format_proc_state(p, NAMES_STATE_LONG, buf, sizeof(buf));
 	DLINE(p->exited ? A_BOLD : A_NORMAL, "state: %s", buf);
