@@ -1,5 +1,6 @@
 /* Python's account of one process for the UI: its start-up phases, the tasks it ran and
  * their marks on the timeline, from the model's facts (model/python.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/python.h"
@@ -31,25 +32,57 @@ size_t vpy_tasks(const struct fs_model *m, const struct fs_proc *p, size_t *idx,
 	return n;
 }
 
+/* One row of vpy_marks_rows: a process's serial and its place among the rows. */
+struct vpy_row {
+	uint64_t serial;
+	size_t i;
+};
+
+static int vpy_row_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct vpy_row *)a)->serial, y = ((const struct vpy_row *)b)->serial;
+
+	return x < y ? -1 : x > y;
+}
+
+void vpy_marks_rows(const struct fs_model *m, const struct fs_proc *const *procs, size_t n,
+		    const struct timeline *tl, int width, unsigned char *out)
+{
+	size_t count = model_task_count(m), k = 0;
+	struct vpy_row *rows;
+	long c;
+
+	if (width <= 0 || n == 0)
+		return;
+	memset(out, VPY_NONE, n * (size_t)width);
+	rows = malloc(n * sizeof(*rows));
+	if (!rows)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (procs[i]->py.tasks)
+			rows[k++] = (struct vpy_row){procs[i]->serial, i};
+	qsort(rows, k, sizeof(*rows), vpy_row_cmp);
+	for (size_t t = 0; k && t < count; t++) {
+		const struct fs_task *task = model_task(m, t);
+		struct vpy_row key = {task->serial, 0};
+		const struct vpy_row *r = bsearch(&key, rows, k, sizeof(*rows), vpy_row_cmp);
+
+		if (!r)
+			continue;
+		c = timeline_col(tl, task->start_ns, width);
+		if (c >= 0 && c < width)
+			out[r->i * (size_t)width + (size_t)c] = VPY_TASK;
+	}
+	for (size_t i = 0; i < n; i++) {
+		c = procs[i]->py.ready_ns ? timeline_col(tl, procs[i]->py.ready_ns, width) : -1;
+		if (c >= 0 && c < width)
+			out[i * (size_t)width + (size_t)c] = VPY_READY;
+	}
+	free(rows);
+}
+
 void vpy_marks(const struct fs_model *m, const struct fs_proc *p, const struct timeline *tl,
 	       int width, unsigned char *out)
 {
-	size_t count = model_task_count(m);
-	long c;
-
-	if (width <= 0)
-		return;
-	memset(out, VPY_NONE, (size_t)width);
-	for (size_t i = 0; p->py.tasks && i < count; i++) {
-		const struct fs_task *t = model_task(m, i);
-
-		if (t->serial != p->serial)
-			continue;
-		c = timeline_col(tl, t->start_ns, width);
-		if (c >= 0 && c < width)
-			out[c] = VPY_TASK;
-	}
-	c = p->py.ready_ns ? timeline_col(tl, p->py.ready_ns, width) : -1;
-	if (c >= 0 && c < width)
-		out[c] = VPY_READY;
+	vpy_marks_rows(m, &p, 1, tl, width, out);
 }

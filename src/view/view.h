@@ -317,5 +317,9 @@ enum vpy_mark { VPY_NONE, VPY_TASK, VPY_READY };
  * VPY_READY where its target starts (over a task in the same column). */
 void vpy_marks(const struct fs_model *m, const struct fs_proc *p, const struct timeline *tl,
 	       int width, unsigned char *out);
+/* The same for n processes at once (the rows of a frame), in one pass over the tasks:
+ * out[i * width ..] for procs[i]. The cost is the tasks kept times log n, not times n. */
+void vpy_marks_rows(const struct fs_model *m, const struct fs_proc *const *procs, size_t n,
+		    const struct timeline *tl, int width, unsigned char *out);
 
 #endif

@@ -586,6 +586,17 @@ static void test_compare_ready(void **state)
 	assert_int_equal(marks[5], VPY_NONE);
 	w = model_proc(s.model, (size_t)model_find(s.model, 103));
 	assert_int_equal(vpy_tasks(s.model, w, idx, 4), 0);
+	{
+		/* the rows of a frame at once: the same marks, each on its own row */
+		const struct fs_proc *rows[2] = {
+		    w, model_proc(s.model, (size_t)model_find(s.model, 101))};
+		unsigned char two[20];
+
+		vpy_marks_rows(s.model, rows, 2, &tl, 10, two);
+		assert_int_equal(two[3], VPY_READY); /* 103: ready at 3200, no task */
+		assert_int_equal(two[4], VPY_NONE);
+		assert_memory_equal(two + 10, marks, 10);
+	}
 	session_free(&s);
 }
 
