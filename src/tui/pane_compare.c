@@ -8,8 +8,9 @@
 #include "tui/tui_internal.h"
 #include "base/clock.h"
 #include "base/names.h"
+#include "base/text.h"
 
-/* Compact tree of one compare column. */
+/* Compact tree of one compare column: PID, role and Python's name where it fits. */
 static void tui_draw_cmp_tree(const struct tui_app *a, const struct rect *r,
 			      const struct tui_run_slot *s, int k)
 {
@@ -47,6 +48,14 @@ static void tui_draw_cmp_tree(const struct tui_app *a, const struct rect *r,
 			}
 			snprintf(line, sizeof(line), "%" PRIu32 " %s", p->pid,
 				 names_role_long(p->role, p->start_method));
+			if (p->py.name[0] && strlen(line) + 2 < sizeof(line)) {
+				/* Python's name after the role, cut by the column */
+				size_t n = strlen(line);
+
+				line[n++] = ' ';
+				text_escape(line + n, sizeof(line) - n, p->py.name,
+					    strnlen(p->py.name, sizeof(p->py.name)));
+			}
 			tui_put(r->y + 1 + i, r->x + pw, r->w - pw, attr, line);
 		}
 	}
