@@ -52,6 +52,15 @@ static bool tui_details_python(const struct tui_app *a, const struct fs_proc *p,
 	size_t idx[TUI_TASKS_SHOWN], count;
 	char line[256], t0[32], d[32];
 
+	if (p->role == FS_ROLE_FORKSERVER && vpy_first_fork(m, p, &at[0])) {
+		names_duration(at[0], d, sizeof(d));
+		snprintf(line, sizeof(line),
+			 "first fork %s after its start: its one-time cost (the compare view's "
+			 "forkserver start)",
+			 d);
+		if (!tui_wrap(r, y, skip, n, A_NORMAL, line))
+			return false;
+	}
 	vpy_phases(p, at);
 	if (at[FS_PY_PHASE_HELLO] || at[FS_PY_PHASE_READY]) {
 		if (!tui_wrap(r, y, skip, n, A_NORMAL, "start-up (from its fork):"))

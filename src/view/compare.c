@@ -34,17 +34,8 @@ static void compare_ready(const struct fs_model *m, uint64_t *lat, struct compar
 		if (p->role == FS_ROLE_MP_CHILD && !p->unseen_start && p->py.ready_ns &&
 		    p->py.ready_ns >= p->start_ns)
 			lat[n++] = p->py.ready_ns - p->start_ns;
-		if (p->role == FS_ROLE_FORKSERVER && !p->unseen_start && !out->fsrv_timed)
-			for (int c = p->first_child; c >= 0 && (size_t)c < count;
-			     c = model_proc(m, (size_t)c)->next_sibling) {
-				uint64_t t = model_proc(m, (size_t)c)->start_ns;
-
-				if (t >= p->start_ns &&
-				    (!out->fsrv_timed || t - p->start_ns < out->fsrv_once_ns)) {
-					out->fsrv_timed = true;
-					out->fsrv_once_ns = t - p->start_ns;
-				}
-			}
+		if (p->role == FS_ROLE_FORKSERVER && !out->fsrv_timed)
+			out->fsrv_timed = vpy_first_fork(m, p, &out->fsrv_once_ns);
 	}
 	out->ready_children = n;
 	if (!n)

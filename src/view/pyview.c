@@ -32,6 +32,25 @@ size_t vpy_tasks(const struct fs_model *m, const struct fs_proc *p, size_t *idx,
 	return n;
 }
 
+bool vpy_first_fork(const struct fs_model *m, const struct fs_proc *p, uint64_t *ns)
+{
+	size_t count = model_count(m);
+	bool found = false;
+
+	if (p->unseen_start)
+		return false;
+	for (int c = p->first_child; c >= 0 && (size_t)c < count;
+	     c = model_proc(m, (size_t)c)->next_sibling) {
+		uint64_t t = model_proc(m, (size_t)c)->start_ns;
+
+		if (t >= p->start_ns && (!found || t - p->start_ns < *ns)) {
+			found = true;
+			*ns = t - p->start_ns;
+		}
+	}
+	return found;
+}
+
 /* One row of vpy_marks_rows: a process's serial and its place among the rows. */
 struct vpy_row {
 	uint64_t serial;

@@ -312,6 +312,10 @@ void vpy_phases(const struct fs_proc *p, uint64_t at[FS_PY_PHASE_COUNT]);
  * in idx; returns how many there are. */
 size_t vpy_tasks(const struct fs_model *m, const struct fs_proc *p, size_t *idx, size_t max);
 
+/* How long after its own start a process first forked (a forkserver: when it first
+ * served, its main module preloaded): false when it forked none that the model keeps. */
+bool vpy_first_fork(const struct fs_model *m, const struct fs_proc *p, uint64_t *ns);
+
 enum vpy_mark { VPY_NONE, VPY_TASK, VPY_READY };
 /* Marks over its timeline bar, one per column of width: VPY_TASK where a task starts,
  * VPY_READY where its target starts (over a task in the same column). */
