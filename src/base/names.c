@@ -380,6 +380,14 @@ const char *names_py_hook_long(enum fs_py_hook hook)
 	return (unsigned)hook < FS_PY_HOOK_COUNT ? names_py_hooks[hook].long_form : NULL;
 }
 
+const char *names_py_phase(enum fs_py_phase phase)
+{
+	static const char *const phases[FS_PY_PHASE_COUNT] = {"fork", "exec", "interpreter ready",
+							      "main imported", "ready"};
+
+	return (unsigned)phase < FS_PY_PHASE_COUNT ? phases[phase] : NULL;
+}
+
 #define NAMES_PY_NAME_MAX 256 /* bytes of a name shown in an account */
 
 size_t names_py_account(char *buf, size_t len, const struct names_py *py)

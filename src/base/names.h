@@ -110,6 +110,17 @@ const char *names_py_hook(enum fs_py_hook hook);
 /* For people: "its hook spoke", "its parent's hook (a fork child)", "no hook"; NULL. */
 const char *names_py_hook_long(enum fs_py_hook hook);
 
+/* The start-up phases of a process, in order, as the details pane lists them: "fork",
+ * "exec", "interpreter ready", "main imported", "ready" (its target starts); NULL past. */
+enum fs_py_phase {
+	FS_PY_PHASE_FORK,
+	FS_PY_PHASE_EXEC,
+	FS_PY_PHASE_HELLO,
+	FS_PY_PHASE_MAIN_IMPORTED,
+	FS_PY_PHASE_READY,
+	FS_PY_PHASE_COUNT
+};
+const char *names_py_phase(enum fs_py_phase phase);
 /* What Python says a process is, for names_py_account. */
 struct names_py {
 	enum fs_py_kind kind;

@@ -8,8 +8,9 @@
 #include "tui/tui_internal.h"
 #include "base/clock.h"
 #include "base/names.h"
+#include "base/text.h"
 
-/* Compact tree of one compare column. */
+/* Compact tree of one compare column: PID, role and Python's name where it fits. */
 static void tui_draw_cmp_tree(const struct tui_app *a, const struct rect *r,
 			      const struct tui_run_slot *s, int k)
 {
@@ -47,6 +48,14 @@ static void tui_draw_cmp_tree(const struct tui_app *a, const struct rect *r,
 			}
 			snprintf(line, sizeof(line), "%" PRIu32 " %s", p->pid,
 				 names_role_long(p->role, p->start_method));
+			if (p->py.name[0] && strlen(line) + 2 < sizeof(line)) {
+				/* Python's name after the role, cut by the column */
+				size_t n = strlen(line);
+
+				line[n++] = ' ';
+				text_escape(line + n, sizeof(line) - n, p->py.name,
+					    strnlen(p->py.name, sizeof(p->py.name)));
+			}
 			tui_put(r->y + 1 + i, r->x + pw, r->w - pw, attr, line);
 		}
 	}
@@ -58,11 +67,13 @@ void tui_draw_compare(const struct tui_app *a)
 	struct compare_layout l;
 	struct compare_stats cs[3];
 	char line[256], v[3][32];
-	static const char *const names[] = {
-	    "processes created",   "execs",	      "helper processes",
-	    "child start avg",	   "child start max", "total run time",
-	    "peak live processes", "lost events",     "CPU time (children)",
-	    "CPU time (helpers)",  "cores busy"};
+	static const char *const names[] = {"processes created",   "execs",
+					    "helper processes",	   "child start (fork -> ready)",
+					    "child start max",	   "forkserver start (once)",
+					    "fork -> exec avg",	   "total run time",
+					    "peak live processes", "lost events",
+					    "CPU time (children)", "CPU time (helpers)",
+					    "cores busy"};
 	const int nrows = (int)(sizeof(names) / sizeof(names[0]));
 
 	erase();
@@ -81,7 +92,7 @@ void tui_draw_compare(const struct tui_app *a)
 		if (a->cmp[k].used)
 			compare_compute(&a->cmp[k].sess, &cs[k]);
 	}
-	snprintf(line, sizeof(line), " %-22s %16s %16s %16s", "", a->cmp[0].method,
+	snprintf(line, sizeof(line), " %-28s %14s %14s %14s", "", a->cmp[0].method,
 		 a->cmp[1].method, a->cmp[2].method);
 	tui_fill(l.table.y, 0, COLS, tui_attr(a, C_HEADER) | A_BOLD);
 	tui_put(l.table.y, 0, COLS, tui_attr(a, C_HEADER) | A_BOLD, line);
@@ -105,24 +116,37 @@ void tui_draw_compare(const struct tui_app *a)
 				break;
 			case 3:
 			case 4:
-				if (c->children)
-					names_duration(row == 3 ? c->start_avg_ns : c->start_max_ns,
+				if (c->ready_children)
+					names_duration(row == 3 ? c->ready_median_ns
+								: c->ready_max_ns,
 						       v[k], sizeof(v[k]));
+				else
+					snprintf(v[k], sizeof(v[k]), "not told");
+				break;
+			case 5:
+				if (c->fsrv_timed)
+					names_duration(c->fsrv_once_ns, v[k], sizeof(v[k]));
+				else
+					snprintf(v[k], sizeof(v[k]), "-");
+				break;
+			case 6:
+				if (c->children)
+					names_duration(c->start_avg_ns, v[k], sizeof(v[k]));
 				else
 					snprintf(v[k], sizeof(v[k]), "no exec");
 				break;
-			case 5:
+			case 7:
 				names_duration(c->total_ns, v[k], sizeof(v[k]));
 				break;
-			case 6:
+			case 8:
 				snprintf(v[k], sizeof(v[k]), "%zu", c->peak_live);
 				break;
-			case 7:
+			case 9:
 				snprintf(v[k], sizeof(v[k]), "%" PRIu64, c->lost);
 				break;
-			case 8:
-			case 9:
-				names_duration(row == 8 ? c->cpu_children_ns : c->cpu_helpers_ns,
+			case 10:
+			case 11:
+				names_duration(row == 10 ? c->cpu_children_ns : c->cpu_helpers_ns,
 					       v[k], sizeof(v[k]));
 				break;
 			default:
@@ -130,9 +154,9 @@ void tui_draw_compare(const struct tui_app *a)
 				break;
 			}
 		}
-		snprintf(line, sizeof(line), " %-22s %16s %16s %16s", names[row], v[0], v[1], v[2]);
+		snprintf(line, sizeof(line), " %-28s %14s %14s %14s", names[row], v[0], v[1], v[2]);
 		tui_put(l.table.y + 1 + row, 0, COLS,
-			row == 7 && (cs[0].lost || cs[1].lost || cs[2].lost) ? tui_attr(a, C_WARN)
+			row == 9 && (cs[0].lost || cs[1].lost || cs[2].lost) ? tui_attr(a, C_WARN)
 									     : (int)A_NORMAL,
 			line);
 	}

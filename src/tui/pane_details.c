@@ -1,6 +1,6 @@
-/* The details pane: everything known of the selected process (role and why, state and
- * sender, PPID history, starter, thread, recycling, lifetime, CPU time and cores busy,
- * exec and argv, children). */
+/* The details pane: everything known of the selected process (role and why, Python's
+ * account, state and sender, PPID history, starter, thread, recycling, lifetime, start-up
+ * phases, tasks, CPU time and cores busy, exec and argv, children). */
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include "tui/tui_internal.h"
 #include "base/names.h"
 #include "base/text.h"
+#include "model/python.h"
 #include "output/format.h"
 
 /* Word-wrap text into the pane from line *y on; returns false when the pane is full. */
@@ -39,6 +40,74 @@ static bool tui_wrap(const struct rect *r, int *y, int skip, int *line_no, int a
 	}
 	return true;
 }
+#define TUI_TASKS_SHOWN 64
+
+/* Python's start-up phases of p (times from its fork) and the tasks it ran (job and
+ * index, items, start, duration; the first TUI_TASKS_SHOWN); false when the pane is full. */
+static bool tui_details_python(const struct tui_app *a, const struct fs_proc *p,
+			       const struct rect *r, int *y, int skip, int *n)
+{
+	const struct fs_model *m = a->sess->model;
+	uint64_t at[FS_PY_PHASE_COUNT], base = p->unseen_start ? 0 : p->start_ns;
+	size_t idx[TUI_TASKS_SHOWN], count;
+	char line[256], t0[32], d[32];
+
+	if (p->role == FS_ROLE_FORKSERVER && vpy_first_fork(m, p, &at[0])) {
+		names_duration(at[0], d, sizeof(d));
+		snprintf(line, sizeof(line),
+			 "first fork %s after its start: its one-time cost (the compare view's "
+			 "forkserver start)",
+			 d);
+		if (!tui_wrap(r, y, skip, n, A_NORMAL, line))
+			return false;
+	}
+	vpy_phases(p, at);
+	if (at[FS_PY_PHASE_HELLO] || at[FS_PY_PHASE_READY]) {
+		if (!tui_wrap(r, y, skip, n, A_NORMAL, "start-up (from its fork):"))
+			return false;
+		for (int k = 0; k < FS_PY_PHASE_COUNT; k++) {
+			if (!at[k] || (k > 0 && at[k] < base))
+				continue;
+			names_duration(at[k] - (k ? base : 0), d, sizeof(d));
+			snprintf(line, sizeof(line), "  %-18s %s%s", names_py_phase(k),
+				 k ? "+" : "at ", d);
+			if (!tui_wrap(r, y, skip, n, k == FS_PY_PHASE_READY ? A_BOLD : A_NORMAL,
+				      line))
+				return false;
+		}
+	}
+	if (!p->py.tasks)
+		return true;
+	count = vpy_tasks(m, p, idx, TUI_TASKS_SHOWN);
+	snprintf(line, sizeof(line), "tasks: %" PRIu64 " (%" PRIu64 " item%s)%s", p->py.tasks,
+		 p->py.items, p->py.items == 1 ? "" : "s",
+		 count < p->py.tasks ? "; the oldest forgotten" : "");
+	if (!tui_wrap(r, y, skip, n, A_NORMAL, line))
+		return false;
+	for (size_t i = 0; i < count && i < TUI_TASKS_SHOWN; i++) {
+		const struct fs_task *t = model_task(m, idx[i]);
+		char which[48];
+
+		if (t->job == FS_TASK_NO_JOB)
+			snprintf(which, sizeof(which), "work #%" PRId64, t->index);
+		else
+			snprintf(which, sizeof(which), "job %" PRId64 " #%" PRId64, t->job,
+				 t->index);
+		names_duration(t->start_ns, t0, sizeof(t0));
+		names_duration(t->end_ns > t->start_ns ? t->end_ns - t->start_ns : 0, d, sizeof(d));
+		snprintf(line, sizeof(line), "  %-14s %3" PRIu64 " item%s at %s, %s", which,
+			 t->items, t->items == 1 ? " " : "s", t0, d);
+		if (!tui_wrap(r, y, skip, n, A_NORMAL, line))
+			return false;
+	}
+	if (count > TUI_TASKS_SHOWN) {
+		snprintf(line, sizeof(line), "  ... %zu more", count - TUI_TASKS_SHOWN);
+		if (!tui_wrap(r, y, skip, n, A_DIM, line))
+			return false;
+	}
+	return true;
+}
+
 /* The details of the selected process, word-wrapped and scrolled by det_scroll. */
 void tui_draw_details(const struct tui_app *a)
 {
@@ -63,7 +132,16 @@ void tui_draw_details(const struct tui_app *a)
 	} while (0)
 	DLINE(tui_attr(a, tui_proc_color(p)) | A_BOLD, "PID %" PRIu32 "  %s%s", p->pid,
 	      names_role_long(p->role, p->start_method), p->generation ? "  (PID reused)" : "");
-	DLINE(A_NORMAL, "why: %s", p->role_reason ? p->role_reason : "no multiprocessing sign");
+	model_py_why(m, p, buf, sizeof(buf));
+	DLINE(A_NORMAL, "why: %s", buf[0] ? buf : "no multiprocessing sign");
+	if (format_proc_python(p, buf, sizeof(buf)) || p->py.version[0]) {
+		char target[4 * FS_PY_TARGET_LEN + 4] = "";
+
+		text_escape(target, sizeof(target), p->py.target,
+			    strnlen(p->py.target, sizeof(p->py.target)));
+		DLINE(A_NORMAL, "python%s%s%s%s%s%s", p->py.version[0] ? " " : "", p->py.version,
+		      buf[0] ? ": " : "", buf, target[0] ? ", target " : "", target);
+	}
 	format_proc_state(p, NAMES_STATE_LONG, buf, sizeof(buf));
 	DLINE(p->exited ? A_BOLD : A_NORMAL, "state: %s", buf);
 	if (p->daemon_kill)
@@ -116,6 +194,8 @@ void tui_draw_details(const struct tui_app *a)
 		      buf, p->runs, p->runs == 1 ? "" : "s", p->nthreads,
 		      p->nthreads == 1 ? "" : "s", vcpu_cores(&a->cpu, p->start_ns, end, p->pid));
 	}
+	if (!tui_details_python(a, p, r, &y, skip, &n))
+		return;
 	if (p->exec_seen)
 		DLINE(A_NORMAL, "exec %s", p->filename ? p->filename : "?");
 	else

@@ -18,6 +18,7 @@ static const char *const tui_help_marks[] = {
     "  timeline: + fork  * exec  | exit  X killed by a signal  > running",
     "            ? the recording stops following it (cut short)",
     "            ! signal received  ~ signal not delivered (ignored, already pending)",
+    "            @ ready: its target (or worker loop) starts  : a task starts (Python's hook)",
     "  output (o, i): the writer's PID in its role's colour, its role when it fits, err:",
     "            written to stderr; control bytes as text (\\x1b, \\r); [+N bytes cut]",
 };

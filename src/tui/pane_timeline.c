@@ -4,10 +4,12 @@
 #include <curses.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/tui_internal.h"
 #include "base/names.h"
+#include "model/python.h"
 
 /* One character per column of the scale: a tick every ~10 columns with its time. */
 static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
@@ -26,6 +28,11 @@ static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
 	if (off + 12 < w)
 		tui_put(r->y, r->x + off, w - off,
 			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER), t);
+	/* Python's marks, named when the run has its facts and there is room */
+	if (model_py_stats(a->sess->model)->hellos && off + (int)strlen(t) + 2 + 14 + 14 < w)
+		tui_put(r->y, r->x + off + (int)strlen(t) + 2, 14,
+			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER),
+			"@ ready : task");
 	names_duration(a->tl.t0 + a->tl.span, t, sizeof(t));
 	if ((int)strlen(t) + off + 14 < w)
 		tui_put(r->y, r->x + w - (int)strlen(t) - 1, (int)strlen(t),
@@ -56,6 +63,59 @@ static void tui_draw_signals(const struct tui_app *a, const struct fs_proc *p, i
 		mvaddch(y, r->x + (int)c, delivered ? '!' : '~');
 	}
 	attrset(A_NORMAL);
+}
+
+/* Python's marks over a process's bar (mk: its row of vpy_marks_rows, NULL for none):
+ * ':' where a task starts; with ready, '@' (bold) where its target starts. */
+static void tui_draw_python(const struct tui_app *a, const unsigned char *mk, int y, int attr,
+			    bool ready)
+{
+	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
+
+	for (int c = 0; mk && c < r->w; c++)
+		if (!ready && mk[c] == VPY_TASK) {
+			attrset(attr);
+			mvaddch(y, r->x + c, ':');
+		} else if (ready && mk[c] == VPY_READY) {
+			attrset((attr & ~A_DIM) | A_BOLD);
+			mvaddch(y, r->x + c, '@');
+		}
+	attrset(A_NORMAL);
+}
+
+#define TUI_TL_ROWS 512 /* rows with Python's marks: more than a terminal has */
+
+/* Python's marks of the rows shown, in one pass over the tasks (vpy_marks_rows): a row
+ * of w per tree row shown (unused for thread rows and processes that told none); NULL when
+ * no row has any, or out of memory. The caller frees it. */
+static unsigned char *tui_python_marks(const struct tui_app *a, int rows, int w)
+{
+	const struct fs_model *m = a->sess->model;
+	const struct fs_proc *procs[TUI_TL_ROWS];
+	int at[TUI_TL_ROWS];
+	size_t n = 0;
+	unsigned char *packed, *out = NULL;
+
+	for (int i = 0; i < rows && i < TUI_TL_ROWS && (size_t)(a->tree_top + i) < a->tree.n; i++) {
+		const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
+		const struct fs_proc *p = model_proc(m, (size_t)row->idx);
+
+		if (row->thread < 0 && (p->py.tasks || p->py.ready_ns)) {
+			at[n] = i;
+			procs[n++] = p;
+		}
+	}
+	if (!n)
+		return NULL;
+	packed = malloc(n * (size_t)w);
+	out = packed ? calloc((size_t)rows, (size_t)w) : NULL;
+	if (out) {
+		vpy_marks_rows(m, procs, n, &a->tl, w, packed);
+		for (size_t k = 0; k < n; k++)
+			memcpy(out + (size_t)at[k] * (size_t)w, packed + k * (size_t)w, (size_t)w);
+	}
+	free(packed);
+	return out;
 }
 
 /* Over a bar, where runs are known: running '█' ('#' in ASCII) in the row's colour, on a
@@ -110,8 +170,9 @@ static void tui_draw_thread_row(const struct tui_app *a, const struct fs_proc *p
 	attrset(A_NORMAL);
 }
 
-/* Bars from fork to exit (or now), exec '*', signals received '!' (not delivered '~'),
- * then the end on top, where it happened: '|' exit, 'X' killed by a signal, '>' running,
+/* Bars from fork to exit (or now), task starts ':', exec '*', Python's ready '@', signals
+ * received '!' (not delivered '~'), then the end on top, where it happened: '|' exit, 'X' killed by
+ * a signal, '>' running,
  * '?' where a recording cut short stopped following it (unknown after). */
 void tui_draw_timeline(const struct tui_app *a)
 {
@@ -120,11 +181,13 @@ void tui_draw_timeline(const struct tui_app *a)
 	uint64_t now = tui_time_now(a);
 	int rows = a->tree_rows, w = r->w;
 	long now_col;
+	unsigned char *marks;
 
 	if (w <= 2)
 		return;
 	tui_draw_axis(a, r);
 	now_col = timeline_col(&a->tl, now, w);
+	marks = tui_python_marks(a, rows, w);
 	for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
 		const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
 		const struct fs_proc *p = model_proc(m, (size_t)row->idx);
@@ -132,6 +195,7 @@ void tui_draw_timeline(const struct tui_app *a)
 			       : p->unknown_after_ns ? p->unknown_after_ns
 						     : now;
 		int y = r->y + 1 + i, c0, c1, attr = tui_attr(a, tui_proc_color(p));
+		const unsigned char *mk;
 		long c;
 
 		if (row->thread >= 0) {
@@ -147,12 +211,16 @@ void tui_draw_timeline(const struct tui_app *a)
 		attrset(attr);
 		mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
 		tui_draw_states(a, p->pid, 0, p->start_ns, end, y, attr & ~A_DIM);
+		mk = marks && i < TUI_TL_ROWS ? marks + (size_t)i * (size_t)w : NULL;
+		tui_draw_python(a, mk, y, attr, false);
+		attrset(attr);
 		c = timeline_col(&a->tl, p->start_ns, w);
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '+');
 		c = p->exec_ns ? timeline_col(&a->tl, p->exec_ns, w) : -1;
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '*');
+		tui_draw_python(a, mk, y, attr, true);
 		tui_draw_signals(a, p, y, attr);
 		if (p->exited && timeline_col(&a->tl, end, w) == c1 && p->signal) {
 			/* killed: the fatal signal landed where the bar ends */
@@ -171,4 +239,5 @@ void tui_draw_timeline(const struct tui_app *a)
 		}
 		attrset(A_NORMAL);
 	}
+	free(marks);
 }

@@ -16,6 +16,25 @@ static void tui_proc_command(const struct fs_proc *p, char *buf, size_t len)
 	format_proc_command(p, buf, len, 120);
 	text_sanitize(buf);
 }
+/* What Python says p is, as much as fits in avail columns: the whole label
+ * (`ForkPoolWorker-3 (Pool worker, Pool #1)`, `[no hook]`) when the command keeps some room
+ * after it, else its name alone (the command is in the details); "" when it told nothing or
+ * nothing fits. Ends with a space when not empty. */
+static size_t tui_proc_python(const struct fs_proc *p, int avail, char *buf, size_t len)
+{
+	size_t n = format_proc_python(p, buf, len);
+
+	if (n && (int)n + 24 > avail && p->py.name[0])
+		n = text_escape(buf, len, p->py.name, strnlen(p->py.name, sizeof(p->py.name)));
+	if (n && (int)n + 1 > avail)
+		n = 0; /* no room at all */
+	buf[n] = '\0';
+	if (n && n + 1 < len) {
+		buf[n++] = ' ';
+		buf[n] = '\0';
+	}
+	return n;
+}
 /* A thread row (threads shown): TID, "thread", its state, its CPU time, under its
  * process's tree lines. */
 static void tui_draw_thread(const struct tui_app *a, const struct vtree_row *row, int y, int rw,
@@ -102,6 +121,8 @@ void tui_draw_tree(const struct tui_app *a)
 		n = 0;
 		if (row->collapsed)
 			n = snprintf(cmd, sizeof(cmd), "[+%zu] ", row->hidden);
+		n += (int)tui_proc_python(p, r->w - (x - r->x) - n, cmd + n,
+					  sizeof(cmd) - (size_t)n);
 		if (p->replaces)
 			n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, "[replaces %" PRIu32 "] ",
 				      p->replaces);

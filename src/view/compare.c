@@ -1,5 +1,6 @@
-/* Figures of one run for the compare view: processes, execs, helpers, start latency,
- * run time, peak live processes, lost events, CPU time by role and cores busy. */
+/* Figures of one run for the compare view: processes, execs, helpers, start latency
+ * (fork to exec, and Python's fork to ready), the forkserver's one-time start, run time,
+ * peak live processes, lost events, CPU time by role and cores busy. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,37 @@
 static uint32_t compare_actor(const struct view_ev *e)
 {
 	return e->type == FS_EV_FORK ? e->ppid : e->pid;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Python's start cost: the median and the slowest fork -> ready of the multiprocessing
+ * children that told their ready point, and the first forkserver's start to its first
+ * fork. lat has room for every process. */
+static void compare_ready(const struct fs_model *m, uint64_t *lat, struct compare_stats *out)
+{
+	size_t count = model_count(m), n = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		const struct fs_proc *p = model_proc(m, i);
+
+		if (p->role == FS_ROLE_MP_CHILD && !p->unseen_start && p->py.ready_ns &&
+		    p->py.ready_ns >= p->start_ns)
+			lat[n++] = p->py.ready_ns - p->start_ns;
+		if (p->role == FS_ROLE_FORKSERVER && !out->fsrv_timed)
+			out->fsrv_timed = vpy_first_fork(m, p, &out->fsrv_once_ns);
+	}
+	out->ready_children = n;
+	if (!n)
+		return;
+	qsort(lat, n, sizeof(*lat), compare_u64);
+	out->ready_median_ns = n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2;
+	out->ready_max_ns = lat[n - 1];
 }
 
 void compare_compute(const struct session *s, struct compare_stats *out)
@@ -80,5 +112,7 @@ void compare_compute(const struct session *s, struct compare_stats *out)
 	}
 	if (out->children)
 		out->start_avg_ns = sum / out->children;
+	memset(first, 0, count * sizeof(*first));
+	compare_ready(s->model, first, out);
 	free(first);
 }

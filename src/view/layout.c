@@ -57,7 +57,7 @@ void layout_cpu(struct layout *l)
 /* Compare screen: three trees side by side over a table of figures (12 lines). */
 int layout_compare(struct compare_layout *l, int cols, int rows)
 {
-	int body_h, table_h = 13, col_w;
+	int body_h, table_h = 15, col_w;
 
 	memset(l, 0, sizeof(*l));
 	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS) {

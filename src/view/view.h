@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/event.h"
+#include "base/names.h"
 #include "model/model.h"
 #include "record/record.h"
 #include "record/replay.h"
@@ -290,8 +291,39 @@ struct compare_stats {
 	uint64_t cpu_children_ns, cpu_helpers_ns, cpu_ns; /* on-CPU time: the multiprocessing
 							   * children's, the helpers', all */
 	double cores_busy;				  /* cpu_ns / total_ns */
+	/* Python's account (the hook's ready facts): the real start of a child, from its
+	 * fork to the moment its target (or worker loop) starts, over the children that said */
+	size_t ready_children;
+	uint64_t ready_median_ns, ready_max_ns;
+	/* the forkserver's one-time cost: its own start to its first fork (it serves once its
+	 * main module is preloaded); fsrv_timed false when no forkserver forked */
+	bool fsrv_timed;
+	uint64_t fsrv_once_ns;
 };
 
 void compare_compute(const struct session *s, struct compare_stats *out);
+
+/* ---- Python's account of one process (the hook's facts, model/python.h) ---- */
+
+/* The times of its start-up phases (names_py_phase order), 0 where not known: fork (not
+ * when its start was not seen), exec, interpreter ready, main module imported, ready. */
+void vpy_phases(const struct fs_proc *p, uint64_t at[FS_PY_PHASE_COUNT]);
+/* The tasks it ran (a worker's), as model_task() numbers in the order told: the first max
+ * in idx; returns how many there are. */
+size_t vpy_tasks(const struct fs_model *m, const struct fs_proc *p, size_t *idx, size_t max);
+
+/* How long after its own start a process first forked (a forkserver: when it first
+ * served, its main module preloaded): false when it forked none that the model keeps. */
+bool vpy_first_fork(const struct fs_model *m, const struct fs_proc *p, uint64_t *ns);
+
+enum vpy_mark { VPY_NONE, VPY_TASK, VPY_READY };
+/* Marks over its timeline bar, one per column of width: VPY_TASK where a task starts,
+ * VPY_READY where its target starts (over a task in the same column). */
+void vpy_marks(const struct fs_model *m, const struct fs_proc *p, const struct timeline *tl,
+	       int width, unsigned char *out);
+/* The same for n processes at once (the rows of a frame), in one pass over the tasks:
+ * out[i * width ..] for procs[i]. The cost is the tasks kept times log n, not times n. */
+void vpy_marks_rows(const struct fs_model *m, const struct fs_proc *const *procs, size_t n,
+		    const struct timeline *tl, int width, unsigned char *out);
 
 #endif

@@ -1017,6 +1017,139 @@ def test_output_colours():
         p.close()
 
 
+# ---- Python's facts (the startup hook's channel records): names, phases, tasks, ready ----
+
+PY_BASE = 5000000000000  # CLOCK_MONOTONIC at t_ns = 0 (the header's mono_base_ns)
+SPAWN_ARGV = ["/usr/bin/python3", "-B", "-c",
+              "from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, "
+              "pipe_handle=7)", "--multiprocessing-fork"]
+
+
+def write_python_recording(path):
+    """A spawn Pool: main (1000) starts SpawnPoolWorker-1 (1003: exec 1 ms after its fork,
+    interpreter ready +40 ms, main imported +90 ms, ready +110 ms, three tasks of two items)
+    and a `python -I` child (1005) whose hook never spoke: [no hook]."""
+    ms = 1000000
+
+    def chan(t, pid, *facts):
+        data = "FSC1\n" + "".join(json.dumps(f) + "\n" for f in facts)
+        return {"type": "channel", "t_ns": int(t * ms), "pid": pid, "tid": pid, "data": data}
+
+    def mono(t):
+        return PY_BASE + int(t * ms)
+
+    lines = [
+        {"type": "header", "schema": 3, "tool": "forkscope 0.1.0", "root_pid": 1000,
+         "command": ["/usr/bin/python3", "app.py"], "method": "spawn", "python": "3.11.2",
+         "kernel": "Linux test", "start_realtime_ns": 1, "cpus": 2,
+         "mono_base_ns": PY_BASE, "pyhook": True},
+        {"type": "fork", "t_ns": 1 * ms, "pid": 1000, "ppid": 999, "parent_tid": 999,
+         "comm": "forkscope", "parent_threads": 1},
+        {"type": "exec", "t_ns": 2 * ms, "pid": 1000, "ppid": 999,
+         "filename": "/usr/bin/python3", "argv": ["/usr/bin/python3", "app.py"]},
+        chan(5, 1000, {"fact": "hello", "py_version": "3.11.2", "mono_ns": mono(4)}),
+        {"type": "fork", "t_ns": 10 * ms, "pid": 1003, "ppid": 1000, "parent_tid": 1000,
+         "comm": "python3", "parent_threads": 1},
+        {"type": "exec", "t_ns": 11 * ms, "pid": 1003, "ppid": 1000,
+         "filename": "/usr/bin/python3", "argv": SPAWN_ARGV},
+        chan(51, 1003, {"fact": "hello", "py_version": "3.11.2", "mono_ns": mono(50)}),
+        chan(121, 1003, {"fact": "phase", "phase": "main_imported", "mono_ns": mono(100)},
+             {"fact": "process", "name": "SpawnPoolWorker-1", "daemon": True,
+              "target": "multiprocessing.pool.worker", "kind": "pool_worker",
+              "method": "spawn", "pool": 1, "mono_ns": mono(119)},
+             {"fact": "ready", "mono_ns": mono(120)}),
+        {"type": "fork", "t_ns": 20 * ms, "pid": 1005, "ppid": 1000, "parent_tid": 1000,
+         "comm": "python3", "parent_threads": 1},
+        {"type": "exec", "t_ns": 21 * ms, "pid": 1005, "ppid": 1000,
+         "filename": "/usr/bin/python3", "argv": ["/usr/bin/python3", "-I", "-c", "pass"]},
+        {"type": "exit", "t_ns": 60 * ms, "pid": 1005, "ppid": 1000, "comm": "python3",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        chan(400, 1003, *[{"fact": "task", "job": 0, "index": k * 2, "items": 2,
+                           "start_ns": mono(130 + k * 90), "end_ns": mono(200 + k * 90)}
+                          for k in range(3)]),
+        chan(405, 1000, {"fact": "pool", "pool": 1, "processes": 1, "maxtasksperchild": 3,
+                         "method": "spawn", "mono_ns": mono(8)}),
+        {"type": "exit", "t_ns": 410 * ms, "pid": 1003, "ppid": 1000, "comm": "python3",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        {"type": "exit", "t_ns": 450 * ms, "pid": 1000, "ppid": 999, "comm": "python3",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+    ]
+    lines[1:] = sorted(lines[1:], key=lambda x: x["t_ns"])
+    lines.append({"type": "end", "t_ns": 460 * ms, "events": len(lines) - 1, "lost": 0})
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+    return len(lines) - 2
+
+
+PY_RECORDING = os.path.join(TMP, "python.jsonl")
+PY_NEVENTS = write_python_recording(PY_RECORDING)
+
+
+def test_python_facts():
+    """Python's account in the panes, at 120x36 and 80x24 with LANG=C and NO_COLOR: the
+    tree names SpawnPoolWorker-1 and marks [no hook]; its timeline row has the ready point
+    '@' after the exec '*' and a task tick ':'; the details say why, list the start-up
+    phases and the tasks."""
+    for cols, rows in ((120, 36), (80, 24)):
+        env = {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(PY_RECORDING)), cols, rows,
+                 env)
+        try:
+            p.wait_for(r"REPLAY")
+            p.keys("End")
+            s = p.wait_for(r"events %d/%d" % (PY_NEVENTS, PY_NEVENTS))
+            s = p.wait_for(r"SpawnPoolWorker-1")
+            row = [line for line in s.splitlines() if re.match(r"^\s*1003 ", line)]
+            assert row and "SpawnPoolWorker-1" in row[0], s
+            nohook = [line for line in s.splitlines() if re.match(r"^\s*1005 ", line)]
+            assert nohook and "[no hook]" in nohook[0], s
+            bar = timeline_part(s, 1003, "c-spawn" if cols == 80 else "child")
+            assert "*" in bar and "@" in bar and ":" in bar, bar
+            assert bar.index("*") < bar.index("@") <= bar.index(":"), bar
+            if cols == 120:
+                assert "@ ready : task" in s.splitlines()[1], s
+            p.keys("Down")
+            p.wait_for(r"PID 1003")
+            p.keys("Enter")  # the details, full view
+            s = p.wait_for(r"tasks: 3 \(6 items\)")
+            assert "why: multiprocessing says it is SpawnPoolWorker-1 of Pool #1" in s, s
+            for phase, d in (("fork", "at 10 ms"), ("exec", r"\+1\.0 ms"),
+                             ("interpreter ready", r"\+40 ms"),
+                             ("main imported", r"\+90 ms"), ("ready", r"\+110 ms")):
+                assert re.search(r"^\s+%s\s+%s\s*$" % (phase, d), s, re.M), (phase, s)
+            assert re.search(r"job 0 #0\s+2 items at 130 ms, 70 ms", s), s
+            assert re.search(r"job 0 #4\s+2 items at 310 ms, 70 ms", s), s
+            p.keys("?")
+            s = p.wait_for(r"forkscope keys")
+            p.keys("End")
+            s = p.wait_for(r"@ ready: its target")
+            p.keys("x")
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_live_compare_python():
+    """compare: the real start cost per method from Python's ready facts, the forkserver's
+    one-time start apart, and fork -> exec on its own row."""
+    need_live()
+    p = live("pool-recycle")
+    try:
+        p.wait_for(r"LIVE|FINISHED", timeout=20)
+        p.keys("c")
+        s = p.wait_for(r"compare finished", timeout=90)
+        d = r"\d+(?:\.\d+)? (?:us|ms|s)"
+        assert re.search(r"child start \(fork -> ready\)\s+%s\s+%s\s+%s" % (d, d, d), s), s
+        assert re.search(r"forkserver start \(once\)\s+-\s+-\s+%s" % d, s), s
+        assert re.search(r"fork -> exec avg", s), s
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
 def live_available():
     global LIVE_REASON
     if LIVE_REASON is not None:

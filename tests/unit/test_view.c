@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "model/python.h"
 #include "view/output.h"
 #include "view/view.h"
 
@@ -473,6 +474,129 @@ static void test_compare_stats(void **state)
 	assert_int_equal(c.children, 1);
 	assert_int_equal(c.start_max_ns, 20);
 	assert_int_equal(c.start_avg_ns, 20);
+	session_free(&s);
+}
+
+static void push_exec(struct session *s, uint64_t t, uint32_t pid, uint32_t ppid, const char *code)
+{
+	static struct fs_event ev;
+	const char *argv[] = {"/usr/bin/python3", "-B", "-c", code};
+	size_t off = 0;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.t_ns = t;
+	ev.type = FS_EV_EXEC;
+	ev.pid = pid;
+	ev.ppid = ppid;
+	snprintf(ev.filename, sizeof(ev.filename), "%s", argv[0]);
+	snprintf(ev.comm, sizeof(ev.comm), "python3");
+	for (int i = 0; i < (code ? 4 : 1); i++) {
+		memcpy(ev.args + off, argv[i], strlen(argv[i]) + 1);
+		off += strlen(argv[i]) + 1;
+	}
+	ev.args_len = (uint32_t)off;
+	assert_int_equal(session_push(s, &ev), 0);
+}
+
+/* pid writes one channel record of facts (no clock base: placed at t) */
+static void push_chan(struct session *s, uint64_t t, uint32_t pid, const char *facts)
+{
+	static struct fs_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.t_ns = t;
+	ev.type = FS_EV_CHANNEL;
+	ev.pid = pid;
+	ev.tid = pid;
+	memcpy(ev.args, FS_CHANNEL_MAGIC, 5);
+	memcpy(ev.args + 5, facts, strlen(facts));
+	ev.args_len = 5 + (uint32_t)strlen(facts);
+	assert_int_equal(session_push(s, &ev), 0);
+}
+
+#define PYW                                                                                        \
+	"{\"fact\":\"process\",\"name\":\"ForkPoolWorker-%d\",\"kind\":\"pool_worker\","           \
+	"\"pool\":1,\"method\":\"fork\"}\n{\"fact\":\"ready\"}"
+
+/* A Python root with a forkserver (start 1000, first fork 1900) and three workers whose
+ * ready facts come 300, 100 and 200 ns after their forks; one ran two tasks. */
+static void build_python(struct session *s)
+{
+	char rec[512];
+
+	assert_int_equal(session_init(s, 100), 0);
+	push_fork(s, 10, 100, 0);
+	push_exec(s, 20, 100, 0, NULL);
+	push_chan(s, 30, 100, "{\"fact\":\"hello\",\"py_version\":\"3.11.2\"}");
+	push_fork(s, 1000, 106, 100);
+	push_exec(s, 1100, 106, 100,
+		  "from multiprocessing.forkserver import main; main(5, 6, ['__main__'], **{})");
+	push_fork(s, 1900, 107, 106);
+	push_fork(s, 2000, 101, 100);
+	push_fork(s, 2100, 102, 100);
+	snprintf(rec, sizeof(rec), PYW, 1);
+	push_chan(s, 2300, 101, rec);
+	snprintf(rec, sizeof(rec), PYW, 2);
+	push_chan(s, 2200, 102, rec);
+	push_fork(s, 3000, 103, 100);
+	snprintf(rec, sizeof(rec), PYW, 3);
+	push_chan(s, 3200, 103, rec);
+	push_chan(s, 5000, 101,
+		  "{\"fact\":\"task\",\"job\":0,\"index\":0,\"items\":2,\"start_ns\":2400,"
+		  "\"end_ns\":2500}\n{\"fact\":\"task\",\"job\":0,\"index\":1,\"items\":2,"
+		  "\"start_ns\":4000,\"end_ns\":4500}");
+}
+
+static void test_compare_ready(void **state)
+{
+	struct session s;
+	struct compare_stats c;
+	const struct fs_proc *w;
+	uint64_t at[FS_PY_PHASE_COUNT];
+	size_t idx[4];
+	unsigned char marks[10];
+	struct timeline tl;
+
+	(void)state;
+	build_python(&s);
+	session_end_at(&s, 0, 10000);
+	compare_compute(&s, &c);
+	assert_int_equal(c.ready_children, 3);
+	assert_int_equal(c.ready_median_ns, 200);
+	assert_int_equal(c.ready_max_ns, 300);
+	assert_true(c.fsrv_timed);
+	assert_int_equal(c.fsrv_once_ns, 900);
+	/* the phases and tasks of one worker */
+	w = model_proc(s.model, (size_t)model_find(s.model, 101));
+	vpy_phases(w, at);
+	assert_int_equal(at[FS_PY_PHASE_FORK], 2000);
+	assert_int_equal(at[FS_PY_PHASE_EXEC], 0);
+	assert_int_equal(at[FS_PY_PHASE_READY], 2300);
+	assert_string_equal(names_py_phase(FS_PY_PHASE_HELLO), "interpreter ready");
+	assert_null(names_py_phase(FS_PY_PHASE_COUNT));
+	assert_int_equal(vpy_tasks(s.model, w, idx, 1), 2);
+	assert_int_equal(model_task(s.model, idx[0])->index, 0);
+	assert_int_equal(model_task(s.model, idx[0])->items, 2);
+	/* on a 10-column axis over [0, 10000): ready at column 2, the tasks at 2 and 4 */
+	timeline_init(&tl);
+	timeline_update(&tl, 10000);
+	vpy_marks(s.model, w, &tl, 10, marks);
+	assert_int_equal(marks[2], VPY_READY); /* over the task in the same column */
+	assert_int_equal(marks[4], VPY_TASK);
+	assert_int_equal(marks[5], VPY_NONE);
+	w = model_proc(s.model, (size_t)model_find(s.model, 103));
+	assert_int_equal(vpy_tasks(s.model, w, idx, 4), 0);
+	{
+		/* the rows of a frame at once: the same marks, each on its own row */
+		const struct fs_proc *rows[2] = {
+		    w, model_proc(s.model, (size_t)model_find(s.model, 101))};
+		unsigned char two[20];
+
+		vpy_marks_rows(s.model, rows, 2, &tl, 10, two);
+		assert_int_equal(two[3], VPY_READY); /* 103: ready at 3200, no task */
+		assert_int_equal(two[4], VPY_NONE);
+		assert_memory_equal(two + 10, marks, 10);
+	}
 	session_free(&s);
 }
 
@@ -1192,6 +1316,7 @@ int main(void)
 	    cmocka_unit_test(test_session_seek),
 	    cmocka_unit_test(test_session_paused_push),
 	    cmocka_unit_test(test_compare_stats),
+	    cmocka_unit_test(test_compare_ready),
 	    cmocka_unit_test(test_session_load),
 	    cmocka_unit_test(test_session_limits_replay),
 	    cmocka_unit_test(test_session_limits_live),
