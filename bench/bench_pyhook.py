@@ -23,7 +23,7 @@ import sys
 
 TARGET_TASKS_RATIO = 1.15  # Pool.map, 100,000 chunksize=1 tasks: hook / no hook
 TARGET_SPAWN_MS = 5.0  # ms the hook adds to one spawn child's start
-SPAWN_CHILDREN = 5
+SPAWN_CHILDREN = 15
 
 WORKLOAD = r'''
 import multiprocessing as mp
