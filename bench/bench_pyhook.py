@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 
 TARGET_TASKS_RATIO = 1.15  # Pool.map, 100,000 chunksize=1 tasks: hook / no hook
 TARGET_SPAWN_MS = 5.0  # ms the hook adds to one spawn child's start
@@ -100,6 +101,26 @@ def _values(path, key):
     return out
 
 
+def _own_cpu(proc, timeout=600):
+    """Waits for forkscope; its own CPU seconds (not its workload's: the rusage of a
+    wait would add the reaped workload), its /proc/PID/stat read every 20 ms."""
+    deadline = time.monotonic() + timeout
+    last = 0
+    while proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            last = int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            raise PyhookError("forkscope did not end in 600 s")
+        time.sleep(0.02)
+    return last / os.sysconf("SC_CLK_TCK")
+
+
 class Pyhook:
     """The runs of this part, each with fresh files in the work directory."""
 
@@ -129,11 +150,12 @@ class Pyhook:
             argv.append("--no-pyhook")
         argv += ["--", self.python, self.script, what, out, str(n)]
         with open(errf, "w") as err:
-            res = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=err, timeout=600)
-        if res.returncode != 0:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err)
+        cpu = _own_cpu(proc)
+        if proc.returncode != 0:
             raise PyhookError(f"forkscope on the {what} workload failed: "
-                              + _tail(errf, f"exit status {res.returncode}"))
+                              + _tail(errf, f"exit status {proc.returncode}"))
         key = "tasks_ns" if what == "tasks" else "spawn_ns"
         vals = _values(out, key)
         if not vals:
@@ -145,7 +167,7 @@ class Pyhook:
                     channel += 1
         if not self.keep:
             os.unlink(rec)
-        return vals, channel
+        return vals, channel, cpu
 
 
 def _r(v):
@@ -162,14 +184,16 @@ def part_pyhook(forkscope, workdir, ntasks, rounds, keep):
     res = {("tasks", True): [], ("tasks", False): [], ("spawn", True): [],
            ("spawn", False): []}
     records = {True: [], False: []}
+    fs_cpu = {True: [], False: []}
     for r in range(rounds):
         order = (True, False) if r % 2 == 0 else (False, True)
         for hook in order:
-            vals, ch = b.run("tasks", ntasks, hook)
+            vals, ch, cpu = b.run("tasks", ntasks, hook)
             res[("tasks", hook)].append(vals[0])
             records[hook].append(ch)
+            fs_cpu[hook].append(cpu)
         for hook in order:
-            vals, _ = b.run("spawn", SPAWN_CHILDREN, hook)
+            vals, _, _ = b.run("spawn", SPAWN_CHILDREN, hook)
             res[("spawn", hook)].append(statistics.median(vals))
         print(f"  round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
 
@@ -190,7 +214,9 @@ def part_pyhook(forkscope, workdir, ntasks, rounds, keep):
           f"{min(added):>+7.1f}..{max(added):+.1f}")
     print(f"  channel records in the Pool.map recordings (median): hook "
           f"{statistics.median(records[True]):.0f}, --no-pyhook "
-          f"{statistics.median(records[False]):.0f}")
+          f"{statistics.median(records[False]):.0f}; forkscope's own CPU (median): hook "
+          f"{statistics.median(fs_cpu[True]):.2f} s, --no-pyhook "
+          f"{statistics.median(fs_cpu[False]):.2f} s")
     ok = round(ratio, 3) <= TARGET_TASKS_RATIO and add < TARGET_SPAWN_MS
     line = (f"pyhook: Pool.map {ntasks} chunksize=1 tasks hook/no hook {_r(ratio)} (target <= "
             f"{TARGET_TASKS_RATIO}); spawn child start {add:+.1f} ms with the hook (target < "
