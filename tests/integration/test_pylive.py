@@ -6,6 +6,7 @@ over its traced_run."""
 import collections
 import json
 import os
+import re
 
 from fslib import check
 
@@ -86,7 +87,22 @@ def test_python_says(ctx, traced_run, method):
           f"the python3 -I child: {iso and (iso['py_hook'], iso['why'])}")
 
 
+def test_summary(ctx):
+    """run --no-tui's summary says what Python told: who spoke, who has no hook, the
+    tasks of the pools' and executors' workers, the recycling the facts told."""
+    out = ctx.path("pylive-summary.json")
+    res = ctx.run(["run", "--no-tui", "--", PYTHON, WORKLOAD, "fork", out], timeout=120)
+    check(res.rc == 0, f"run --no-tui exited {res.rc}: {res.stderr_tail()}")
+    m = re.search(r"python: (\d+) processes told their facts.*, 1 no hook \(.*Pool worker",
+                  res.stdout)
+    check(m and int(m.group(1)) >= 8, f"no python line: {res.stdout[-600:]!r}")
+    m = re.search(r"python tasks: 13 in \d+ workers \(18 items\); Pools: 1, "
+                  r"ProcessPoolExecutors: 2; recycled workers told by the facts: 1", res.stdout)
+    check(m, f"no python tasks line: {res.stdout[-600:]!r}")
+
+
 def pylive_tests(traced_run):
     """(name, function) of these tests, for run_tests.py."""
     return [(f"py facts live: what Python says, {m}",
-             lambda c, m=m: test_python_says(c, traced_run, m)) for m in METHODS]
+             lambda c, m=m: test_python_says(c, traced_run, m)) for m in METHODS] + [
+        ("py facts live: the run summary", test_summary)]
