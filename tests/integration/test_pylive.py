@@ -101,8 +101,32 @@ def test_summary(ctx):
     check(m, f"no python tasks line: {res.stdout[-600:]!r}")
 
 
+def test_compare(ctx):
+    """forkscope compare --python A,B DEMO: a row per interpreter with its version, the
+    median fork -> ready, and no change between two runs of the same version (no other
+    interpreter needed); a usage error without a demo."""
+    version = ctx.run(["run", "--json", "--", PYTHON, "-c", "import platform; "
+                       "print(platform.python_version())"])
+    check(version.rc == 0, f"run exited {version.rc}: {version.stderr_tail()}")
+    want = json.loads(version.stdout.splitlines()[0])["python"]
+    res = ctx.run(["compare", "--python", f"{PYTHON},{PYTHON}", "--method", "spawn",
+                   "pool-recycle"], timeout=180)
+    check(res.rc == 0, f"compare exited {res.rc}: {res.stderr_tail()}")
+    rows = [ln.split() for ln in res.stdout.splitlines() if ln.startswith(PYTHON)]
+    check(len(rows) == 2 and all(r[1] == want for r in rows),
+          f"compare rows {rows} (python {want}): {res.stdout!r}")
+    check(all(float(r[4]) > 0 and r[5] == "spawn" for r in rows),
+          f"no fork -> ready under spawn: {rows}")
+    tail = res.stdout.split("what changed between the versions:", 1)
+    check(len(tail) == 2 and not tail[1].strip(), f"changes between equal versions: {tail}")
+    bad = ctx.run(["compare", "--python", PYTHON])
+    check(bad.rc == 2 and "compare needs a DEMO" in bad.stderr,
+          f"compare without a demo: exit {bad.rc}, {bad.stderr!r}")
+
+
 def pylive_tests(traced_run):
     """(name, function) of these tests, for run_tests.py."""
     return [(f"py facts live: what Python says, {m}",
              lambda c, m=m: test_python_says(c, traced_run, m)) for m in METHODS] + [
-        ("py facts live: the run summary", test_summary)]
+        ("py facts live: the run summary", test_summary),
+        ("py facts live: compare --python", test_compare)]
