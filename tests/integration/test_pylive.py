@@ -124,9 +124,31 @@ def test_compare(ctx):
           f"compare without a demo: exit {bad.rc}, {bad.stderr!r}")
 
 
+BURST = """
+import multiprocessing as mp
+def f(x):
+    return x
+if __name__ == "__main__":
+    with mp.get_context("fork").Pool(2) as pool:
+        assert len(pool.map(f, range(5000), chunksize=1)) == 5000
+"""
+
+
+def test_burst(ctx, traced_run):
+    """5,000 tiny tasks, chunksize=1: every task told (batched, at most 32 facts a
+    record, none rejected), in two workers."""
+    t = traced_run(ctx, "pylive burst", ["--", PYTHON, "-c", BURST])
+    ws = [n for n in t.nodes if n["py_kind"] == "pool_worker"]
+    check(len(ws) == 2 and sum(n["tasks"] for n in ws) == 5000 and
+          sum(n["task_items"] for n in ws) == 5000,
+          f"tasks told {[(n['pid'], n['tasks']) for n in ws]}, expected 5000 in all")
+
+
 def pylive_tests(traced_run):
     """(name, function) of these tests, for run_tests.py."""
     return [(f"py facts live: what Python says, {m}",
              lambda c, m=m: test_python_says(c, traced_run, m)) for m in METHODS] + [
         ("py facts live: the run summary", test_summary),
-        ("py facts live: compare --python", test_compare)]
+        ("py facts live: compare --python", test_compare),
+        ("py facts live: a burst of 5,000 tasks, every one told",
+         lambda c: test_burst(c, traced_run))]
