@@ -41,7 +41,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 
 .PHONY: all deps build run test unit integration tui-test bench clean format lint check-layers
 
-all: $(BUILD)/forkscope $(SHARE_FILES)
+all: $(BUILD)/forkscope $(SHARE_FILES) $(SHARE)/pyhook/__pycache__/.stamp
 
 $(SHARE)/demos/%: demos/% | $(BUILD)/.dir
 	@mkdir -p $(@D)
@@ -50,6 +50,14 @@ $(SHARE)/demos/%: demos/% | $(BUILD)/.dir
 $(SHARE)/pyhook/%: src/pyhook/% | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	cp $< $@
+
+# The hook's byte code, compiled once here: a workload run as the sudo user cannot write
+# __pycache__ in the share folder, and compiling the hook from source at every Python
+# start cost a spawn child about 4 ms of its 5 ms budget (bench/RESULTS.md, pyhook).
+# Other interpreters compile it from source as before.
+$(SHARE)/pyhook/__pycache__/.stamp: $(filter $(SHARE)/pyhook/%,$(SHARE_FILES))
+	/usr/bin/python3 -m compileall -q $(SHARE)/pyhook
+	@touch $@
 
 # $(call install_missing,WHO,PACKAGES,ON_FAILURE): apt-get update and install, only when
 # one of the Debian PACKAGES is missing (a fresh machine has stale package lists).

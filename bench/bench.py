@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """forkscope measured side by side with its peers. See bench/README.md.
 
-Seven parts, each figure a ratio against a baseline run in the same invocation:
+Eight parts, each figure a ratio against a baseline run in the same invocation:
 
 1. overhead: bench/storm (a fork+exec storm and a fork-only storm) untraced, under
    `forkscope run`, and while execsnoop, bpftrace and forkstat trace the system, alternated
@@ -22,7 +22,10 @@ Seven parts, each figure a ratio against a baseline run in the same invocation:
    untraced process's system calls while a forkscope captures output (bench_output.py);
 7. keys: the live UI in a private tmux server answering keys (PgUp, End, ?, Tab...) while
    output floods in and during a fork storm, key-to-screen times against the same keys
-   on an idle workload (bench_keys.py).
+   on an idle workload (bench_keys.py);
+8. pyhook: the Python hook's cost, Pool.map over 100,000 chunksize=1 tasks and the start
+   of a spawn child under `forkscope run` with the hook against `--no-pyhook`
+   (bench_pyhook.py).
 
 Stdlib only; run as root. Exit status: 0 measured (and, with --strict, every target met),
 1 error, 3 a target missed under --strict.
@@ -49,6 +52,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_keys  # noqa: E402
 import bench_output  # noqa: E402
+import bench_pyhook  # noqa: E402
 
 TARGET_RATIO = 1.02  # overhead: traced / untraced
 TARGET_REPLAY = 2.0  # reader events/s / jq's
@@ -60,7 +64,7 @@ PEER_DRAIN_S = 10.0
 TRACEFS = "/sys/kernel/tracing"
 NAMES = {"exec": "fork+exec", "fork": "fork-only"}
 KINDS = ("fork", "exec", "exit")
-PARTS = ("overhead", "switch", "ready", "replay", "memory", "output", "keys")
+PARTS = ("overhead", "switch", "ready", "replay", "memory", "output", "keys", "pyhook")
 
 BPFTRACE_SCRIPT = r"""BEGIN { printf("ready\n"); }
 tracepoint:sched:sched_process_fork { printf("fork %d %d\n", args->parent_pid, args->child_pid); }
@@ -1377,7 +1381,7 @@ def main():
               + ",".join(PARTS) + (f" (not {','.join(bad)})" if bad else ""), file=sys.stderr)
         return 1
     args.bounces = bounces
-    needs_root = ("overhead", "switch", "ready", "output", "keys")
+    needs_root = ("overhead", "switch", "ready", "output", "keys", "pyhook")
     if os.geteuid() != 0 and any(p in parts for p in needs_root):
         print("bench: must run as root (forkscope and its peers need BPF)", file=sys.stderr)
         return 1
@@ -1455,6 +1459,14 @@ def bench(args, workdir, parts, n, rounds):
             results.append(bench_keys.part_keys(args.forkscope, storm, workdir,
                                                 5 if args.quick else 20))
         except bench_keys.KeysError as e:
+            raise BenchError(str(e)) from None
+    if "pyhook" in parts:
+        print()
+        try:
+            results.append(bench_pyhook.part_pyhook(args.forkscope, workdir,
+                                                    100_000, 3 if args.quick else 7,
+                                                    args.keep))
+        except bench_pyhook.PyhookError as e:
             raise BenchError(str(e)) from None
     missed = [line for ok, line in results if ok is False]
     print()

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/compare.h"
 #include "workload/demos.h"
 #include "cli/run.h"
 #include "cli/tree_cmd.h"
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
 		return main_list_demos();
 	case FS_CMD_TREE:
 		return tree_command(&cli);
+	case FS_CMD_COMPARE:
+		return compare_command(&cli);
 	case FS_CMD_REPLAY:
 		if (!main_on_terminal()) {
 			fprintf(stderr, "forkscope: replay needs a terminal (forkscope tree FILE "

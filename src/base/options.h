@@ -14,12 +14,13 @@ enum fs_command {
 	FS_CMD_REPLAY,
 	FS_CMD_UI, /* no arguments: the demo picker */
 	FS_CMD_DEMOS,
+	FS_CMD_COMPARE, /* a demo under several interpreters (--python A,B,...) */
 };
 
 struct fs_cli {
 	enum fs_command cmd;
 	const char *method; /* fork, spawn, forkserver or NULL */
-	const char *python; /* --python PATH or NULL */
+	const char *python; /* --python PATH or NULL (compare: A,B,... or NULL: found) */
 	const char *output; /* -o FILE or NULL */
 	const char *file;   /* tree FILE, replay FILE */
 	bool no_tui;

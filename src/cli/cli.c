@@ -18,6 +18,10 @@ static const char usage_text[] =
     "       forkscope replay FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
     "       forkscope demos\n"
+    "       forkscope compare [--python A,B,...] [--method M] DEMO [DEMO-ARGS...]\n"
+    "                     (one demo under several interpreters: the given ones, else\n"
+    "                     /usr/bin/python3, ~/.pyenv and uv's; what changed between\n"
+    "                     their versions)\n"
     "       forkscope --help | --version\n"
     "\n"
     "Trace every process a workload creates (fork, exec, exit, signal) with eBPF,\n"
@@ -236,6 +240,44 @@ static int cli_parse_tree(int argc, char **argv, struct fs_cli *cli)
 	return 0;
 }
 
+static int cli_parse_compare(int argc, char **argv, struct fs_cli *cli)
+{
+	static const struct option opts[] = {
+	    {"python", required_argument, NULL, OPT_PYTHON},
+	    {"method", required_argument, NULL, OPT_METHOD},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PYTHON:
+			if (!optarg[0] || optarg[0] == ',')
+				return cli_error("--python needs interpreters A,B,...", optarg);
+			cli->python = optarg;
+			break;
+		case OPT_METHOD:
+			if (names_method_parse(optarg) == FS_METHOD_NONE)
+				return cli_error(
+				    "unknown start method (use fork, spawn or forkserver)", optarg);
+			cli->method = optarg;
+			break;
+		case 'h':
+			cli->cmd = FS_CMD_HELP;
+			return 0;
+		default:
+			return cli_getopt_error(c, argv, opts);
+		}
+	}
+	if (optind >= argc || argv[optind][0] == '-')
+		return cli_error("compare needs a DEMO", optind < argc ? argv[optind] : NULL);
+	cli->is_demo = true;
+	cli->argv = argv + optind;
+	cli->argc = argc - optind;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct fs_cli *cli)
 {
 	const char *cmd;
@@ -259,6 +301,10 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	if (!strcmp(cmd, "run")) {
 		cli->cmd = FS_CMD_RUN;
 		return cli_parse_run(argc - 1, argv + 1, cli);
+	}
+	if (!strcmp(cmd, "compare")) {
+		cli->cmd = FS_CMD_COMPARE;
+		return cli_parse_compare(argc - 1, argv + 1, cli);
 	}
 	if (!strcmp(cmd, "tree")) {
 		cli->cmd = FS_CMD_TREE;

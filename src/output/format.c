@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "model/channel.h"
 #include "model/output.h"
+#include "model/python.h"
 #include "output/format.h"
 
 #define FORMAT_DETAIL_MAX 8192
@@ -410,6 +411,62 @@ static void format_summary_output(FILE *f, const struct fs_model *m)
 	fputs(rejected ? ")\n" : "\n", f);
 }
 
+/* What Python told through the hook, when any process spoke: who spoke, who has no
+ * hook, the kinds, and the tasks of the pools' and executors' workers. */
+static void format_summary_python(FILE *f, const struct fs_model *m)
+{
+	const struct fs_py_stats *ps = model_py_stats(m);
+	size_t hook[FS_PY_HOOK_COUNT] = {0}, kind[FS_PY_KIND_COUNT] = {0};
+	size_t i, n = model_count(m), workers = 0, recycled = 0, pools = 0, executors = 0;
+	uint64_t tasks = 0, items = 0;
+	const char *sep = "";
+
+	for (i = 0; i < n; i++) {
+		const struct fs_proc *p = model_proc(m, i);
+
+		if ((unsigned)p->py.hook < FS_PY_HOOK_COUNT)
+			hook[p->py.hook]++;
+		if ((unsigned)p->py.kind < FS_PY_KIND_COUNT)
+			kind[p->py.kind]++;
+		if (p->py.tasks)
+			workers++;
+		tasks += p->py.tasks;
+		items += p->py.items;
+		recycled += p->py.recycled;
+	}
+	if (!ps->hellos && !hook[FS_PY_HOOK_SPOKE] && !hook[FS_PY_HOOK_NONE])
+		return;
+	fprintf(f, "python: %zu processes told their facts", hook[FS_PY_HOOK_SPOKE]);
+	if (hook[FS_PY_HOOK_INHERITED])
+		fprintf(f, ", %zu fork children with their parent's hook",
+			hook[FS_PY_HOOK_INHERITED]);
+	fprintf(f, ", %zu %s", hook[FS_PY_HOOK_NONE], names_py_hook_long(FS_PY_HOOK_NONE));
+	for (unsigned k = FS_PY_KIND_NONE + 1; k < FS_PY_KIND_COUNT; k++) {
+		if (!kind[k])
+			continue;
+		fprintf(f, "%s%zu %s", sep[0] ? sep : " (", kind[k],
+			names_py_kind_long((enum fs_py_kind)k));
+		sep = ", ";
+	}
+	fputs(sep[0] ? ")\n" : "\n", f);
+	for (i = 0; i < model_pool_count(m); i++) {
+		if (model_pool(m, i)->executor)
+			executors++;
+		else
+			pools++;
+	}
+	if (tasks || pools || executors)
+		fprintf(f,
+			"python tasks: %llu in %zu workers (%llu items); Pools: %zu, "
+			"ProcessPoolExecutors: %zu; recycled workers told by the facts: %zu\n",
+			(unsigned long long)tasks, workers, (unsigned long long)items, pools,
+			executors, recycled);
+	if (ps->ignored || ps->tasks_forgotten)
+		fprintf(f, "python facts: %llu applied, %llu ignored, %llu oldest tasks not kept\n",
+			(unsigned long long)ps->applied, (unsigned long long)ps->ignored,
+			(unsigned long long)ps->tasks_forgotten);
+}
+
 void format_summary(FILE *f, const struct fs_model *m)
 {
 	const struct fs_model_stats *st = model_stats(m);
@@ -437,6 +494,7 @@ void format_summary(FILE *f, const struct fs_model *m)
 			c->unseen);
 	format_summary_cpu(f, c);
 	format_summary_output(f, m);
+	format_summary_python(f, m);
 	fprintf(f, "events: %llu (%llu fork, %llu exec, %llu exit, %llu signal",
 		(unsigned long long)st->events, (unsigned long long)st->forks,
 		(unsigned long long)st->execs, (unsigned long long)st->exits,

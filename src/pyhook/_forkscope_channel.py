@@ -6,7 +6,8 @@ and forkscope's kernel side, if it is there, has copied the buffer with the writ
 PID, TID and time. Without forkscope it costs one failing system call per batch and
 changes nothing else: no thread, no file, no output, no exception.
 
-A record is MAGIC and then facts, one JSON object a line, at most MAX bytes. Facts are
+A record is MAGIC and then facts, one JSON object a line, at most MAX bytes and
+MAX_FACTS facts. Facts are
 batched: say() only appends; flush() writes. The hook flushes before a fork (so a child
 never inherits its parent's facts), when a process ends, and when a batch is full.
 """
@@ -18,6 +19,7 @@ FD = -4099  # FS_CHANNEL_FD in src/base/event.h
 MAGIC = b"FSC1\n"  # FS_CHANNEL_MAGIC
 MAX = 4096  # FS_CHANNEL_MAX
 MAX_STRING = 512  # FS_FACT_MAX_STRING in src/model/channel.h
+MAX_FACTS = 32  # FS_FACT_MAX_FACTS: a record with more is rejected whole
 
 _batch = []
 _size = len(MAGIC)
@@ -76,10 +78,30 @@ def say_line(line):
         dropped += 1
         return
     with _lock:
-        if _size + len(line) > MAX:
+        if _size + len(line) > MAX or len(_batch) >= MAX_FACTS:
             _flush_locked()
         _batch.append(line)
         _size += len(line)
+
+
+def send_lines(lines):
+    """Send the queued facts and then LINES (complete ASCII lines, str, each far below
+    MAX) in as few records as fit (MAX bytes, MAX_FACTS facts): one system call per
+    record, not one per line."""
+    room = MAX - len(MAGIC)
+    with _lock:
+        _flush_locked()
+        for i in range(0, len(lines), MAX_FACTS):
+            data = "".join(lines[i:i + MAX_FACTS]).encode("ascii", "replace")
+            while data:
+                cut = len(data) if len(data) <= room else data.rfind(b"\n", 0, room) + 1
+                if cut <= 0:  # a line over MAX: never from the hook's own encoders
+                    break
+                try:
+                    os.write(FD, MAGIC + data[:cut])
+                except OSError:
+                    pass
+                data = data[cut:]
 
 
 def flush():

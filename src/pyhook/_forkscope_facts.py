@@ -18,8 +18,7 @@ _pools = {}  # id(the pool's or executor's task queue) -> its number in this pro
 _in_exit = False  # in multiprocessing's exit cleanup (daemons are terminated there)
 
 
-def _now():
-    return time.monotonic_ns()
+_now = time.monotonic_ns  # the builtin itself: a worker calls it three times a task
 
 
 def _say(_fact, **fields):
@@ -140,16 +139,21 @@ class _Tasks:
 _done = []  # tasks ended and not sent: (job, index, items, start_ns, end_ns)
 
 
-_TASK = '{"fact":"task","index":%d,"items":%d,"start_ns":%d,"end_ns":%d%s}\n'
+_TASK = '{"fact":"task","index":%d,"items":%d,"start_ns":%d,"end_ns":%d}\n'
+_JOB_TASK = '{"fact":"task","index":%d,"items":%d,"start_ns":%d,"end_ns":%d,"job":%d}\n'
 
 
 def _send_tasks():
-    # encoded here, not by channel.say: a worker may run many thousand tasks a second
-    for job, index, items, start, end in _done:
-        job = ',"job":%d' % job if job is not None else ""
-        channel.say_line((_TASK % (index, items, start, end, job)).encode())
+    # encoded here, not by channel.say, and cut into records by send_lines: a worker
+    # may run many thousand tasks a second
+    if not _done:
+        channel.flush()
+        return
+    lines = [_TASK % (index, items, start, end) if job is None else
+             _JOB_TASK % (index, items, start, end, job)
+             for job, index, items, start, end in _done]
     del _done[:]
-    channel.flush()
+    channel.send_lines(lines)
 
 
 class _Proxy:

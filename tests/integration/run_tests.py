@@ -26,6 +26,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_faults import fault_tests
 from test_capture import capture_tests
+from test_pylive import pylive_tests
 from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
                    run_forkscope, session_processes, tree_nodes, tree_parent_links)
 from test_pyfacts import pyfacts_tests  # noqa: E402
@@ -893,6 +894,7 @@ def all_tests():
     ]
     tracer += fault_tests()
     tracer += capture_tests(traced_run, tree_json)
+    tracer += pylive_tests(traced_run)
     plain = [
         ("unknown demo", test_unknown_demo),
         ("missing command", test_missing_command),
