@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_faults import fault_tests
 from test_capture import capture_tests
 from test_pylive import pylive_tests
+from test_pyhook import pyhook_tests
 from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
                    run_forkscope, session_processes, tree_nodes, tree_parent_links)
 from test_pyfacts import pyfacts_tests  # noqa: E402
@@ -895,6 +896,7 @@ def all_tests():
     tracer += fault_tests()
     tracer += capture_tests(traced_run, tree_json)
     tracer += pylive_tests(traced_run)
+    tracer += pyhook_tests(traced_run, tree_json)
     plain = [
         ("unknown demo", test_unknown_demo),
         ("missing command", test_missing_command),
