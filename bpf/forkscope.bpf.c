@@ -370,15 +370,15 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 	return 0;
 }
 
-/* A thread ends (p is current): its last run is sent (it left by exiting), then the
- * thread itself. */
-static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool last)
+/* A thread ends at now (p is current): its last run is sent (it left by exiting), then
+ * the thread itself. */
+static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool last, __u64 now)
 {
 	__u32 tid = p->pid, zero = 0;
 	struct fs_run_state *rs = run_state_of(p);
 	struct fs_cpu_slot *slot;
 	struct fs_event *e;
-	__u64 now = bpf_ktime_get_ns(), in_ns, sum;
+	__u64 in_ns, sum;
 
 	if (rs) {
 		slot = bpf_map_lookup_elem(&on_cpu, &zero);
@@ -417,17 +417,19 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	__u32 tgid = p->tgid;
 	bool sub = in_subtree(tgid);
 	struct fs_event *e;
+	__u64 now;
 	int code;
 
-	if (sig->live.counter != 0) { /* other threads still run */
-		if (sub)
-			thread_ended(p, tgid, false);
-		return 0;
-	}
 	if (!sub && !trace_all)
 		return 0;
+	now = bpf_ktime_get_ns();
+	if (sig->live.counter != 0) { /* other threads still run */
+		if (sub)
+			thread_ended(p, tgid, false, now);
+		return 0;
+	}
 	if (sub) {
-		thread_ended(p, tgid, true);
+		thread_ended(p, tgid, true, now);
 		if (bpf_map_delete_elem(&tracked, &tgid) == 0)
 			__sync_fetch_and_sub(&tracked_live, 1);
 	}
@@ -442,7 +444,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 		count_lost();
 		return 0;
 	}
-	event_init(e, FS_EV_EXIT, tgid, bpf_ktime_get_ns());
+	event_init(e, FS_EV_EXIT, tgid, now);
 	e->ppid = p->real_parent->tgid;
 	e->tid = p->pid;
 	e->sig = code & 0x7f;
