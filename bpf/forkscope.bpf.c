@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* forkscope kernel side: follow a process subtree through fork, exec, exit and
- * signals; emit one struct fs_event per happening into a ring buffer. */
+ * signals; emit one struct fs_event per happening into a ring buffer.
+ *
+ * The programs are tp_btf: their arguments are BTF pointers, so task fields are read with
+ * plain loads (CO-RE relocated), not bpf_probe_read_kernel() calls; on a kernel with
+ * return-thunk mitigations every helper call costs tens of ns, and the fork, exit and
+ * switch paths run at every fork, exit and context switch of the machine. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -8,6 +13,7 @@
 #include "base/event.h"
 
 #define SIGNAL_GROUP_EXIT_FLAG 0x00000004 /* SIGNAL_GROUP_EXIT in linux/sched/signal.h */
+#define CLONE_THREAD_FLAG 0x00010000	  /* CLONE_THREAD in linux/sched.h */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -35,15 +41,6 @@ struct {
 	__uint(max_entries, 4 * 1024 * 1024);
 } events SEC(".maps");
 
-/* Clone flags of a new task, from task_newtask to sched_process_fork (both run in the
- * parent, one after the other): child PID -> flags. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u64);
-} newtask_flags SEC(".maps");
-
 /* The runs of the subtree's threads: per-task storage, so that a thread of an untraced
  * process costs one pointer test at a context switch (it has no storage at all). */
 struct {
@@ -52,6 +49,28 @@ struct {
 	__type(key, int);
 	__type(value, struct fs_run_state);
 } runs SEC(".maps");
+
+/* The thread that came on this CPU last, when it has task storage: the "in" half of its
+ * current run. The switch that takes it off reads it here, so that a switch between two
+ * followed threads looks up one task's storage (prev's), not two. Times are the
+ * scheduler's clock of this CPU (rq->clock, fresh at every switch: a load, where
+ * bpf_ktime_get_ns() is a helper call that costs more than the rest of the switch),
+ * turned into bpf_ktime_get_ns() time with `off`. */
+struct fs_cpu_slot {
+	__u64 in_clock;	 /* rq clock when it came on */
+	__u64 in_sum_ns; /* its sum_exec_runtime then */
+	__s64 off;	 /* ktime - rq clock on this CPU: an estimate, see clock_sample() */
+	__u64 off_at;	 /* ktime of the last sample, 0 before the first */
+	__u32 tid;	 /* the thread; 0 once its switch off the CPU (or exit) took it */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fs_cpu_slot);
+} on_cpu SEC(".maps");
 
 /* Follow the runs of a new thread (or process) of the subtree. */
 static __always_inline void run_track(struct task_struct *t, __u32 tgid)
@@ -77,12 +96,6 @@ static __always_inline bool in_subtree(__u32 tgid)
 	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
 }
 
-/* Whether events of tgid are emitted. */
-static __always_inline bool is_tracked(__u32 tgid)
-{
-	return trace_all || in_subtree(tgid);
-}
-
 static __always_inline __u64 ringbuf_flags(void)
 {
 	if (!wakeup_bytes)
@@ -96,10 +109,10 @@ static __always_inline void count_lost(void)
 	__sync_fetch_and_add(&lost_events, 1);
 }
 
-/* Fill the fixed head of an event; the handler sets what its type carries. */
-static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid)
+/* Fill the fixed head of an event at t_ns; the handler sets what its type carries. */
+static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid, __u64 t_ns)
 {
-	e->t_ns = bpf_ktime_get_ns();
+	e->t_ns = t_ns;
 	e->clone_flags = 0;
 	e->end_ns = 0;
 	e->cpu_ns = 0;
@@ -125,55 +138,54 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 	e->filename[0] = '\0';
 }
 
-#define CLONE_THREAD_FLAG 0x00010000 /* CLONE_THREAD in linux/sched.h */
+/* A new thread of a process of the subtree: follow its runs, send a thread event. */
+static __always_inline void new_thread(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 tgid = child->tgid;
+	struct fs_event *e;
 
+	if (!in_subtree(tgid))
+		return;
+	run_track(child, tgid);
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	event_init(e, FS_EV_THREAD, tgid, bpf_ktime_get_ns());
+	e->tid = child->pid;
+	e->target = parent->pid;
+	e->ppid = child->real_parent->tgid;
+	e->parent_threads = child->signal->nr_threads;
+	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* the child's is a copy of it */
+	bpf_ringbuf_submit(e, ringbuf_flags());
+}
+
+/* The fork and thread events come from task_newtask, the last step of copy_process(): the
+ * child is complete (PID, TGID, parent, thread count), it has not run yet, and the clone
+ * flags are an argument here. (sched_process_fork, which fires right after it for the
+ * same fork, has no flags: keeping them from one to the other cost a map update, lookup
+ * and delete per fork, and a second program.) */
 SEC("tp_btf/task_newtask")
 int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 {
-	__u32 parent_tgid = bpf_get_current_pid_tgid() >> 32;
-	__u32 child_pid = BPF_CORE_READ(task, pid);
-
-	if ((clone_flags & CLONE_THREAD_FLAG) || !is_tracked(parent_tgid))
-		return 0;
-	bpf_map_update_elem(&newtask_flags, &child_pid, &clone_flags, BPF_ANY);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
-{
-	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
-	__u32 child_pid = BPF_CORE_READ(child, pid);
-	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+	struct task_struct *parent = bpf_get_current_task_btf();
+	__u32 child_tgid = task->tgid;
 	__u8 one = 1;
 	__s64 live = 0;
-	__u64 *flags;
 	struct fs_event *e;
 
-	if (child_pid != child_tgid) { /* a new thread, not a new process */
-		if (!in_subtree(child_tgid))
-			return 0;
-		run_track(child, child_tgid);
-		e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
-		if (!e) {
-			count_lost();
-			return 0;
-		}
-		event_init(e, FS_EV_THREAD, child_tgid);
-		e->tid = child_pid;
-		e->target = BPF_CORE_READ(parent, pid);
-		e->ppid = BPF_CORE_READ(child, real_parent, tgid);
-		e->parent_threads = BPF_CORE_READ(child, signal, nr_threads);
-		BPF_CORE_READ_STR_INTO(&e->comm, child, comm);
-		bpf_ringbuf_submit(e, ringbuf_flags());
+	if (clone_flags & CLONE_THREAD_FLAG) { /* a new thread, not a new process */
+		new_thread(parent, task);
 		return 0;
 	}
-	if (in_subtree(parent_tgid)) {
+	if (in_subtree(parent->tgid)) {
 		if (bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_NOEXIST) == 0) {
 			live = __sync_add_and_fetch(&tracked_live, 1);
-			run_track(child, child_tgid);
-		} else if (!in_subtree(child_tgid))
+			run_track(task, child_tgid);
+		} else if (!in_subtree(child_tgid)) {
 			__sync_fetch_and_add(&untracked_forks, 1);
+		}
 	} else if (!trace_all) {
 		return 0;
 	}
@@ -183,17 +195,13 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		count_lost();
 		return 0;
 	}
-	event_init(e, FS_EV_FORK, child_tgid);
-	e->ppid = BPF_CORE_READ(child, real_parent, tgid);
-	e->tid = BPF_CORE_READ(parent, pid);
-	e->parent_threads = BPF_CORE_READ(parent, signal, nr_threads);
+	event_init(e, FS_EV_FORK, child_tgid, bpf_ktime_get_ns());
+	e->clone_flags = clone_flags;
+	e->ppid = task->real_parent->tgid;
+	e->tid = parent->pid;
+	e->parent_threads = parent->signal->nr_threads;
 	e->subtree_live = live > 0 ? (__u32)live : 0;
-	flags = bpf_map_lookup_elem(&newtask_flags, &child_tgid);
-	if (flags) {
-		e->clone_flags = *flags;
-		bpf_map_delete_elem(&newtask_flags, &child_tgid);
-	}
-	BPF_CORE_READ_STR_INTO(&e->comm, parent, comm);
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
@@ -201,26 +209,26 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	__u32 tgid = BPF_CORE_READ(p, tgid);
+	__u32 tgid = p->tgid;
 	__u32 zero = 0;
 	unsigned long arg_start, arg_end, len;
+	struct mm_struct *mm;
 	struct fs_event *e;
-	const char *filename;
 
-	if (!is_tracked(tgid))
+	if (!trace_all && !in_subtree(tgid))
 		return 0;
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
 		return 0;
-	event_init(e, FS_EV_EXEC, tgid);
-	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
-	e->tid = BPF_CORE_READ(p, pid);
-	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
-	filename = BPF_CORE_READ(bprm, filename);
-	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), filename);
+	event_init(e, FS_EV_EXEC, tgid, bpf_ktime_get_ns());
+	e->ppid = p->real_parent->tgid;
+	e->tid = p->pid;
+	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current, named by now */
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
 
-	arg_start = BPF_CORE_READ(p, mm, arg_start);
-	arg_end = BPF_CORE_READ(p, mm, arg_end);
+	mm = p->mm;
+	arg_start = mm->arg_start;
+	arg_end = mm->arg_end;
 	len = arg_end > arg_start ? arg_end - arg_start : 0;
 	if (len > FS_ARGS_LEN - 1) {
 		len = FS_ARGS_LEN - 1;
@@ -249,10 +257,9 @@ static __always_inline void run_flush(__u32 tid, struct fs_run_state *rs)
 		rs->start_ns = 0;
 		return;
 	}
-	event_init(e, FS_EV_RUN, rs->tgid);
-	e->t_ns = rs->start_ns;
+	event_init(e, FS_EV_RUN, rs->tgid, rs->start_ns);
 	e->tid = tid;
-	e->end_ns = rs->end_ns;
+	e->end_ns = rs->end_ns > rs->start_ns ? rs->end_ns : rs->start_ns;
 	e->cpu_ns = rs->cpu_ns;
 	e->cpu = rs->cpu;
 	e->left = rs->left;
@@ -261,19 +268,46 @@ static __always_inline void run_flush(__u32 tid, struct fs_run_state *rs)
 	rs->start_ns = 0;
 }
 
-/* A thread leaves the CPU at now, its scheduler time at sum: its pending run (begun when
- * it came on, if none was waiting) grows by the time charged since then. */
-static __always_inline void run_charge(struct fs_run_state *rs, __u64 sum, __u64 now)
+/* The scheduler's clock of t's CPU, rq->clock (t is on that CPU's run queue): updated at
+ * each switch before the tracepoint, or at the wake-up that asked for it. Kernels without
+ * group scheduling have no cfs_rq->rq: there it is bpf_ktime_get_ns() (and off stays 0). */
+static __always_inline __u64 rq_clock_of(struct task_struct *t)
 {
+	if (bpf_core_field_exists(t->se.cfs_rq->rq))
+		return t->se.cfs_rq->rq->clock;
+	return bpf_ktime_get_ns();
+}
+
+/* Sample ktime - rq clock at a switch (clk: the rq clock of this switch). A sample is never
+ * below the true offset (the rq clock may lag behind, never lead), so the estimate keeps
+ * the lowest, allowed to rise by 1/1024 of the time since (drift, NTP slew). */
+static __always_inline void clock_sample(struct fs_cpu_slot *slot, __u64 clk)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__s64 s = (__s64)(now - clk);
+	__s64 est = slot->off + (__s64)((now - slot->off_at) >> 10);
+
+	slot->off = !slot->off_at || s < est ? s : est;
+	slot->off_at = now;
+}
+
+/* The thread on this CPU (slot) began its stretch at in_ns (ktime) on cpu: a pending run
+ * elsewhere, or that ended too long before, is sent first; with none left, a new one
+ * begins there. Never before the thread's last run ended (end_ns stays after a send):
+ * the clocks of two CPUs, or two estimates of one offset, may differ by a few us. */
+static __always_inline void run_begin(struct fs_run_state *rs, __u32 tid, __u64 in_ns, __u32 cpu)
+{
+	if (in_ns < rs->end_ns)
+		in_ns = rs->end_ns;
+	if (rs->start_ns &&
+	    (rs->cpu != cpu || (__s64)(in_ns - rs->end_ns) >= (__s64)FS_RUN_COALESCE_NS))
+		run_flush(tid, rs);
 	if (!rs->start_ns) {
-		rs->start_ns = rs->in_ns;
+		rs->start_ns = in_ns;
 		rs->cpu_ns = 0;
 		rs->switches = 0;
+		rs->cpu = cpu;
 	}
-	rs->end_ns = now;
-	rs->cpu_ns += sum > rs->in_sum_ns ? sum - rs->in_sum_ns : 0;
-	rs->switches++;
-	rs->in_ns = 0;
 }
 
 /* The run state of a thread of the subtree, NULL for any other (most threads have no task
@@ -285,64 +319,80 @@ static __always_inline struct fs_run_state *run_state_of(struct task_struct *t)
 	return bpf_task_storage_get(&runs, t, 0, 0);
 }
 
-/* prev leaves the CPU: a run of 1 ms or more is sent, a shorter one waits to be merged.
- * The clock is read only for a followed thread (*now, 0 until then). */
+/* prev leaves this CPU at clk (rq clock): its stretch since it came on (in the slot) joins
+ * its pending run; a run of 1 ms or more is sent, a shorter one waits to be merged. */
 static __always_inline void run_out(struct task_struct *prev, bool preempt, unsigned int prev_state,
-				    __u64 *now)
+				    struct fs_cpu_slot *slot, __u64 clk)
 {
-	struct fs_run_state *rs = run_state_of(prev);
+	struct fs_run_state *rs = bpf_task_storage_get(&runs, prev, 0, 0);
+	__u32 tid = prev->pid, cpu = bpf_get_smp_processor_id();
+	__u64 sum = prev->se.sum_exec_runtime;
 
-	if (!rs || !rs->in_ns)
+	/* not followed, or its coming on was not seen (it was followed while running) */
+	if (!rs || slot->tid != tid || rs->tgid != (__u32)prev->tgid)
 		return;
-	if (!*now)
-		*now = bpf_ktime_get_ns();
-	run_charge(rs, prev->se.sum_exec_runtime, *now);
+	if (!slot->off_at)
+		clock_sample(slot, clk);
+	run_begin(rs, tid, slot->in_clock + slot->off, cpu);
+	rs->end_ns = clk + slot->off;
+	rs->cpu_ns += sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0;
+	rs->switches++;
 	/* TASK_RUNNING is 0: preempted, or yielded while runnable */
 	rs->left = preempt || prev_state == 0 ? FS_LEFT_PREEMPTED : FS_LEFT_BLOCKED;
-	if (rs->end_ns - rs->start_ns >= FS_RUN_COALESCE_NS)
-		run_flush(prev->pid, rs);
-}
-
-/* next comes on the CPU: a pending run elsewhere, or too long ago, is sent first. */
-static __always_inline void run_in(struct task_struct *next, __u64 now)
-{
-	struct fs_run_state *rs = run_state_of(next);
-	__u32 cpu;
-
-	if (!rs || rs->tgid != (__u32)next->tgid)
-		return;
-	cpu = bpf_get_smp_processor_id();
-	if (!now)
-		now = bpf_ktime_get_ns();
-	if (rs->start_ns && (rs->cpu != cpu || now - rs->end_ns >= FS_RUN_COALESCE_NS))
-		run_flush(next->pid, rs);
-	rs->cpu = cpu;
-	rs->in_ns = now;
-	rs->in_sum_ns = next->se.sum_exec_runtime;
+	if (rs->end_ns - rs->start_ns >= FS_RUN_COALESCE_NS) {
+		clock_sample(slot, clk);
+		run_flush(tid, rs);
+	}
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	__u64 now = 0; /* read only for a followed thread */
+	struct fs_cpu_slot *slot;
+	__u32 zero = 0;
+	__u64 clk;
 
-	run_out(prev, preempt, prev_state, &now);
-	run_in(next, now);
+	if (!prev->bpf_storage && !next->bpf_storage) /* neither is followed */
+		return 0;
+	slot = bpf_map_lookup_elem(&on_cpu, &zero);
+	if (!slot)
+		return 0;
+	clk = rq_clock_of(prev);
+	if (prev->bpf_storage)
+		run_out(prev, preempt, prev_state, slot, clk);
+	slot->tid = 0;
+	if (next->bpf_storage) { /* perhaps followed: its run state is looked at when it leaves */
+		slot->tid = next->pid;
+		slot->in_clock = clk;
+		slot->in_sum_ns = next->se.sum_exec_runtime;
+	}
 	return 0;
 }
 
-/* A thread ends: its last run is sent (it left by exiting), then the thread itself. */
-static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool last)
+/* A thread ends at now (p is current): its last run is sent (it left by exiting), then
+ * the thread itself. */
+static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool last, __u64 now)
 {
-	__u32 tid = BPF_CORE_READ(p, pid);
+	__u32 tid = p->pid, zero = 0;
 	struct fs_run_state *rs = run_state_of(p);
+	struct fs_cpu_slot *slot;
 	struct fs_event *e;
+	__u64 in_ns, sum;
 
 	if (rs) {
-		/* still on the CPU: charge it up to now */
-		if (rs->in_ns)
-			run_charge(rs, BPF_CORE_READ(p, se.sum_exec_runtime), bpf_ktime_get_ns());
+		slot = bpf_map_lookup_elem(&on_cpu, &zero);
+		if (slot && slot->tid == tid) { /* on the CPU since in_clock: charge it */
+			sum = p->se.sum_exec_runtime;
+			in_ns = slot->off_at
+				    ? slot->in_clock + slot->off
+				    : now - (sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0);
+			run_begin(rs, tid, in_ns < now ? in_ns : now, bpf_get_smp_processor_id());
+			rs->end_ns = now;
+			rs->cpu_ns += sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0;
+			rs->switches++;
+			slot->tid = 0;
+		}
 		rs->left = FS_LEFT_EXITED;
 		run_flush(tid, rs);
 		bpf_task_storage_delete(&runs, p);
@@ -354,48 +404,53 @@ static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool
 		count_lost();
 		return;
 	}
-	event_init(e, FS_EV_THREAD_EXIT, tgid);
+	event_init(e, FS_EV_THREAD_EXIT, tgid, now);
 	e->tid = tid;
-	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, ringbuf_flags());
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *p)
 {
-	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct signal_struct *sig = p->signal;
+	__u32 tgid = p->tgid;
+	bool sub = in_subtree(tgid);
 	struct fs_event *e;
+	__u64 now;
 	int code;
 
-	if (BPF_CORE_READ(p, signal, live.counter) != 0) { /* other threads still run */
-		if (in_subtree(tgid))
-			thread_ended(p, tgid, false);
+	if (!sub && !trace_all)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (sig->live.counter != 0) { /* other threads still run */
+		if (sub)
+			thread_ended(p, tgid, false, now);
 		return 0;
 	}
-	if (!is_tracked(tgid))
-		return 0;
-	if (in_subtree(tgid))
-		thread_ended(p, tgid, true);
-	if (bpf_map_delete_elem(&tracked, &tgid) == 0)
-		__sync_fetch_and_sub(&tracked_live, 1);
+	if (sub) {
+		thread_ended(p, tgid, true, now);
+		if (bpf_map_delete_elem(&tracked, &tgid) == 0)
+			__sync_fetch_and_sub(&tracked_live, 1);
+	}
 
-	if (BPF_CORE_READ(p, signal, flags) & SIGNAL_GROUP_EXIT_FLAG)
-		code = BPF_CORE_READ(p, signal, group_exit_code);
+	if (sig->flags & SIGNAL_GROUP_EXIT_FLAG)
+		code = sig->group_exit_code;
 	else
-		code = BPF_CORE_READ(p, exit_code);
+		code = p->exit_code;
 
 	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
 	if (!e) {
 		count_lost();
 		return 0;
 	}
-	event_init(e, FS_EV_EXIT, tgid);
-	e->ppid = BPF_CORE_READ(p, real_parent, tgid);
-	e->tid = BPF_CORE_READ(p, pid);
+	event_init(e, FS_EV_EXIT, tgid, now);
+	e->ppid = p->real_parent->tgid;
+	e->tid = p->pid;
 	e->sig = code & 0x7f;
 	e->exit_code = (code & 0x7f) ? -1 : (code >> 8) & 0xff;
 	e->flags = (code & 0x80) ? FS_F_CORE_DUMPED : 0;
-	BPF_CORE_READ_STR_INTO(&e->comm, p, comm);
+	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current */
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
@@ -404,25 +459,26 @@ SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
-	__u32 target = BPF_CORE_READ(task, tgid);
-	__u64 id = bpf_get_current_pid_tgid();
+	__u32 target = task->tgid;
+	__u64 id;
 	struct fs_event *e;
 
-	if (!is_tracked(target))
+	if (!trace_all && !in_subtree(target))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
 	if (!e) {
 		count_lost();
 		return 0;
 	}
-	event_init(e, FS_EV_SIGNAL, id >> 32);
+	id = bpf_get_current_pid_tgid();
+	event_init(e, FS_EV_SIGNAL, id >> 32, bpf_ktime_get_ns());
 	e->tid = (__u32)id;
 	e->target = target;
 	e->sig = sig;
 	e->sig_result = result;
 	/* the kernel drops a signal to a process in its group exit and calls that "ignored"
 	 * too (a thread leaving alone, pthread_exit, is no group exit: not counted) */
-	if (BPF_CORE_READ(task, signal, flags) & SIGNAL_GROUP_EXIT_FLAG)
+	if (task->signal->flags & SIGNAL_GROUP_EXIT_FLAG)
 		e->flags |= FS_F_TARGET_EXITING;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, ringbuf_flags());

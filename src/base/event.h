@@ -112,14 +112,13 @@ struct fs_event {
 	char args[FS_ARGS_LEN];
 };
 
-/* A thread's current run, while it is on a CPU or has a short run waiting to be merged
- * with its next one (FS_RUN_COALESCE_NS). */
+/* A thread's pending run: a stretch on a CPU that has ended, or several merged, waiting
+ * to be merged with the thread's next one (FS_RUN_COALESCE_NS) or sent. (Where and when
+ * the thread came on the CPU it is on now is kept per CPU by the kernel side.) */
 struct fs_run_state {
-	__u64 start_ns;	 /* the pending run's start, 0 when there is none */
-	__u64 end_ns;	 /* its end so far */
-	__u64 cpu_ns;	 /* its on-CPU time so far */
-	__u64 in_sum_ns; /* sum_exec_runtime when the thread last came on the CPU */
-	__u64 in_ns;	 /* when it last came on (0 while off) */
+	__u64 start_ns; /* the pending run's start, 0 when there is none */
+	__u64 end_ns;	/* its end so far */
+	__u64 cpu_ns;	/* its on-CPU time so far */
 	__u32 tgid;
 	__u32 cpu;
 	__u32 switches;
