@@ -772,7 +772,14 @@ def test_threads_and_cpu(ctx):
     procs = said["processes"]["procs"]
     if (os.cpu_count() or 1) >= 2:
         cores = process_cores(t, said)
-        check(cores >= 1.6, f"two processes used {cores:.2f} cores")
+        # what the two processes measured themselves: a machine (a VM, a CPU quota) may
+        # give them less than two cores; the trace must then say what they got
+        own = sum(p["cpu"] for p in procs) / said["processes"]["wall"]
+        if own >= 1.6:
+            check(cores >= 1.6, f"two processes used {cores:.2f} cores")
+        else:
+            check(cores >= 0.85 * own, f"two processes used {cores:.2f} cores by the trace, "
+                  f"{own:.2f} by their own measure (the machine gave them less than 1.6)")
     for p in procs:
         traced = sum(r["cpu_ns"] for r in t.rec.runs(pid=p["pid"])) / 1e9
         check(abs(traced - p["cpu"]) <= 0.1 * p["cpu"] + 0.005,
