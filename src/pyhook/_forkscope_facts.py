@@ -14,7 +14,7 @@ import time
 
 import _forkscope_channel as channel
 
-_pools = {}  # id(the pool's or executor's task queue) -> its number in this process
+_pools = {}  # "count": pools and executors numbered so far in this process
 _in_exit = False  # in multiprocessing's exit cleanup (daemons are terminated there)
 
 
@@ -77,10 +77,17 @@ def _default_method():
 
 
 def _pool_number(queue):
-    key = id(queue)
-    if key not in _pools:
-        _pools[key] = len(_pools) + 1
-    return _pools[key]
+    """The number of the pool or executor whose task queue this is: kept on the queue
+    itself (an id() is reused once a pool is gone: two executors in a row would share
+    it)."""
+    n = getattr(queue, "_forkscope_pool", 0)
+    if not n:
+        _pools["count"] = n = _pools.get("count", 0) + 1
+        try:
+            queue._forkscope_pool = n
+        except Exception:
+            pass
+    return n
 
 
 # -- tasks: proxies for a worker's queues ------------------------------------------
