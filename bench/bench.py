@@ -60,6 +60,7 @@ TARGET_SWITCH_RATIO = 1.10  # pingpong traced / untraced
 TARGET_SWITCH_NS = 100  # ns added to an untraced switch while forkscope traces
 FORK_ONLY_FACTOR = 3  # fork-only children are ~3-4x cheaper: give that storm 3x as many
 PEER_READY_S = 60.0  # bpftrace compiles its script first
+OTHERS_WAIT_S = 60.0  # a round waits at most this long for other forkscopes to end
 PEER_DRAIN_S = 10.0
 TRACEFS = "/sys/kernel/tracing"
 NAMES = {"exec": "fork+exec", "fork": "fork-only"}
@@ -185,6 +186,56 @@ def find_workload(args, given, name, workdir):
         raise BenchError(f"cannot compile {name}: " + last_line(res.stderr, "cc failed"))
     os.chmod(out, 0o755)
     return out
+
+
+class Others:
+    """Other forkscopes tracing on the machine (another user's, another checkout's). Their
+    sched_switch and system-call programs look up the task storage of every task that has
+    some, and the threads a forkscope traces have some: they slow the traced variants, not
+    the untraced ones. So each round first waits (up to OTHERS_WAIT_S) until none runs,
+    and the rounds that began beside one anyway are counted."""
+
+    def __init__(self):
+        self.rounds = 0
+        self.beside = 0
+        self.waited = 0.0
+
+    @staticmethod
+    def _tracing(pid):
+        """Whether process pid holds attached BPF programs (a replay holds none)."""
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            return False
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == "anon_inode:bpf_link":
+                    return True
+            except OSError:
+                pass
+        return False
+
+    @classmethod
+    def running(cls):
+        """PIDs of tracing forkscopes (at a round's start the bench runs none itself)."""
+        return [int(d) for d in os.listdir("/proc")
+                if d.isdigit() and read_text(f"/proc/{d}/comm").strip() == "forkscope"
+                and cls._tracing(d)]
+
+    def wait(self):
+        """Before a round: wait for the others to end, at most OTHERS_WAIT_S."""
+        self.rounds += 1
+        t0 = time.monotonic()
+        while self.running() and time.monotonic() - t0 < OTHERS_WAIT_S:
+            time.sleep(0.2)
+        self.waited += time.monotonic() - t0
+        if self.running():
+            self.beside += 1
+
+    def line(self):
+        return (f"  other forkscopes tracing: {self.beside} of {self.rounds} rounds began beside "
+                f"one (a round waits up to {OTHERS_WAIT_S:.0f} s for them to end; "
+                f"{self.waited:.0f} s waited in all)")
 
 
 def machine_lines():
@@ -609,8 +660,10 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
     cpu = {}  # (mode, tool) -> [tracer cpu ns per run]
     counts = {}  # (mode, tool) -> [count dicts]
     walls = {m: [] for m, _ in storms}
+    others = Others()
     for r in range(rounds):
         for mode, cnt in storms:
+            others.wait()
             variants = ["untraced", "forkscope"] + [p for p in live if p not in unavailable]
             k = r % len(variants)  # rotate: slow drift must not favour one variant
             for v in variants[k:] + variants[:k]:
@@ -665,6 +718,7 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
           "target); cpu ratio:\n  the same for storm's CPU time (its children's included), "
           "which other load hardly changes;\n  tracer cpu: the tracer's own CPU time per "
           f"storm (forkscope: less its start-up of {b.startup_cpu / 1e6:.1f} ms)")
+    print(others.line())
     print()
     for mode, _ in storms:
         evs = median([c["lines"] for c in counts[(mode, "forkscope")]])
@@ -924,7 +978,9 @@ def part_switch(args, workdir, pingpong, n, rounds):
     variants = ["untraced", "traced", "bystander"]
     res = {v: [] for v in variants}  # pingpong's figures per round
     recs = {"traced": [], "bystander": []}
+    others = Others()
     for r in range(rounds):
+        others.wait()
         k = r % len(variants)  # rotate: slow drift must not favour one variant
         for v in variants[k:] + variants[:k]:
             if v == "untraced":
@@ -974,6 +1030,7 @@ def part_switch(args, workdir, pingpong, n, rounds):
           "beside a forkscope:\n  pingpong untraced while `forkscope run -- sleep` traces "
           f"(the target); from the best runs {best_by:.0f} ns,\n  from CPU time "
           f"{cpu_by:.0f} ns per switch")
+    print(others.line())
 
     if (round(ratio["traced"], 3) <= TARGET_SWITCH_RATIO
             and round(cpu_ratio["traced"], 3) > TARGET_SWITCH_RATIO):
