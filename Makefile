@@ -25,9 +25,10 @@ endif
 # Layers, lowest first (docs/architecture.md): a file includes only its own layer's and
 # lower layers' headers (make check-layers). The core has no libbpf and no curses, so the
 # unit tests link it alone: base (words, text, clocks), model, record, output and view
-# (the UI's pure parts). The tool adds trace, workload, tui and cli.
-LAYERS := base model record output trace workload view tui cli
-CORE_LAYERS := base model record output view
+# (the UI's pure parts), export (pictures and traces for other tools). The tool adds
+# trace, workload, tui and cli.
+LAYERS := base model record output export trace workload view tui cli
+CORE_LAYERS := base model record output export view
 CORE_SRCS := $(foreach l,$(CORE_LAYERS),$(wildcard src/$(l)/*.c))
 TOOL_SRCS := $(foreach l,trace workload tui cli,$(wildcard src/$(l)/*.c)) src/main.c
 CORE_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(CORE_SRCS))

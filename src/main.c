@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/compare.h"
+#include "cli/export_cmd.h"
 #include "workload/demos.h"
 #include "cli/run.h"
 #include "cli/tree_cmd.h"
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
 		return main_list_demos();
 	case FS_CMD_TREE:
 		return tree_command(&cli);
+	case FS_CMD_EXPORT:
+		return export_command(&cli);
 	case FS_CMD_COMPARE:
 		return compare_command(&cli);
 	case FS_CMD_REPLAY:
