@@ -124,7 +124,15 @@ void export_proc_title(const struct fs_proc *p, char *buf, size_t len)
 	snprintf(buf, len, "%u %s", p->pid, names_role_long(p->role, p->start_method));
 }
 
-#define EXPORT_ARGS_SHORT 16 /* arguments shown in a picture; the rest are cut */
+#define EXPORT_ARGS_SHORT 16
+
+/* An argument that names a file by a path: "/...", "./...", "../...", "~/...", no blank. */
+static bool export_is_path(const char *a)
+{
+	return (a[0] == '/' || !strncmp(a, "./", 2) || !strncmp(a, "../", 3) ||
+		!strncmp(a, "~/", 2)) &&
+	       !strpbrk(a, " \t<>\"'");
+} /* arguments shown in a picture; the rest are cut */
 
 void export_proc_command(const struct fs_proc *p, char *buf, size_t len, size_t max)
 {
@@ -141,7 +149,7 @@ void export_proc_command(const struct fs_proc *p, char *buf, size_t len, size_t 
 	for (int i = 0; i < p->argc && argc < EXPORT_ARGS_SHORT && p->argv[i]; i++) {
 		char *a = p->argv[i], *slash = strrchr(a, '/');
 
-		if (i > 0 && slash && slash[1] && slash != a && a[0] != '-' && !strpbrk(a, " \t")) {
+		if (i > 0 && slash && slash[1] && slash != a && export_is_path(a)) {
 			snprintf(cut[argc], sizeof(cut[argc]), ".../%s", slash + 1);
 			a = cut[argc];
 		}
@@ -157,7 +165,6 @@ void export_proc_command_full(const struct fs_proc *p, char *buf, size_t len)
 
 void export_proc_state(const struct fs_proc *p, char *buf, size_t len)
 {
-	char d[32];
 	size_t n;
 
 	format_proc_state(p, NAMES_STATE_BRIEF, buf, len);
@@ -168,6 +175,8 @@ void export_proc_state(const struct fs_proc *p, char *buf, size_t len)
 		n = strlen(buf);
 	}
 	if (p->exited && !p->exit_lost && !p->unseen_start && p->end_ns >= p->start_ns && n < len) {
+		char d[32];
+
 		names_duration(p->end_ns - p->start_ns, d, sizeof(d));
 		snprintf(buf + n, len - n, ", %s", d);
 	}

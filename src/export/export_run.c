@@ -167,11 +167,12 @@ static int export_sink_event(void *ctx, const struct fs_event *ev, char *err, si
 
 int export_run_load(struct export_run *x, const char *path, char *err, size_t errlen)
 {
-	struct fs_replay_sink sink = {export_sink_header, export_sink_event, x};
+	struct fs_replay_sink sink = {export_sink_header, export_sink_event, NULL};
 	struct fs_replay_info info;
 	int rc;
 
 	memset(x, 0, sizeof(*x));
+	sink.ctx = x;
 	rc = replay_read(path, &sink, &info, err, errlen);
 	if (rc == 0 && !x->m) {
 		snprintf(err, errlen, "no header line in the recording");
@@ -248,6 +249,7 @@ int export_write_file(const char *out, const struct export_run *x, enum export_f
 	FILE *f = NULL;
 	int fd = -1, rc = -1;
 	mode_t mask;
+	struct stat st;
 
 	if (!strcmp(out, "-")) {
 		free(tmp);
@@ -260,6 +262,10 @@ int export_write_file(const char *out, const struct export_run *x, enum export_f
 	if (!tmp) {
 		snprintf(err, errlen, "%s: out of memory", out);
 		return -1;
+	}
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) { /* said so, not "cannot create" */
+		snprintf(err, errlen, "cannot write %s: %s", out, strerror(EISDIR));
+		goto out;
 	}
 	snprintf(tmp, len, "%s.tmpXXXXXX", out);
 	fd = mkstemp(tmp);

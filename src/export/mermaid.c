@@ -1,7 +1,8 @@
 /* forkscope export --format mermaid: the process tree as a Mermaid flowchart (left to
  * right): a node per process with its PID, role, command, Python's name and its end; a
  * classDef per role (colour and border style), a legend subgraph; kills as red dotted
- * links labelled with the signal, replacements as thick links "replaces". Every label is
+ * links labelled with the signal, replacements as thick links "replaced by" (the old
+ * worker to the new, left to right in time). Every label is
  * quoted, its text in entity codes where Mermaid would read it. */
 #include <string.h>
 
@@ -83,11 +84,13 @@ int export_mermaid(FILE *f, const struct export_run *x)
 	if (export_tree_build(&t, x->m) != 0)
 		return -1;
 	export_run_title(x, title, sizeof(title));
-	fputs("%% forkscope export --format mermaid: the process tree (render: mmdc -i FILE)\n"
-	      "---\ntitle: \"forkscope: ",
+	/* the front matter first (Mermaid reads it only there); a YAML double-quoted string
+	 * is a JSON string */
+	fputs("---\ntitle: \"forkscope: ", f);
+	export_put(f, title, EXPORT_ESC_JSON);
+	fputs("\"\n---\n%% forkscope export --format mermaid: the process tree (render: mmdc -i "
+	      "FILE)\nflowchart LR\n",
 	      f);
-	export_put(f, title, EXPORT_ESC_MERMAID);
-	fputs("\"\n---\nflowchart LR\n", f);
 	for (int c = 0; c < EXPORT_CLASS_COUNT; c++)
 		mm_classdef(f, (enum export_class)c);
 	for (size_t r = 0; r < t.n; r++) {
@@ -110,7 +113,9 @@ int export_mermaid(FILE *f, const struct export_run *x)
 			links++;
 		}
 		if (p->replaces_idx >= 0 && (size_t)p->replaces_idx < t.n) {
-			fprintf(f, "  n%zu ==>|\"replaces\"| n%d\n", r, t.row_of[p->replaces_idx]);
+			/* old -> new: the chain reads left to right, in time */
+			fprintf(f, "  n%d ==>|\"replaced by\"| n%zu\n", t.row_of[p->replaces_idx],
+				r);
 			links++;
 		}
 	}
@@ -126,7 +131,8 @@ int export_mermaid(FILE *f, const struct export_run *x)
 	fputs("    legend_parent[\"parent\"] -->|\"forked\"| legend_child[\"child\"]\n", f);
 	fputs(
 	    "    legend_sender[\"sender\"] -.->|\"killed it (signal)\"| legend_target[\"target\"]\n"
-	    "    legend_new[\"new worker\"] ==>|\"replaces\"| legend_old[\"old worker\"]\n  end\n",
+	    "    legend_old[\"old worker\"] ==>|\"replaced by\"| legend_new[\"new worker\"]\n  "
+	    "end\n",
 	    f);
 	if (nkill < sizeof(kill_links) / sizeof(kill_links[0]))
 		kill_links[nkill++] = links + 1; /* the legend's kill */

@@ -145,11 +145,12 @@ static void pf_threads(struct pf *pf, int r)
 
 	for (int i = p->first_thread; i >= 0;) {
 		const struct fs_thread *th = model_thread(m, (size_t)i);
-		char name[64];
 
 		if (!th)
 			break;
 		if (th->tid != p->pid) {
+			char name[64];
+
 			snprintf(name, sizeof(name), "thread %u", th->tid);
 			pf_meta(pf, pid, th->tid, "thread_name", "name", name, 0);
 			pf_meta(pf, pid, th->tid, "thread_sort_index", "sort_index", NULL, k++);
@@ -269,7 +270,6 @@ static void pf_ends(struct pf *pf, int r)
 {
 	const struct fs_proc *p = model_proc(pf->x->m, (size_t)pf->t.rows[r].idx);
 	uint32_t pid = pf_pid(pf, r);
-	char state[256];
 	const uint64_t phase[] = {p->py.hello_ns, p->py.main_imported_ns, p->py.ready_ns};
 	const enum fs_py_phase which[] = {FS_PY_PHASE_HELLO, FS_PY_PHASE_MAIN_IMPORTED,
 					  FS_PY_PHASE_READY};
@@ -278,6 +278,8 @@ static void pf_ends(struct pf *pf, int r)
 		if (phase[i] >= p->start_ns && phase[i] && phase[i] <= export_proc_end(pf->x, p))
 			pf_instant(pf, pid, phase[i], "python", names_py_phase(which[i]));
 	if (p->exited && !p->exit_lost && p->end_ns) {
+		char state[256];
+
 		export_proc_state_long(p, state, sizeof(state));
 		pf_instant(pf, pid, p->end_ns, "exit", state);
 	}

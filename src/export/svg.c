@@ -393,7 +393,7 @@ static void svg_layout(struct svg *s)
 	}
 	s->tree_w = tree < 200 ? 200 : tree;
 	s->tl_x = SVG_MARGIN + s->tree_w + 16;
-	s->state_x = s->tl_x + SVG_TL_W + 14;
+	s->state_x = s->tl_x + SVG_TL_W + 34; /* past the last tick's words */
 	s->width = s->state_x + state + SVG_MARGIN;
 	if (s->width < 1100)
 		s->width = 1100;

@@ -60,9 +60,10 @@ static void tui_export_base(const struct tui_app *a, const char *path, char *bas
 {
 	char name[600], dir[600] = ".";
 	const char *slash = path ? strrchr(path, '/') : NULL;
-	size_t n;
 
 	if (path) {
+		size_t n;
+
 		snprintf(name, sizeof(name), "%s", slash ? slash + 1 : path);
 		n = strlen(name);
 		if (n > 6 && !strcmp(name + n - 6, ".jsonl"))
