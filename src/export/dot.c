@@ -57,8 +57,10 @@ static void dot_node(FILE *f, const struct export_run *x, const struct export_tr
 	char title[96], cmd[256], py[320], state[256];
 
 	export_proc_title(p, title, sizeof(title));
-	export_proc_command(p, cmd, sizeof(cmd), 36);
 	export_proc_python(p, py, sizeof(py));
+	/* shorter where Python's name says what it is */
+	export_proc_command(p, cmd, sizeof(cmd), py[0] ? 16 : 36);
+	export_cut(cmd, py[0] ? 48 : 64);
 	export_proc_state(p, state, sizeof(state));
 	fprintf(f, "  n%d [label=\"", r);
 	export_put(f, title, EXPORT_ESC_DOT);
@@ -95,13 +97,6 @@ static void dot_legend(FILE *f, const bool *present, bool kills, bool replaces)
 		dot_class_attrs(f, (enum export_class)c);
 		fputs("];\n", f);
 	}
-	fputs("    { rank=same;", f); /* one column in a left-to-right graph */
-	for (int c = 0; c < EXPORT_CLASS_COUNT; c++)
-		if (present[c]) {
-			fprintf(f, "%s legend%d", first ? "" : ";", c);
-			first = false;
-		}
-	fputs(" }\n", f);
 	fputs("    legend_fork_a [label=\"parent\",shape=plaintext]; legend_fork_b "
 	      "[label=\"child\",shape=plaintext];\n"
 	      "    legend_fork_a -> legend_fork_b [label=\"forked\"];\n",
@@ -117,6 +112,16 @@ static void dot_legend(FILE *f, const bool *present, bool kills, bool replaces)
 		      "[label=\"old worker\",shape=plaintext];\n    legend_repl_a -> legend_repl_b "
 		      "[label=\"replaces\",style=dotted,arrowhead=empty,penwidth=2];\n",
 		      f);
+	/* one column (a rank, in a left-to-right graph): its edges short and upright */
+	fputs("    { rank=same;", f);
+	for (int c = 0; c < EXPORT_CLASS_COUNT; c++)
+		if (present[c]) {
+			fprintf(f, "%s legend%d", first ? "" : ";", c);
+			first = false;
+		}
+	fprintf(f, "; legend_fork_a; legend_fork_b%s%s }\n",
+		kills ? "; legend_kill_a; legend_kill_b" : "",
+		replaces ? "; legend_repl_a; legend_repl_b" : "");
 	fputs("  }\n", f);
 }
 
@@ -134,7 +139,7 @@ int export_dot(FILE *f, const struct export_run *x)
 	      f);
 	fprintf(f,
 		"  graph [rankdir=LR,fontname=\"%s\",fontsize=18,labelloc=t,labeljust=l,"
-		"nodesep=0.3,ranksep=0.6,newrank=true,label=\"forkscope: ",
+		"nodesep=0.3,ranksep=0.6,label=\"forkscope: ",
 		DOT_FONT);
 	export_put(f, title, EXPORT_ESC_DOT);
 	fprintf(f,

@@ -158,6 +158,27 @@ void export_proc_command(const struct fs_proc *p, char *buf, size_t len, size_t 
 	names_command(buf, len, argv, argc, p->comm, FS_COMM_LEN, max);
 }
 
+void export_cut(char *s, size_t chars)
+{
+	size_t i = 0, n = 0, len = strlen(s);
+
+	while (i < len && n < chars) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		n++;
+	}
+	if (i < len && i >= 3) {
+		while (i > 3 && n + 3 > chars) { /* room for the dots */
+			i--;
+			while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+				i--;
+			n--;
+		}
+		strcpy(s + i, "...");
+	}
+}
+
 void export_proc_command_full(const struct fs_proc *p, char *buf, size_t len)
 {
 	format_proc_command(p, buf, len, len);

@@ -57,6 +57,8 @@ const char *export_class_stroke(enum export_class c);
 void export_proc_title(const struct fs_proc *p, char *buf, size_t len);
 void export_proc_command(const struct fs_proc *p, char *buf, size_t len, size_t max);
 void export_proc_command_full(const struct fs_proc *p, char *buf, size_t len);
+/* Cut s to at most chars characters, the last three "..." when it was longer. */
+void export_cut(char *s, size_t chars);
 void export_proc_state(const struct fs_proc *p, char *buf, size_t len);
 /* Its end in full: "killed SIGTERM by 2558 (terminated as a daemon at interpreter exit)". */
 void export_proc_state_long(const struct fs_proc *p, char *buf, size_t len);

@@ -57,8 +57,10 @@ static void mm_node(FILE *f, const struct export_run *x, const struct export_tre
 	char title[96], cmd[256], py[320], state[256], id[48];
 
 	export_proc_title(p, title, sizeof(title));
-	export_proc_command(p, cmd, sizeof(cmd), 36);
 	export_proc_python(p, py, sizeof(py));
+	/* shorter where Python's name says what it is */
+	export_proc_command(p, cmd, sizeof(cmd), py[0] ? 16 : 36);
+	export_cut(cmd, py[0] ? 48 : 64);
 	export_proc_state(p, state, sizeof(state));
 	export_class_id(export_class_of(p), id, sizeof(id));
 	fprintf(f, "  n%d[\"<b>", r);

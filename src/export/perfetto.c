@@ -293,7 +293,7 @@ static void pf_tasks(struct pf *pf)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_task *tk = model_task(m, i);
-		int r = export_tree_row(&pf->t, m, tk->serial);
+		int r = export_tree_row(&pf->t, m, tk->serial + 1);
 		char name[96];
 
 		if (r < 0 || tk->end_ns < tk->start_ns)

@@ -238,7 +238,7 @@ static void svg_tasks(const struct svg *s)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct fs_task *tk = model_task(s->x->m, i);
-		int r = export_tree_row(&s->t, s->x->m, tk->serial);
+		int r = export_tree_row(&s->t, s->x->m, tk->serial + 1);
 		double x0, x1;
 
 		if (r < 0 || tk->end_ns < tk->start_ns)

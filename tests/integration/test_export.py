@@ -185,7 +185,7 @@ def check_perfetto(data, procs, pids):
     check(isinstance(doc, dict) and isinstance(doc.get("traceEvents"), list),
           "no traceEvents array")
     check(doc.get("displayTimeUnit") == "ns", "displayTimeUnit is not ns")
-    names, flows, slices = {}, {}, {}
+    names, flows, slices, asyncs, lifetimes = {}, {}, {}, [], {}
     for e in doc["traceEvents"]:
         for key in ("ph", "pid", "tid", "ts"):
             check(key in e, f"an event without {key}: {e}")
@@ -197,6 +197,8 @@ def check_perfetto(data, procs, pids):
         elif ph == "X":
             check(isinstance(e.get("dur"), (int, float)) and e["dur"] >= 0, f"X dur: {e}")
             slices.setdefault((e["pid"], e["tid"]), []).append((e["ts"], e["ts"] + e["dur"]))
+            if e.get("cat") == "process":
+                lifetimes[e["pid"]] = (e["ts"], e["ts"] + e["dur"])
         elif ph in ("s", "f"):
             check("id" in e and "cat" in e and "name" in e, f"flow without id/cat/name: {e}")
             if ph == "f":
@@ -204,10 +206,15 @@ def check_perfetto(data, procs, pids):
             flows.setdefault((e["cat"], e["id"]), []).append(ph)
         elif ph in ("b", "e"):
             check("id" in e and "cat" in e, f"async without id/cat: {e}")
+            asyncs.append(e)
         elif ph == "i":
             check(e.get("s") in ("t", "p", "g"), f"instant without scope: {e}")
         elif ph != "M":
             raise Failure(f"unexpected phase {ph!r}")
+    for e in asyncs:  # a task lies in its worker's lifetime
+        life = lifetimes.get(e["pid"])
+        check(life and life[0] - 1e-3 <= e["ts"] <= life[1] + 1e-3,
+              f"{e['cat']} {e.get('name')} at {e['ts']} outside its process's lifetime {life}")
     for key, phs in flows.items():
         check(sorted(phs) == ["f", "s"], f"flow {key}: {phs}, not one s and one f")
     for key, spans in slices.items():
@@ -215,7 +222,7 @@ def check_perfetto(data, procs, pids):
         # or ends inside it (Perfetto drops a slice that overlaps its parent's end)
         stack = []
         for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
-            while stack and stack[-1] <= start:
+            while stack and stack[-1] <= start + 1e-6:  # ns in float microseconds
                 stack.pop()
             if stack and end > stack[-1] + 1e-6:
                 raise Failure(f"track {key}: slice {start}..{end} overlaps the end of the "
