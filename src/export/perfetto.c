@@ -202,7 +202,9 @@ static int pf_runs(struct pf *pf)
 			prev_end = 0;
 		prev_serial = k->serial;
 		prev_tid = k->tid;
-		from = from < p->start_ns ? p->start_ns : from;
+		/* strictly after the lifetime's start: an importer that sorts by time alone
+		 * still opens the lifetime first */
+		from = from <= p->start_ns ? p->start_ns + 1 : from;
 		from = from < prev_end ? prev_end : from;
 		to = to > export_proc_end(x, p) ? export_proc_end(x, p) : to;
 		if (to <= from)
