@@ -15,7 +15,8 @@ loaded) and each format:
 * dot: `dot -Tsvg`, then `rsvg-convert` of that SVG to PNG; every process's "PID role";
 * svg: an XML parse, `rsvg-convert` to PNG; every process's "PID role";
 * mermaid: `mmdc` (@mermaid-js/mermaid-cli from build/npm, made by `make export-deps`,
-  with Debian's chromium through build/npm/puppeteer.json); every process's "PID role".
+  with Debian's chromium through build/npm/puppeteer.json), all the diagrams in one run
+  (one browser start); every process's "PID role".
 
 Every process that `forkscope tree --json` shows must be in each export. A missing tool
 skips its checks with a printed reason, but fails under CI=true. The stdout of export
@@ -278,16 +279,44 @@ def check_svg(path, out_dir, stem, procs):
     rsvg(path, os.path.join(out_dir, stem + ".svg.png"), "svg")
 
 
-def check_mermaid(path, out_dir, stem, procs):
-    svg = os.path.join(out_dir, stem + ".mmd.svg")
-    r = run([MMDC, "-q", "-p", PUPPETEER, "-i", path, "-o", svg, "-b", "white"])
-    check(r.returncode == 0 and os.path.exists(svg),
-          f"mmdc: rc {r.returncode}: {(r.stderr or r.stdout).decode(errors='replace')[:400]}")
+def check_mermaid_svg(svg, procs, what):
     with open(svg, "rb") as f:
         data = f.read()
     # labels are HTML in foreignObjects: their text, entities decoded by the parser
-    check_names(svg_text(data, "mmdc's SVG"), procs, "mmdc's SVG")
-    check(b"<script" not in data, "mmdc's SVG: a script element from the labels")
+    check_names(svg_text(data, what), procs, what)
+    check(b"<script" not in data, f"{what}: a script element from the labels")
+
+
+def render_mermaid(todo, out_dir):
+    """mmdc over every Mermaid export at once (one browser start: a Markdown file with one
+    diagram each, rendered to all-N.svg), then each SVG checked. When the batch fails,
+    each diagram alone, to name the one mmdc refuses. Returns (passed, failed)."""
+    md = os.path.join(out_dir, "all-mermaid.md")
+    with open(md, "w", encoding="utf-8") as f:
+        for stem, path, _ in todo:
+            with open(path, encoding="utf-8") as g:
+                f.write(f"# {stem}\n\n```mermaid\n{g.read()}```\n\n")
+    out = os.path.join(out_dir, "all-mermaid-out.md")
+    r = run([MMDC, "-q", "-p", PUPPETEER, "-i", md, "-o", out, "-b", "white"],
+            timeout=60 + 10 * len(todo))
+    passed = failed = 0
+    for k, (stem, path, procs) in enumerate(todo, 1):
+        what = f"{stem} mermaid"
+        try:
+            svg = os.path.join(out_dir, f"all-mermaid-out-{k}.svg")
+            if r.returncode != 0:
+                svg = os.path.join(out_dir, stem + ".mmd.svg")
+                r1 = run([MMDC, "-q", "-p", PUPPETEER, "-i", path, "-o", svg, "-b", "white"])
+                check(r1.returncode == 0 and os.path.exists(svg), "mmdc: rc %d: %s" % (
+                    r1.returncode, (r1.stderr or r1.stdout).decode(errors="replace")[:400]))
+            check(os.path.exists(svg), f"mmdc wrote no {svg}")
+            check_mermaid_svg(svg, procs, "mmdc's SVG")
+            print(f"ok - {what} ({len(procs)} processes, rendered by mmdc)")
+            passed += 1
+        except (Failure, OSError) as e:
+            print(f"FAIL - {what}: {e}")
+            failed += 1
+    return passed, failed
 
 
 # ---------------------------------------------------------------- main
@@ -325,6 +354,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     try:
         recs = recordings(tmp, not args.no_live)
+        mermaid = []
         for rec in recs:
             stem = os.path.basename(rec)[:-6]
             if args.k and args.k not in stem:
@@ -355,15 +385,18 @@ def main():
                         if why["rsvg-convert"] and not CI:
                             continue
                         check_svg(path, out_dir, stem, procs)
-                    elif fmt == "mermaid":
-                        if why["mmdc"] and not CI:
-                            continue
-                        check_mermaid(path, out_dir, stem, procs)
+                    elif fmt == "mermaid" and not why["mmdc"]:
+                        mermaid.append((stem, path, procs))  # rendered all at once below
+                        continue
                     print(f"ok - {what} ({len(procs)} processes)")
                     passed += 1
                 except (Failure, OSError) as e:
                     print(f"FAIL - {what}: {e}")
                     failed += 1
+        if mermaid:
+            p, f = render_mermaid(mermaid, out_dir)
+            passed += p
+            failed += f
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
