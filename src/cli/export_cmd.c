@@ -1,8 +1,19 @@
 /* forkscope export: a recording for another tool (src/export/, docs/export.md). */
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "cli/export_cmd.h"
 #include "export/export.h"
+
+/* Do the two paths name one file (-o onto the recording would replace what it reads)? */
+static bool export_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
 
 int export_command(const struct fs_cli *cli)
 {
@@ -13,6 +24,11 @@ int export_command(const struct fs_cli *cli)
 	if (fmt < 0) { /* the parser checked it: a caller that did not */
 		fprintf(stderr, "forkscope: unknown export format: %s\n", cli->format);
 		return 2;
+	}
+	if (cli->output && export_same_file(cli->output, cli->file)) {
+		fprintf(stderr, "forkscope: %s is the recording itself: give -o another file\n",
+			cli->output);
+		return 1;
 	}
 	if (export_run_load(&x, cli->file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "forkscope: %s: %s\n", cli->file, err);

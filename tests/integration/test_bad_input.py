@@ -172,6 +172,8 @@ def export_prepare(which, options):
         with open(path, "w") as f:
             f.write(line(header()) + body)
         opts = list(options)
+        if "self" in opts:
+            opts[opts.index("self")] = path
         if "outdir" in opts:
             out = os.path.join(tmp, "outdir")
             os.makedirs(out, exist_ok=True)
@@ -318,6 +320,9 @@ def cli_rows():
             r"cannot write /nonexistent/dir/x\.svg: No such file or directory$",
             prepare=export_prepare("good", ["--format", "svg", "-o",
                                             "/nonexistent/dir/x.svg"])),
+        Row("export onto its own recording", "cli", 1,
+            r"\S+/good\.jsonl is the recording itself: give -o another file$",
+            prepare=export_prepare("good", ["--format", "svg", "-o", "self"])),
         Row("export onto a directory", "cli", 1, r"cannot write \S+/outdir: Is a directory$",
             prepare=export_prepare("good", ["--format", "mermaid", "-o", "outdir"])),
         # privileges and files the user forkscope runs as may not read
