@@ -86,7 +86,8 @@ static void dot_legend(FILE *f, const bool *present, bool kills, bool replaces)
 	bool first = true;
 
 	fputs("  subgraph cluster_legend {\n    label=\"legend\"; style=\"rounded\"; "
-	      "color=\"#808080\"; fontsize=14;\n",
+	      "color=\"#808080\"; fontsize=13;\n"
+	      "    node [fontsize=11,height=0.3,margin=\"0.08,0.03\"]; edge [fontsize=10];\n",
 	      f);
 	for (int c = 0; c < EXPORT_CLASS_COUNT; c++) {
 		if (!present[c])

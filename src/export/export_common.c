@@ -56,19 +56,21 @@ int export_tree_row(const struct export_tree *t, const struct fs_model *m, uint6
 	return idx >= 0 && (size_t)idx < t->n ? t->row_of[idx] : -1;
 }
 
-/* Each class: its role and method (for its words), its colours (Okabe-Ito hues, light). */
+/* Each class: its role and method (for its words), its colours: light tints of the UI's
+ * hues (main green, forkserver magenta, tracker yellow, children of fork cyan, of spawn
+ * blue), but a forkserver's children orange: red means a signal here, and only that. */
 static const struct {
 	enum fs_role role;
 	enum fs_method method;
 	const char *fill, *stroke;
 } export_classes[EXPORT_CLASS_COUNT] = {
-    [EXPORT_CLASS_MAIN] = {FS_ROLE_MAIN, FS_METHOD_NONE, "#ffd8a8", "#b35900"},
-    [EXPORT_CLASS_FORKSERVER] = {FS_ROLE_FORKSERVER, FS_METHOD_NONE, "#d0b8e8", "#5b2c8a"},
-    [EXPORT_CLASS_TRACKER] = {FS_ROLE_RESOURCE_TRACKER, FS_METHOD_NONE, "#e0e0e0", "#505050"},
-    [EXPORT_CLASS_CHILD_FORK] = {FS_ROLE_MP_CHILD, FS_METHOD_FORK, "#b8dcf5", "#0060a0"},
-    [EXPORT_CLASS_CHILD_SPAWN] = {FS_ROLE_MP_CHILD, FS_METHOD_SPAWN, "#b8ecd8", "#007a50"},
-    [EXPORT_CLASS_CHILD_FORKSERVER] = {FS_ROLE_MP_CHILD, FS_METHOD_FORKSERVER, "#f5e6a0",
-				       "#8a7000"},
+    [EXPORT_CLASS_MAIN] = {FS_ROLE_MAIN, FS_METHOD_NONE, "#c6ebc0", "#2e7d32"},
+    [EXPORT_CLASS_FORKSERVER] = {FS_ROLE_FORKSERVER, FS_METHOD_NONE, "#efc6ef", "#8e24aa"},
+    [EXPORT_CLASS_TRACKER] = {FS_ROLE_RESOURCE_TRACKER, FS_METHOD_NONE, "#f3e9a6", "#7a6a00"},
+    [EXPORT_CLASS_CHILD_FORK] = {FS_ROLE_MP_CHILD, FS_METHOD_FORK, "#bfeaf2", "#00707a"},
+    [EXPORT_CLASS_CHILD_SPAWN] = {FS_ROLE_MP_CHILD, FS_METHOD_SPAWN, "#c5d3f7", "#1a47b8"},
+    [EXPORT_CLASS_CHILD_FORKSERVER] = {FS_ROLE_MP_CHILD, FS_METHOD_FORKSERVER, "#ffd7b0",
+				       "#b05500"},
     [EXPORT_CLASS_OTHER] = {FS_ROLE_OTHER, FS_METHOD_NONE, "#ffffff", "#303030"},
 };
 
