@@ -467,6 +467,76 @@ static void format_summary_python(FILE *f, const struct fs_model *m)
 			(unsigned long long)ps->tasks_forgotten);
 }
 
+/* The recycled workers the facts told: how many, and the tasks after which the replaced
+ * ones exited (lo..hi) and their Pools' maxtasksperchild (0 when they differ). */
+struct format_recycled {
+	size_t told;
+	uint64_t lo, hi;
+	uint32_t max;
+	bool max_mixed;
+};
+
+static void format_count_recycled(const struct fs_model *m, struct format_recycled *r)
+{
+	for (size_t i = 0; i < model_count(m); i++) {
+		const struct fs_proc *c = model_proc(m, i), *w;
+		const struct fs_pool *pool;
+
+		if (!c->replaces || !c->py.recycled)
+			continue;
+		pool = model_pool_of(m, c);
+		if (pool && (r->told == 0 || pool->maxtasksperchild == r->max))
+			r->max = pool->maxtasksperchild;
+		else
+			r->max_mixed = true;
+		w = c->replaces_idx >= 0 && (size_t)c->replaces_idx < model_count(m)
+			? model_proc(m, (size_t)c->replaces_idx)
+			: NULL;
+		if (w && w->pid == c->replaces) {
+			if (r->told == 0 || w->py.tasks < r->lo)
+				r->lo = w->py.tasks;
+			if (w->py.tasks > r->hi)
+				r->hi = w->py.tasks;
+		}
+		r->told++;
+	}
+}
+
+/* "recycled workers: N (...)": from the Python facts when they told it (which worker ran
+ * how many tasks, its Pool's maxtasksperchild), inferred from the kernel's events else. */
+static void format_summary_recycled(FILE *f, const struct fs_model *m)
+{
+	static const char seen[] =
+	    "started by a pool right after one of its workers exited 0, while the pool ran on";
+	const struct fs_model_stats *st = model_stats(m);
+	struct format_recycled r = {0};
+	size_t inferred;
+
+	format_count_recycled(m, &r);
+	inferred = st->recycled > r.told ? st->recycled - r.told : 0;
+	fprintf(f, "recycled workers: %zu", st->recycled > r.told ? st->recycled : r.told);
+	if (r.told) {
+		if (r.hi && r.lo == r.hi)
+			fprintf(f, " (each exited after %llu task%s", (unsigned long long)r.hi,
+				r.hi == 1 ? "" : "s");
+		else if (r.hi)
+			fprintf(f, " (each exited after %llu to %llu tasks",
+				(unsigned long long)r.lo, (unsigned long long)r.hi);
+		else
+			fprintf(f, " (each exited after its tasks");
+		if (r.max && !r.max_mixed)
+			fprintf(f, ", %s=%u", names_recycle_cause(), r.max);
+		fprintf(f, ", and the pool started a replacement: %s", names_recycle_source(true));
+		if (inferred)
+			fprintf(f, "; %zu more %s: %s", inferred, names_recycle_source(false),
+				seen);
+		fputc(')', f);
+	} else if (inferred) {
+		fprintf(f, " (%s: %s)", names_recycle_source(false), seen);
+	}
+	fputc('\n', f);
+}
+
 void format_summary(FILE *f, const struct fs_model *m)
 {
 	const struct fs_model_stats *st = model_stats(m);
@@ -482,10 +552,7 @@ void format_summary(FILE *f, const struct fs_model *m)
 		st->daemon_kills ? " (SIGTERM from the starter, which then exited: daemons at "
 				   "interpreter exit, or a pool closed just before)"
 				 : "");
-	fprintf(f, "recycled workers: %zu%s\n", st->recycled,
-		st->recycled ? " (started by a pool right after one of its workers exited 0, "
-			       "while the pool ran on)"
-			     : "");
+	format_summary_recycled(f, m);
 	if (c->reparented)
 		fprintf(f, "re-parented: %zu (outlived their parent and were adopted)\n",
 			c->reparented);
