@@ -1132,6 +1132,49 @@ def test_python_facts():
             p.close()
 
 
+POOL_RECYCLE = os.path.join(ROOT, "demos", "recordings", "pool-recycle-fork.jsonl")
+
+
+def test_event_log_facts():
+    """The event log shows each channel record as the model decoded it: the hook's facts in
+    words (the Pool worker's name, its tasks, the Pool's calls), never the record's JSON;
+    at 120x36 and 80x24 with LANG=C and NO_COLOR, also after stepping back and forth."""
+    if not os.path.exists(POOL_RECYCLE):
+        raise AssertionError("no shipped recording %s (make recordings)" % POOL_RECYCLE)
+    for cols, rows in ((120, 36), (80, 24)):
+        env = {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(POOL_RECYCLE)), cols, rows, env)
+        try:
+            p.wait_for(r"REPLAY")
+            p.keys("End")
+            s = p.wait_for(r"chan\s+\d+\s+python: its target re")
+            chans = [line for line in s.splitlines() if re.search(r"\bchan\s+\d+ ", line)]
+            assert len(chans) >= 2, s
+            assert not re.search(r'"fact"|\{"|FSC1', s), s
+            if cols == 120:
+                assert re.search(r"chan\s+\d+\s+python: Pool #1 join\(\)", s), s
+                assert re.search(r"task \d+ of job 0 \(Pool #1\) done in \d+", s), s
+            # from the start, step by step: the workers' process facts, then their tasks
+            p.keys("Home")
+            p.wait_for(r"events 0/", timeout=5)
+            seen = set()
+            for _ in range(130):
+                p.keys(".")
+                s = p.screen()
+                assert not re.search(r'"fact"|\{"|FSC1', s), s
+                if re.search(r"chan\s+\d+\s+python: Pool wor", s):
+                    seen.add("worker")
+                if re.search(r"chan\s+\d+\s+task \d+ of job 0", s):
+                    seen.add("task")
+                if len(seen) == 2:
+                    break
+            assert seen == {"worker", "task"}, (seen, s)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
 def test_live_compare_python():
     """compare: the real start cost per method from Python's ready facts, the forkserver's
     one-time start apart, and fork -> exec on its own row."""
