@@ -36,7 +36,8 @@ HEADERS := $(wildcard src/*/*.h)
 # Data files the binary finds next to itself (base/paths.c): build/share/forkscope.
 SHARE := $(BUILD)/share/forkscope
 SHARE_FILES := $(patsubst %,$(SHARE)/%,$(wildcard demos/*.py)) \
-	$(patsubst src/pyhook/%,$(SHARE)/pyhook/%,$(wildcard src/pyhook/*.py))
+	$(patsubst src/pyhook/%,$(SHARE)/pyhook/%,$(wildcard src/pyhook/*.py)) \
+	$(patsubst demos/recordings/%,$(SHARE)/recordings/%,$(wildcard demos/recordings/*.jsonl))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all deps build run test unit integration tui-test bench clean format lint check-layers \
@@ -45,6 +46,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 all: $(BUILD)/forkscope $(SHARE_FILES) $(SHARE)/pyhook/__pycache__/.stamp
 
 $(SHARE)/demos/%: demos/% | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(SHARE)/recordings/%: demos/recordings/% | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	cp $< $@
 

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,13 +146,19 @@ static void probe_python_one(struct probe_state *st, const char *check, const ch
 	st->emit(st->ctx, PROBE_OK, check, found, "");
 }
 
-/* Add the matches of a pattern under a home folder to the list (no duplicates). */
+static int probe_version_order(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add the matches of a pattern to the list (no duplicates), 3.9 before 3.10. */
 static size_t probe_glob(const char *pattern, char list[][PATH_MAX], size_t n)
 {
 	glob_t g;
 
-	if (glob(pattern, 0, NULL, &g) != 0)
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
 		return n;
+	qsort(g.gl_pathv, g.gl_pathc, sizeof(g.gl_pathv[0]), probe_version_order);
 	for (size_t i = 0; i < g.gl_pathc && n < PROBE_MAX_PYTHONS; i++) {
 		bool seen = false;
 
@@ -164,6 +171,20 @@ static size_t probe_glob(const char *pattern, char list[][PATH_MAX], size_t n)
 	return n;
 }
 
+/* Under sudo, the home of the user who ran it (the workload runs as that user), or NULL. */
+static const char *probe_sudo_home(void)
+{
+	const char *uid = getenv("SUDO_UID"), *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (!uid || geteuid() != 0)
+		return NULL;
+	pw = getpwuid((uid_t)strtoul(uid, NULL, 10));
+	if (!pw || !pw->pw_dir || (home && !strcmp(home, pw->pw_dir)))
+		return NULL;
+	return pw->pw_dir;
+}
+
 void probe_pythons(struct probe_state *st)
 {
 	static char list[PROBE_MAX_PYTHONS][PATH_MAX];
@@ -173,7 +194,7 @@ void probe_pythons(struct probe_state *st)
 	    "%s/.local/share/uv/python/*/bin/python3",
 	};
 	char found[PATH_MAX], real[PATH_MAX], version[64], err[PATH_MAX + 64], pat[PATH_MAX];
-	const char *home = getenv("HOME");
+	const char *home[2] = {getenv("HOME"), probe_sudo_home()};
 	size_t n = 0;
 
 	if (command_find("python3", found, sizeof(found)) != 0) {
@@ -191,9 +212,12 @@ void probe_pythons(struct probe_state *st)
 		probe_python_one(st, "python", "/usr/bin/python3", "/usr/bin/python3");
 	n = probe_glob("/usr/bin/python3.*t", list, n);
 	n = probe_glob("/usr/local/bin/python3.*t", list, n);
-	for (size_t i = 0; home && *home && i < sizeof(homes) / sizeof(homes[0]); i++) {
-		snprintf(pat, sizeof(pat), homes[i], home);
-		n = probe_glob(pat, list, n);
+	for (size_t h = 0; h < 2; h++) {
+		for (size_t i = 0; home[h] && *home[h] && i < sizeof(homes) / sizeof(homes[0]);
+		     i++) {
+			snprintf(pat, sizeof(pat), homes[i], home[h]);
+			n = probe_glob(pat, list, n);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		probe_python_one(st, "python", list[i], list[i]);

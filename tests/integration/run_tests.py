@@ -32,6 +32,7 @@ from fslib import (Skip, TestFailure, alive_at_most, check, load_recording,  # n
                    run_forkscope, session_processes, tree_nodes, tree_parent_links)
 from test_pyfacts import pyfacts_tests  # noqa: E402
 from test_install import install_tests  # noqa: E402
+from test_recordings import recordings_tests  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -911,6 +912,7 @@ def all_tests():
     ]
     plain += pyfacts_tests()  # recordings made with Python's hook, replayed
     plain += install_tests()  # make install, the man page, completion, doctor
+    plain += recordings_tests()  # demos/recordings replayed as nobody, one lesson each
     return [(n, f, True) for n, f in tracer] + [(n, f, False) for n, f in plain]
 
 

@@ -299,11 +299,44 @@ def doctor_lines(stdout):
     return found
 
 
+FAKE_PYTHON = """#!/bin/sh
+# what a free-threaded interpreter prints for doctor's question ({gil}: the GIL now)
+echo "$0"
+echo {version}
+echo {gil}
+echo 1
+"""
+
+
+def fake_home(top):
+    """A HOME with two pyenv free-threaded builds (shell scripts that answer as they do):
+    3.13.0t with the GIL off, 3.14.0t with it turned back on."""
+    for version, gil in (("3.13.0t", "off"), ("3.14.0t", "on")):
+        bindir = os.path.join(top, ".pyenv", "versions", version, "bin")
+        os.makedirs(bindir)
+        path = os.path.join(bindir, "python3")
+        with open(path, "w") as f:
+            f.write(FAKE_PYTHON.format(version=version[:-1], gil=gil))
+        os.chmod(path, 0o755)
+    return top
+
+
 def test_doctor(binary):
     """As we are: each check once, with what to do when it is not ok; exit 1 exactly when
-    a check FAILs; the BPF checks pass where the tracer works."""
-    res = run([binary, "doctor"], timeout=120)
+    a check FAILs; the BPF checks pass where the tracer works; pyenv's free-threaded
+    builds named with their GIL."""
+    home = tempfile.mkdtemp(prefix="forkscope-home-")
+    try:
+        res = run([binary, "doctor"], timeout=120,
+                  env=dict(os.environ, HOME=fake_home(home)))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     found = doctor_lines(res.stdout)
+    for version, words in (("3.13.0t", "Python 3.13.0, free-threaded, GIL off"),
+                           ("3.14.0t", "Python 3.14.0, free-threaded build, GIL on")):
+        check(re.search(rf"^ok\s+python\s+{words}, .*/versions/{version}/bin/python3$",
+                        res.stdout, re.M), f"doctor does not say {words!r} of {version}: "
+              f"{[ln for ln in res.stdout.splitlines() if 'python' in ln]}")
     failed = [n for n, (level, _) in found.items() if level == "FAIL"]
     check(res.returncode == (1 if failed else 0),
           f"doctor exited {res.returncode} with FAIL lines {failed}")
