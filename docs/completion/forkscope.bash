@@ -28,16 +28,30 @@ _forkscope()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="run replay tree narrate export demos compare doctor"
-	local cmd="" i word dashdash=0
+	local cmd="" i word dashdash=0 args=0
 	COMPREPLY=()
 
+	# the command, the words after it that are no option nor an option's value, and --
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		word=${COMP_WORDS[i]}
-		if [[ -z $cmd && $word != -* ]]; then
-			cmd=$word
-		elif [[ -n $cmd && $word == -- ]]; then
-			dashdash=$i
-		fi
+		case $word in
+		--method | --python | -o | --output | --duration | --ringbuf-kb | --max-procs | \
+			--format | --theme)
+			((i++))
+			;;
+		--)
+			[[ -n $cmd ]] && ((dashdash == 0)) && dashdash=$i
+			;;
+		-*) ;;
+		*)
+			if [[ -z $cmd ]]; then
+				cmd=$word
+			elif ((dashdash == 0)); then
+				((args++))
+			fi
+			;;
+		esac
+		((dashdash > 0)) && break
 	done
 
 	# the value of an option
@@ -75,6 +89,8 @@ _forkscope()
 			else
 				_forkscope_files ""
 			fi
+		elif ((args > 0)); then
+			_forkscope_files "" # the demo's own arguments
 		elif [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--method --python --no-tui --json -o --duration --all
 				--ringbuf-kb --max-procs --as-root --no-capture --no-pyhook --theme
@@ -84,12 +100,17 @@ _forkscope()
 		fi
 		;;
 	compare)
-		if [[ $cur == -* ]]; then
+		if ((args > 0)); then
+			_forkscope_files ""
+		elif [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--python --method --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_forkscope_demos)" -- "$cur"))
 		fi
 		;;
+	replay | tree | narrate | export)
+		((args > 0)) && return 0 # one recording each
+		;;&
 	replay)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--theme --no-dim" -- "$cur"))

@@ -266,6 +266,11 @@ def test_completion(binary):
             (["export", "a"], {"a.jsonl"}, None),
             (["run", "-o", "n"], {"notes.txt"}, None),
             (["--theme", ""], {"default", "projector"}, None),
+            (["run", "--method", "fork", "da"], {"daemon"}, {"fork"}),
+            (["run", "-o", "x.jsonl", "--no-tui", "pool-b"], {"pool-basics"}, None),
+            (["run", "daemon", "n"], {"notes.txt"}, {"daemon", "--no-tui"}),
+            (["tree", "a.jsonl", ""], set(), {"a.jsonl", "b.jsonl", "--json"}),
+            (["run", "--", "/bin/sh", "no"], {"notes.txt"}, None),
         ]
         for words, must, must_not in cases:
             got = set(complete(binary, words, tmp))
