@@ -2,6 +2,7 @@
 # `forkscope demos`), start methods, export formats, themes, and recordings (*.jsonl).
 # Installed to share/bash-completion/completions/forkscope; needs no helper of the
 # bash-completion package. tests/integration/test_install.py checks COMPREPLY.
+# shellcheck disable=SC2207 # compgen's words split on purpose (file names: IFS newline)
 
 _forkscope_files()
 {

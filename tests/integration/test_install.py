@@ -7,6 +7,7 @@ No tracer needed: run_tests.py runs them among its plain tests, or
 
     FORKSCOPE=build/forkscope /usr/bin/python3 tests/integration/test_install.py [-k NAME]
 """
+import json
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ FIXTURE = os.path.join(HERE, "fixtures", "pyfacts-recycle.jsonl")
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 from fslib import (NOBODY_UID, Skip, TestFailure, as_user, check,  # noqa: E402
-                   copy_for_other_users, other_user_cwd, other_user_env)
+                   copy_for_other_users, other_user_cwd, other_user_env, tree_nodes)
 
 # Documented in the man page, brought by other branches (narrate, export, theme) that the
 # integrator merges: allowed to be missing from --help until then, never the other way.
@@ -106,6 +107,7 @@ def test_install(binary):
         recording = (os.path.join(dest, share, "recordings", shipped[0]) if shipped
                      else FIXTURE)
         check_installed(installed, elsewhere, env, recording, demos)
+        check_installed_traces(installed, elsewhere, env, os.path.join(dest, share))
         if os.geteuid() == 0:
             prefix = as_user(NOBODY_UID)
             res = run(prefix + [installed, "demos"], cwd=elsewhere, env=env)
@@ -126,6 +128,27 @@ def test_install(binary):
     finally:
         shutil.rmtree(dest, ignore_errors=True)
         shutil.rmtree(elsewhere, ignore_errors=True)
+
+
+def check_installed_traces(installed, cwd, env, data):
+    """As root where the tracer works: the installed binary traces a demo from its share
+    folder, with the installed hook (each Python process tells its facts)."""
+    if os.geteuid() != 0 or run([installed, "run", "--json", "--", "/bin/true"], cwd=cwd,
+                                env=env, timeout=60).returncode != 0:
+        return
+    out = os.path.join(cwd, "installed.jsonl")
+    res = run([installed, "run", "--no-tui", "-o", out, "--method", "spawn",
+               "process-basics"], cwd=cwd, env=env, timeout=60)
+    check(res.returncode == 0, f"the installed run exited {res.returncode}: "
+          f"{res.stderr.strip()[-300:]}")
+    with open(out, encoding="utf-8") as f:
+        header = json.loads(f.readline())
+    check(any(a.startswith(f"{data}/demos/process-basics.py") for a in header["command"]),
+          f"the installed run did not run the installed demo: {header['command']}")
+    res = run([installed, "tree", "--json", out], cwd=cwd, env=env)
+    nodes = tree_nodes(json.loads(res.stdout))
+    check(any(n["role"] == "mp_child" and n["py_hook"] == "spoke" for n in nodes),
+          f"the installed hook did not speak: {[(n['role'], n['py_hook']) for n in nodes]}")
 
 
 def check_installed(installed, cwd, env, recording, demos):
@@ -237,6 +260,15 @@ def complete(binary, words, cwd):
     check(res.returncode == 0, f"completion of {words} exited {res.returncode}: "
           f"{res.stderr.strip()}")
     return [w for w in res.stdout.splitlines() if w]
+
+
+def test_completion_shellcheck(binary):
+    """shellcheck has nothing to say of the completion script."""
+    del binary
+    if not shutil.which("shellcheck"):
+        raise Skip("no shellcheck (Debian package shellcheck)")
+    res = run(["shellcheck", "-s", "bash", COMPLETION])
+    check(res.returncode == 0, "shellcheck: " + " | ".join(res.stdout.strip().splitlines()[:6]))
 
 
 def test_completion(binary):
@@ -382,6 +414,7 @@ def install_tests():
         ("install: mandoc -Tlint is clean", test_man_lint),
         ("install: --help ends in EXAMPLES", test_help_ends_in_examples),
         ("install: bash completion", test_completion),
+        ("install: bash completion passes shellcheck", test_completion_shellcheck),
         ("install: doctor", test_doctor),
         ("install: doctor as nobody", test_doctor_as_nobody),
     ]
