@@ -406,6 +406,42 @@ def test_doctor_as_nobody(binary):
     check(not res.stderr.strip(), f"doctor as nobody wrote to stderr: {res.stderr.strip()!r}")
 
 
+def pids_cgroup_root():
+    """A cgroup folder where a child with its own pids.max can be made, or None."""
+    with open("/proc/self/mounts", encoding="utf-8") as f:
+        mounts = [line.split() for line in f]
+    for dev, path, kind, opts, *_ in mounts:
+        if kind == "cgroup" and "pids" in opts.split(","):
+            return path
+    for dev, path, kind, opts, *_ in mounts:
+        try:
+            with open(os.path.join(path, "cgroup.subtree_control"), encoding="utf-8") as f:
+                if kind == "cgroup2" and "pids" in f.read().split():
+                    return path
+        except OSError:
+            continue
+    return None
+
+
+def test_doctor_pids_max(binary):
+    """In a cgroup whose pids.max is 100 (a container's --pids-limit), doctor warns."""
+    need_root("making a cgroup")
+    top = pids_cgroup_root()
+    if not top:
+        raise Skip("no pids controller to make a cgroup with")
+    cg = os.path.join(top, f"forkscope-test-{os.getpid()}")
+    os.mkdir(cg)
+    try:
+        with open(os.path.join(cg, "pids.max"), "w") as f:
+            f.write("100")
+        procs = os.path.join(cg, "cgroup.procs")
+        res = run(["sh", "-c", 'echo $$ > "$1" && exec "$2" doctor', "sh", procs, binary])
+    finally:
+        os.rmdir(cg)  # its one process has exited
+    check(re.search(r"^warn\s+pids\.max\s+\S+/pids\.max: 100 -> ", res.stdout, re.M),
+          f"doctor under pids.max 100: {[ln for ln in res.stdout.splitlines() if 'pids' in ln]}")
+
+
 def install_tests():
     """(name, function of the context) for run_tests.py's plain tests."""
     tests = [
@@ -417,6 +453,7 @@ def install_tests():
         ("install: bash completion passes shellcheck", test_completion_shellcheck),
         ("install: doctor", test_doctor),
         ("install: doctor as nobody", test_doctor_as_nobody),
+        ("install: doctor under a low pids.max", test_doctor_pids_max),
     ]
     return [(name, lambda ctx, fn=fn: fn(ctx.binary)) for name, fn in tests]
 
