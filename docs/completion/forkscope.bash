@@ -37,7 +37,7 @@ _forkscope()
 		word=${COMP_WORDS[i]}
 		case $word in
 		--method | --python | -o | --output | --duration | --ringbuf-kb | --max-procs | \
-			--format | --theme)
+			--format | --theme | --tempo)
 			((i++))
 			;;
 		--)
@@ -73,6 +73,10 @@ _forkscope()
 		_forkscope_files ""
 		return 0
 		;;
+	--tempo)
+		COMPREPLY=($(compgen -W "1 2 3 4 5 6 7 8 9 10" -- "$cur"))
+		return 0
+		;;
 	--duration | --ringbuf-kb | --max-procs)
 		return 0
 		;;
@@ -80,7 +84,8 @@ _forkscope()
 
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "$commands --help --version --theme --no-dim" -- "$cur"))
+		COMPREPLY=($(compgen -W "$commands --help --version -o --tempo --theme --no-dim" \
+			-- "$cur"))
 		;;
 	run)
 		if ((dashdash > 0)); then
@@ -127,7 +132,11 @@ _forkscope()
 		fi
 		;;
 	narrate)
-		[[ $cur == -* ]] || _forkscope_files .jsonl
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
+		else
+			_forkscope_files .jsonl
+		fi
 		;;
 	export)
 		if [[ $cur == -* ]]; then

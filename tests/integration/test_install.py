@@ -28,7 +28,7 @@ from fslib import (NOBODY_UID, Skip, TestFailure, as_user, check,  # noqa: E402
 
 # Documented in the man page, brought by other branches (narrate, export, theme) that the
 # integrator merges: allowed to be missing from --help until then, never the other way.
-PENDING = {"narrate", "export", "--format", "--theme", "--no-dim"}
+PENDING = {"narrate", "export", "--format", "--theme", "--no-dim", "--tempo"}
 DOCTOR_CHECKS = ("kernel", "BTF", "privileges", "BPF load", "tp_btf attach", "container",
                  "cgroup v2", "pids.max", "terminal", "locale", "python3", "demos",
                  "Python hook", "recordings")
@@ -298,6 +298,9 @@ def test_completion(binary):
             (["export", "a"], {"a.jsonl"}, None),
             (["run", "-o", "n"], {"notes.txt"}, None),
             (["--theme", ""], {"default", "projector"}, None),
+            (["--tempo", ""], {"1", "10"}, None),
+            (["narrate", "--"], {"--json"}, {"--ascii"}),
+            (["replay", "--"], {"--theme", "--no-dim"}, {"--json"}),
             (["run", "--method", "fork", "da"], {"daemon"}, {"fork"}),
             (["run", "-o", "x.jsonl", "--no-tui", "pool-b"], {"pool-basics"}, None),
             (["run", "daemon", "n"], {"notes.txt"}, {"daemon", "--no-tui"}),
