@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "forkscope.skel.h"
+#include "trace/capture.h"
 #include "trace/probe.h"
 
 /* libbpf's last warning, kept to explain a failure (libbpf never prints itself). */
@@ -22,7 +23,8 @@ static int probe_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-enum trace_probe_stage trace_probe(int *error, char *why, size_t whylen)
+enum trace_probe_stage trace_probe(int *error, char *why, size_t whylen, char *capture_why,
+				   size_t capture_whylen)
 {
 	enum trace_probe_stage stage = TRACE_PROBE_NONE;
 	struct forkscope_bpf *skel;
@@ -31,6 +33,7 @@ enum trace_probe_stage trace_probe(int *error, char *why, size_t whylen)
 	int rc;
 
 	probe_last[0] = '\0';
+	snprintf(capture_why, capture_whylen, "not tried: the tracer did not attach");
 	*error = 0;
 	skel = forkscope_bpf__open();
 	if (!skel) {
@@ -53,6 +56,9 @@ enum trace_probe_stage trace_probe(int *error, char *why, size_t whylen)
 		goto out;
 	}
 	stage = TRACE_PROBE_ATTACHED;
+	capture_why[0] = '\0';
+	capture_close(
+	    capture_open(bpf_map__fd(skel->maps.runs), NULL, NULL, capture_why, capture_whylen));
 out:
 	forkscope_bpf__destroy(skel);
 	libbpf_set_print(old);

@@ -14,8 +14,10 @@ enum trace_probe_stage {
 };
 
 /* Open, load and attach the tracer's programs (they follow no PID, so they see nothing),
- * then close them. The stage reached; on a failure *error is the errno and why holds
- * libbpf's last message (or ""). */
-enum trace_probe_stage trace_probe(int *error, char *why, size_t whylen);
+ * and once attached the output program beside them (trace/capture.c), then close them.
+ * The stage reached; on a failure *error is the errno and why holds libbpf's last message
+ * (or ""). capture_why: "" when the output program loaded and attached, else why not. */
+enum trace_probe_stage trace_probe(int *error, char *why, size_t whylen, char *capture_why,
+				   size_t capture_whylen);
 
 #endif

@@ -127,9 +127,10 @@ static const char *probe_load_advice(const struct probe_state *st, int error)
 
 static void probe_bpf(struct probe_state *st)
 {
-	char why[256], found[400];
+	char why[256], found[400], capture[256];
 	int error = 0;
-	enum trace_probe_stage stage = trace_probe(&error, why, sizeof(why));
+	enum trace_probe_stage stage =
+	    trace_probe(&error, why, sizeof(why), capture, sizeof(capture));
 
 	if (stage == TRACE_PROBE_NONE) {
 		snprintf(found, sizeof(found), "cannot open the tracer's programs: %s",
@@ -159,6 +160,15 @@ static void probe_bpf(struct probe_state *st)
 			 "");
 		st->bpf_ok = true;
 	}
+	if (!capture[0])
+		st->emit(st->ctx, PROBE_OK, "output capture",
+			 "the sys_exit program loads and attaches (the workload's output, the "
+			 "Python channel)",
+			 "");
+	else
+		st->emit(st->ctx, PROBE_WARN, "output capture", capture,
+			 "runs trace without the workload's output and Python's facts "
+			 "(as --no-capture --no-pyhook)");
 }
 
 /* Whether a file holds a word (a short file: the first 64 KiB). */

@@ -29,7 +29,8 @@ from fslib import (NOBODY_UID, Skip, TestFailure, as_user, check,  # noqa: E402
 # Documented in the man page, brought by other branches (narrate, export, theme) that the
 # integrator merges: allowed to be missing from --help until then, never the other way.
 PENDING = {"narrate", "export", "--format", "--theme", "--no-dim", "--tempo"}
-DOCTOR_CHECKS = ("kernel", "BTF", "privileges", "BPF load", "tp_btf attach", "container",
+DOCTOR_CHECKS = ("kernel", "BTF", "privileges", "BPF load", "tp_btf attach", "output capture",
+                 "container",
                  "cgroup v2", "pids.max", "terminal", "locale", "python3", "demos",
                  "Python hook", "recordings")
 
