@@ -61,6 +61,8 @@ def missing_tool(tool, package):
 def make_vars(binary):
     """The make variables that name the build the binary came from."""
     build = os.path.dirname(os.path.abspath(binary))
+    if os.path.relpath(build, REPO).startswith(".."):
+        raise Skip(f"{binary} is no build of this clone ({REPO})")
     if os.path.basename(build) == "build-san":
         return ["SAN=1"]
     return [f"BUILD={os.path.relpath(build, REPO)}"]
