@@ -237,6 +237,11 @@ def test_man_lint(binary):
              if ln.strip() and "referenced manual not found" not in ln
              and "mandoc.db" not in ln]
     check(not lines, "mandoc -Tlint: " + " | ".join(lines[:4]))
+    if shutil.which("man"):  # groff's warnings, as Debian's lintian asks man for them
+        res = run(["man", "--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", MAN],
+                  env=dict(os.environ, LC_ALL="C.UTF-8", MANROFFSEQ="", MANWIDTH="80"))
+        check(res.returncode == 0 and not res.stderr.strip(),
+              f"man --warnings: {res.stderr.strip()[:300]}")
 
 
 def test_help_ends_in_examples(binary):
@@ -456,7 +461,7 @@ def install_tests():
     tests = [
         ("install: make install DESTDIR, run elsewhere, uninstall", test_install),
         ("install: the man page's options and commands are --help's", test_man_matches_help),
-        ("install: mandoc -Tlint is clean", test_man_lint),
+        ("install: mandoc -Tlint and groff's warnings are clean", test_man_lint),
         ("install: --help ends in EXAMPLES", test_help_ends_in_examples),
         ("install: bash completion", test_completion),
         ("install: bash completion passes shellcheck", test_completion_shellcheck),
