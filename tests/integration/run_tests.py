@@ -450,6 +450,24 @@ def test_pool_recycle(ctx, method):
     check(max(tasks.count(pid) for pid in set(tasks)) <= 3, "a worker ran more than 3 tasks")
 
 
+def test_pool_recycle_note(ctx, method):
+    """The study note's example, map() without chunksize: 5 tasks of 2 items, so a worker
+    serves six items before it retires, not "a new PID every three tasks" (docs/guide.md)."""
+    t = traced_run(ctx, f"pool-recycle-note-{method}",
+                   demo_args("pool-recycle", method, "--chunksize", "default"))
+    kids = check_python(t, method)
+    told = [k for k in kids if k.get("tasks")]
+    check(sum(k["tasks"] for k in told) == 5 and sum(k["task_items"] for k in told) == 10,
+          f"tasks told: {[(k['pid'], k.get('tasks'), k.get('task_items')) for k in kids]}")
+    check(all(k["tasks"] <= 3 for k in told), "a worker ran more than 3 tasks")
+    check(any(k["task_items"] == 6 for k in told),
+          f"no worker served 3 tasks of 2 items: {[(k['pid'], k['task_items']) for k in told]}")
+    pids = [int(pid) for pid in re.findall(r"\d+", t.printed.split("worker PID per task:")[-1]
+                                                    .splitlines()[0])]
+    check(max(pids.count(pid) for pid in set(pids)) == 6,
+          f"the items per PID: {[pids.count(p) for p in set(pids)]}")
+
+
 # ---------------------------------------------------------------- other workloads
 
 
@@ -872,6 +890,8 @@ def all_tests():
              lambda c, m=method: test_daemon(c, m, parent_waits=True)),
             (f"pool-basics {method}", lambda c, m=method: test_pool_basics(c, m)),
             (f"pool-recycle {method}", lambda c, m=method: test_pool_recycle(c, m)),
+            (f"pool-recycle --chunksize default {method}",
+             lambda c, m=method: test_pool_recycle_note(c, m)),
             (f"gil {method}", lambda c, m=method: test_gil(c, m)),
             (f"executor {method}", lambda c, m=method: test_executor(c, m)),
             (f"daemon --parent-first {method}", lambda c, m=method: test_daemon(c, m)),
