@@ -93,9 +93,10 @@ def lesson_pool_recycle(nodes, main, method):
     pids = {k["pid"] for k in kids}
     replacements = [k for k in kids if k["replaces"]]
     check(replacements and all(k["replaces"] in pids for k in replacements)
-          and alive_at_most(kids) <= 2,
-          f"pool-recycle: some worker replaced (maxtasksperchild=3), at most 2 alive: "
-          f"{[(k['pid'], k['replaces']) for k in kids]}")
+          and alive_at_most(kids) <= 2 and all((k["tasks"] or 0) <= 3 for k in kids),
+          f"pool-recycle: some worker replaced, none ran more than 3 tasks "
+          f"(maxtasksperchild=3), at most 2 alive: "
+          f"{[(k['pid'], k['replaces'], k['tasks']) for k in kids]}")
 
 
 def lesson_executor(nodes, main, method):
