@@ -227,6 +227,16 @@ def test_man_matches_help(binary):
         check(re.search(rf"^{section}$", man, re.M), f"the man page has no {section}")
 
 
+def test_man_demos(binary):
+    """The man page's DEMOS section names exactly the demos `forkscope demos` lists."""
+    res = run([binary, "demos"])
+    listed = {ln.split()[0] for ln in res.stdout.splitlines() if ln and not ln.startswith(" ")}
+    section = man_text().split("\nDEMOS\n", 1)[1].split("\nENVIRONMENT\n", 1)[0]
+    named = set(re.findall(r"^ {5}([a-z][a-z-]+)(?: {2,}|\n)", section, re.M))
+    check(listed and listed == named, f"the man page's DEMOS {sorted(named)} are not "
+          f"`forkscope demos`' {sorted(listed)}")
+
+
 def test_man_lint(binary):
     """mandoc -Tlint: nothing but the pages this machine lacks (SEE ALSO names other
     packages' manuals) and mandoc's own database notes."""
@@ -461,6 +471,7 @@ def install_tests():
     tests = [
         ("install: make install DESTDIR, run elsewhere, uninstall", test_install),
         ("install: the man page's options and commands are --help's", test_man_matches_help),
+        ("install: the man page's DEMOS are forkscope demos'", test_man_demos),
         ("install: mandoc -Tlint and groff's warnings are clean", test_man_lint),
         ("install: --help ends in EXAMPLES", test_help_ends_in_examples),
         ("install: bash completion", test_completion),
