@@ -47,6 +47,7 @@ static unsigned long long probe_caps(void)
 	return caps;
 }
 
+/* Linux 5.8 or newer: the BPF ring buffer and tp_btf programs. */
 static void probe_kernel_version(struct probe_state *st)
 {
 	struct utsname u;
@@ -66,6 +67,7 @@ static void probe_kernel_version(struct probe_state *st)
 			 "forkscope needs Linux 5.8 or newer (the BPF ring buffer, tp_btf)");
 }
 
+/* The kernel's own BTF, which the CO-RE programs are relocated against. */
 static void probe_btf(struct probe_state *st)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) == 0)
@@ -75,6 +77,7 @@ static void probe_btf(struct probe_state *st)
 			 "boot a kernel built with CONFIG_DEBUG_INFO_BTF=y (Debian's are)");
 }
 
+/* Root, or CAP_BPF with CAP_PERFMON (CAP_SYS_ADMIN covers both), from CapEff. */
 static void probe_privileges(struct probe_state *st)
 {
 	unsigned long long caps = probe_caps();
@@ -94,6 +97,7 @@ static void probe_privileges(struct probe_state *st)
 			 "setcap cap_bpf,cap_perfmon+ep on the binary (replay and tree need none)");
 }
 
+/* kernel.unprivileged_bpf_disabled, said for the record: it never allows tracing. */
 static void probe_unprivileged_bpf(struct probe_state *st)
 {
 	char value[32], found[160];
@@ -125,6 +129,7 @@ static const char *probe_load_advice(const struct probe_state *st, int error)
 	return "the kernel's verifier refused the programs: report it with uname -r";
 }
 
+/* The real programs loaded and attached (trace/probe.c), the output program with them. */
 static void probe_bpf(struct probe_state *st)
 {
 	char why[256], found[400], capture[256];

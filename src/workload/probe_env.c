@@ -265,14 +265,13 @@ void probe_data(struct probe_state *st)
 			 "fails: reinstall (make install)");
 	} else {
 		snprintf(path, sizeof(path), "%.*s/pyhook/__pycache__", PATH_MAX, data);
+		rc = probe_count(path, ".pyc");
 		snprintf(found, sizeof(found), "%.*s/pyhook, %d byte-code files", PATH_MAX, data,
-			 probe_count(path, ".pyc") > 0 ? probe_count(path, ".pyc") : 0);
-		st->emit(st->ctx, probe_count(path, ".pyc") > 0 ? PROBE_OK : PROBE_WARN,
-			 "Python hook", found,
-			 probe_count(path, ".pyc") > 0
-			     ? ""
-			     : "no byte code: each Python start compiles the hook (make, or "
-			       "python3 -m compileall on the folder)");
+			 rc > 0 ? rc : 0);
+		st->emit(st->ctx, rc > 0 ? PROBE_OK : PROBE_WARN, "Python hook", found,
+			 rc > 0 ? ""
+				: "no byte code: each Python start compiles the hook (make, or "
+				  "python3 -m compileall on the folder)");
 	}
 	snprintf(path, sizeof(path), "%.*s/recordings", PATH_MAX, data);
 	rc = probe_count(path, ".jsonl");
