@@ -27,11 +27,39 @@
 #define PROBE_MAX_PYTHONS 32
 #define PROBE_PYTHON_MS 5000 /* an interpreter that says nothing in 5 s is reported */
 
+/* Whether ncurses will find a terminfo entry for term (the places it looks, no curses). */
+static bool probe_terminfo(const char *term)
+{
+	const char *dirs[] = {getenv("TERMINFO"), "/etc/terminfo", "/lib/terminfo",
+			      "/usr/share/terminfo"};
+	const char *home = getenv("HOME");
+	char path[PATH_MAX];
+
+	if (home && *home) {
+		snprintf(path, sizeof(path), "%.*s/.terminfo/%c/%.64s", PATH_MAX / 2, home, term[0],
+			 term);
+		if (access(path, R_OK) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		snprintf(path, sizeof(path), "%.*s/%c/%.64s", PATH_MAX / 2, dirs[i], term[0], term);
+		if (access(path, R_OK) == 0)
+			return true;
+		snprintf(path, sizeof(path), "%.*s/%02x/%.64s", PATH_MAX / 2, dirs[i],
+			 (unsigned char)term[0], term);
+		if (access(path, R_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 void probe_terminal(struct probe_state *st)
 {
 	struct winsize ws;
 	char found[128];
-	const char *codeset;
+	const char *codeset, *term = getenv("TERM");
 
 	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) {
 		st->emit(st->ctx, PROBE_WARN, "terminal", "stdout is not a terminal",
@@ -45,6 +73,16 @@ void probe_terminal(struct probe_state *st)
 			st->emit(st->ctx, PROBE_WARN, "terminal", found,
 				 "the UI needs 80x24 or more: enlarge the window or the font");
 	}
+	snprintf(found, sizeof(found), "TERM=%.64s", term ? term : "");
+	if (!term || !*term || !strcmp(term, "dumb"))
+		st->emit(st->ctx, PROBE_WARN, "TERM", found,
+			 "the UI needs a real terminal type: set TERM (e.g. xterm-256color)");
+	else if (!strchr(term, '/') && probe_terminfo(term))
+		st->emit(st->ctx, PROBE_OK, "TERM", found, "");
+	else
+		st->emit(st->ctx, PROBE_WARN, "TERM", found,
+			 "no terminfo entry for it: install ncurses-term, or set TERM to one "
+			 "this machine knows (xterm-256color)");
 	setlocale(LC_CTYPE, "");
 	codeset = nl_langinfo(CODESET);
 	snprintf(found, sizeof(found), "character set %.64s%s", codeset && *codeset ? codeset : "?",

@@ -31,7 +31,7 @@ from fslib import (NOBODY_UID, Skip, TestFailure, as_user, check,  # noqa: E402
 PENDING = {"narrate", "export", "--format", "--theme", "--no-dim", "--tempo"}
 DOCTOR_CHECKS = ("kernel", "BTF", "privileges", "BPF load", "tp_btf attach", "output capture",
                  "container",
-                 "cgroup v2", "pids.max", "terminal", "locale", "python3", "demos",
+                 "cgroup v2", "pids.max", "terminal", "TERM", "locale", "python3", "demos",
                  "Python hook", "recordings")
 
 
@@ -389,10 +389,12 @@ def test_doctor(binary):
     home = tempfile.mkdtemp(prefix="forkscope-home-")
     try:
         res = run([binary, "doctor"], timeout=120,
-                  env=dict(os.environ, HOME=fake_home(home)))
+                  env=dict(os.environ, HOME=fake_home(home), TERM="no-such-terminal"))
     finally:
         shutil.rmtree(home, ignore_errors=True)
     found = doctor_lines(res.stdout)
+    check(found["TERM"][0] == "warn" and "terminfo" in found["TERM"][1],
+          f"TERM=no-such-terminal: {found['TERM']}")
     for version, words in (("3.13.0t", "Python 3.13.0, free-threaded, GIL off"),
                            ("3.14.0t", "Python 3.14.0, free-threaded build, GIL on")):
         check(re.search(rf"^ok\s+python\s+{words}, .*/versions/{version}/bin/python3$",
