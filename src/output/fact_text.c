@@ -177,6 +177,44 @@ static bool ft_task(struct ft_line *l, const struct fs_fact *ft, const struct fs
 	return true;
 }
 
+/* tasks: a batch of one worker's tasks of one job, decoded as the model decodes it; one
+ * task reads as a "task" fact does. */
+static bool ft_tasks(struct ft_line *l, const struct fs_fact *ft, const struct fs_model *m)
+{
+	const struct fs_fact_field *t = ft_field(ft, "t");
+	int64_t entries[FS_FACT_MAX_STRING / 8][4], base, job = 0;
+	const struct fs_pool *pool = NULL;
+	bool has_job = ft_int(ft, "job", &job);
+	char dur[32];
+	int n, idx;
+
+	if (!t || t->type != FS_FACT_STRING || !t->s || !ft_int(ft, "base_ns", &base))
+		return false;
+	n = pyfacts_tasks_parse(t->s, base, entries, (int)(sizeof(entries) / sizeof(entries[0])));
+	if (n <= 0)
+		return false;
+	idx = m ? model_find_serial(m, ft->serial) : -1;
+	pool = idx >= 0 ? model_pool_of(m, model_proc(m, (size_t)idx)) : NULL;
+	if (n > 1)
+		ft_add(l, "%d tasks", n);
+	else if (has_job)
+		ft_add(l, "task %" PRId64, entries[0][0]);
+	else
+		ft_add(l, "work item %" PRId64, entries[0][0]);
+	if (has_job)
+		ft_add(l, " of job %" PRId64, job);
+	if (pool)
+		ft_add(l, " (%s #%u)", pool->executor ? "executor" : "Pool", pool->number);
+	for (int i = 0; i < n; i++) {
+		names_duration((uint64_t)(entries[i][3] - entries[i][2]), dur, sizeof(dur));
+		if (n > 1)
+			ft_add(l, "%s%" PRId64, i ? "; " : ": ", entries[i][0]);
+		ft_add(l, " done in %s (%" PRId64 " item%s)", dur, entries[i][1],
+		       entries[i][1] == 1 ? "" : "s");
+	}
+	return true;
+}
+
 /* pool: a Pool's creator tells its size and maxtasksperchild. */
 static bool ft_pool(struct ft_line *l, const struct fs_fact *ft)
 {
@@ -270,6 +308,8 @@ static bool ft_python(struct ft_line *l, const struct fs_fact *ft, const struct 
 		return ft_process(l, ft);
 	if (strcmp(ft->kind, "task") == 0)
 		return ft_task(l, ft, m);
+	if (strcmp(ft->kind, "tasks") == 0)
+		return ft_tasks(l, ft, m);
 	if (strcmp(ft->kind, "pool") == 0)
 		return ft_pool(l, ft);
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)

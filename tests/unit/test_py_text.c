@@ -159,6 +159,17 @@ static void test_fact_words(void **state)
 	assert_fact_text("{\"fact\":\"task\",\"index\":7,\"items\":1,\"start_ns\":0,"
 			 "\"end_ns\":812000}",
 			 "work item 7 done in 812 us (1 item)");
+	/* the hook's batches (main's "tasks"), decoded by the model's own parser */
+	assert_fact_text("{\"fact\":\"tasks\",\"base_ns\":1000,\"t\":\"6,1,0,400000000\","
+			 "\"job\":0}",
+			 "task 6 of job 0 done in 400 ms (1 item)");
+	assert_fact_text("{\"fact\":\"tasks\",\"base_ns\":1000,\"t\":\"6,1,0,400000000;"
+			 "7,2,400000000,2100000\",\"job\":3}",
+			 "2 tasks of job 3: 6 done in 400 ms (1 item); 7 done in 2.1 ms (2 items)");
+	assert_fact_text("{\"fact\":\"tasks\",\"base_ns\":5,\"t\":\"1,1,0,5\"}",
+			 "work item 1 done in 0 us (1 item)");
+	assert_fact_text("{\"fact\":\"tasks\",\"base_ns\":5,\"t\":\"1,1,x\"}",
+			 "fact tasks base_ns=5 t=\"1,1,x\"");
 	assert_fact_text("{\"fact\":\"hello\",\"py_version\":\"3.14.0\",\"implementation\":"
 			 "\"cpython\",\"gil\":false,\"executable\":\"/usr/bin/python3.14t\"}",
 			 "python: interpreter ready, cpython 3.14.0, free-threaded (no GIL) "
