@@ -265,9 +265,23 @@ static void test_python314(void **state)
 			    NULL};
 	const char *n4[] = {"/opt/app/myapp", "-c",
 			    "from multiprocessing.forkserver import mainx; main(1, 2)", NULL};
+	/* as seen from a real /usr/bin/python3.14 (3.14.0, openSUSE's build), quoted in
+	 * github.com/saltstack/pytest-shell-utilities issue 56 */
+	const char *seen_fs[] = {
+	    "/usr/bin/python3.14", "-c",
+	    "from multiprocessing.forkserver import main; main(3, 5, "
+	    "['__main__'], **{'sys_path': ['/tmp', '/usr/lib64/python314.zip', "
+	    "'/usr/lib64/python3.14', '/usr/lib64/python3.14/lib-dynload', "
+	    "'/usr/lib64/python3.14/site-packages', "
+	    "'/usr/lib/python3.14/site-packages'], 'authkey_r': 7})",
+	    NULL};
+	const char *seen_rt[] = {"/usr/bin/python3.14", "-c",
+				 "from multiprocessing.resource_tracker import main;main(3)", NULL};
 	struct fs_exec_role r;
 
 	(void)state;
+	assert_role(seen_fs[0], seen_fs, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role(seen_rt[0], seen_rt, FS_ROLE_RESOURCE_TRACKER, FS_METHOD_NONE);
 	assert_role(py314, a, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
 	assert_role(py314, b, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
 	assert_role(py314, c, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
