@@ -54,6 +54,9 @@ static const struct code_pattern code_patterns[] = {
      "a spawn child (billiard)"},
 };
 
+static const char reason_forkserver_argv[] =
+    "exec'd `-c import sys; from multiprocessing.forkserver import main; main(...)` and "
+    "its parent's argv (Python 3.14.4 and later): the forkserver, not the script it names";
 static const char reason_frozen_forkserver[] =
     "a frozen app exec'd itself as `<exe> -c from multiprocessing.forkserver import main; "
     "main(...)`: the forkserver (Python 3.14 starts it by default on Linux)";
@@ -376,6 +379,10 @@ void roles_classify(const char *filename, char *const *argv, int argc, struct fs
 			out->role = p->role;
 			out->method = p->method;
 			out->reason = p->reason;
+			/* 3.14.4 (gh-144503) puts the parent's sys.argv after the code */
+			if (p->role == FS_ROLE_FORKSERVER && ci + 1 < argc &&
+			    strcmp(p->module, "multiprocessing.forkserver") == 0)
+				out->reason = reason_forkserver_argv;
 			return;
 		}
 	}

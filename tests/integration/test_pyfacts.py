@@ -197,6 +197,7 @@ def test_python314(binary):
     check(roles == want, f"python3.14 roles {roles}")
     fs = [n for n in nodes if n["pid"] == 5102][0]
     check(fs["argv"][-3:] == ["app.py", "--n", "2"], "the forkserver's appended sys.argv")
+    check("parent's argv" in fs["why"], f"the forkserver's why: {fs['why']}")
     roles, nodes = roles_of(binary, "py314-frozen.jsonl")
     want = {5200: ("main", None), 5201: ("resource_tracker", None),
             5202: ("forkserver", None), 5203: ("mp_child", "forkserver"),

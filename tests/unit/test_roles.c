@@ -300,6 +300,9 @@ static void test_python314(void **state)
 	assert_non_null(strstr(r.reason, "frozen app"));
 	r = classify_argv(py314, c);
 	assert_null(strstr(r.reason, "frozen"));
+	assert_non_null(strstr(r.reason, "parent's argv"));
+	r = classify_argv(py314, a);
+	assert_null(strstr(r.reason, "parent's argv"));
 }
 
 static void test_python_names(void **state)
