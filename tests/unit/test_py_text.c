@@ -42,10 +42,10 @@ static struct fs_model *replayed(const char *path)
 	return m;
 }
 
-/* A copy of a recording without its lines of one type ("channel"): a temporary file. */
-static char *without(const char *path, const char *type)
+/* A copy of a recording without the lines that hold needle: a temporary file. */
+static char *without(const char *path, const char *needle)
 {
-	char *tmp = strdup("/tmp/fs-py-text-XXXXXX"), line[65536], needle[64];
+	char *tmp = strdup("/tmp/fs-py-text-XXXXXX"), line[65536];
 	FILE *in = fopen(path, "r"), *out;
 	int fd;
 
@@ -55,7 +55,6 @@ static char *without(const char *path, const char *type)
 	assert_true(fd >= 0);
 	out = fdopen(fd, "w");
 	assert_non_null(out);
-	snprintf(needle, sizeof(needle), "\"type\":\"%s\"", type);
 	while (fgets(line, sizeof(line), in))
 		if (!strstr(line, needle))
 			fputs(line, out);
@@ -100,13 +99,32 @@ static void test_recycled_from_facts(void **state)
 /* The same run without its channel: the kernel's events alone, "inferred". */
 static void test_recycled_inferred(void **state)
 {
-	char *path = without(RECYCLE, "channel");
+	char *path = without(RECYCLE, "\"type\":\"channel\"");
 	struct fs_model *m = replayed(path);
 	char *line = summary_line(m, "recycled workers:");
 
 	(void)state;
 	assert_string_equal(line, "recycled workers: 2 (inferred: started by a pool right after "
 				  "one of its workers exited 0, while the pool ran on)");
+	free(line);
+	model_free(m);
+	unlink(path);
+	free(path);
+}
+
+/* One replacement without its facts (its hook silent): that one inferred, the other told. */
+static void test_recycled_mixed(void **state)
+{
+	char *path = without(RECYCLE, "\"pid\":13028,\"tid\":13028,\"data\":\"FSC1");
+	struct fs_model *m = replayed(path);
+	char *line = summary_line(m, "recycled workers:");
+
+	(void)state;
+	assert_string_equal(line,
+			    "recycled workers: 2 (1 from the Python facts: each exited "
+			    "after 3 tasks, its Pool's maxtasksperchild=3, and the pool "
+			    "started a replacement; 1 inferred: started by a pool right after "
+			    "one of its workers exited 0, while the pool ran on)");
 	free(line);
 	model_free(m);
 	unlink(path);
@@ -317,8 +335,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_recycled_from_facts), cmocka_unit_test(test_recycled_inferred),
-	    cmocka_unit_test(test_recycled_none),	cmocka_unit_test(test_fact_words),
-	    cmocka_unit_test(test_event_lines),		cmocka_unit_test(test_event_log_text),
+	    cmocka_unit_test(test_recycled_mixed),	cmocka_unit_test(test_recycled_none),
+	    cmocka_unit_test(test_fact_words),		cmocka_unit_test(test_event_lines),
+	    cmocka_unit_test(test_event_log_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
