@@ -28,9 +28,11 @@ from test_faults import fault_tests
 from test_capture import capture_tests
 from test_pylive import pylive_tests
 from test_pyhook import pyhook_tests
-from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
+from fslib import (Skip, TestFailure, alive_at_most, check, load_recording,  # noqa: E402
                    run_forkscope, session_processes, tree_nodes, tree_parent_links)
 from test_pyfacts import pyfacts_tests  # noqa: E402
+from test_install import install_tests  # noqa: E402
+from test_recordings import recordings_tests  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -39,10 +41,6 @@ PYTHON = "/usr/bin/python3"
 METHODS = ("fork", "spawn", "forkserver")
 SIGKILL, SIGTERM = 9, 15
 RUN_TIMEOUT = 60  # seconds for one forkscope run (every demo ends by itself in ~10 s)
-
-
-class Skip(Exception):
-    """The test cannot run here."""
 
 
 class Context:
@@ -933,6 +931,8 @@ def all_tests():
         ("tree of a missing file", test_tree_missing_file),
     ]
     plain += pyfacts_tests()  # recordings made with Python's hook, replayed
+    plain += install_tests()  # make install, the man page, completion, doctor
+    plain += recordings_tests()  # demos/recordings replayed as nobody, one lesson each
     return [(n, f, True) for n, f in tracer] + [(n, f, False) for n, f in plain]
 
 

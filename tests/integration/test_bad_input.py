@@ -274,6 +274,8 @@ def cli_rows():
             args=["replay", "a.jsonl", "b.jsonl"]),
         Row("demos extra", "cli", 2, rf"demos takes no arguments: extra {u}",
             args=["demos", "extra"]),
+        Row("doctor extra", "cli", 2, rf"doctor takes no arguments: extra {u}",
+            args=["doctor", "extra"]),
         Row("unknown demo", "cli", 2, r"no such demo: no-such-demo\b.*",
             args=["run", "--no-tui", "no-such-demo"]),
         Row("unknown demo with a path", "cli", 2, r"no such demo: \.\./\.\./etc/passwd\b.*",
