@@ -12,14 +12,14 @@
 #include "model/python.h"
 
 #define SVG_FONT "DejaVu Sans Mono, Menlo, Consolas, monospace"
-#define SVG_FS 13	 /* font size, px */
-#define SVG_CW 7.83	 /* its character width */
-#define SVG_ROW 26	 /* row height */
+#define SVG_FS 14	 /* font size, px */
+#define SVG_CW 8.43	 /* its character width (0.602 em) */
+#define SVG_ROW 28	 /* row height */
 #define SVG_BAR 14	 /* bar height */
 #define SVG_MARGIN 16	 /* around everything */
 #define SVG_INDENT 18	 /* per depth of the tree */
 #define SVG_TL_W 820	 /* the timeline's width */
-#define SVG_LABEL_MAX 66 /* characters of a tree label */
+#define SVG_LABEL_MAX 76 /* characters of a tree label */
 #define SVG_STATE_MAX 40 /* characters of an end */
 #define SVG_TOP 78	 /* title and axis above the first row */
 
@@ -183,8 +183,8 @@ static void svg_tree(const struct svg *s)
 		export_put(s->f, full, EXPORT_ESC_XML);
 		fputs("</title>\n", s->f);
 		svg_text(s, x + 15, y + 4.5, "lbl", label,
-			 SVG_LABEL_MAX - (size_t)row->depth * 2 > 20
-			     ? SVG_LABEL_MAX - (size_t)row->depth * 2
+			 SVG_LABEL_MAX - (size_t)row->depth > 20
+			     ? SVG_LABEL_MAX - (size_t)row->depth
 			     : 20);
 		fputs("</g>\n", s->f);
 	}
