@@ -3,6 +3,7 @@
  * says it is and how it ended; roles as shapes, border styles and colours (a legend says
  * which); kills as dashed red edges sender -> target labelled with the signal; a worker
  * that replaced another as a dotted edge "replaces". */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/names.h"
@@ -25,30 +26,6 @@ static void dot_class_attrs(FILE *f, enum export_class c)
 
 	fprintf(f, "%s,fillcolor=\"%s\",color=\"%s\"", shapes[c], export_class_fill(c),
 		export_class_stroke(c));
-}
-
-/* The row of whoever sent the fatal signal of the process in row r: the last delivered
- * signal of that number to it, else the newest process with the sender's PID; -1. */
-static int dot_killer(const struct export_run *x, const struct export_tree *t, int r)
-{
-	const struct fs_proc *p = model_proc(x->m, (size_t)t->rows[r].idx);
-	int found = -1;
-
-	if (!p->signal || !p->killed_by)
-		return -1;
-	for (size_t i = 0; i < x->nmarks; i++) {
-		const struct export_mark *k = &x->marks[i];
-
-		if (k->type == FS_EV_SIGNAL && k->other == p->serial + 1 && k->sig == p->signal &&
-		    k->pid == p->killed_by && names_sig_delivered(k->sig_result))
-			found = export_tree_row(t, x->m, k->serial);
-	}
-	if (found < 0) {
-		int idx = model_find(x->m, p->killed_by);
-
-		found = idx >= 0 ? t->row_of[idx] : -1;
-	}
-	return found;
 }
 
 static void dot_node(FILE *f, const struct export_run *x, const struct export_tree *t, int r)
@@ -131,9 +108,15 @@ int export_dot(FILE *f, const struct export_run *x)
 	struct export_tree t;
 	bool present[EXPORT_CLASS_COUNT] = {false}, kills = false, replaces = false;
 	char title[256];
+	int *killer;
 
 	if (export_tree_build(&t, x->m) != 0)
 		return -1;
+	killer = export_killers(x, &t);
+	if (!killer) {
+		export_tree_free(&t);
+		return -1;
+	}
 	export_run_title(x, title, sizeof(title));
 	fputs("// forkscope export --format dot: the process tree (render: dot -Tsvg)\n"
 	      "digraph forkscope {\n",
@@ -158,7 +141,7 @@ int export_dot(FILE *f, const struct export_run *x)
 			fprintf(f, "  n%d -> n%zu;\n", t.rows[r].parent, r);
 	for (size_t r = 0; r < t.n; r++) {
 		const struct fs_proc *p = model_proc(x->m, (size_t)t.rows[r].idx);
-		int k = dot_killer(x, &t, (int)r);
+		int k = killer[r];
 
 		if (k >= 0) {
 			fprintf(
@@ -178,6 +161,7 @@ int export_dot(FILE *f, const struct export_run *x)
 	}
 	dot_legend(f, present, kills, replaces);
 	fputs("}\n", f);
+	free(killer);
 	export_tree_free(&t);
 	return 0;
 }

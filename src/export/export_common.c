@@ -56,6 +56,35 @@ int export_tree_row(const struct export_tree *t, const struct fs_model *m, uint6
 	return idx >= 0 && (size_t)idx < t->n ? t->row_of[idx] : -1;
 }
 
+int *export_killers(const struct export_run *x, const struct export_tree *t)
+{
+	int *killer = malloc((t->n + 1) * sizeof(*killer));
+
+	if (!killer)
+		return NULL;
+	for (size_t r = 0; r < t->n; r++) {
+		const struct fs_proc *p = model_proc(x->m, (size_t)t->rows[r].idx);
+		int idx = p->signal && p->killed_by ? model_find(x->m, p->killed_by) : -1;
+
+		killer[r] = idx >= 0 ? t->row_of[idx] : -1; /* unless a signal line says better */
+	}
+	for (size_t i = 0; i < x->nmarks; i++) {
+		const struct export_mark *k = &x->marks[i];
+		int target = k->type == FS_EV_SIGNAL ? export_tree_row(t, x->m, k->other) : -1;
+		const struct fs_proc *p =
+		    target >= 0 ? model_proc(x->m, (size_t)t->rows[target].idx) : NULL;
+		int sender = p ? export_tree_row(t, x->m, k->serial) : -1;
+
+		if (p && sender >= 0 && p->signal && k->sig == p->signal &&
+		    k->pid == p->killed_by && names_sig_delivered(k->sig_result))
+			killer[target] = sender;
+	}
+	for (size_t r = 0; r < t->n; r++)
+		if (!model_proc(x->m, (size_t)t->rows[r].idx)->signal)
+			killer[r] = -1;
+	return killer;
+}
+
 /* Each class: its role and method (for its words), its colours: light tints of the UI's
  * hues (main green, forkserver magenta, tracker yellow, children of fork cyan, of spawn
  * blue), but a forkserver's children orange: red means a signal here, and only that. */

@@ -30,6 +30,11 @@ void export_tree_free(struct export_tree *t);
 /* The row of the process a mark names (serial + 1), -1 when the model has none. */
 int export_tree_row(const struct export_tree *t, const struct fs_model *m, uint64_t serial);
 
+/* Per row, the row of the process that sent its fatal signal (the last delivered signal of
+ * that number from the sender the model names, else the newest process with that PID),
+ * -1 for none; malloc'd (NULL out of memory). One pass over the marks. */
+int *export_killers(const struct export_run *x, const struct export_tree *t);
+
 /* The role classes the pictures draw apart: a role, and for a child its start method. */
 enum export_class {
 	EXPORT_CLASS_MAIN,

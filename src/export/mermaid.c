@@ -4,6 +4,7 @@
  * links labelled with the signal, replacements as thick links "replaced by" (the old
  * worker to the new, left to right in time). Every label is
  * quoted, its text in entity codes where Mermaid would read it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/names.h"
@@ -28,27 +29,10 @@ static void mm_classdef(FILE *f, enum export_class c)
 		export_class_stroke(c), extra[c]);
 }
 
-/* The row of whoever killed the process in row r (as dot.c's: the signal's sender). */
-static int mm_killer(const struct export_run *x, const struct export_tree *t, int r)
+/* The style of kill link number n (Mermaid numbers links in the order they come). */
+static void mm_kill_style(FILE *f, size_t n)
 {
-	const struct fs_proc *p = model_proc(x->m, (size_t)t->rows[r].idx);
-	int found = -1;
-
-	if (!p->signal || !p->killed_by)
-		return -1;
-	for (size_t i = 0; i < x->nmarks; i++) {
-		const struct export_mark *k = &x->marks[i];
-
-		if (k->type == FS_EV_SIGNAL && k->other == p->serial + 1 && k->sig == p->signal &&
-		    k->pid == p->killed_by && names_sig_delivered(k->sig_result))
-			found = export_tree_row(t, x->m, k->serial);
-	}
-	if (found < 0) {
-		int idx = model_find(x->m, p->killed_by);
-
-		found = idx >= 0 ? t->row_of[idx] : -1;
-	}
-	return found;
+	fprintf(f, "  linkStyle %zu stroke:#c00000,stroke-width:3px,color:#c00000\n", n);
 }
 
 static void mm_node(FILE *f, const struct export_run *x, const struct export_tree *t, int r)
@@ -81,10 +65,16 @@ int export_mermaid(FILE *f, const struct export_run *x)
 	struct export_tree t;
 	bool present[EXPORT_CLASS_COUNT] = {false};
 	char title[256], id[48];
-	size_t links = 0, kill_links[64], nkill = 0;
+	size_t links = 0;
+	int *killer;
 
 	if (export_tree_build(&t, x->m) != 0)
 		return -1;
+	killer = export_killers(x, &t);
+	if (!killer) {
+		export_tree_free(&t);
+		return -1;
+	}
 	export_run_title(x, title, sizeof(title));
 	/* the front matter first (Mermaid reads it only there); a YAML double-quoted string
 	 * is a JSON string */
@@ -106,13 +96,11 @@ int export_mermaid(FILE *f, const struct export_run *x)
 		}
 	for (size_t r = 0; r < t.n; r++) {
 		const struct fs_proc *p = model_proc(x->m, (size_t)t.rows[r].idx);
-		int k = mm_killer(x, &t, (int)r);
+		int k = killer[r];
 
 		if (k >= 0) {
 			fprintf(f, "  n%d -.->|\"%s\"| n%zu\n", k, names_signal(p->signal), r);
-			if (nkill < sizeof(kill_links) / sizeof(kill_links[0]))
-				kill_links[nkill++] = links;
-			links++;
+			mm_kill_style(f, links++);
 		}
 		if (p->replaces_idx >= 0 && (size_t)p->replaces_idx < t.n) {
 			/* old -> new: the chain reads left to right, in time */
@@ -136,11 +124,8 @@ int export_mermaid(FILE *f, const struct export_run *x)
 	    "    legend_old[\"old worker\"] ==>|\"replaced by\"| legend_new[\"new worker\"]\n  "
 	    "end\n",
 	    f);
-	if (nkill < sizeof(kill_links) / sizeof(kill_links[0]))
-		kill_links[nkill++] = links + 1; /* the legend's kill */
-	for (size_t i = 0; i < nkill; i++)
-		fprintf(f, "  linkStyle %zu stroke:#c00000,stroke-width:3px,color:#c00000\n",
-			kill_links[i]);
+	mm_kill_style(f, links + 1); /* the legend's kill: its second link */
+	free(killer);
 	export_tree_free(&t);
 	return 0;
 }
