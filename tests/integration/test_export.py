@@ -115,12 +115,14 @@ def live_recording(tmp):
              "pool-recycle"], timeout=120)
     if r.returncode != 0 or not os.path.exists(path):
         err = r.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
-        print(f"# no live recording (needs BPF): {err[0][:200]}")
+        # like the tracer's tests: a skip with its reason, a failure under CI=true
+        print(f"{'FAIL' if CI else 'SKIP'} - live recording (needs BPF): {err[0][:200]}")
         return None
     return path
 
 
 def recordings(tmp, live):
+    """The recordings to export, and whether the live one was wanted and failed."""
     found = sorted(glob.glob(os.path.join(REPO, "demos", "recordings", "*.jsonl")))
     found += [os.path.join(HERE, "fixtures", n) for n in
               ("pyfacts-recycle.jsonl", "pyfacts-daemon-forkserver.jsonl",
@@ -128,11 +130,13 @@ def recordings(tmp, live):
     hostile = os.path.join(tmp, "hostile.jsonl")
     hostile_recording(hostile)
     found.append(hostile)
+    live_failed = False
     if live:
         rec = live_recording(tmp)
         if rec:
             found.append(rec)
-    return [p for p in found if os.path.exists(p)]
+        live_failed = rec is None
+    return [p for p in found if os.path.exists(p)], live_failed
 
 
 def processes(path):
@@ -353,7 +357,9 @@ def main():
     out_dir = args.keep or tmp
     os.makedirs(out_dir, exist_ok=True)
     try:
-        recs = recordings(tmp, not args.no_live)
+        recs, live_failed = recordings(tmp, not args.no_live)
+        if live_failed and CI:
+            failed += 1
         mermaid = []
         for rec in recs:
             stem = os.path.basename(rec)[:-6]
