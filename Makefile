@@ -269,6 +269,36 @@ recordings: all
 	    >/dev/null 2>demos/recordings/.err || { cat demos/recordings/.err >&2; exit 1; }; \
 	  mv demos/recordings/$$d-$$m.jsonl.tmp demos/recordings/$$d-$$m.jsonl; \
 	done; done; rm -f demos/recordings/.err
+	@$(MAKE) --no-print-directory recording-variants
+
+# The variants docs/guide.md shows beside the plain runs: NAME:METHOD:DEMO:ARGS (colons for
+# spaces; METHOD default: no --method), each recorded as demos/recordings/NAME-METHOD.jsonl.
+RECORDING_VARIANTS := \
+	pool-recycle-chunksize-default:fork:pool-recycle:--chunksize:default \
+	missing-guard-variant-process:spawn:missing-guard:--variant:process \
+	daemon-parent-waits:fork:daemon:--parent-waits \
+	executor-max-tasks-per-child:default:executor:--max-tasks-per-child:2
+.PHONY: recording-variants
+recording-variants: all
+	@for v in $(RECORDING_VARIANTS); do IFS=: read -r name m d args <<< "$$v"; \
+	  echo "recordings: $$name under $$m"; \
+	  meth="--method $$m"; [ "$$m" != default ] || meth=""; \
+	  $(BUILD)/forkscope run --no-tui $$meth -o demos/recordings/$$name-$$m.jsonl.tmp \
+	    $$d $${args//:/ } >/dev/null 2>demos/recordings/.err \
+	    || { cat demos/recordings/.err >&2; exit 1; }; \
+	  mv demos/recordings/$$name-$$m.jsonl.tmp demos/recordings/$$name-$$m.jsonl; \
+	done; rm -f demos/recordings/.err
+
+# docs/guide.md's pictures: SVG exports of shipped recordings (forkscope export).
+GUIDE_PICTURES := start-methods-forkserver start-methods-spawn missing-guard-spawn \
+	missing-guard-variant-process-spawn daemon-fork executor-fork \
+	executor-max-tasks-per-child-default pool-recycle-fork pool-recycle-chunksize-default-fork gil-fork
+.PHONY: guide-pictures
+guide-pictures: all
+	@mkdir -p docs/guide
+	@for r in $(GUIDE_PICTURES); do \
+	  $(BUILD)/forkscope export --format svg -o docs/guide/$$r.svg demos/recordings/$$r.jsonl || exit 1; \
+	done; echo "guide-pictures: docs/guide/*.svg"
 
 # The fork(+exec) storm the overhead benchmark runs (bench/README.md).
 $(BUILD)/storm: bench/storm.c bench/bench_util.h | $(BUILD)/.dir
