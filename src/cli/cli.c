@@ -1,6 +1,7 @@
 /* Command-line parsing: strict, with one-line errors and exit status 2. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -8,14 +9,16 @@
 #include "base/names.h"
 #include "trace/trace.h"
 #include "base/parse.h"
+#include "view/theme.h"
 
 static const char usage_text[] =
-    "usage: forkscope                       (the UI: pick a demo and a start method)\n"
+    "usage: forkscope [-o FILE] [--tempo N] [UI-OPTIONS]   (the UI: pick a demo, a variant\n"
+    "                     and a start method; -o records the run picked to FILE)\n"
     "       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
     "                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
     "                     [--max-procs N] [--as-root] [--no-capture] [--no-pyhook]\n"
-    "                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
-    "       forkscope replay FILE\n"
+    "                     [UI-OPTIONS] (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
+    "       forkscope replay [UI-OPTIONS] FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
     "       forkscope demos\n"
     "       forkscope compare [--python A,B,...] [--method M] DEMO [DEMO-ARGS...]\n"
@@ -55,6 +58,17 @@ static const char usage_text[] =
     "                   (default: a start-up hook on PYTHONPATH sends each one's\n"
     "                   multiprocessing name, kind, daemon flag, start-up phases and\n"
     "                   tasks through the channel; docs/channel.md)\n"
+    "\n"
+    "UI options (the picker, run, replay):\n"
+    "  --theme T        default (for dark terminals) or projector (high contrast, dark\n"
+    "                   on its own white background: reads on projectors and on light\n"
+    "                   and dark terminal schemes); default: $FORKSCOPE_THEME, else\n"
+    "                   default. NO_COLOR=1 turns colours off in every theme\n"
+    "  --no-dim         finished processes are not dimmed\n"
+    "picker options:\n"
+    "  -o FILE          record the run picked to FILE (JSON Lines, as run -o)\n"
+    "  --tempo N        demos run N times slower (their pauses last N times longer;\n"
+    "                   1 to 10, default 1; the picker's t key changes it)\n"
     "\n"
     "examples:\n"
     "  forkscope demos                                  list the demos\n"
@@ -115,8 +129,45 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_AS_ROOT,
 	OPT_NO_CAPTURE,
-	OPT_NO_PYHOOK
+	OPT_NO_PYHOOK,
+	OPT_THEME,
+	OPT_NO_DIM,
+	OPT_TEMPO
 };
+
+/* --theme T (or $FORKSCOPE_THEME) and --no-dim, the options every UI command takes:
+ * 1 when c was one of them, 0 when not, or the exit status of an error. */
+static int cli_ui_option(int c, struct fs_cli *cli)
+{
+	if (c == OPT_NO_DIM) {
+		cli->no_dim = true;
+		return 1;
+	}
+	if (c != OPT_THEME)
+		return 0;
+	cli->theme = theme_parse(optarg);
+	if (cli->theme < 0)
+		return cli_error("unknown theme (use default or projector)", optarg);
+	return 1;
+}
+
+/* The theme when --theme was not given: $FORKSCOPE_THEME (empty: the default). */
+static int cli_theme_env(struct fs_cli *cli, bool given)
+{
+	const char *env = getenv("FORKSCOPE_THEME");
+
+	if (given || !env || !env[0])
+		return 0;
+	cli->theme = theme_parse(env);
+	if (cli->theme < 0) {
+		fprintf(stderr,
+			"forkscope: unknown theme in FORKSCOPE_THEME (use default or projector): "
+			"%s\n",
+			env);
+		return 2;
+	}
+	return 0;
+}
 
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 {
@@ -133,12 +184,21 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	    {"as-root", no_argument, NULL, OPT_AS_ROOT},
 	    {"no-capture", no_argument, NULL, OPT_NO_CAPTURE},
 	    {"no-pyhook", no_argument, NULL, OPT_NO_PYHOOK},
+	    {"theme", required_argument, NULL, OPT_THEME},
+	    {"no-dim", no_argument, NULL, OPT_NO_DIM},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, ui;
+	bool themed = false;
 
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
+		ui = cli_ui_option(c, cli);
+		if (ui > 1)
+			return ui;
+		themed |= c == OPT_THEME;
+		if (ui)
+			continue;
 		switch (c) {
 		case OPT_METHOD:
 			if (names_method_parse(optarg) == FS_METHOD_NONE)
@@ -198,6 +258,8 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	}
 	if (optind >= argc)
 		return cli_error("run needs a DEMO or -- COMMAND", NULL);
+	if (cli_theme_env(cli, themed) != 0)
+		return 2;
 	/* another user's argv is theirs: file capabilities or a setuid bit are not enough */
 	if (cli->all && getuid() != 0)
 		return cli_error("--all shows every user's processes and arguments: it needs "
@@ -278,6 +340,53 @@ static int cli_parse_compare(int argc, char **argv, struct fs_cli *cli)
 	return 0;
 }
 
+/* The picker's options (-o FILE, --tempo N) and the UI options, and for replay its FILE. */
+static int cli_parse_ui(int argc, char **argv, struct fs_cli *cli)
+{
+	static const struct option opts[] = {
+	    {"theme", required_argument, NULL, OPT_THEME},
+	    {"no-dim", no_argument, NULL, OPT_NO_DIM},
+	    {"output", required_argument, NULL, 'o'},
+	    {"tempo", required_argument, NULL, OPT_TEMPO},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool replay = cli->cmd == FS_CMD_REPLAY, themed = false;
+	double tempo;
+	int c, ui;
+
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		ui = cli_ui_option(c, cli);
+		if (ui > 1)
+			return ui;
+		themed |= c == OPT_THEME;
+		if (ui)
+			continue;
+		if (c == 'h') {
+			cli->cmd = FS_CMD_HELP;
+			return 0;
+		}
+		if (c != 'o' && c != OPT_TEMPO)
+			return cli_getopt_error(c, argv, opts);
+		if (replay) /* the picker's own options */
+			return cli_error("unknown option", c == 'o' ? "-o" : "--tempo");
+		if (c == 'o') {
+			cli->output = optarg;
+		} else if (parse_seconds(optarg, &tempo) != 0 || tempo < 1 || tempo > 10) {
+			return cli_error("--tempo needs a number from 1 to 10", optarg);
+		} else {
+			cli->tempo = optarg;
+		}
+	}
+	if (replay && optind != argc - 1)
+		return cli_error("replay needs exactly one recording FILE", NULL);
+	if (!replay && optind != argc)
+		return cli_error("unknown command", argv[optind]);
+	if (replay)
+		cli->file = argv[optind];
+	return cli_theme_env(cli, themed);
+}
+
 int cli_parse(int argc, char **argv, struct fs_cli *cli)
 {
 	const char *cmd;
@@ -286,7 +395,7 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	opterr = 0; /* its messages are ours: cli_getopt_error */
 	if (argc < 2) {
 		cli->cmd = FS_CMD_UI;
-		return 0;
+		return cli_theme_env(cli, false);
 	}
 	cmd = argv[1];
 	optind = 1; /* parse the sub-command's own options from argv[1] on */
@@ -312,16 +421,17 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	}
 	if (!strcmp(cmd, "replay")) {
 		cli->cmd = FS_CMD_REPLAY;
-		if (argc != 3 || argv[2][0] == '-')
-			return cli_error("replay needs exactly one recording FILE", NULL);
-		cli->file = argv[2];
-		return 0;
+		return cli_parse_ui(argc - 1, argv + 1, cli);
 	}
 	if (!strcmp(cmd, "demos")) {
 		cli->cmd = FS_CMD_DEMOS;
 		if (argc > 2)
 			return cli_error("demos takes no arguments", argv[2]);
 		return 0;
+	}
+	if (cmd[0] == '-' && strcmp(cmd, "-") != 0) { /* the picker's options */
+		cli->cmd = FS_CMD_UI;
+		return cli_parse_ui(argc, argv, cli);
 	}
 	return cli_error("unknown command", cmd);
 }

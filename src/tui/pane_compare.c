@@ -34,15 +34,18 @@ static void tui_draw_cmp_tree(const struct tui_app *a, const struct rect *r,
 			const struct fs_proc *p = model_proc(s->sess.model, (size_t)t.rows[i].idx);
 			char prefix[128], line[256];
 			int pw = vtree_prefix(&t.rows[i], a->ascii, 10, prefix, sizeof(prefix));
-			int attr = tui_attr(a, tui_proc_color(p)) | (p->exited ? A_DIM : 0);
+			int attr = tui_attr(a, tui_proc_color(p));
+
+			if (p->exited)
+				attr = tui_done_attr(a, attr);
 
 			if (i == r->h - 2 && t.n > (size_t)r->h - 1) {
 				snprintf(line, sizeof(line), "... %zu more", t.n - (size_t)i);
-				tui_put(r->y + 1 + i, r->x, r->w, A_DIM, line);
+				tui_put(r->y + 1 + i, r->x, r->w, tui_faint(a), line);
 				break;
 			}
 			if (pw) {
-				attrset(A_DIM);
+				attrset(tui_faint(a));
 				mvaddstr(r->y + 1 + i, r->x, prefix);
 				attrset(A_NORMAL);
 			}

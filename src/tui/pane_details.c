@@ -102,7 +102,7 @@ static bool tui_details_python(const struct tui_app *a, const struct fs_proc *p,
 	}
 	if (count > TUI_TASKS_SHOWN) {
 		snprintf(line, sizeof(line), "  ... %zu more", count - TUI_TASKS_SHOWN);
-		if (!tui_wrap(r, y, skip, n, A_DIM, line))
+		if (!tui_wrap(r, y, skip, n, tui_faint(a), line))
 			return false;
 	}
 	return true;
@@ -120,7 +120,7 @@ void tui_draw_details(const struct tui_app *a)
 
 	tui_pane_header(a, r, PANE_DETAILS, " Details (Enter: full view)");
 	if (!p) {
-		tui_put(y, r->x + 1, r->w - 1, A_DIM, "select a process in the tree");
+		tui_put(y, r->x + 1, r->w - 1, tui_faint(a), "select a process in the tree");
 		return;
 	}
 #define DLINE(attr, ...)                                                                           \
@@ -201,7 +201,7 @@ void tui_draw_details(const struct tui_app *a)
 	else
 		DLINE(A_NORMAL, "no exec: runs its parent's program (%s)", p->comm);
 	for (int i = 0; p->argv && i < p->argc && p->argv[i]; i++)
-		DLINE(A_DIM, "argv[%d] %s", i, p->argv[i]);
+		DLINE(tui_faint(a), "argv[%d] %s", i, p->argv[i]);
 	for (int c = p->first_child; c >= 0 && (size_t)c < model_count(m);
 	     c = model_proc(m, (size_t)c)->next_sibling)
 		children++;

@@ -71,7 +71,7 @@ static void picker_draw(struct tui_app *a, const struct fs_demo *list, int n, in
 		text_sanitize(line);
 		tui_put(2 + i, 0, list_w, attr, line);
 	}
-	attrset(A_DIM);
+	attrset(tui_faint(a));
 	mvvline(1, list_w, a->ascii ? '|' : ACS_VLINE, LINES - 3);
 	attrset(A_NORMAL);
 	if (n > 0) {
@@ -106,7 +106,7 @@ static void picker_draw(struct tui_app *a, const struct fs_demo *list, int n, in
 	refresh();
 }
 
-int tui_picker(void)
+int tui_picker(const struct fs_cli *opts)
 {
 	static struct tui_app app;
 	struct tui_app *a = &app;
@@ -115,6 +115,7 @@ int tui_picker(void)
 	char err[512] = "";
 	bool quit = false;
 
+	(void)opts;
 	setlocale(LC_ALL, "");
 	live_install_signal_handlers();
 	memset(a, 0, sizeof(*a));

@@ -12,27 +12,33 @@
 #include "view/view.h"
 #include "view/cpu.h"
 #include "view/output.h"
+#include "view/theme.h"
 
 #define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
 
-/* Colour pairs: one per role (children one per start method), then the UI's own. */
+/* Colour pairs: one per meaning of view/theme.h's table (roles, children one per start
+ * method, then the UI's own), in its order. */
 enum tui_color {
-	C_MAIN = 1,
-	C_FORKSERVER,
-	C_TRACKER,
-	C_CHILD_FORK,
-	C_CHILD_SPAWN,
-	C_CHILD_FSRV,
-	C_OTHER,
-	C_SIGNAL,
-	C_TITLE,
-	C_STATUS,
-	C_WARN,
-	C_HEADER,
-	C_FOCUS,
-	C_MATCH,
-	C_RUNNABLE, /* the timeline: waiting for a CPU */
-	C_COUNT,
+	C_MAIN = TM_MAIN + 1,
+	C_FORKSERVER = TM_FORKSERVER + 1,
+	C_TRACKER = TM_TRACKER + 1,
+	C_CHILD_FORK = TM_CHILD_FORK + 1,
+	C_CHILD_SPAWN = TM_CHILD_SPAWN + 1,
+	C_CHILD_FSRV = TM_CHILD_FSRV + 1,
+	C_OTHER = TM_OTHER + 1,
+	C_SIGNAL = TM_SIGNAL + 1,
+	C_KILL = TM_KILL + 1,
+	C_TITLE = TM_TITLE + 1,
+	C_STATUS = TM_STATUS + 1,
+	C_WARN = TM_WARN + 1,
+	C_HEADER = TM_HEADER + 1,
+	C_FOCUS = TM_FOCUS + 1,
+	C_MATCH = TM_MATCH + 1,
+	C_RUNNABLE = TM_RUNNABLE + 1, /* the timeline: waiting for a CPU */
+	C_FAINT = TM_FAINT + 1,	      /* secondary text: A_DIM, or a grey that reads */
+	C_STDERR = TM_STDERR + 1,
+	C_PAPER = TM_PAPER + 1,
+	C_COUNT = TM_COUNT + 1,
 };
 
 /* What the event log's place shows. */
@@ -125,6 +131,8 @@ struct tui_app {
 
 	/* terminal */
 	bool color, ascii;
+	int theme;   /* enum theme_id (tui/theme.c) */
+	bool no_dim; /* finished processes are not dimmed */
 	char msg[256];
 	uint64_t msg_until_ns;
 	bool quit;
@@ -140,7 +148,13 @@ extern const int tui_nspeeds;
 
 /* draw.c: the frame, colours, legend, helpers (curses and the pure layers only, like the
  * pane_*.c files; tests/tui/bench_frame.c times them) */
+/* theme.c: the colour pairs of the theme chosen (tui_theme_choose, tui.h) */
 void tui_colors_init(struct tui_app *a);
+/* Secondary text (A_DIM, or the projector's grey); attr made quieter (dimmed, or not bold
+ * in the projector theme); a finished process's row from attr (softened unless --no-dim). */
+int tui_faint(const struct tui_app *a);
+int tui_soften(const struct tui_app *a, int attr);
+int tui_done_attr(const struct tui_app *a, int attr);
 /* Decide what the next frame shows (layout, tree rows and scroll, timeline scale, event
  * filter and scroll); call it right before tui_draw(). */
 void tui_frame_update(struct tui_app *a);

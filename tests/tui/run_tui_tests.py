@@ -616,6 +616,71 @@ def sgr_cells(line):
     return cells
 
 
+class Cell:
+    """One cell of a captured line: its character, colours ("2", "208", None: the
+    terminal's own) and other SGR attributes (1 bold, 2 dim, 4 underline, 7 reverse)."""
+
+    def __init__(self, ch, fg, bg, attrs):
+        self.ch, self.fg, self.bg, self.attrs = ch, fg, bg, attrs
+
+    def __repr__(self):
+        return "Cell(%r fg=%s bg=%s %s)" % (self.ch, self.fg, self.bg, sorted(self.attrs))
+
+
+RED = {"1", "9", "160", "196", "124", "88"}
+
+
+def parse_cells(line):
+    """Cells of one line of `capture-pane -e` output, 256 colours understood."""
+    cells, fg, bg, attrs, pos = [], None, None, set(), 0
+    for m in list(SGR_RE.finditer(line)) + [None]:
+        end = m.start() if m else len(line)
+        for ch in line[pos:end]:
+            cells.append(Cell(ch, fg, bg, frozenset(attrs)))
+        if not m:
+            break
+        pos = m.end()
+        params = [int(x) for x in re.split("[;:]", m.group(1)) if x != ""] or [0]
+        i = 0
+        while i < len(params):
+            v = params[i]
+            if v == 0:
+                fg, bg, attrs = None, None, set()
+            elif v in (38, 48) and i + 2 < len(params) and params[i + 1] == 5:
+                if v == 38:
+                    fg = str(params[i + 2])
+                else:
+                    bg = str(params[i + 2])
+                i += 2
+            elif 30 <= v <= 37:
+                fg = str(v - 30)
+            elif 90 <= v <= 97:
+                fg = str(v - 90 + 8)
+            elif 40 <= v <= 47:
+                bg = str(v - 40)
+            elif 100 <= v <= 107:
+                bg = str(v - 100 + 8)
+            elif v == 39:
+                fg = None
+            elif v == 49:
+                bg = None
+            elif v == 22:
+                attrs -= {1, 2}
+            elif v in (24, 27):
+                attrs.discard(v - 20)
+            else:
+                attrs.add(v)
+            i += 1
+    return cells
+
+
+def screen_cells(row):
+    """The cells of screen row `row` (captured alone: capture-pane carries the attributes
+    of a line's end over to the next line)."""
+    raw = tmux("capture-pane", "-N", "-e", "-p", "-t", "t", "-S", str(row), "-E", str(row))
+    return parse_cells(raw.rstrip("\n"))
+
+
 def test_timeline_kill_marks():
     write_kills_recording(KILLS)
     env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
@@ -651,6 +716,114 @@ def test_timeline_kill_marks():
             assert p.exit_status() == 0
         finally:
             p.close()
+
+
+def xterm_rgb(n):
+    """The xterm palette (as /work/shared/tools/screenshot draws it)."""
+    base = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
+            (0, 205, 205), (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0),
+            (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+    if n < 16:
+        return base[n]
+    if n < 232:
+        n -= 16
+        steps = [0, 95, 135, 175, 215, 255]
+        return (steps[n // 36], steps[(n // 6) % 6], steps[n % 6])
+    v = 8 + 10 * (n - 232)
+    return (v, v, v)
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two xterm colours (1 to 21)."""
+    def lum(n):
+        c = [v / 255 for v in xterm_rgb(int(n))]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    la, lb = sorted((lum(a), lum(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def theme_screen(args, env=None, cols=120, rows=36, keys=("End",)):
+    """A replay of RECORDING in colour at its end: (pane, screen text, cells by row)."""
+    e = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    e.update(env or {})
+    p = Pane("%s replay %s %s" % (shquote(FORKSCOPE), args, shquote(RECORDING)), cols, rows, e)
+    p.keys(*keys)
+    s = p.wait_for(r"events %d/%d" % (NEVENTS, NEVENTS))
+    time.sleep(0.3)
+    return p, s, [screen_cells(i) for i in range(rows)]
+
+
+def tree_row(screen, pid):
+    """The screen row of pid's tree row."""
+    for i, line in enumerate(screen.splitlines()):
+        if re.match(r"^\s*%d[\^ ]" % pid, line):
+            return i
+    raise AssertionError("no row of %d:\n%s" % (pid, screen))
+
+
+def test_theme_projector():
+    """--theme projector (and FORKSCOPE_THEME=projector), checked on the rendered screen:
+    every cell on the theme's own background (so that it reads on light and dark terminal
+    schemes alike), every letter at 4.5:1 contrast or more, no dim at all (a finished row
+    keeps its colour, not bold), header bars light on dark or dark on light, never bold
+    black; the kill mark white on red, the forkserver's children not red."""
+    for how in ("--theme projector", "FORKSCOPE_THEME"):
+        p, s, cells = theme_screen("--theme projector" if how != "FORKSCOPE_THEME" else "",
+                                   {"FORKSCOPE_THEME": "projector"} if how == "FORKSCOPE_THEME"
+                                   else None)
+        try:
+            for y, row in enumerate(cells):
+                for x, c in enumerate(row):
+                    assert c.bg is not None, ("a cell on the terminal's own background",
+                                              how, y, x, c)
+                    assert 2 not in c.attrs, ("dim", y, x, c)
+                    if c.ch.strip() and c.fg is not None:
+                        assert contrast(c.fg, c.bg) >= 4.5, ("low contrast", y, x, c)
+            title = cells[0][2]
+            assert title.fg == "231" and title.bg == "16" and 1 in title.attrs, title
+            for row in (1,):
+                for c in cells[row]:
+                    assert not (c.fg == "0" and 1 in c.attrs), ("bold black", c)
+            # a finished worker (killed by SIGTERM): its colour, not dim, not bold; X on red
+            y = tree_row(s, 1003)
+            role = cells[y][8]
+            assert role.fg == "130" and 1 not in role.attrs and 2 not in role.attrs, role
+            line = s.splitlines()[y]
+            col = s.splitlines()[1].index("Timeline")
+            x = line.rstrip().rindex("X")
+            assert x > col and cells[y][x].bg == "160" and cells[y][x].fg == "231", cells[y][x]
+            live_bold = cells[tree_row(s, 1002)][8]  # the forkserver: also exited, not bold
+            assert live_bold.fg == "127", live_bold
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_theme_no_dim():
+    """The default theme dims finished processes; --no-dim does not; the signal's red is
+    not a role's colour (the forkserver's children are orange)."""
+    for args, dim in (("", True), ("--no-dim", False)):
+        p, s, cells = theme_screen(args)
+        try:
+            y = tree_row(s, 1003)
+            role = cells[y][8]
+            assert (2 in role.attrs) == dim, (args, role)
+            assert role.fg == "208", role
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+    # NO_COLOR wins over the projector theme: not one colour sent
+    p, s, cells = theme_screen("--theme projector", {"NO_COLOR": "1"})
+    try:
+        raw = tmux("capture-pane", "-e", "-p", "-t", "t")
+        assert not sgr_colours(raw), sorted(set(sgr_colours(raw)))
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
 
 
 # ---- live tests (root and BPF) ----
@@ -994,7 +1167,8 @@ def test_output_with_events():
 
 def test_output_colours():
     """In colour: a line's PID in its writer's role colour (main green, a forkserver's
-    child red), err in red; the text itself never coloured by the program."""
+    child orange: red is a signal's colour alone), err bold and underlined, never red; the
+    text itself never coloured by the program."""
     p = replay_output()
     try:
         p.keys("o", "Home")
@@ -1005,12 +1179,13 @@ def test_output_colours():
         for i, line in enumerate(lines):
             m = re.match(r"^\s*(1000|1004) ", line) if i > head else None
             if m and m.group(1) not in found:
-                raw = tmux("capture-pane", "-e", "-p", "-t", "t", "-S", str(i), "-E", str(i))
-                found[m.group(1)] = sgr_cells(raw.rstrip("\n"))
+                found[m.group(1)] = screen_cells(i)
         main, child = found["1000"], found["1004"]
-        assert 32 in main[5][1], ("main's PID is not green", main[5])
-        assert 31 in child[5][1], ("the forkserver child's PID is not red", child[5])
-        assert "".join(c for c, _ in child[16:19]) == "err" and 31 in child[16][1], child
+        assert main[5].fg == "2", ("main's PID is not green", main[5])
+        assert child[5].fg == "208", ("the forkserver child's PID is not orange", child[5])
+        err = child[16]
+        assert "".join(c.ch for c in child[16:19]) == "err", child
+        assert err.fg not in RED and {1, 4} <= err.attrs, ("err", err)
         p.keys("q")
         assert p.exit_status() == 0
     finally:
