@@ -216,6 +216,10 @@ void tui_frame_update(struct tui_app *a)
 	a->tree_rows = (tree->h > 1 ? tree->h : tl->h) - 1;
 	if (!tui_title_has_legend(a) && tree->h > 3)
 		a->tree_rows--; /* the legend takes the tree's last row */
+	/* a small tree (it fits twice) is spaced out: a blank line after each row, easier to
+	 * follow from the back of a room than half a screen left empty */
+	a->tree_pitch = a->tree.n && 2 * (int)a->tree.n - 1 <= a->tree_rows ? 2 : 1;
+	a->tree_rows = (a->tree_rows + a->tree_pitch - 1) / a->tree_pitch;
 	tui_tree_scroll(a, a->tree_rows);
 	if (tl->h > 1 && tl->w > 2)
 		timeline_update(&a->tl, tui_time_total(a));

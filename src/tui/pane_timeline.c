@@ -195,7 +195,7 @@ void tui_draw_timeline(const struct tui_app *a)
 		uint64_t end = p->exited	     ? p->end_ns
 			       : p->unknown_after_ns ? p->unknown_after_ns
 						     : now;
-		int y = r->y + 1 + i, c0, c1, attr = tui_attr(a, tui_proc_color(p));
+		int y = r->y + 1 + i * a->tree_pitch, c0, c1, attr = tui_attr(a, tui_proc_color(p));
 		const unsigned char *mk;
 		long c;
 

@@ -83,7 +83,7 @@ void tui_draw_tree(const struct tui_app *a)
 	for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
 		const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
 		const struct fs_proc *p = model_proc(m, (size_t)row->idx);
-		int y = r->y + 1 + i, x = r->x, pw, n, attr;
+		int y = r->y + 1 + i * a->tree_pitch, x = r->x, pw, n, attr;
 		char prefix[300], state[64], cmd[512], cols[128], ppid[16] = "";
 		bool selected = row->idx == a->sel_idx;
 		const char *role;

@@ -107,7 +107,8 @@ struct tui_app {
 	int maximized; /* pane or -1 */
 	int sel_idx;   /* model index of the selected process, -1 none */
 	int tree_top;
-	int tree_rows; /* rows of the tree and the timeline this frame */
+	int tree_rows;	/* rows of the tree and the timeline this frame */
+	int tree_pitch; /* screen lines a row takes: 2 spaces out a tree that fits twice */
 	size_t *fidx;  /* filtered event indexes */
 	size_t nf, capf, f_scanned;
 	size_t f_first; /* the session's first event in memory at the last refilter */

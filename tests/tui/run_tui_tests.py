@@ -826,6 +826,30 @@ def test_theme_no_dim():
         p.close()
 
 
+def test_small_tree_spaced():
+    """A tree that fits twice is spaced out (a blank line after each row, its timeline bar
+    on its own line) instead of leaving half the screen empty; one that does not is packed."""
+    for cols, rows, pitch in ((120, 36, 2), (80, 24, 1)):
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(RECORDING)), cols, rows,
+                 {"LANG": "C", "TERM": "tmux-256color"})
+        try:
+            p.keys("End")
+            s = p.wait_for(r"events %d/%d" % (NEVENTS, NEVENTS))
+            lines = s.splitlines()
+            ys = [i for i, line in enumerate(lines) if re.match(r"^\s*100\d[\^ ]", line)]
+            ys = ys[:6]  # the tree's rows (the details pane may name a PID too)
+            assert len(ys) == 6 and all(b - a == pitch for a, b in zip(ys, ys[1:])), (ys, s)
+            col = lines[1].index("Timeline")
+            for y in ys:
+                assert re.search(r"[-=+*|X]", lines[y][col:]), (y, lines[y])
+                if pitch == 2:
+                    assert not lines[y + 1].strip(), lines[y + 1]
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
 # ---- live tests (root and BPF) ----
 
 LIVE_REASON = None
