@@ -73,6 +73,7 @@ static void tui_app_init(struct tui_app *a)
 	a->maximized = -1;
 	a->ev_sel = -1;
 	a->cmp_active = -1;
+	a->cmp_view = -1;
 	a->speed_idx = 3; /* 1x */
 	a->sess = &a->main_run.sess;
 	vtree_init(&a->tree);
@@ -198,6 +199,7 @@ int tui_replay(const char *path)
 	}
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);
 	text_sanitize(a->source_name);
+	snprintf(a->file, sizeof(a->file), "%s", path); /* c: the recordings beside it */
 	snprintf(a->method, sizeof(a->method), "%s",
 		 a->rec_header.method ? a->rec_header.method : "");
 	text_sanitize(a->method);

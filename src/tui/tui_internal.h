@@ -90,6 +90,11 @@ struct tui_app {
 	struct tui_run_slot cmp[3];
 	int cmp_active; /* slot being run, -1 none */
 	bool cmp_requested;
+	int cmp_view;	      /* the compare run the main screen shows (1-3 there), -1 none */
+	int cmp_sel;	      /* the run Enter opens */
+	int last_key;	      /* the key being handled (actions bound to several keys) */
+	bool cmp_table_first; /* t: the table all its rows, the runs what is left */
+	int cmp_zoom;	      /* the compare axis shows 1 / 2^cmp_zoom of the longest run */
 
 	/* replay clock */
 	bool paused;
@@ -109,7 +114,7 @@ struct tui_app {
 	int tree_top;
 	int tree_rows;	/* rows of the tree and the timeline this frame */
 	int tree_pitch; /* screen lines a row takes: 2 spaces out a tree that fits twice */
-	size_t *fidx;  /* filtered event indexes */
+	size_t *fidx;	/* filtered event indexes */
 	size_t nf, capf, f_scanned;
 	size_t f_first; /* the session's first event in memory at the last refilter */
 	struct session *f_sess;
@@ -230,6 +235,9 @@ int tui_main_begin(struct tui_app *a, bool *usage);
 /* One turn of the live run: events, reaping, the end of the run. */
 void tui_live_turn(struct tui_app *a);
 void tui_compare_start(struct tui_app *a);
+/* A compare run in the full UI (k 0-2), and back to the comparison from it. */
+void tui_compare_open(struct tui_app *a, int k);
+void tui_compare_back(struct tui_app *a);
 void tui_rerun(struct tui_app *a);
 
 /* playback.c: the replay clock, seeking; the selection kept across model changes */

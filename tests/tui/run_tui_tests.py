@@ -850,6 +850,67 @@ def test_small_tree_spaced():
             p.close()
 
 
+SHIPPED = os.path.join(ROOT, "demos", "recordings")
+
+
+def cmp_header(screen, k, method):
+    """The header line of compare run k (1-3)."""
+    for line in screen.splitlines():
+        if re.match(r"^[ >]%d %s \(" % (k, method), line):
+            return line
+    raise AssertionError("no header of run %d:\n%s" % (k, screen))
+
+
+def test_compare_timelines():
+    """c on a replay of a shipped DEMO-METHOD.jsonl: the three recordings as timelines on
+    one axis, each run's header marking its figures (r: the median child start from the first
+    child's fork, f: the forkserver's one-time start, T: the end), the table saying which
+    mark is which; zoomed in, spawn's r is longer than fork's; 2 opens spawn's run in the
+    full UI, c comes back. At 120x36, and at 80x24 with LANG=C and NO_COLOR."""
+    rec = os.path.join(SHIPPED, "pool-recycle-forkserver.jsonl")
+    if not os.path.exists(rec):
+        raise AssertionError("no shipped recording %s (make recordings)" % rec)
+    for cols, rows, env in ((120, 36, {"LANG": "C.UTF-8"}),
+                            (80, 24, {"LANG": "C", "NO_COLOR": "1"})):
+        env["TERM"] = "tmux-256color"
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(rec)), cols, rows, env)
+        try:
+            p.wait_for(r"REPLAY")
+            p.keys("c")
+            s = p.wait_for(r"the three recordings")
+            assert re.search(r"since each (run's )?start", s), s
+            axis = s.splitlines()[1]
+            assert axis.count("+" if env["LANG"] == "C" else "\u252c") >= 4, axis
+            heads = [cmp_header(s, k, m) for k, m in ((1, "fork"), (2, "spawn"),
+                                                       (3, "forkserver"))]
+            for h in heads:
+                assert h.rstrip().endswith("T"), h
+            assert re.search(r"^\s+r\s+child start \(fork -> ready\)\s+\S+ \S+\s+\S+ ms", s, re.M), s
+            assert re.search(r"^\s+f\s+forkserver start \(once\)\s+-\s+-\s+\d", s, re.M), s
+            assert re.search(r"^\s+T\s+total run time", s, re.M), s
+            # a row per process on the shared axis: main, the children
+            assert re.search(r"^ \d+ main\s+\*", s, re.M), s
+            p.keys("+", "+", "+", "+")
+            s = p.wait_for(r"zoomed")
+            axis = s.splitlines()[1]
+            heads = [cmp_header(s, k, m) for k, m in ((1, "fork"), (2, "spawn"),
+                                                       (3, "forkserver"))]
+            x0 = re.search(r"[+\u252c]", axis).start()  # the axis's start
+            span = [len(re.search(r"r[-\u2500]*[|\u2524]?", h[x0:]).group(0)) for h in heads]
+            assert span[1] > span[0] and span[1] > span[2], (span, heads)
+            assert heads[2].index("f") < heads[2].rindex("r"), heads[2]
+            p.keys("2")
+            s = p.wait_for(r"COMPARE RUN")
+            assert "method spawn" in s.splitlines()[0], s
+            assert re.search(r"child \(spawn\)|c-spawn", s), s
+            p.keys("c")
+            p.wait_for(r"since each (run's )?start|zoomed")
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
 # ---- live tests (root and BPF) ----
 
 LIVE_REASON = None
