@@ -53,6 +53,7 @@ bool tui_curses_start(struct tui_app *a)
 	curs_set(0);
 	set_escdelay(25);
 	timeout(0);
+	tui_mouse_start();
 	tui_colors_init(a);
 	return true;
 }

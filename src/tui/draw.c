@@ -225,6 +225,12 @@ void tui_frame_update(struct tui_app *a)
 		timeline_update(&a->tl, tui_time_total(a));
 	if (a->lay.pane[PANE_EVENTS].h > 1)
 		tui_events_update(a);
+	if (a->lay.pane[PANE_DETAILS].h > 1) { /* its scroll within the text, as less */
+		int last = tui_details_lines(a) - (a->lay.pane[PANE_DETAILS].h - 1);
+
+		if (a->det_scroll > last)
+			a->det_scroll = last > 0 ? last : 0;
+	}
 }
 
 /* One frame, drawn whole on stdscr from the state tui_frame_update() left; it changes

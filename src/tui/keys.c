@@ -319,6 +319,29 @@ static void action_end(struct tui_app *a)
 		a->paused = false;
 }
 
+static void action_mouse(struct tui_app *a)
+{
+	tui_mouse(a);
+}
+
+/* Home / End in the event log and the details: their first / last line, as less and htop;
+ * in the tree and the timeline: the run's start / end (b / e). */
+static void action_home(struct tui_app *a)
+{
+	if (a->focus == PANE_EVENTS || a->focus == PANE_DETAILS)
+		action_first(a);
+	else
+		action_start(a);
+}
+
+static void action_end_key(struct tui_app *a)
+{
+	if (a->focus == PANE_EVENTS || a->focus == PANE_DETAILS)
+		action_last(a);
+	else
+		action_end(a);
+}
+
 static void action_rerun(struct tui_app *a)
 {
 	tui_rerun(a);
@@ -398,8 +421,21 @@ static const struct tui_binding tui_main_keys[] = {
     {{'.'}, action_step, ".", "one event forward"},
     {{'<'}, action_slower, "<", "slower (down to 0.1x)"},
     {{'>'}, action_faster, ">", "faster (up to 100x)"},
-    {{KEY_HOME, 'b'}, action_start, "Home b", "the start"},
-    {{KEY_END, 'e'}, action_end, "End e", "the end (live: follow the events again)"},
+    {{'b'}, action_start, "b", "the start"},
+    {{'e'}, action_end, "e", "the end (live: follow the events again)"},
+    {{KEY_HOME},
+     action_home,
+     "Home",
+     "event log, details: the first line; tree, timeline: the start (as b)"},
+    {{KEY_END},
+     action_end_key,
+     "End",
+     "event log, details: the last line (the log follows again); tree, timeline: the end "
+     "(as e)"},
+    {{KEY_MOUSE},
+     action_mouse,
+     "mouse",
+     "click: select a process or an event (double: Enter); wheel: move in the pane"},
     TUI_SECTION("runs"),
     {{'m'}, action_method, "m", "the next start method, and run again (live)"},
     {{'r'}, action_rerun, "r", "run again (live) / replay from the start"},

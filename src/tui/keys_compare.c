@@ -17,6 +17,11 @@ static void action_compare_back(struct tui_app *a)
 }
 
 /* c: compare the three methods; on a compare run opened from there, back to it. */
+static void action_cmp_mouse(struct tui_app *a)
+{
+	tui_mouse(a);
+}
+
 static void action_cmp_help(struct tui_app *a)
 {
 	a->back_screen = a->screen;
@@ -87,6 +92,7 @@ const struct tui_binding tui_compare_keys[TUI_COMPARE_NKEYS] = {
     {{'t'}, action_cmp_table, "t", "the table of figures whole, or the runs' rows"},
     {{'+', '='}, action_cmp_zoom_in, "+ =", "zoom in on the runs' starts (the r and f marks)"},
     {{'-'}, action_cmp_zoom_out, "-", "zoom out"},
+    {{KEY_MOUSE}, action_cmp_mouse, "mouse", "click: choose a run; double click: open it"},
     {{'0'}, action_cmp_zoom_fit, "0", "the whole runs"},
     {{'?', KEY_F(1)}, action_cmp_help, "? F1", "this help"},
 };

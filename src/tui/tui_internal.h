@@ -122,7 +122,6 @@ struct tui_app {
 	int ev_top;
 	int det_scroll;
 	int help_top;	 /* the help's first line shown */
-	bool help_mouse; /* the mouse wheel is reported (while the help is shown) */
 	enum tui_log_view log_view;
 	struct vout out; /* the output pane's scroll */
 	bool show_cpu;	 /* the CPU view instead of the event log and details */
@@ -208,7 +207,8 @@ void tui_output_update(struct tui_app *a);
 void tui_output_scroll(struct tui_app *a, int delta);
 void tui_draw_output(const struct tui_app *a);
 void tui_draw_details(const struct tui_app *a); /* pane_details.c */
-/* pane_help.c: the help's scroll kept within its text, the wheel on while it shows */
+int tui_details_lines(const struct tui_app *a); /* its lines at the pane's width */
+/* pane_help.c: the help's scroll kept within its text */
 void tui_help_update(struct tui_app *a);
 void tui_draw_help(const struct tui_app *a);
 void tui_draw_compare(const struct tui_app *a); /* pane_compare.c */
@@ -259,6 +259,10 @@ int tui_help_key_count(void);
 void tui_help_key_line(int i, char *buf, size_t len, bool *heading);
 /* The help screen's own keys (they scroll it), for its last line. */
 void tui_help_scroll_keys(char *buf, size_t len);
+
+/* mouse.c: reports on (clicks, the wheel); one report (KEY_MOUSE) handled */
+void tui_mouse_start(void);
+void tui_mouse(struct tui_app *a);
 
 /* search.c: the search prompt and finding the next matching process */
 void tui_prompt_key(struct tui_app *a, int ch);
