@@ -20,6 +20,12 @@ import time
 tasks_done_here = 0  # per worker process: each worker has its own copy
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(who, message):
     print(f"[{who:<6} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
@@ -28,7 +34,7 @@ def task(number):
     global tasks_done_here
     tasks_done_here += 1
     say("worker", f"task {number} (this worker's task #{tasks_done_here} of at most 3)")
-    time.sleep(0.55 if number % 2 else 0.4)
+    pause(0.55 if number % 2 else 0.4)
     return os.getpid()
 
 
@@ -36,7 +42,10 @@ def main():
     parser = argparse.ArgumentParser(description="Pool worker recycling.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}")
 

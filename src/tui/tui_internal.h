@@ -121,7 +121,7 @@ struct tui_app {
 	long ev_sel; /* position in fidx, -1: follow the cursor */
 	int ev_top;
 	int det_scroll;
-	int help_top;	 /* the help's first line shown */
+	int help_top; /* the help's first line shown */
 	enum tui_log_view log_view;
 	struct vout out; /* the output pane's scroll */
 	bool show_cpu;	 /* the CPU view instead of the event log and details */

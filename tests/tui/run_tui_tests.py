@@ -1882,6 +1882,116 @@ def test_picker_runs_demo():
         p.close()
 
 
+def picker(args="", env=None, cols=120, rows=36):
+    e = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    e.update(env or {})
+    p = Pane("%s %s" % (shquote(FORKSCOPE), args), cols, rows, e)
+    p.wait_for(r"pick a demo")
+    return p
+
+
+def picker_selected(screen):
+    """The demo the picker's description shows."""
+    return screen.splitlines()[1].split("\u2502" if "\u2502" in screen else "|")[1].strip()
+
+
+def test_picker_keys():
+    """The picker without running anything: Home/End/PgUp/PgDn in the demo list, ? and F1
+    list its keys (any other key closes), the variants of daemon and missing-guard, the
+    tempo, a demo's source (s) scrolled with PgDn/End and closed with Esc, a click on a demo
+    and the wheel; at 120x36 and 80x24 with LANG=C and NO_COLOR."""
+    for cols, rows, env in ((120, 36, {}), (80, 24, {"LANG": "C", "NO_COLOR": "1"})):
+        p = picker(cols=cols, rows=rows, env=env)
+        try:
+            s = p.wait_for(r"What to look for")
+            assert picker_selected(s) == "daemon", s
+            p.keys("End")
+            s = p.wait_for(r"\| start-methods|\u2502 start-methods")
+            p.keys("Home")
+            p.wait_for(r"[|\u2502] daemon\s*$")
+            p.keys("NPage")
+            s = p.wait_for(r"[|\u2502] start-methods\s*$")
+            p.keys("PPage")
+            p.wait_for(r"[|\u2502] daemon\s*$")
+            for key in ("?", "F1"):
+                p.keys(key)
+                s = p.wait_for(r"the demo picker's keys")
+                for k in ("Home g", "PgDn", "v ", "t ", "s Tab", "Esc", "mouse"):
+                    assert k in s, (k, s)
+                p.keys("x")
+                p.wait_for(r"pick a demo")
+            # daemon's variant, then back to as written
+            s = p.wait_for(r"variant: < as written >")
+            p.keys("v")
+            s = p.wait_for(r"variant: < --parent-waits >")
+            assert "exits 0 by itself" in s, s
+            p.keys("v")
+            p.wait_for(r"variant: < as written >")
+            p.keys("t", "t")
+            p.wait_for(r"tempo: < 2x slower >")
+            # missing-guard: two variants
+            p.keys("j", "j", "j", "j")
+            s = p.wait_for(r"[|\u2502] missing-guard\s*$")
+            p.keys("v")
+            p.wait_for(r"variant: < --variant pool >")
+            p.keys("v")
+            p.wait_for(r"variant: < --variant process >")
+            # its source, read-only, scrolled
+            p.keys("s")
+            s = p.wait_for(r"missing-guard\.py\s+lines 1-")
+            assert "# summary:" in s, s
+            p.keys("End")
+            s = p.wait_for(r"missing-guard\.py\s+lines \d+-(\d+) of \1")
+            p.keys("Escape")
+            p.wait_for(r"What to look for")
+            # a click on gil, and the wheel
+            s = p.screen()
+            y = [i for i, line in enumerate(s.splitlines()) if re.match(r"^ gil\s", line)][0]
+            mouse(p, 3, y, sgr=False)
+            p.wait_for(r"[|\u2502] gil\s*$")
+            mouse(p, 3, y, button=65, sgr=False)
+            p.wait_for(r"[|\u2502] pool-basics\s*$")
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_picker_variant_recorded():
+    """forkscope -o FILE --tempo 1.5: the run picked (executor, its variant
+    --max-tasks-per-child 1) is recorded to FILE with the variant's and the tempo's
+    arguments; its tree has an executor worker for each of the four tasks."""
+    need_live()
+    out = os.path.join(TMP, "picked.jsonl")
+    p = picker("-o %s --tempo 1.5" % shquote(out))
+    try:
+        p.keys("j")
+        p.wait_for(r"[|\u2502] executor\s*$")
+        s = p.wait_for(r"tempo: < 1.5x slower >")
+        assert "recording the run to" in s, s
+        p.keys("v")
+        p.wait_for(r"variant: < --max-tasks-per-child 1 >")
+        p.keys("Enter")
+        p.wait_for(r"FINISHED", timeout=60)
+        p.keys("d")
+        p.wait_for(r"pick a demo")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+    with open(out) as f:
+        lines = [json.loads(line) for line in f]
+    head = lines[0]
+    cmd = " ".join(head["command"])
+    assert "executor.py" in cmd and "--max-tasks-per-child 1" in cmd, cmd
+    assert "--tempo 1.5" in cmd, cmd
+    assert lines[-1]["type"] == "end", lines[-1]
+    r = subprocess.run([FORKSCOPE, "tree", out], capture_output=True, text=True)
+    # one task a worker: four executor workers at least for its four tasks
+    assert r.returncode == 0 and r.stdout.count("ProcessPoolExecutor worker") >= 4, \
+        r.stdout + r.stderr
+
+
 def main():
     if not shutil.which("tmux"):
         print("SKIP: tmux is not installed")
