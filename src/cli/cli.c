@@ -189,11 +189,12 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c, ui;
+	int c;
 	bool themed = false;
 
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
-		ui = cli_ui_option(c, cli);
+		int ui = cli_ui_option(c, cli);
+
 		if (ui > 1)
 			return ui;
 		themed |= c == OPT_THEME;
@@ -353,10 +354,11 @@ static int cli_parse_ui(int argc, char **argv, struct fs_cli *cli)
 	};
 	bool replay = cli->cmd == FS_CMD_REPLAY, themed = false;
 	double tempo;
-	int c, ui;
+	int c;
 
 	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-		ui = cli_ui_option(c, cli);
+		int ui = cli_ui_option(c, cli);
+
 		if (ui > 1)
 			return ui;
 		themed |= c == OPT_THEME;

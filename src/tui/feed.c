@@ -224,19 +224,16 @@ static void tui_compare_next(struct tui_app *a)
  * recordings beside it, loaded as the comparison's runs; false when it is not one. */
 static bool tui_compare_recordings(struct tui_app *a)
 {
-	const char *tail = NULL;
 	size_t stem = 0, len = strlen(a->file);
 
-	for (int k = 0; k < 3 && !tail; k++) {
+	for (int k = 0; k < 3 && !stem; k++) {
 		char end[32];
 
 		snprintf(end, sizeof(end), "-%s.jsonl", names_method(tui_methods[k]));
-		if (len > strlen(end) && !strcmp(a->file + len - strlen(end), end)) {
-			tail = end;
+		if (len > strlen(end) && !strcmp(a->file + len - strlen(end), end))
 			stem = len - strlen(end);
-		}
 	}
-	if (!tail)
+	if (!stem)
 		return false;
 	for (int k = 0; k < 3; k++) {
 		struct tui_run_slot *s = &a->cmp[k];

@@ -95,7 +95,7 @@ void tui_mouse(struct tui_app *a)
 	a->focus = pane;
 	line = ev.y - a->lay.pane[pane].y - 1;
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		int delta = ev.bstate & BUTTON4_PRESSED ? -TUI_WHEEL_ROWS : TUI_WHEEL_ROWS;
+		int delta = (ev.bstate & BUTTON4_PRESSED) ? -TUI_WHEEL_ROWS : TUI_WHEEL_ROWS;
 
 		if (pane == PANE_EVENTS && a->log_view != TUI_LOG_EVENTS)
 			tui_output_scroll(a, delta);

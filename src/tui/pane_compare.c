@@ -187,9 +187,9 @@ static void tui_draw_cmp_run(const struct tui_app *a, const struct rect *r,
 	vtree_init(&t);
 	if (vtree_build(&t, s->sess.model) == 0) {
 		for (int i = 0; i < r->h - 1 && (size_t)i < t.n; i++) {
-			char line[64];
-
 			if (i == r->h - 2 && t.n > (size_t)r->h - 1) {
+				char line[64];
+
 				snprintf(line, sizeof(line), " ... %zu more (%d: all of them)",
 					 t.n - (size_t)i, k + 1);
 				tui_put(r->y + 1 + i, r->x, r->w, tui_faint(a), line);

@@ -230,7 +230,7 @@ static void pk_mouse(struct picker *pk)
 	if (getmouse(&ev) != OK)
 		return;
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		picker_move(pk, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+		picker_move(pk, (ev.bstate & BUTTON4_PRESSED) ? -3 : 3);
 		return;
 	}
 	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)) ||
@@ -288,14 +288,14 @@ static void picker_key(struct picker *pk, int ch)
 static bool picker_run(struct picker *pk)
 {
 	const struct fs_demo *d = &pk->list[pk->sel];
-	char args[64], *argv[16];
+	char *argv[16];
 	int argc = 0;
 	struct fs_cli cli;
 
 	argv[argc++] = pk->list[pk->sel].name;
 	if (pk->variant > 0) {
-		snprintf(args, sizeof(args), "%s", d->variants[pk->variant - 1].args);
-		for (char *w = strtok(args, " "); w && argc < 12; w = strtok(NULL, " "))
+		snprintf(pk->args, sizeof(pk->args), "%s", d->variants[pk->variant - 1].args);
+		for (char *w = strtok(pk->args, " "); w && argc < 12; w = strtok(NULL, " "))
 			argv[argc++] = w;
 	}
 	if (pk->tempo > 0) {

@@ -23,7 +23,8 @@ struct picker {
 	bool source;	  /* the selected demo's source is shown */
 	char **src_lines; /* its lines, terminal-safe */
 	int src_n, src_top, src_for;
-	int run; /* 1: run the demo, 2: compare the methods (the loop does it) */
+	int run;       /* 1: run the demo, 2: compare the methods (the loop does it) */
+	char args[64]; /* the variant's words, cut into the run's argv */
 	bool quit;
 	char err[512];
 };
