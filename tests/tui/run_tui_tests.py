@@ -1591,7 +1591,7 @@ def test_live_timeline_advances():
     need_live()
     p = live("--method forkserver -- /usr/bin/python3 %s" % WORKLOAD)
     try:
-        p.wait_for(r"(child \(\w+\).*\n.*){3}", timeout=20)
+        p.wait_for(r"(child \(\w+\).*\n(?: *\n)?.*){3}", timeout=20)  # spaced rows too
         time.sleep(0.5)
         end1, clock1 = axis_and_clock(p.screen())
         time.sleep(1.5)
@@ -1736,7 +1736,7 @@ def test_live_output_and_replay():
 def quit_midway(how):
     p = live("--method forkserver -- /usr/bin/python3 %s" % WORKLOAD)
     try:
-        p.wait_for(r"(child \(\w+\).*\n.*){3}", timeout=20)
+        p.wait_for(r"(child \(\w+\).*\n(?: *\n)?.*){3}", timeout=20)  # spaced rows too
         fs = p.forkscope_pid()
         assert len(session_processes(fs)) >= 4, session_processes(fs)
         t0 = time.monotonic()
