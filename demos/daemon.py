@@ -1,6 +1,6 @@
 # summary: Daemon processes: killed with SIGTERM when their parent exits; non-daemon children are joined
-# look-for: with --parent-first main sends SIGTERM (15) to the still-sleeping daemon as it exits; with --parent-waits the daemon exits 0 by itself
 # variant: --parent-waits | main outlives the daemon: it exits 0 by itself, no SIGTERM
+# look-for: with --parent-first main sends SIGTERM (15) to the still-sleeping daemon as it exits; with --parent-waits the daemon exits 0 by itself
 """Daemon and non-daemon children.
 
 A daemon child (Process(daemon=True)) is tied to its parent: when the parent's Python

@@ -1,7 +1,7 @@
 # summary: multiprocessing.Pool vs concurrent.futures.ProcessPoolExecutor, and which start method the executor really uses
-# look-for: the executor's workers start like the Pool's, with the default start method or mp_context (not always spawn); executor workers are not daemons and exit when it shuts down
 # variant: --max-tasks-per-child 1 | each executor worker runs one task, then a new one replaces it
 # variant: --max-tasks-per-child 2 | each executor worker runs two tasks, then a new one replaces it
+# look-for: the executor's workers start like the Pool's, with the default start method or mp_context (not always spawn); executor workers are not daemons and exit when it shuts down
 """Pool and ProcessPoolExecutor side by side.
 
 Both run tasks in worker processes. Differences a trace shows:

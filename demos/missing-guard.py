@@ -1,7 +1,7 @@
 # summary: No `if __name__ == "__main__":` guard: what spawn and forkserver children do when they re-import this file
-# look-for: spawn/forkserver children exit 1 (RuntimeError, no endless recursion); with --variant pool the Pool keeps replacing workers that exit 1; under fork all is well
 # variant: --variant pool | a Pool without the main guard (the default)
 # variant: --variant process | one Process without the main guard
+# look-for: spawn/forkserver children exit 1 (RuntimeError, no endless recursion); with --variant pool the Pool keeps replacing workers that exit 1; under fork all is well
 """A program WITHOUT the main guard (do not write programs like this).
 
 Everything below runs at module level. Under spawn and forkserver each child imports
