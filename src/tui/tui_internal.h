@@ -10,9 +10,9 @@
 #include "base/options.h"
 #include "workload/live.h"
 #include "view/view.h"
+#include "view/theme.h"
 #include "view/cpu.h"
 #include "view/output.h"
-#include "view/theme.h"
 
 #define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
 
