@@ -1862,26 +1862,6 @@ def test_live_keys_answer_during_output_flood():
         p.close()
 
 
-def test_picker_runs_demo():
-    need_live()
-    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
-    p = Pane(shquote(FORKSCOPE), 120, 35, env)
-    try:
-        p.wait_for(r"pick a demo")
-        s = p.wait_for(r"What to look for")
-        name = re.search(r"^ (\S+)\s*[|\u2502]", s.splitlines()[2]).group(1)
-        p.keys("Enter")
-        s = p.wait_for(r"(LIVE|FINISHED)", timeout=20)
-        assert name in s.splitlines()[0], s
-        p.wait_for(r"^\s+\d+[ ^]\s*main\s", timeout=20)  # a tree row of the run
-        p.keys("d")
-        p.wait_for(r"pick a demo")
-        p.keys("q")
-        assert p.exit_status() == 0
-    finally:
-        p.close()
-
-
 def picker(args="", env=None, cols=120, rows=36):
     e = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
     e.update(env or {})
@@ -1990,6 +1970,26 @@ def test_picker_variant_recorded():
     # one task a worker: four executor workers at least for its four tasks
     assert r.returncode == 0 and r.stdout.count("ProcessPoolExecutor worker") >= 4, \
         r.stdout + r.stderr
+
+
+def test_picker_runs_demo():
+    need_live()
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    p = Pane(shquote(FORKSCOPE), 120, 35, env)
+    try:
+        p.wait_for(r"pick a demo")
+        s = p.wait_for(r"What to look for")
+        name = re.search(r"^ (\S+)\s*[|\u2502]", s.splitlines()[2]).group(1)
+        p.keys("Enter")
+        s = p.wait_for(r"(LIVE|FINISHED)", timeout=20)
+        assert name in s.splitlines()[0], s
+        p.wait_for(r"^\s+\d+[ ^]\s*main\s", timeout=20)  # a tree row of the run
+        p.keys("d")
+        p.wait_for(r"pick a demo")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
 
 
 def main():
