@@ -141,11 +141,11 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_AS_ROOT,
 	OPT_NO_CAPTURE,
-	OPT_NO_PYHOOK,
-	OPT_THEME,
-	OPT_NO_DIM,
-	OPT_TEMPO
+	OPT_NO_PYHOOK
 };
+
+/* the UI's options (after every other's) */
+enum { OPT_THEME = 512, OPT_NO_DIM, OPT_TEMPO };
 
 /* --theme T (or $FORKSCOPE_THEME) and --no-dim, the options every UI command takes:
  * 1 when c was one of them, 0 when not, or the exit status of an error. */
@@ -179,6 +179,54 @@ static int cli_theme_env(struct fs_cli *cli, bool given)
 		return 2;
 	}
 	return 0;
+}
+
+/* The picker's options (-o FILE, --tempo N) and the UI options, and for replay its FILE. */
+static int cli_parse_ui(int argc, char **argv, struct fs_cli *cli)
+{
+	static const struct option opts[] = {
+	    {"theme", required_argument, NULL, OPT_THEME},
+	    {"no-dim", no_argument, NULL, OPT_NO_DIM},
+	    {"output", required_argument, NULL, 'o'},
+	    {"tempo", required_argument, NULL, OPT_TEMPO},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool replay = cli->cmd == FS_CMD_REPLAY, themed = false;
+	double tempo;
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		int ui = cli_ui_option(c, cli);
+
+		if (ui > 1)
+			return ui;
+		themed |= c == OPT_THEME;
+		if (ui)
+			continue;
+		if (c == 'h') {
+			cli->cmd = FS_CMD_HELP;
+			return 0;
+		}
+		if (c != 'o' && c != OPT_TEMPO)
+			return cli_getopt_error(c, argv, opts);
+		if (replay) /* the picker's own options */
+			return cli_error("unknown option", c == 'o' ? "-o" : "--tempo");
+		if (c == 'o') {
+			cli->output = optarg;
+		} else if (parse_seconds(optarg, &tempo) != 0 || tempo < 1 || tempo > 10) {
+			return cli_error("--tempo needs a number from 1 to 10", optarg);
+		} else {
+			cli->tempo = optarg;
+		}
+	}
+	if (replay && optind != argc - 1)
+		return cli_error("replay needs exactly one recording FILE", NULL);
+	if (!replay && optind != argc)
+		return cli_error("unknown command", argv[optind]);
+	if (replay)
+		cli->file = argv[optind];
+	return cli_theme_env(cli, themed);
 }
 
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
@@ -351,54 +399,6 @@ static int cli_parse_compare(int argc, char **argv, struct fs_cli *cli)
 	cli->argv = argv + optind;
 	cli->argc = argc - optind;
 	return 0;
-}
-
-/* The picker's options (-o FILE, --tempo N) and the UI options, and for replay its FILE. */
-static int cli_parse_ui(int argc, char **argv, struct fs_cli *cli)
-{
-	static const struct option opts[] = {
-	    {"theme", required_argument, NULL, OPT_THEME},
-	    {"no-dim", no_argument, NULL, OPT_NO_DIM},
-	    {"output", required_argument, NULL, 'o'},
-	    {"tempo", required_argument, NULL, OPT_TEMPO},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	bool replay = cli->cmd == FS_CMD_REPLAY, themed = false;
-	double tempo;
-	int c;
-
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-		int ui = cli_ui_option(c, cli);
-
-		if (ui > 1)
-			return ui;
-		themed |= c == OPT_THEME;
-		if (ui)
-			continue;
-		if (c == 'h') {
-			cli->cmd = FS_CMD_HELP;
-			return 0;
-		}
-		if (c != 'o' && c != OPT_TEMPO)
-			return cli_getopt_error(c, argv, opts);
-		if (replay) /* the picker's own options */
-			return cli_error("unknown option", c == 'o' ? "-o" : "--tempo");
-		if (c == 'o') {
-			cli->output = optarg;
-		} else if (parse_seconds(optarg, &tempo) != 0 || tempo < 1 || tempo > 10) {
-			return cli_error("--tempo needs a number from 1 to 10", optarg);
-		} else {
-			cli->tempo = optarg;
-		}
-	}
-	if (replay && optind != argc - 1)
-		return cli_error("replay needs exactly one recording FILE", NULL);
-	if (!replay && optind != argc)
-		return cli_error("unknown command", argv[optind]);
-	if (replay)
-		cli->file = argv[optind];
-	return cli_theme_env(cli, themed);
 }
 
 int cli_parse(int argc, char **argv, struct fs_cli *cli)
