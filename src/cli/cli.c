@@ -319,8 +319,8 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	}
 	if (optind >= argc)
 		return cli_error("run needs a DEMO or -- COMMAND", NULL);
-	if (cli_theme_env(cli, themed) != 0)
-		return 2;
+	if (!cli->no_tui && !cli->json && cli_theme_env(cli, themed) != 0)
+		return 2; /* (text output: no UI, the variable does not matter) */
 	/* another user's argv is theirs: file capabilities or a setuid bit are not enough */
 	if (cli->all && getuid() != 0)
 		return cli_error("--all shows every user's processes and arguments: it needs "
