@@ -801,6 +801,53 @@ def test_theme_projector():
             p.close()
 
 
+def check_projector_cells(what, rows):
+    """Every cell of a projector screen on the theme's own background, no dim, every letter
+    at 4.5:1 or more."""
+    for y in range(rows):
+        for x, c in enumerate(screen_cells(y)):
+            assert c.bg is not None, ("on the terminal's own background", what, y, x, c)
+            assert 2 not in c.attrs, ("dim", what, y, x, c)
+            if c.ch.strip() and c.fg is not None:
+                assert contrast(c.fg, c.bg) >= 4.5, ("low contrast", what, y, x, c)
+
+
+def test_theme_projector_screens():
+    """The projector theme on every screen: the help, compare (its timelines, marks and
+    table, zoomed), a compare run opened in the full UI, the CPU view, the output pane and
+    the picker with its source, at 120x36 and 80x24."""
+    rec = os.path.join(SHIPPED, "pool-recycle-forkserver.jsonl")
+    for cols, rows in ((120, 36), (80, 24)):
+        env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+        p = Pane("%s replay --theme projector %s" % (shquote(FORKSCOPE), shquote(rec)),
+                 cols, rows, env)
+        try:
+            p.keys("e")
+            p.wait_for(r"REPLAY at end")
+            for keys, done in ((("u",), r"CPU view"), (("u", "o"), r"Output "),
+                               (("?",), r"forkscope keys"), (("q", "c", "+"), r"zoomed"),
+                               (("2",), r"COMPARE RUN")):
+                p.keys(*keys)
+                p.wait_for(done)
+                time.sleep(0.3)
+                check_projector_cells(done, rows)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+        p = Pane("%s --theme projector" % shquote(FORKSCOPE), cols, rows, env)
+        try:
+            p.wait_for(r"What to look for")
+            check_projector_cells("picker", rows)
+            p.keys("s")
+            p.wait_for(r"daemon\.py\s+lines")
+            check_projector_cells("source", rows)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
 def test_theme_no_dim():
     """The default theme dims finished processes; --no-dim does not; the signal's red is
     not a role's colour (the forkserver's children are orange)."""
