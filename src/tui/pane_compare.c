@@ -146,7 +146,7 @@ static void tui_draw_cmp_proc(const struct tui_app *a, const struct tui_run_slot
 	if (!timeline_bar(tl, p->start_ns, end, w, &c0, &c1))
 		return;
 	attrset(attr);
-	mvhline(y, lw + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
+	tui_hbar(a, y, lw + c0, c1 - c0 + 1, attr);
 	if (timeline_col(tl, p->start_ns, w) == c0)
 		mvaddch(y, lw + c0, '+');
 	c = p->exec_ns ? timeline_col(tl, p->exec_ns, w) : -1;

@@ -162,7 +162,7 @@ static void tui_draw_thread_row(const struct tui_app *a, const struct fs_proc *p
 	if (!th || !timeline_bar(&a->tl, th->start_ns, end, r->w, &c0, &c1))
 		return;
 	attrset(attr);
-	mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
+	tui_hbar(a, y, r->x + c0, c1 - c0 + 1, attr);
 	tui_draw_states(a, p->pid, th->tid, th->start_ns, end, y, tui_attr(a, tui_proc_color(p)));
 	if (th->exited && timeline_col(&a->tl, end, r->w) == c1) {
 		attrset(attr);
@@ -210,7 +210,7 @@ void tui_draw_timeline(const struct tui_app *a)
 		if (!timeline_bar(&a->tl, p->start_ns, end, w, &c0, &c1))
 			continue;
 		attrset(attr);
-		mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
+		tui_hbar(a, y, r->x + c0, c1 - c0 + 1, attr);
 		tui_draw_states(a, p->pid, 0, p->start_ns, end, y, attr & ~A_DIM);
 		mk = marks && i < TUI_TL_ROWS ? marks + (size_t)i * (size_t)w : NULL;
 		tui_draw_python(a, mk, y, attr, false);

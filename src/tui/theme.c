@@ -4,6 +4,7 @@
  * like (--no-dim). */
 #include <curses.h>
 #include <stdlib.h>
+#include <wchar.h>
 
 #include "tui/tui.h"
 #include "tui/tui_internal.h"
@@ -101,6 +102,24 @@ int tui_soften(const struct tui_app *a, int attr)
 	if (a->color && a->theme == THEME_PROJECTOR)
 		return attr & ~(int)A_BOLD;
 	return attr | (int)A_DIM;
+}
+
+/* A timeline bar of n columns at (y, x) in attr: '=' in ASCII, a line, a heavy one in the
+ * projector theme (thin lines fade on a projector). */
+void tui_hbar(const struct tui_app *a, int y, int x, int n, int attr)
+{
+	cchar_t heavy;
+
+	if (n <= 0)
+		return;
+	if (a->ascii || !a->color || a->theme != THEME_PROJECTOR ||
+	    setcchar(&heavy, L"\u2501", (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL) !=
+		OK) {
+		attrset(attr);
+		mvhline(y, x, a->ascii ? '=' : ACS_HLINE, n);
+		return;
+	}
+	mvhline_set(y, x, &heavy, n);
 }
 
 /* A finished process's row: softened, or as it is with --no-dim. */

@@ -160,6 +160,7 @@ void tui_colors_init(struct tui_app *a);
 int tui_faint(const struct tui_app *a);
 int tui_soften(const struct tui_app *a, int attr);
 int tui_done_attr(const struct tui_app *a, int attr);
+void tui_hbar(const struct tui_app *a, int y, int x, int n, int attr);
 /* Decide what the next frame shows (layout, tree rows and scroll, timeline scale, event
  * filter and scroll); call it right before tui_draw(). */
 void tui_frame_update(struct tui_app *a);
