@@ -21,10 +21,8 @@ static const enum fs_method picker_methods[] = {FS_METHOD_FORKSERVER, FS_METHOD_
 						FS_METHOD_FORK, FS_METHOD_NONE};
 #define PICKER_NMETHODS ((int)(sizeof(picker_methods) / sizeof(picker_methods[0])))
 
-/* --tempo values passed to a demo ("1": none passed) and how the picker shows them */
+/* the picker's tempos: --tempo values passed to a demo ("1": none passed) */
 static const char *const picker_tempo_args[PICKER_TEMPOS] = {"1", "1.5", "2", "3", "5"};
-const char *const picker_tempos[PICKER_TEMPOS] = {"as written", "1.5x slower", "2x slower",
-						  "3x slower", "5x slower"};
 
 const char *picker_method_name(const struct picker *pk)
 {
@@ -139,7 +137,7 @@ static void pk_variant(struct picker *pk)
 
 static void pk_tempo(struct picker *pk)
 {
-	pk->tempo = (pk->tempo + 1) % PICKER_TEMPOS;
+	pk->tempo = (pk->tempo + 1) % pk->ntempos;
 }
 
 static void pk_source(struct picker *pk)
@@ -300,7 +298,7 @@ static bool picker_run(struct picker *pk)
 	}
 	if (pk->tempo > 0) {
 		argv[argc++] = "--tempo";
-		argv[argc++] = (char *)picker_tempo_args[pk->tempo];
+		argv[argc++] = pk->tempo_args[pk->tempo];
 	}
 	argv[argc] = NULL;
 	memset(&cli, 0, sizeof(cli));
@@ -315,16 +313,31 @@ static bool picker_run(struct picker *pk)
 	return tui_picker_run(&cli, pk->run == 2, pk->err, sizeof(pk->err));
 }
 
-/* The tempo given as --tempo N: the nearest of the picker's at or below it. */
-static int picker_tempo_index(const struct fs_cli *opts)
+/* The tempos t cycles through, starting at --tempo N's (added when it is none of the
+ * picker's own). */
+static void picker_tempos_init(struct picker *pk, const struct fs_cli *opts)
 {
 	double want = opts && opts->tempo ? strtod(opts->tempo, NULL) : 1;
-	int k = 0;
 
-	for (int i = 0; i < PICKER_TEMPOS; i++)
-		if (strtod(picker_tempo_args[i], NULL) <= want)
-			k = i;
-	return k;
+	pk->ntempos = 0;
+	pk->tempo = -1;
+	for (int i = 0; i < PICKER_TEMPOS; i++) {
+		snprintf(pk->tempo_args[i], sizeof(pk->tempo_args[i]), "%s", picker_tempo_args[i]);
+		if (strtod(picker_tempo_args[i], NULL) == want)
+			pk->tempo = i;
+		pk->ntempos++;
+	}
+	if (pk->tempo < 0) {
+		pk->tempo = pk->ntempos++;
+		snprintf(pk->tempo_args[pk->tempo], sizeof(pk->tempo_args[0]), "%.15s",
+			 opts->tempo);
+	}
+	for (int i = 0; i < pk->ntempos; i++)
+		if (i == 0)
+			snprintf(pk->tempo_names[i], sizeof(pk->tempo_names[i]), "as written");
+		else
+			snprintf(pk->tempo_names[i], sizeof(pk->tempo_names[i]), "%sx slower",
+				 pk->tempo_args[i]);
 }
 
 int tui_picker(const struct fs_cli *opts)
@@ -341,7 +354,7 @@ int tui_picker(const struct fs_cli *opts)
 	pk->a = &app;
 	pk->opts = opts;
 	pk->src_for = -1;
-	pk->tempo = picker_tempo_index(opts);
+	picker_tempos_init(pk, opts);
 	pk->n = demos_list_or_explain(&pk->list, pk->err, sizeof(pk->err));
 	if (pk->n < 0) {
 		fprintf(stderr, "forkscope: %s\n", pk->err);

@@ -17,8 +17,12 @@ struct picker {
 	int n, sel, top;
 	int method;  /* picker_methods[] index */
 	int variant; /* 0: as the demo is, k: list[sel].variants[k - 1] */
-	int tempo;   /* picker_tempos[] index */
-	bool help;   /* the help is shown */
+	int tempo;   /* tempo_args[] index */
+	/* --tempo values passed to a demo ("1": none) and their names: the picker's, and the
+	 * one --tempo N gave when it is none of them */
+	int ntempos;
+	char tempo_args[PICKER_TEMPOS + 1][16], tempo_names[PICKER_TEMPOS + 1][32];
+	bool help; /* the help is shown */
 	int help_top;
 	bool source;	  /* the selected demo's source is shown */
 	char **src_lines; /* its lines, terminal-safe */
@@ -34,7 +38,6 @@ struct picker_help_line {
 	const char *keys, *what;
 };
 
-extern const char *const picker_tempos[PICKER_TEMPOS];
 /* The start method chosen ("program default" for the program's own). */
 const char *picker_method_name(const struct picker *pk);
 /* The help's lines (picker.c, from its key table). */

@@ -60,7 +60,7 @@ static void picker_draw_choices(const struct picker *pk, int x)
 		text_sanitize(line);
 		tui_put(LINES - 3, x, COLS - x, tui_faint(a), line);
 	}
-	snprintf(line, sizeof(line), "tempo: < %s >   (t)", picker_tempos[pk->tempo]);
+	snprintf(line, sizeof(line), "tempo: < %s >   (t)", pk->tempo_names[pk->tempo]);
 	tui_put(y--, x, COLS - x, A_BOLD, line);
 	snprintf(line, sizeof(line), "start method: < %s >   (Left/Right or m)",
 		 picker_method_name(pk));
