@@ -184,7 +184,6 @@ int tui_replay(const char *path)
 	}
 	session_set_limits(&a->main_run.sess, VIEW_EVENT_LIMIT, VIEW_TOMBSTONE_LIMIT);
 	a->main_run.used = true;
-	snprintf(a->file, sizeof(a->file), "%s", path); /* c: the recordings beside it */
 	got = session_load(&a->main_run.sess, path, &a->rec_header, cut, sizeof(cut));
 	if (got < 0) {
 		/* like forkscope tree: "FILE: line N: problem" */
@@ -201,6 +200,7 @@ int tui_replay(const char *path)
 	}
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);
 	text_sanitize(a->source_name);
+	snprintf(a->file, sizeof(a->file), "%s", path);
 	snprintf(a->method, sizeof(a->method), "%s",
 		 a->rec_header.method ? a->rec_header.method : "");
 	text_sanitize(a->method);

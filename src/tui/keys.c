@@ -30,6 +30,12 @@ static void action_help(struct tui_app *a)
 	a->help_top = 0;
 }
 
+/* X: the run in every export format (export_key.c), the status line says where. */
+static void action_export(struct tui_app *a)
+{
+	tui_export(a);
+}
+
 static void action_up(struct tui_app *a)
 {
 	tui_key_move(a, -1);
@@ -444,6 +450,10 @@ static const struct tui_binding tui_main_keys[] = {
      "c",
      "compare fork, spawn, forkserver (live, or DEMO-METHOD.jsonl's); back"},
     {{'d'}, action_picker, "d", "back to the demo picker (when started from it)"},
+    {{'X'},
+     action_export,
+     "X",
+     "export the run: Perfetto, dot, Mermaid and SVG files next to its recording"},
     {{'?', KEY_F(1)}, action_help, "? F1", "this help"},
 };
 
