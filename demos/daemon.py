@@ -1,4 +1,5 @@
 # summary: Daemon processes: killed with SIGTERM when their parent exits; non-daemon children are joined
+# variant: --parent-waits | main outlives the daemon: it exits 0 by itself, no SIGTERM
 # look-for: with --parent-first main sends SIGTERM (15) to the still-sleeping daemon as it exits; with --parent-waits the daemon exits 0 by itself
 """Daemon and non-daemon children.
 
@@ -18,6 +19,12 @@ import os
 import time
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(who, message):
     print(f"[{who:<10} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
@@ -25,14 +32,14 @@ def say(who, message):
 def daemon_child():
     say("daemon", "I am a daemon; sleeping 3 s")
     for second in (1, 2, 3):
-        time.sleep(1)
+        pause(1)
         say("daemon", f"still alive after {second} s")
     say("daemon", "done sleeping, exiting normally (status 0)")
 
 
 def worker_child():
     say("non-daemon", "I am not a daemon; working 1 s")
-    time.sleep(1)
+    pause(1)
     say("non-daemon", "done, exiting normally (status 0)")
 
 
@@ -40,6 +47,8 @@ def main():
     parser = argparse.ArgumentParser(description="A daemon child and a non-daemon child.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     order = parser.add_mutually_exclusive_group()
     order.add_argument("--parent-first", dest="parent_waits", action="store_false",
                        help="main exits while the daemon sleeps (default)")
@@ -47,6 +56,7 @@ def main():
                        help="main outlives the daemon")
     parser.set_defaults(parent_waits=False)
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}")
 
@@ -60,7 +70,7 @@ def main():
     say("main", f"joined the non-daemon: exitcode {worker.exitcode}")
     if args.parent_waits:
         say("main", "waiting 3.5 more seconds: longer than the daemon sleeps")
-        time.sleep(3.5)
+        pause(3.5)
         say("main", f"the daemon is alive: {daemon.is_alive()}, exitcode {daemon.exitcode}")
     say("main", f"main is done; daemon alive: {daemon.is_alive()}"
         + (" -> it will get SIGTERM from main's exit handler" if daemon.is_alive() else ""))

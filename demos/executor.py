@@ -1,4 +1,6 @@
 # summary: multiprocessing.Pool vs concurrent.futures.ProcessPoolExecutor, and which start method the executor really uses
+# variant: --max-tasks-per-child 1 | each executor worker runs one task, then a new one replaces it
+# variant: --max-tasks-per-child 2 | each executor worker runs two tasks, then a new one replaces it
 # look-for: the executor's workers start like the Pool's, with the default start method or mp_context (not always spawn); executor workers are not daemons and exit when it shuts down
 """Pool and ProcessPoolExecutor side by side.
 
@@ -19,6 +21,12 @@ import sys
 import time
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(who, message):
     print(f"[{who:<8} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
@@ -35,7 +43,7 @@ def how_was_i_started():
 
 
 def cube(x):
-    time.sleep(0.2)
+    pause(0.2)
     daemon = multiprocessing.current_process().daemon
     return f"cube({x}) = {x ** 3} in pid {os.getpid()} ({how_was_i_started()}, daemon={daemon})"
 
@@ -44,9 +52,12 @@ def main():
     parser = argparse.ArgumentParser(description="Pool vs ProcessPoolExecutor.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     parser.add_argument("--max-tasks-per-child", type=int, metavar="N",
                         help="give the executor max_tasks_per_child=N (Python 3.11+)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     ctx = multiprocessing.get_context(args.method)
     say("main", f"Pool start method: {ctx.get_start_method()}")
 

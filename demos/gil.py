@@ -27,6 +27,11 @@ def say(who, message):
     print(f"[{who:<7} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
 
+def work():
+    """One unit of work, --tempo N times more counting (N times longer, the same lesson)."""
+    return int(WORK * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def count_down(n):
     """Pure Python CPU work: it holds the GIL the whole time."""
     while n > 0:
@@ -35,14 +40,14 @@ def count_down(n):
 
 def thread_work(name):
     say("thread", f"{name} (thread id {threading.get_native_id()}) starts counting")
-    count_down(WORK)
+    count_down(work())
     say("thread", f"{name} done, its own CPU time {time.thread_time():.2f} s")
 
 
 def process_work(name, results):
     say("child", f"{name} starts counting in its own interpreter")
     cpu0 = time.process_time()
-    count_down(WORK)
+    count_down(work())
     cpu = time.process_time() - cpu0
     say("child", f"{name} done, its own CPU time {cpu:.2f} s")
     results.put(cpu)  # send the CPU time back to the parent
@@ -64,14 +69,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method for the processes (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: each unit of work counts N times longer (default 1)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}, cores: {os.cpu_count()}")
     say("main", f"Python {platform.python_version()} ({sys.executable}), GIL: {gil_state()}")
 
     # 1. one unit of work alone
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    count_down(WORK)
+    count_down(work())
     report("alone:", time.perf_counter() - wall0, time.process_time() - cpu0)
 
     # 2. two threads: same PID, one GIL

@@ -15,6 +15,12 @@ import os
 import time
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(message):
     me = multiprocessing.current_process()
     print(f"[{me.name:<17} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
@@ -27,7 +33,7 @@ def introduce():
 
 def sleep_long():
     say("going to sleep for 20 s (I will not wake up)")
-    time.sleep(20)
+    pause(20)
     say("woke up: this line should never be printed")
 
 
@@ -41,14 +47,17 @@ class Counter(multiprocessing.Process):
     def run(self):
         for i in range(1, self.limit + 1):
             say(f"Counter.run(): {i} of {self.limit}")
-            time.sleep(0.2)
+            pause(0.2)
 
 
 def main():
     parser = argparse.ArgumentParser(description="Names, PIDs, terminate(), subclassing.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     if args.method:
         # a Process subclass uses the global start method, so set it (once) here
         multiprocessing.set_start_method(args.method, force=True)

@@ -1,4 +1,6 @@
 # summary: No `if __name__ == "__main__":` guard: what spawn and forkserver children do when they re-import this file
+# variant: --variant pool | a Pool without the main guard (the default)
+# variant: --variant process | one Process without the main guard
 # look-for: spawn/forkserver children exit 1 (RuntimeError, no endless recursion); with --variant pool the Pool keeps replacing workers that exit 1; under fork all is well
 """A program WITHOUT the main guard (do not write programs like this).
 
@@ -45,9 +47,12 @@ def refused(error):
 parser = argparse.ArgumentParser(description="Processes started without a main guard.")
 parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                     help="start method (default: the platform's)")
+parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                    help="accepted as by every demo; this one has no pause to stretch")
 parser.add_argument("--variant", choices=["process", "pool"], default="pool",
                     help="start one Process, or a Pool (default: pool)")
 args = parser.parse_args()  # a spawn child gets main's sys.argv back, so this works there too
+os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
 ctx = multiprocessing.get_context(args.method)
 
 say("module", f"module-level code runs with __name__ = {__name__!r}, "

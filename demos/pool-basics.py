@@ -17,19 +17,25 @@ import os
 import time
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(who, message):
     print(f"[{who:<6} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
 
 def square(x):
     say("worker", f"square({x}) = {x * x}")
-    time.sleep(0.1)  # a little work, so that the tasks spread over the workers
+    pause(0.1)  # a little work, so that the tasks spread over the workers
     return x * x
 
 
 def nap(seconds):
     say("worker", f"nap({seconds}): sleeping {seconds} s")
-    time.sleep(seconds)
+    pause(seconds)
     return f"slept {seconds} s in pid {os.getpid()}"
 
 
@@ -37,7 +43,10 @@ def main():
     parser = argparse.ArgumentParser(description="Pool.map, apply_async and the with-block.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}")
 
@@ -53,7 +62,7 @@ def main():
             say("main", f"get() -> {result.get()}")
 
         pool.apply_async(nap, (30,))  # a long task, still running when we leave
-        time.sleep(0.5)  # (time for a worker to pick it up)
+        pause(0.5)  # (time for a worker to pick it up)
         say("main", "leaving the with-block: the pool is terminated: SIGTERM to the busy "
             "worker, and to idle ones that have not yet exited on their own")
     say("main", "done")

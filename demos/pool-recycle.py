@@ -1,4 +1,5 @@
 # summary: Worker recycling with Pool(maxtasksperchild=3): each worker exits after 3 tasks and the pool starts a replacement
+# variant: --chunksize default | Pool.map's own chunks of 2 items: 3 tasks, 6 items a worker
 # look-for: every 3 tasks a worker exits 0 and a new PID takes its place within milliseconds (2 workers alive at a time, 10 tasks, at least 4 workers in all)
 """Worker recycling, as in Apache or mod_wsgi.
 
@@ -25,6 +26,12 @@ import time
 tasks_done_here = 0  # per worker process: each worker has its own copy
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(who, message):
     print(f"[{who:<6} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
@@ -33,7 +40,7 @@ def task(number):
     global tasks_done_here
     tasks_done_here += 1
     say("worker", f"item {number} (this worker's item #{tasks_done_here}; at most 3 tasks)")
-    time.sleep(0.55 if number % 2 else 0.4)
+    pause(0.55 if number % 2 else 0.4)
     return os.getpid()
 
 
@@ -41,10 +48,13 @@ def main():
     parser = argparse.ArgumentParser(description="Pool worker recycling.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     parser.add_argument("--chunksize", default="1",
                         help="items per task: a number, or 'default' for Pool.map's own "
                              "choice, as in the study note's example (default: 1)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     if args.chunksize != "default" and not (args.chunksize.isdigit() and int(args.chunksize) > 0):
         parser.error("--chunksize: a positive number or 'default'")
     ctx = multiprocessing.get_context(args.method)

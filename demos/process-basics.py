@@ -13,6 +13,12 @@ import os
 import time
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(who, message):
     print(f"[{who:<5} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
@@ -20,7 +26,7 @@ def say(who, message):
 def greet(name):
     """Runs in the child process."""
     say("child", f"hello {name}, I am the child; my parent is {os.getppid()}")
-    time.sleep(1)  # some "work", so that the parent really waits in join()
+    pause(1)  # some "work", so that the parent really waits in join()
     say("child", "work done, returning (exit status 0)")
 
 
@@ -32,7 +38,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Start a child and join it.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}")
 

@@ -18,6 +18,12 @@ import os
 import time
 
 
+def pause(seconds):
+    """time.sleep(seconds), --tempo N times longer: every pause alike, so that what happens
+    keeps its order (a slower lesson, the same lesson)."""
+    time.sleep(seconds * float(os.environ.get("DEMO_TEMPO", "1")))
+
+
 def say(who, message):
     print(f"[{who:<5} pid={os.getpid()} ppid={os.getppid()}] {message}", flush=True)
 
@@ -39,14 +45,17 @@ def child(number, started_at):
         f"{how_was_i_started()}")
     say("child", f"child {number}: kernel PPID {os.getppid()}, "
         f"Python's parent_process() {multiprocessing.parent_process().pid}")
-    time.sleep(0.5)
+    pause(0.5)
 
 
 def main():
     parser = argparse.ArgumentParser(description="Three children under one start method.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--tempo", type=float, default=1.0, metavar="N",
+                        help="run N times slower: every pause lasts N times longer (default 1)")
     args = parser.parse_args()
+    os.environ["DEMO_TEMPO"] = str(args.tempo)  # the children pause as long
     ctx = multiprocessing.get_context(args.method)
     method = ctx.get_start_method()
     say("main", f"start method: {method} (available: {multiprocessing.get_all_start_methods()})")

@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 
 	if (rc != 0)
 		return rc;
+	tui_theme_choose(cli.theme, cli.no_dim); /* the UI's look: --theme, --no-dim */
 	switch (cli.cmd) {
 	case FS_CMD_HELP:
 		cli_usage(stdout);
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 			cli_usage(stderr);
 			return 2;
 		}
-		return tui_picker();
+		return tui_picker(&cli);
 	case FS_CMD_RUN:
 		if (!cli.no_tui && !cli.json && main_on_terminal())
 			return tui_run(&cli);

@@ -38,7 +38,13 @@ struct fs_cli {
 	bool no_capture;    /* the workload writes to our terminal; its output is not traced */
 	bool no_pyhook;	    /* Python processes of the workload tell forkscope nothing */
 	bool is_demo;	    /* argv[0] is a demo name; else a command */
-	char **argv;	    /* the demo and its args, or the command; NULL-terminated */
+	/* the UI's look (run, replay, the picker): --theme or $FORKSCOPE_THEME as an
+	 * enum theme_id of view/theme.h (0: default), --no-dim; the picker's --tempo N (a
+	 * demo's pauses N times longer, passed to it as --tempo N; NULL: 1) */
+	int theme;
+	bool no_dim;
+	const char *tempo;
+	char **argv; /* the demo and its args, or the command; NULL-terminated */
 	int argc;
 };
 

@@ -1,6 +1,7 @@
 /* Command-line parsing: strict, with one-line errors and exit status 2. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,14 +10,16 @@
 #include "export/export.h"
 #include "trace/trace.h"
 #include "base/parse.h"
+#include "view/theme.h"
 
 static const char usage_text[] =
-    "usage: forkscope                       (the UI: pick a demo and a start method)\n"
+    "usage: forkscope [-o FILE] [--tempo N] [UI-OPTIONS]   (the UI: pick a demo, a variant\n"
+    "                     and a start method; -o records the run picked to FILE)\n"
     "       forkscope run [--method fork|spawn|forkserver] [--python PATH] [--no-tui]\n"
     "                     [--json] [-o FILE] [--duration SECS] [--all] [--ringbuf-kb N]\n"
     "                     [--max-procs N] [--as-root] [--no-capture] [--no-pyhook]\n"
-    "                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
-    "       forkscope replay FILE\n"
+    "                     [UI-OPTIONS] (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
+    "       forkscope replay [UI-OPTIONS] FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
     "       forkscope export --format perfetto|dot|mermaid|svg [-o OUT] FILE\n"
     "                     (a recording for Perfetto's UI, Graphviz, Mermaid, or as an\n"
@@ -61,12 +64,24 @@ static const char usage_text[] =
     "                   multiprocessing name, kind, daemon flag, start-up phases and\n"
     "                   tasks through the channel; docs/channel.md)\n"
     "\n"
+    "UI options (the picker, run, replay):\n"
+    "  --theme T        default (for dark terminals) or projector (high contrast, dark\n"
+    "                   on its own white background: reads on projectors and on light\n"
+    "                   and dark terminal schemes); default: $FORKSCOPE_THEME, else\n"
+    "                   default. NO_COLOR=1 turns colours off in every theme\n"
+    "  --no-dim         finished processes are not dimmed\n"
+    "picker options:\n"
+    "  -o FILE          record the run picked to FILE (JSON Lines, as run -o)\n"
+    "  --tempo N        demos run N times slower (their pauses last N times longer;\n"
+    "                   1 to 10, default 1; the picker's t key changes it)\n"
+    "\n"
     "exit status: 0 success, 2 usage error, 1 any other failure; run exits with the\n"
     "workload's own status (128 + N when signal N killed it). doctor: 0 when tracing\n"
     "can work here, 1 otherwise.\n"
     "\n"
     "EXAMPLES:\n"
     "  sudo forkscope                                  # the UI: pick a demo and a method\n"
+    "  sudo forkscope --theme projector -o lesson.jsonl  # on a projector, the run recorded\n"
     "  forkscope demos                                 # list the demos\n"
     "  forkscope doctor                                # check what tracing needs here\n"
     "  forkscope run --method forkserver pool-recycle  # a demo under forkserver\n"
@@ -76,6 +91,7 @@ static const char usage_text[] =
     "  forkscope run --json --duration 5 -- make -j4   # any command, JSON Lines\n"
     "  forkscope compare --method spawn pool-recycle   # under every Python found\n"
     "  forkscope replay trace.jsonl                    # replay a recording (no root)\n"
+    "  forkscope replay --no-dim trace.jsonl           # finished processes not dimmed\n"
     "  forkscope tree trace.jsonl                      # the final tree of a recording\n"
     "  forkscope tree --json trace.jsonl               # the same as JSON\n"
     "  forkscope export --format svg -o t.svg trace.jsonl  # tree and timeline, SVG\n"
@@ -135,6 +151,91 @@ enum {
 	OPT_FORMAT
 };
 
+/* the UI's options (after every other's) */
+enum { OPT_THEME = 512, OPT_NO_DIM, OPT_TEMPO };
+
+/* --theme T (or $FORKSCOPE_THEME) and --no-dim, the options every UI command takes:
+ * 1 when c was one of them, 0 when not, or the exit status of an error. */
+static int cli_ui_option(int c, struct fs_cli *cli)
+{
+	if (c == OPT_NO_DIM) {
+		cli->no_dim = true;
+		return 1;
+	}
+	if (c != OPT_THEME)
+		return 0;
+	cli->theme = theme_parse(optarg);
+	if (cli->theme < 0)
+		return cli_error("unknown theme (use default or projector)", optarg);
+	return 1;
+}
+
+/* The theme when --theme was not given: $FORKSCOPE_THEME (empty: the default). */
+static int cli_theme_env(struct fs_cli *cli, bool given)
+{
+	const char *env = getenv("FORKSCOPE_THEME");
+
+	if (given || !env || !env[0])
+		return 0;
+	cli->theme = theme_parse(env);
+	if (cli->theme < 0) {
+		fprintf(stderr,
+			"forkscope: unknown theme in FORKSCOPE_THEME (use default or projector): "
+			"%s\n",
+			env);
+		return 2;
+	}
+	return 0;
+}
+
+/* The picker's options (-o FILE, --tempo N) and the UI options, and for replay its FILE. */
+static int cli_parse_ui(int argc, char **argv, struct fs_cli *cli)
+{
+	static const struct option opts[] = {
+	    {"theme", required_argument, NULL, OPT_THEME},
+	    {"no-dim", no_argument, NULL, OPT_NO_DIM},
+	    {"output", required_argument, NULL, 'o'},
+	    {"tempo", required_argument, NULL, OPT_TEMPO},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool replay = cli->cmd == FS_CMD_REPLAY, themed = false;
+	double tempo;
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		int ui = cli_ui_option(c, cli);
+
+		if (ui > 1)
+			return ui;
+		themed |= c == OPT_THEME;
+		if (ui)
+			continue;
+		if (c == 'h') {
+			cli->cmd = FS_CMD_HELP;
+			return 0;
+		}
+		if (c != 'o' && c != OPT_TEMPO)
+			return cli_getopt_error(c, argv, opts);
+		if (replay) /* the picker's own options */
+			return cli_error("unknown option", c == 'o' ? "-o" : "--tempo");
+		if (c == 'o') {
+			cli->output = optarg;
+		} else if (parse_seconds(optarg, &tempo) != 0 || tempo < 1 || tempo > 10) {
+			return cli_error("--tempo needs a number from 1 to 10", optarg);
+		} else {
+			cli->tempo = optarg;
+		}
+	}
+	if (replay && optind != argc - 1)
+		return cli_error("replay needs exactly one recording FILE", NULL);
+	if (!replay && optind != argc)
+		return cli_error("unknown command", argv[optind]);
+	if (replay)
+		cli->file = argv[optind];
+	return cli_theme_env(cli, themed);
+}
+
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 {
 	static const struct option opts[] = {
@@ -150,12 +251,22 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	    {"as-root", no_argument, NULL, OPT_AS_ROOT},
 	    {"no-capture", no_argument, NULL, OPT_NO_CAPTURE},
 	    {"no-pyhook", no_argument, NULL, OPT_NO_PYHOOK},
+	    {"theme", required_argument, NULL, OPT_THEME},
+	    {"no-dim", no_argument, NULL, OPT_NO_DIM},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
+	bool themed = false;
 
 	while ((c = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
+		int ui = cli_ui_option(c, cli);
+
+		if (ui > 1)
+			return ui;
+		themed |= c == OPT_THEME;
+		if (ui)
+			continue;
 		switch (c) {
 		case OPT_METHOD:
 			if (names_method_parse(optarg) == FS_METHOD_NONE)
@@ -215,6 +326,8 @@ static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
 	}
 	if (optind >= argc)
 		return cli_error("run needs a DEMO or -- COMMAND", NULL);
+	if (!cli->no_tui && !cli->json && cli_theme_env(cli, themed) != 0)
+		return 2; /* (text output: no UI, the variable does not matter) */
 	/* another user's argv is theirs: file capabilities or a setuid bit are not enough */
 	if (cli->all && getuid() != 0)
 		return cli_error("--all shows every user's processes and arguments: it needs "
@@ -342,7 +455,7 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	opterr = 0; /* its messages are ours: cli_getopt_error */
 	if (argc < 2) {
 		cli->cmd = FS_CMD_UI;
-		return 0;
+		return cli_theme_env(cli, false);
 	}
 	cmd = argv[1];
 	optind = 1; /* parse the sub-command's own options from argv[1] on */
@@ -372,10 +485,7 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	}
 	if (!strcmp(cmd, "replay")) {
 		cli->cmd = FS_CMD_REPLAY;
-		if (argc != 3 || argv[2][0] == '-')
-			return cli_error("replay needs exactly one recording FILE", NULL);
-		cli->file = argv[2];
-		return 0;
+		return cli_parse_ui(argc - 1, argv + 1, cli);
 	}
 	if (!strcmp(cmd, "doctor")) {
 		cli->cmd = FS_CMD_DOCTOR;
@@ -388,6 +498,10 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 		if (argc > 2)
 			return cli_error("demos takes no arguments", argv[2]);
 		return 0;
+	}
+	if (cmd[0] == '-' && strcmp(cmd, "-") != 0) { /* the picker's options */
+		cli->cmd = FS_CMD_UI;
+		return cli_parse_ui(argc, argv, cli);
 	}
 	return cli_error("unknown command", cmd);
 }

@@ -53,6 +53,7 @@ bool tui_curses_start(struct tui_app *a)
 	curs_set(0);
 	set_escdelay(25);
 	timeout(0);
+	tui_mouse_start();
 	tui_colors_init(a);
 	return true;
 }
@@ -73,6 +74,7 @@ static void tui_app_init(struct tui_app *a)
 	a->maximized = -1;
 	a->ev_sel = -1;
 	a->cmp_active = -1;
+	a->cmp_view = -1;
 	a->speed_idx = 3; /* 1x */
 	a->sess = &a->main_run.sess;
 	vtree_init(&a->tree);

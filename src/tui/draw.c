@@ -13,54 +13,6 @@
 const double tui_speeds[] = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
 const int tui_nspeeds = (int)(sizeof(tui_speeds) / sizeof(tui_speeds[0]));
 
-/* Colours by role, unless the terminal has none or NO_COLOR is set (not empty, as
- * no-color.org says): then attributes stand in (tui_attr) and no colour is ever sent. */
-void tui_colors_init(struct tui_app *a)
-{
-	const char *no_color = getenv("NO_COLOR");
-
-	a->color = !(no_color && no_color[0]) && has_colors() && start_color() == OK;
-	if (!a->color)
-		return;
-	use_default_colors();
-	init_pair(C_MAIN, COLOR_GREEN, -1);
-	init_pair(C_FORKSERVER, COLOR_MAGENTA, -1);
-	init_pair(C_TRACKER, COLOR_YELLOW, -1);
-	init_pair(C_CHILD_FORK, COLOR_CYAN, -1);
-	init_pair(C_CHILD_SPAWN, COLOR_BLUE, -1);
-	init_pair(C_CHILD_FSRV, COLOR_RED, -1);
-	init_pair(C_OTHER, -1, -1);
-	init_pair(C_SIGNAL, COLOR_RED, -1);
-	init_pair(C_TITLE, COLOR_BLACK, COLOR_CYAN);
-	init_pair(C_STATUS, COLOR_BLACK, COLOR_WHITE);
-	init_pair(C_WARN, COLOR_WHITE, COLOR_RED);
-	init_pair(C_HEADER, COLOR_WHITE, COLOR_BLUE);
-	init_pair(C_FOCUS, COLOR_BLACK, COLOR_YELLOW);
-	init_pair(C_MATCH, COLOR_YELLOW, -1);
-	init_pair(C_RUNNABLE, COLOR_YELLOW, -1);
-}
-/* Attribute of a colour pair, or a monochrome stand-in. */
-int tui_attr(const struct tui_app *a, int pair)
-{
-	if (a->color)
-		return (int)COLOR_PAIR(pair);
-	switch (pair) {
-	case C_TITLE:
-	case C_STATUS:
-	case C_HEADER:
-	case C_FOCUS:
-	case C_WARN:
-		return (int)A_REVERSE;
-	case C_MAIN:
-	case C_FORKSERVER:
-	case C_MATCH:
-		return (int)A_BOLD;
-	case C_TRACKER:
-		return (int)A_UNDERLINE;
-	default:
-		return (int)A_NORMAL;
-	}
-}
 int tui_role_color(enum fs_role role, enum fs_method method)
 {
 	static const int by_role[FS_ROLE_COUNT] = {
@@ -264,11 +216,21 @@ void tui_frame_update(struct tui_app *a)
 	a->tree_rows = (tree->h > 1 ? tree->h : tl->h) - 1;
 	if (!tui_title_has_legend(a) && tree->h > 3)
 		a->tree_rows--; /* the legend takes the tree's last row */
+	/* a small tree (it fits twice) is spaced out: a blank line after each row, easier to
+	 * follow from the back of a room than half a screen left empty */
+	a->tree_pitch = a->tree.n && 2 * (int)a->tree.n - 1 <= a->tree_rows ? 2 : 1;
+	a->tree_rows = (a->tree_rows + a->tree_pitch - 1) / a->tree_pitch;
 	tui_tree_scroll(a, a->tree_rows);
 	if (tl->h > 1 && tl->w > 2)
 		timeline_update(&a->tl, tui_time_total(a));
 	if (a->lay.pane[PANE_EVENTS].h > 1)
 		tui_events_update(a);
+	if (a->lay.pane[PANE_DETAILS].h > 1) { /* its scroll within the text, as less */
+		int last = tui_details_lines(a) - (a->lay.pane[PANE_DETAILS].h - 1);
+
+		if (a->det_scroll > last)
+			a->det_scroll = last > 0 ? last : 0;
+	}
 }
 
 /* One frame, drawn whole on stdscr from the state tui_frame_update() left; it changes
@@ -296,7 +258,7 @@ void tui_draw(const struct tui_app *a)
 	tui_draw_title(a);
 	if (!tui_title_has_legend(a) && tree->h > 3)
 		tui_draw_legend(a, tree->y + tree->h - 1, tree->x + 1, tree->w - 1, false,
-				tree->w < 60);
+				tui_legend_width(false) > tree->w - 1);
 	if (tree->h > 1)
 		tui_draw_tree(a);
 	if (a->lay.pane[PANE_TIMELINE].h > 1)

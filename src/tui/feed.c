@@ -174,6 +174,7 @@ int tui_main_begin(struct tui_app *a, bool *usage)
 {
 	int rc;
 
+	a->cmp_view = -1;
 	a->sel_idx = -1;
 	a->tree_top = 0;
 	a->ev_sel = -1;
@@ -219,10 +220,88 @@ static void tui_compare_next(struct tui_app *a)
 	tui_message(a, "compare finished");
 }
 
+/* A replay of DEMO-METHOD.jsonl (as make recordings names them): the three methods'
+ * recordings beside it, loaded as the comparison's runs; false when it is not one. */
+static bool tui_compare_recordings(struct tui_app *a)
+{
+	size_t stem = 0, len = strlen(a->file);
+
+	for (int k = 0; k < 3 && !stem; k++) {
+		char end[32];
+
+		snprintf(end, sizeof(end), "-%s.jsonl", names_method(tui_methods[k]));
+		if (len > strlen(end) && !strcmp(a->file + len - strlen(end), end))
+			stem = len - strlen(end);
+	}
+	if (!stem)
+		return false;
+	for (int k = 0; k < 3; k++) {
+		struct tui_run_slot *s = &a->cmp[k];
+		struct fs_header h;
+		char path[sizeof(a->file) + 32], err[256] = "";
+
+		tui_slot_reset(s);
+		snprintf(path, sizeof(path), "%.*s-%s.jsonl", (int)stem, a->file,
+			 names_method(tui_methods[k]));
+		memset(&h, 0, sizeof(h));
+		s->used = session_init(&s->sess, 0) == 0;
+		if (s->used && session_load(&s->sess, path, &h, err, sizeof(err)) < 0)
+			snprintf(s->error, sizeof(s->error), "%.200s: %.50s", path, err);
+		else if (s->used)
+			session_seek(&s->sess, s->sess.count); /* the whole run, as a live one */
+		record_header_clear(&h);
+		s->done = true;
+	}
+	return true;
+}
+
+/* The main screen shows the main run again (after a compare run was opened there). */
+static void tui_show_main(struct tui_app *a)
+{
+	a->cmp_view = -1;
+	a->sess = &a->main_run.sess;
+	a->sel_idx = -1;
+	a->tree_top = 0;
+	a->ev_sel = -1;
+	a->f_sess = NULL;
+	a->cpu.sess = NULL;
+	vout_init(&a->out);
+	timeline_init(&a->tl);
+}
+
+/* Compare run k in the full UI (its tree, timeline, events and details); c comes back. */
+void tui_compare_open(struct tui_app *a, int k)
+{
+	if (k < 0 || k > 2 || !a->cmp[k].used || !a->cmp[k].done || a->cmp[k].error[0]) {
+		tui_message(a, "run %d is not there yet", k + 1);
+		return;
+	}
+	tui_show_main(a);
+	a->cmp_view = k;
+	a->sess = &a->cmp[k].sess;
+	a->paused = true;
+	a->screen = SCR_MAIN;
+}
+
+/* c on a compare run shown in the full UI: back to the comparison. */
+void tui_compare_back(struct tui_app *a)
+{
+	tui_show_main(a);
+	a->screen = SCR_COMPARE;
+}
+
 void tui_compare_start(struct tui_app *a)
 {
+	if (a->cmp_view >= 0)
+		tui_show_main(a); /* the runs are made again: not one of them on show */
 	if (!a->base_cli) {
-		tui_message(a, "compare needs a live run (forkscope run, or the demo picker)");
+		if (tui_compare_recordings(a)) {
+			a->screen = SCR_COMPARE;
+			tui_message(a, "the three recordings of %s", a->source_name);
+		} else {
+			tui_message(a, "compare needs a live run (forkscope run, or the demo "
+				       "picker), or a recording named DEMO-METHOD.jsonl");
+		}
 		return;
 	}
 	tui_live_kill(a);

@@ -30,26 +30,10 @@ static void action_help(struct tui_app *a)
 	a->help_top = 0;
 }
 
-/* Compare screen: stop a comparison still running and go back to the run. */
-static void action_compare_back(struct tui_app *a)
-{
-	if (a->cmp_active >= 0) {
-		tui_live_kill(a);
-		a->cmp[a->cmp_active].done = true;
-		a->cmp_active = -1;
-	}
-	a->screen = SCR_MAIN;
-}
-
 /* X: the run in every export format (export_key.c), the status line says where. */
 static void action_export(struct tui_app *a)
 {
 	tui_export(a);
-}
-
-static void action_compare(struct tui_app *a)
-{
-	tui_compare_start(a);
 }
 
 static void action_up(struct tui_app *a)
@@ -341,6 +325,29 @@ static void action_end(struct tui_app *a)
 		a->paused = false;
 }
 
+static void action_mouse(struct tui_app *a)
+{
+	tui_mouse(a);
+}
+
+/* Home / End in the event log and the details: their first / last line, as less and htop;
+ * in the tree and the timeline: the run's start / end (b / e). */
+static void action_home(struct tui_app *a)
+{
+	if (a->focus == PANE_EVENTS || a->focus == PANE_DETAILS)
+		action_first(a);
+	else
+		action_start(a);
+}
+
+static void action_end_key(struct tui_app *a)
+{
+	if (a->focus == PANE_EVENTS || a->focus == PANE_DETAILS)
+		action_last(a);
+	else
+		action_end(a);
+}
+
 static void action_rerun(struct tui_app *a)
 {
 	tui_rerun(a);
@@ -383,6 +390,19 @@ static const struct tui_binding tui_main_keys[] = {
     {{KEY_NPAGE}, action_page_down, "PgDn", "a page down"},
     {{'g'}, action_first, "g", "first row"},
     {{'G'}, action_last, "G", "last row (event log: follow the events again)"},
+    /* before the playback's Home and End (b, e) below: the first binding of a key wins */
+    {{KEY_HOME},
+     action_home,
+     "Home",
+     "log, details: the first line; tree, timeline: the start (b)"},
+    {{KEY_END},
+     action_end_key,
+     "End",
+     "log, details: the last line (the log follows); tree: the end (e)"},
+    {{KEY_MOUSE},
+     action_mouse,
+     "mouse",
+     "click: a process or an event (double: Enter); wheel: scroll"},
     {{'\t'}, action_next_pane, "Tab", "next pane"},
     {{KEY_BTAB}, action_prev_pane, "Shift-Tab", "previous pane"},
     {{'z'}, action_maximize, "z", "maximize the pane, or not"},
@@ -425,7 +445,10 @@ static const struct tui_binding tui_main_keys[] = {
     TUI_SECTION("runs"),
     {{'m'}, action_method, "m", "the next start method, and run again (live)"},
     {{'r'}, action_rerun, "r", "run again (live) / replay from the start"},
-    {{'c'}, action_compare, "c", "compare fork, spawn and forkserver (live)"},
+    {{'c'},
+     tui_action_compare,
+     "c",
+     "compare fork, spawn, forkserver (live, or DEMO-METHOD.jsonl's); back"},
     {{'d'}, action_picker, "d", "back to the demo picker (when started from it)"},
     {{'X'},
      action_export,
@@ -445,17 +468,6 @@ static const struct tui_binding tui_output_keys[] = {
     {{KEY_END, 'G'}, action_out_last, "End G", "the newest, following them as they come"},
 };
 
-/* The compare screen. */
-static const struct tui_binding tui_compare_keys[] = {
-    TUI_SECTION("the compare screen"),
-    {{'c', 27, KEY_BACKSPACE},
-     action_compare_back,
-     "c Esc Backspace",
-     "back to the run (a comparison still running stops)"},
-    {{'r'}, action_compare, "r", "compare again"},
-    {{'?', KEY_F(1)}, action_help, "? F1", "this help"},
-};
-
 /* Keys on the main and compare screens, after the screen's own. */
 static const struct tui_binding tui_global_keys[] = {
     TUI_SECTION("on every screen (but in this help, where any key closes it)"),
@@ -470,7 +482,7 @@ static const struct {
 } tui_help_tables[] = {
     {tui_main_keys, TUI_NKEYS(tui_main_keys)},
     {tui_output_keys, TUI_NKEYS(tui_output_keys)},
-    {tui_compare_keys, TUI_NKEYS(tui_compare_keys)},
+    {tui_compare_keys, TUI_COMPARE_NKEYS},
     {tui_global_keys, TUI_NKEYS(tui_global_keys)},
 };
 
@@ -541,10 +553,11 @@ void tui_key(struct tui_app *a, int ch)
 		act = tui_key_action(tui_output_keys, TUI_NKEYS(tui_output_keys), ch);
 	if (!act)
 		act = a->screen == SCR_COMPARE
-			  ? tui_key_action(tui_compare_keys, TUI_NKEYS(tui_compare_keys), ch)
+			  ? tui_key_action(tui_compare_keys, TUI_COMPARE_NKEYS, ch)
 			  : tui_key_action(tui_main_keys, TUI_NKEYS(tui_main_keys), ch);
 	if (!act)
 		act = tui_key_action(tui_global_keys, TUI_NKEYS(tui_global_keys), ch);
+	a->last_key = ch;
 	if (act)
 		act(a);
 }

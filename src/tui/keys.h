@@ -31,4 +31,9 @@ tui_action tui_key_action(const struct tui_binding *t, size_t n, int ch);
 /* A key on the help screen: its scrolling keys, or any other closes it (keys_help.c). */
 void tui_help_screen_key(struct tui_app *a, int ch);
 
+/* keys_compare.c: the compare screen's table, and c (compare, or back to it) */
+#define TUI_COMPARE_NKEYS 13
+extern const struct tui_binding tui_compare_keys[TUI_COMPARE_NKEYS];
+void tui_action_compare(struct tui_app *a);
+
 #endif

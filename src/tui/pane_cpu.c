@@ -68,7 +68,7 @@ static void tui_cpu_lane(const struct tui_app *a, size_t lane, int y, uint32_t *
 		 t1 > t0 ? 100.0 * (double)vcpu_lane_busy(&a->cpu, lane, t0, t1) / (double)(t1 - t0)
 			 : 0.0);
 	tui_put(y, 0, tl->x - 1, A_NORMAL, label);
-	attrset(A_DIM);
+	attrset(tui_faint(a));
 	mvaddch(y, tl->x - 1, a->ascii ? '|' : ACS_VLINE);
 	vcpu_lane(&a->cpu, lane, &a->tl, w, cells);
 	for (int c = 0; c < w; c++) {
@@ -137,7 +137,7 @@ void tui_draw_cpu(const struct tui_app *a)
 
 	tui_cpu_header(a, r);
 	if (lanes == 0) {
-		tui_put(y, r->x + 1, r->w - 1, A_DIM,
+		tui_put(y, r->x + 1, r->w - 1, tui_faint(a),
 			"no run seen yet (a recording without runs, or nothing ran so far)");
 		return;
 	}
@@ -151,7 +151,7 @@ void tui_draw_cpu(const struct tui_app *a)
 
 		snprintf(note, sizeof(note), " +%zu more CPUs (a taller terminal shows them)",
 			 a->cpu.ncpus - lanes);
-		tui_put(y++, r->x, r->w, A_DIM, note);
+		tui_put(y++, r->x, r->w, tui_faint(a), note);
 	}
 	tui_cpu_legend(a, r->y + r->h - legend_h, legend_h, seen, nseen);
 }

@@ -102,33 +102,33 @@ static bool tui_details_python(const struct tui_app *a, const struct fs_proc *p,
 	}
 	if (count > TUI_TASKS_SHOWN) {
 		snprintf(line, sizeof(line), "  ... %zu more", count - TUI_TASKS_SHOWN);
-		if (!tui_wrap(r, y, skip, n, A_DIM, line))
+		if (!tui_wrap(r, y, skip, n, tui_faint(a), line))
 			return false;
 	}
 	return true;
 }
 
-/* The details of the selected process, word-wrapped and scrolled by det_scroll. */
-void tui_draw_details(const struct tui_app *a)
+/* The details of the selected process in r, word-wrapped, from line skip on; the lines
+ * counted (all of them when r is below the screen: nothing is drawn there). */
+static int tui_details_body(const struct tui_app *a, const struct rect *r, int skip)
 {
-	const struct rect *r = &a->lay.pane[PANE_DETAILS];
 	const struct fs_proc *p = tui_selected(a);
 	const struct fs_model *m = a->sess->model;
 	char line[1024], buf[256];
-	int y = r->y + 1, n = 0, skip = a->det_scroll, children = 0;
+	int y = r->y + 1, n = 0, children = 0;
 	uint64_t now = session_now_ns(a->sess);
 
 	tui_pane_header(a, r, PANE_DETAILS, " Details (Enter: full view)");
 	if (!p) {
-		tui_put(y, r->x + 1, r->w - 1, A_DIM, "select a process in the tree");
-		return;
+		tui_put(y, r->x + 1, r->w - 1, tui_faint(a), "select a process in the tree");
+		return 0;
 	}
 #define DLINE(attr, ...)                                                                           \
 	do {                                                                                       \
 		snprintf(line, sizeof(line), __VA_ARGS__);                                         \
 		text_sanitize(line);                                                               \
 		if (!tui_wrap(r, &y, skip, &n, attr, line))                                        \
-			return;                                                                    \
+			return n;                                                                  \
 	} while (0)
 	DLINE(tui_attr(a, tui_proc_color(p)) | A_BOLD, "PID %" PRIu32 "  %s%s", p->pid,
 	      names_role_long(p->role, p->start_method), p->generation ? "  (PID reused)" : "");
@@ -195,13 +195,13 @@ void tui_draw_details(const struct tui_app *a)
 		      p->nthreads == 1 ? "" : "s", vcpu_cores(&a->cpu, p->start_ns, end, p->pid));
 	}
 	if (!tui_details_python(a, p, r, &y, skip, &n))
-		return;
+		return n;
 	if (p->exec_seen)
 		DLINE(A_NORMAL, "exec %s", p->filename ? p->filename : "?");
 	else
 		DLINE(A_NORMAL, "no exec: runs its parent's program (%s)", p->comm);
 	for (int i = 0; p->argv && i < p->argc && p->argv[i]; i++)
-		DLINE(A_DIM, "argv[%d] %s", i, p->argv[i]);
+		DLINE(tui_faint(a), "argv[%d] %s", i, p->argv[i]);
 	for (int c = p->first_child; c >= 0 && (size_t)c < model_count(m);
 	     c = model_proc(m, (size_t)c)->next_sibling)
 		children++;
@@ -215,4 +215,21 @@ void tui_draw_details(const struct tui_app *a)
 		      names_role_long(ch->role, ch->start_method), buf);
 	}
 #undef DLINE
+	return n;
+}
+
+int tui_details_lines(const struct tui_app *a)
+{
+	struct rect r = a->lay.pane[PANE_DETAILS];
+
+	r.y = LINES; /* below the screen: counted, not drawn */
+	r.h = 1 << 20;
+	return r.w > 1 ? tui_details_body(a, &r, 0) : 0;
+}
+
+/* The details of the selected process, scrolled by det_scroll (tui_frame_update keeps it
+ * within the text). */
+void tui_draw_details(const struct tui_app *a)
+{
+	tui_details_body(a, &a->lay.pane[PANE_DETAILS], a->det_scroll);
 }

@@ -40,13 +40,8 @@ static int tui_help_rows(void)
 
 void tui_help_update(struct tui_app *a)
 {
-	bool help = a->screen == SCR_HELP;
 	int max = tui_help_total() - tui_help_rows();
 
-	if (help != a->help_mouse) {
-		mousemask(help ? BUTTON4_PRESSED | BUTTON5_PRESSED : 0, NULL);
-		a->help_mouse = help;
-	}
 	if (a->help_top > max)
 		a->help_top = max;
 	if (a->help_top < 0)

@@ -92,21 +92,21 @@ static void tui_output_writer(const struct tui_app *a, const struct vout_src *sr
 {
 	const struct fs_proc *p = vout_writer(src, l);
 	int attr = (p ? tui_attr(a, tui_proc_color(p)) : (int)A_NORMAL) | (int)A_BOLD;
-	int err = tui_attr(a, C_SIGNAL) | A_BOLD;
+	int err = tui_attr(a, C_STDERR);
 	char buf[32];
 
 	if (dim) {
-		attr = (attr & ~(int)A_BOLD) | (int)A_DIM;
-		err = (err & ~(int)A_BOLD) | (int)A_DIM;
+		attr = tui_soften(a, attr & ~(int)A_BOLD);
+		err = tui_soften(a, err & ~(int)A_BOLD);
 	}
 	if (l->dropped_mark)
 		return;
 	if (c->time >= 0) {
 		snprintf(buf, sizeof(buf), "%10.6f", (double)l->t_ns / 1e9);
-		tui_put(y, x + c->time, VOUT_TIME_COLS, dim ? (int)A_DIM : (int)A_NORMAL, buf);
+		tui_put(y, x + c->time, VOUT_TIME_COLS, dim ? tui_faint(a) : (int)A_NORMAL, buf);
 		tui_put(y, x + c->stream, VOUT_TYPE_COLS,
 			l->fd == 2 ? err
-			: dim	   ? (int)A_DIM
+			: dim	   ? tui_faint(a)
 				   : (int)A_NORMAL,
 			names_stream(l->fd));
 	} else if (l->fd == 2) {
@@ -127,7 +127,7 @@ static int tui_output_line(const struct tui_app *a, const struct vout_src *src,
 	const struct rect *r = &a->lay.pane[PANE_EVENTS];
 	const struct fs_proc *sel = tui_selected(a);
 	int text = sel && sel->serial == l->serial ? (int)A_BOLD : (int)A_NORMAL, drawn = 0;
-	int note = l->dropped_mark ? tui_attr(a, C_WARN) : (int)A_DIM;
+	int note = l->dropped_mark ? tui_attr(a, C_WARN) : tui_faint(a);
 	char row[VOUT_ROW_BYTES(VOUT_MAX_WIDTH)];
 	struct vout_wrap w;
 	size_t note_at;
@@ -178,5 +178,5 @@ void tui_draw_output(const struct tui_app *a)
 		skip = 0;
 	}
 	if (y == r->y + 1)
-		tui_put(y, r->x + 1, r->w - 1, A_DIM, tui_output_empty(a));
+		tui_put(y, r->x + 1, r->w - 1, tui_faint(a), tui_output_empty(a));
 }

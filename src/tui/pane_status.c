@@ -20,11 +20,15 @@ static const char *tui_source_label(const struct tui_app *a)
 /* The left part of the title bar: source, method, live/replay state. */
 static void tui_title_text(const struct tui_app *a, char *buf, size_t len)
 {
-	snprintf(buf, len, " forkscope  %s  method %s  [%s%s]", a->source_name,
-		 a->method[0] ? a->method : "default", tui_source_label(a),
+	const char *method = a->cmp_view >= 0 ? a->cmp[a->cmp_view].method : a->method;
+
+	snprintf(buf, len, " forkscope  %s  method %s  [%s%s]%s", a->source_name,
+		 method[0] ? method : "default",
+		 a->cmp_view >= 0 ? "COMPARE RUN" : tui_source_label(a),
 		 !a->paused						  ? ""
 		 : a->sess->cursor == a->sess->count && a->sess->complete ? " at end"
-									  : " paused");
+									  : " paused",
+		 a->cmp_view >= 0 ? "  c: back to compare" : "");
 }
 
 /* Column where the legend starts on the title bar, or -1 when it does not fit. */

@@ -59,7 +59,8 @@ static void tui_draw_signals(const struct tui_app *a, const struct fs_proc *p, i
 		if (c < 0 || c >= r->w)
 			continue;
 		delivered = names_sig_delivered(e->sig_result);
-		attrset(delivered ? tui_attr(a, C_SIGNAL) | A_BOLD : (row_attr & ~A_BOLD) | A_DIM);
+		attrset(delivered ? tui_attr(a, C_SIGNAL) | (int)A_BOLD
+				  : tui_soften(a, row_attr & ~(int)A_BOLD));
 		mvaddch(y, r->x + (int)c, delivered ? '!' : '~');
 	}
 	attrset(A_NORMAL);
@@ -142,7 +143,7 @@ void tui_draw_states(const struct tui_app *a, uint32_t pid, uint32_t tid, uint64
 			attrset(tui_attr(a, C_RUNNABLE) | A_BOLD);
 			mvaddch(y, r->x + c, '-');
 		} else if (st[c] == VST_BLOCKED) {
-			attrset((attr & ~A_BOLD) | A_DIM);
+			attrset(tui_soften(a, attr & ~(int)A_BOLD));
 			mvaddch(y, r->x + c, '.');
 		}
 	}
@@ -156,13 +157,13 @@ static void tui_draw_thread_row(const struct tui_app *a, const struct fs_proc *p
 {
 	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
 	uint64_t end = th && th->exited && th->end_ns ? th->end_ns : proc_end;
-	int c0, c1, attr = tui_attr(a, tui_proc_color(p)) | A_DIM;
+	int c0, c1, attr = tui_soften(a, tui_attr(a, tui_proc_color(p)));
 
 	if (!th || !timeline_bar(&a->tl, th->start_ns, end, r->w, &c0, &c1))
 		return;
 	attrset(attr);
-	mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
-	tui_draw_states(a, p->pid, th->tid, th->start_ns, end, y, attr & ~A_DIM);
+	tui_hbar(a, y, r->x + c0, c1 - c0 + 1, attr);
+	tui_draw_states(a, p->pid, th->tid, th->start_ns, end, y, tui_attr(a, tui_proc_color(p)));
 	if (th->exited && timeline_col(&a->tl, end, r->w) == c1) {
 		attrset(attr);
 		mvaddch(y, r->x + c1, '|');
@@ -194,7 +195,7 @@ void tui_draw_timeline(const struct tui_app *a)
 		uint64_t end = p->exited	     ? p->end_ns
 			       : p->unknown_after_ns ? p->unknown_after_ns
 						     : now;
-		int y = r->y + 1 + i, c0, c1, attr = tui_attr(a, tui_proc_color(p));
+		int y = r->y + 1 + i * a->tree_pitch, c0, c1, attr = tui_attr(a, tui_proc_color(p));
 		const unsigned char *mk;
 		long c;
 
@@ -203,13 +204,13 @@ void tui_draw_timeline(const struct tui_app *a)
 			continue;
 		}
 		if (p->exited || p->unknown_after_ns)
-			attr |= A_DIM;
+			attr = tui_done_attr(a, attr);
 		if (row->idx == a->sel_idx)
 			attr |= A_BOLD;
 		if (!timeline_bar(&a->tl, p->start_ns, end, w, &c0, &c1))
 			continue;
 		attrset(attr);
-		mvhline(y, r->x + c0, a->ascii ? '=' : ACS_HLINE, c1 - c0 + 1);
+		tui_hbar(a, y, r->x + c0, c1 - c0 + 1, attr);
 		tui_draw_states(a, p->pid, 0, p->start_ns, end, y, attr & ~A_DIM);
 		mk = marks && i < TUI_TL_ROWS ? marks + (size_t)i * (size_t)w : NULL;
 		tui_draw_python(a, mk, y, attr, false);
@@ -224,7 +225,7 @@ void tui_draw_timeline(const struct tui_app *a)
 		tui_draw_signals(a, p, y, attr);
 		if (p->exited && timeline_col(&a->tl, end, w) == c1 && p->signal) {
 			/* killed: the fatal signal landed where the bar ends */
-			attrset(tui_attr(a, C_WARN) | A_BOLD);
+			attrset(tui_attr(a, C_KILL) | A_BOLD);
 			mvaddch(y, r->x + c1, 'X');
 		} else if (p->exited && timeline_col(&a->tl, end, w) == c1) {
 			attrset(attr);

@@ -44,7 +44,7 @@ static void tui_draw_thread(const struct tui_app *a, const struct vtree_row *row
 	const struct fs_proc *p = model_proc(a->sess->model, (size_t)row->idx);
 	const struct fs_thread *th = model_thread(a->sess->model, (size_t)row->thread);
 	char cols[160], prefix[300], cpu[32], line[96];
-	int x = r->x, pw, attr = tui_attr(a, tui_proc_color(p)) | A_DIM;
+	int x = r->x, pw, attr = tui_soften(a, tui_attr(a, tui_proc_color(p)));
 
 	if (!th)
 		return;
@@ -55,14 +55,14 @@ static void tui_draw_thread(const struct tui_app *a, const struct vtree_row *row
 	x += (int)strlen(cols);
 	pw = vtree_prefix(row, a->ascii, r->w - (x - r->x) - 12, prefix, sizeof(prefix));
 	if (pw && x + pw < r->x + r->w) {
-		attrset(A_DIM);
+		attrset(tui_faint(a));
 		mvaddstr(y, x, prefix);
 		attrset(A_NORMAL);
 		x += pw;
 	}
 	names_duration(th->cpu_ns, cpu, sizeof(cpu));
 	snprintf(line, sizeof(line), "CPU %s%s", cpu, th->tid == p->pid ? " (main thread)" : "");
-	tui_put(y, x, r->w - (x - r->x), attr & ~A_DIM, line);
+	tui_put(y, x, r->w - (x - r->x), tui_attr(a, tui_proc_color(p)), line);
 }
 
 /* Tree columns: PID, [PPID], role, state, then the tree lines and the command. Roles take
@@ -83,7 +83,7 @@ void tui_draw_tree(const struct tui_app *a)
 	for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
 		const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
 		const struct fs_proc *p = model_proc(m, (size_t)row->idx);
-		int y = r->y + 1 + i, x = r->x, pw, n, attr;
+		int y = r->y + 1 + i * a->tree_pitch, x = r->x, pw, n, attr;
 		char prefix[300], state[64], cmd[512], cols[128], ppid[16] = "";
 		bool selected = row->idx == a->sel_idx;
 		const char *role;
@@ -97,7 +97,7 @@ void tui_draw_tree(const struct tui_app *a)
 
 		attr = tui_attr(a, tui_proc_color(p));
 		if (p->exited)
-			attr |= A_DIM;
+			attr = tui_done_attr(a, attr);
 		if (selected) {
 			attr = (attr & ~(int)A_DIM) | (int)A_REVERSE;
 			tui_fill(y, r->x, r->w, A_REVERSE);
@@ -113,7 +113,7 @@ void tui_draw_tree(const struct tui_app *a)
 		x += (int)strlen(cols);
 		pw = vtree_prefix(row, a->ascii, r->w - (x - r->x) - 12, prefix, sizeof(prefix));
 		if (pw && x + pw < r->x + r->w) {
-			attrset(selected ? A_REVERSE : A_DIM);
+			attrset(selected ? (int)A_REVERSE : tui_faint(a));
 			mvaddstr(y, x, prefix);
 			attrset(A_NORMAL);
 			x += pw;
@@ -132,5 +132,5 @@ void tui_draw_tree(const struct tui_app *a)
 		tui_put(y, x, r->w - (x - r->x), attr, cmd);
 	}
 	if (a->tree.n == 0)
-		tui_put(r->y + 1, r->x + 1, r->w - 1, A_DIM, "no process yet");
+		tui_put(r->y + 1, r->x + 1, r->w - 1, tui_faint(a), "no process yet");
 }

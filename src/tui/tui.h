@@ -11,6 +11,8 @@ int tui_replay(const char *path);
 /* forkscope run ... on a terminal: the live UI (-o FILE records each run). */
 int tui_run(const struct fs_cli *cli);
 /* forkscope with no arguments: pick a demo and a start method, run it. */
-int tui_picker(void);
+int tui_picker(const struct fs_cli *cli);
+/* The theme (enum theme_id of view/theme.h) and --no-dim of the screens to come. */
+void tui_theme_choose(int theme, bool no_dim);
 
 #endif

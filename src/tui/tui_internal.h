@@ -10,29 +10,35 @@
 #include "base/options.h"
 #include "workload/live.h"
 #include "view/view.h"
+#include "view/theme.h"
 #include "view/cpu.h"
 #include "view/output.h"
 
 #define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
 
-/* Colour pairs: one per role (children one per start method), then the UI's own. */
+/* Colour pairs: one per meaning of view/theme.h's table (roles, children one per start
+ * method, then the UI's own), in its order. */
 enum tui_color {
-	C_MAIN = 1,
-	C_FORKSERVER,
-	C_TRACKER,
-	C_CHILD_FORK,
-	C_CHILD_SPAWN,
-	C_CHILD_FSRV,
-	C_OTHER,
-	C_SIGNAL,
-	C_TITLE,
-	C_STATUS,
-	C_WARN,
-	C_HEADER,
-	C_FOCUS,
-	C_MATCH,
-	C_RUNNABLE, /* the timeline: waiting for a CPU */
-	C_COUNT,
+	C_MAIN = TM_MAIN + 1,
+	C_FORKSERVER = TM_FORKSERVER + 1,
+	C_TRACKER = TM_TRACKER + 1,
+	C_CHILD_FORK = TM_CHILD_FORK + 1,
+	C_CHILD_SPAWN = TM_CHILD_SPAWN + 1,
+	C_CHILD_FSRV = TM_CHILD_FSRV + 1,
+	C_OTHER = TM_OTHER + 1,
+	C_SIGNAL = TM_SIGNAL + 1,
+	C_KILL = TM_KILL + 1,
+	C_TITLE = TM_TITLE + 1,
+	C_STATUS = TM_STATUS + 1,
+	C_WARN = TM_WARN + 1,
+	C_HEADER = TM_HEADER + 1,
+	C_FOCUS = TM_FOCUS + 1,
+	C_MATCH = TM_MATCH + 1,
+	C_RUNNABLE = TM_RUNNABLE + 1, /* the timeline: waiting for a CPU */
+	C_FAINT = TM_FAINT + 1,	      /* secondary text: A_DIM, or a grey that reads */
+	C_STDERR = TM_STDERR + 1,
+	C_PAPER = TM_PAPER + 1,
+	C_COUNT = TM_COUNT + 1,
 };
 
 /* What the event log's place shows. */
@@ -84,6 +90,11 @@ struct tui_app {
 	struct tui_run_slot cmp[3];
 	int cmp_active; /* slot being run, -1 none */
 	bool cmp_requested;
+	int cmp_view;	      /* the compare run the main screen shows (1-3 there), -1 none */
+	int cmp_sel;	      /* the run Enter opens */
+	int last_key;	      /* the key being handled (actions bound to several keys) */
+	bool cmp_table_first; /* t: the table all its rows, the runs what is left */
+	int cmp_zoom;	      /* the compare axis shows 1 / 2^cmp_zoom of the longest run */
 
 	/* replay clock */
 	bool paused;
@@ -101,16 +112,16 @@ struct tui_app {
 	int maximized; /* pane or -1 */
 	int sel_idx;   /* model index of the selected process, -1 none */
 	int tree_top;
-	int tree_rows; /* rows of the tree and the timeline this frame */
-	size_t *fidx;  /* filtered event indexes */
+	int tree_rows;	/* rows of the tree and the timeline this frame */
+	int tree_pitch; /* screen lines a row takes: 2 spaces out a tree that fits twice */
+	size_t *fidx;	/* filtered event indexes */
 	size_t nf, capf, f_scanned;
 	size_t f_first; /* the session's first event in memory at the last refilter */
 	struct session *f_sess;
 	long ev_sel; /* position in fidx, -1: follow the cursor */
 	int ev_top;
 	int det_scroll;
-	int help_top;	 /* the help's first line shown */
-	bool help_mouse; /* the mouse wheel is reported (while the help is shown) */
+	int help_top; /* the help's first line shown */
 	enum tui_log_view log_view;
 	struct vout out; /* the output pane's scroll */
 	bool show_cpu;	 /* the CPU view instead of the event log and details */
@@ -125,6 +136,8 @@ struct tui_app {
 
 	/* terminal */
 	bool color, ascii;
+	int theme;   /* enum theme_id (tui/theme.c) */
+	bool no_dim; /* finished processes are not dimmed */
 	char msg[256];
 	uint64_t msg_until_ns;
 	bool quit;
@@ -140,7 +153,14 @@ extern const int tui_nspeeds;
 
 /* draw.c: the frame, colours, legend, helpers (curses and the pure layers only, like the
  * pane_*.c files; tests/tui/bench_frame.c times them) */
+/* theme.c: the colour pairs of the theme chosen (tui_theme_choose, tui.h) */
 void tui_colors_init(struct tui_app *a);
+/* Secondary text (A_DIM, or the projector's grey); attr made quieter (dimmed, or not bold
+ * in the projector theme); a finished process's row from attr (softened unless --no-dim). */
+int tui_faint(const struct tui_app *a);
+int tui_soften(const struct tui_app *a, int attr);
+int tui_done_attr(const struct tui_app *a, int attr);
+void tui_hbar(const struct tui_app *a, int y, int x, int n, int attr);
 /* Decide what the next frame shows (layout, tree rows and scroll, timeline scale, event
  * filter and scroll); call it right before tui_draw(). */
 void tui_frame_update(struct tui_app *a);
@@ -188,7 +208,8 @@ void tui_output_update(struct tui_app *a);
 void tui_output_scroll(struct tui_app *a, int delta);
 void tui_draw_output(const struct tui_app *a);
 void tui_draw_details(const struct tui_app *a); /* pane_details.c */
-/* pane_help.c: the help's scroll kept within its text, the wheel on while it shows */
+int tui_details_lines(const struct tui_app *a); /* its lines at the pane's width */
+/* pane_help.c: the help's scroll kept within its text */
 void tui_help_update(struct tui_app *a);
 void tui_draw_help(const struct tui_app *a);
 void tui_draw_compare(const struct tui_app *a); /* pane_compare.c */
@@ -215,6 +236,9 @@ int tui_main_begin(struct tui_app *a, bool *usage);
 /* One turn of the live run: events, reaping, the end of the run. */
 void tui_live_turn(struct tui_app *a);
 void tui_compare_start(struct tui_app *a);
+/* A compare run in the full UI (k 0-2), and back to the comparison from it. */
+void tui_compare_open(struct tui_app *a, int k);
+void tui_compare_back(struct tui_app *a);
 void tui_rerun(struct tui_app *a);
 
 /* playback.c: the replay clock, seeking; the selection kept across model changes */
@@ -239,6 +263,10 @@ int tui_help_key_count(void);
 void tui_help_key_line(int i, char *buf, size_t len, bool *heading);
 /* The help screen's own keys (they scroll it), for its last line. */
 void tui_help_scroll_keys(char *buf, size_t len);
+
+/* mouse.c: reports on (clicks, the wheel); one report (KEY_MOUSE) handled */
+void tui_mouse_start(void);
+void tui_mouse(struct tui_app *a);
 
 /* search.c: the search prompt and finding the next matching process */
 void tui_prompt_key(struct tui_app *a, int ch);

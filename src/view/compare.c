@@ -34,8 +34,11 @@ static void compare_ready(const struct fs_model *m, uint64_t *lat, struct compar
 		if (p->role == FS_ROLE_MP_CHILD && !p->unseen_start && p->py.ready_ns &&
 		    p->py.ready_ns >= p->start_ns)
 			lat[n++] = p->py.ready_ns - p->start_ns;
-		if (p->role == FS_ROLE_FORKSERVER && !out->fsrv_timed)
+		if (p->role == FS_ROLE_FORKSERVER && !out->fsrv_timed) {
 			out->fsrv_timed = vpy_first_fork(m, p, &out->fsrv_once_ns);
+			out->fsrv_from_ns = p->start_ns;
+			out->fsrv_to_ns = p->start_ns + out->fsrv_once_ns;
+		}
 	}
 	out->ready_children = n;
 	if (!n)
@@ -43,6 +46,16 @@ static void compare_ready(const struct fs_model *m, uint64_t *lat, struct compar
 	qsort(lat, n, sizeof(*lat), compare_u64);
 	out->ready_median_ns = n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2;
 	out->ready_max_ns = lat[n - 1];
+	/* the axis marks the median's length from the first child's fork */
+	out->ready_from_ns = UINT64_MAX;
+	for (size_t i = 0; i < count; i++) {
+		const struct fs_proc *p = model_proc(m, i);
+
+		if (p->role == FS_ROLE_MP_CHILD && !p->unseen_start && p->py.ready_ns &&
+		    p->py.ready_ns >= p->start_ns && p->start_ns < out->ready_from_ns)
+			out->ready_from_ns = p->start_ns;
+	}
+	out->ready_to_ns = out->ready_from_ns + out->ready_median_ns;
 }
 
 void compare_compute(const struct session *s, struct compare_stats *out)

@@ -54,10 +54,11 @@ void layout_cpu(struct layout *l)
 	l->pane[PANE_DETAILS].h = 0;
 }
 
-/* Compare screen: three trees side by side over a table of figures (12 lines). */
-int layout_compare(struct compare_layout *l, int cols, int rows)
+/* Compare screen: the title, the shared axis, three runs one above the other, the table of
+ * figures (14 rows: its header and 13 figures), the status line. */
+int layout_compare(struct compare_layout *l, int cols, int rows, bool table_first)
 {
-	int body_h, table_h = 15, col_w;
+	int body_h, table_h = 14, runs_h, y;
 
 	memset(l, 0, sizeof(*l));
 	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS) {
@@ -66,11 +67,14 @@ int layout_compare(struct compare_layout *l, int cols, int rows)
 	}
 	l->title = rect_make(0, 0, 1, cols);
 	l->status = rect_make(rows - 1, 0, 1, cols);
-	body_h = rows - 2;
-	col_w = (cols - 2) / 3;
-	for (int i = 0; i < 3; i++)
-		l->tree[i] = rect_make(1, i * (col_w + 1), body_h - table_h,
-				       i == 2 ? cols - 2 * (col_w + 1) : col_w);
-	l->table = rect_make(1 + body_h - table_h, 0, table_h, cols);
+	l->axis = rect_make(1, 0, 1, cols);
+	body_h = rows - 3;
+	if (body_h - table_h < 3 * (table_first ? 2 : 4))
+		table_h = table_first ? body_h - 3 * 2 : body_h - 3 * 4;
+	runs_h = (body_h - table_h) / 3;
+	y = 2;
+	for (int i = 0; i < 3; i++, y += runs_h)
+		l->tree[i] = rect_make(y, 0, i == 2 ? body_h - table_h - 2 * runs_h : runs_h, cols);
+	l->table = rect_make(rows - 1 - table_h, 0, table_h, cols);
 	return 0;
 }

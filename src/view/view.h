@@ -232,11 +232,15 @@ void layout_cpu(struct layout *l);
 struct compare_layout {
 	bool too_small;
 	struct rect title, status;
-	struct rect tree[3]; /* side by side */
+	struct rect axis;    /* the time axis the three runs share */
+	struct rect tree[3]; /* one above the other: a header, then a row per process */
 	struct rect table;
 };
 
-int layout_compare(struct compare_layout *l, int cols, int rows);
+/* Compare screen: the axis, the three runs' timelines, the table of figures under them;
+ * table_first gives the table all its rows (the runs keep two each), else the runs get
+ * four rows each at least and the table what is left (all its rows on a tall screen). */
+int layout_compare(struct compare_layout *l, int cols, int rows, bool table_first);
 
 /* ---- timeline scale ---- */
 
@@ -306,6 +310,11 @@ struct compare_stats {
 	 * main module is preloaded); fsrv_timed false when no forkserver forked */
 	bool fsrv_timed;
 	uint64_t fsrv_once_ns;
+	/* where the compare view's axis marks them: the median's length from the first
+	 * child's fork (when ready_children), the forkserver's start to its first fork (when
+	 * fsrv_timed) */
+	uint64_t ready_from_ns, ready_to_ns;
+	uint64_t fsrv_from_ns, fsrv_to_ns;
 };
 
 void compare_compute(const struct session *s, struct compare_stats *out);

@@ -36,6 +36,31 @@ static void demos_take_field(const char *line, const char *key, char *out, size_
 	out[strcspn(out, "\r\n")] = '\0';
 }
 
+/* "# variant: ARGS | NOTE" into the demo's next variant (ARGS of letters, digits, spaces
+ * and "-_=." only: they become the demo's arguments). */
+static void demos_take_variant(const char *line, struct fs_demo *d)
+{
+	char text[256], *bar, *end;
+	struct fs_demo_variant *v;
+
+	if (d->nvariants >= FS_DEMO_VARIANTS)
+		return;
+	text[0] = '\0';
+	demos_take_field(line, "# variant:", text, sizeof(text));
+	bar = strchr(text, '|');
+	if (!bar)
+		return;
+	end = bar;
+	while (end > text && end[-1] == ' ')
+		end--;
+	*end = '\0';
+	if (!text[0] || strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789 -_=.") != strlen(text))
+		return;
+	v = &d->variants[d->nvariants++];
+	snprintf(v->args, sizeof(v->args), "%.63s", text);
+	snprintf(v->note, sizeof(v->note), "%.159s", bar + 1 + strspn(bar + 1, " "));
+}
+
 /* Fill a demo from its file (d->path is set first); 0, -ENOENT when it is not a demo (not
  * a .py name, or no summary line), or -errno when it cannot be opened. */
 static int demos_read(const char *dir, const char *file, struct fs_demo *d)
@@ -57,6 +82,7 @@ static int demos_read(const char *dir, const char *file, struct fs_demo *d)
 	while (n++ < 30 && fgets(line, sizeof(line), f)) {
 		demos_take_field(line, "# summary:", d->summary, sizeof(d->summary));
 		demos_take_field(line, "# look-for:", d->look_for, sizeof(d->look_for));
+		demos_take_variant(line, d);
 	}
 	fclose(f);
 	return d->summary[0] ? 0 : -ENOENT;

@@ -5,11 +5,22 @@
 
 #include <stddef.h>
 
+#define FS_DEMO_VARIANTS 4
+
+/* "# variant: ARGS | NOTE": arguments the picker offers (ARGS split at spaces), and what
+ * they change */
+struct fs_demo_variant {
+	char args[64];
+	char note[160];
+};
+
 struct fs_demo {
 	char name[64]; /* file name without .py */
 	char path[4096];
 	char summary[256];
 	char look_for[512];
+	int nvariants;
+	struct fs_demo_variant variants[FS_DEMO_VARIANTS];
 };
 
 /* All demos of a folder, sorted by name; count or -errno. Free *out with free(). */

@@ -338,6 +338,33 @@ def test_daemon(ctx, method, parent_waits=False):
               "the daemon lived on (it sleeps 3 s; main ends after 1 s)")
 
 
+def test_daemon_tempo(ctx):
+    """--tempo 1.5 (the picker's t): every pause of daemon --parent-first lasts 1.5 times
+    longer and the lesson is the same: main's exit handler still kills the sleeping daemon
+    with SIGTERM, now after about 1.5 s instead of 1 s."""
+    t = traced_run(ctx, "daemon-tempo", demo_args("daemon", "fork", "--tempo", "1.5"))
+    kids = check_python(t, "fork", n_children=2)
+    (daemon,) = [k for k in kids if k["signal"] == SIGTERM] or [None]
+    check(daemon is not None and daemon["daemon_kill"], f"no daemon kill: {describe(kids)}")
+    lived = daemon["end_ns"] - daemon["start_ns"]
+    check(1_400_000_000 <= lived < 3_500_000_000, f"the daemon lived {lived} ns")
+
+
+def test_demo_tempo_option(ctx):
+    """Every demo takes --tempo N; process-basics at --tempo 2 takes twice its 1 s pause."""
+    demos = DEMOS_DIR
+    for name in sorted(os.listdir(demos)):
+        if name.endswith(".py"):
+            r = subprocess.run([PYTHON, os.path.join(demos, name), "--help"],
+                               capture_output=True, text=True, timeout=30)
+            check(r.returncode == 0 and "--tempo" in r.stdout, f"{name}: no --tempo")
+    t0 = time.monotonic()
+    r = subprocess.run([PYTHON, os.path.join(demos, "process-basics.py"), "--method", "fork",
+                        "--tempo", "2"], capture_output=True, text=True, timeout=30)
+    took = time.monotonic() - t0
+    check(r.returncode == 0 and 2.0 <= took < 6, f"rc {r.returncode}, {took:.1f} s")
+
+
 def test_identity(ctx, method):
     t = traced_run(ctx, f"identity-{method}", demo_args("identity", method))
     kids = sorted(check_python(t, method, n_children=3), key=lambda k: k["start_ns"])
@@ -905,6 +932,7 @@ def all_tests():
         ]
     tracer += [
         ("executor max_tasks_per_child spawns", test_executor_max_tasks),
+        ("daemon --tempo 1.5: the same lesson, slower", test_daemon_tempo),
         ("shell workload: codes, SIGKILL, orphan", test_shell_workload),
         ("hook: --method spawn is the default", test_hook_default),
         ("hook: the program's own choice wins", test_hook_program_choice),
@@ -926,6 +954,7 @@ def all_tests():
         ("unknown demo", test_unknown_demo),
         ("missing command", test_missing_command),
         ("demos lists every demo", test_demos_list),
+        ("demos take --tempo", test_demo_tempo_option),
         ("--method bogus", test_bogus_method),
         ("usage errors", test_usage_errors),
         ("tree of a missing file", test_tree_missing_file),

@@ -616,6 +616,71 @@ def sgr_cells(line):
     return cells
 
 
+class Cell:
+    """One cell of a captured line: its character, colours ("2", "208", None: the
+    terminal's own) and other SGR attributes (1 bold, 2 dim, 4 underline, 7 reverse)."""
+
+    def __init__(self, ch, fg, bg, attrs):
+        self.ch, self.fg, self.bg, self.attrs = ch, fg, bg, attrs
+
+    def __repr__(self):
+        return "Cell(%r fg=%s bg=%s %s)" % (self.ch, self.fg, self.bg, sorted(self.attrs))
+
+
+RED = {"1", "9", "160", "196", "124", "88"}
+
+
+def parse_cells(line):
+    """Cells of one line of `capture-pane -e` output, 256 colours understood."""
+    cells, fg, bg, attrs, pos = [], None, None, set(), 0
+    for m in list(SGR_RE.finditer(line)) + [None]:
+        end = m.start() if m else len(line)
+        for ch in line[pos:end]:
+            cells.append(Cell(ch, fg, bg, frozenset(attrs)))
+        if not m:
+            break
+        pos = m.end()
+        params = [int(x) for x in re.split("[;:]", m.group(1)) if x != ""] or [0]
+        i = 0
+        while i < len(params):
+            v = params[i]
+            if v == 0:
+                fg, bg, attrs = None, None, set()
+            elif v in (38, 48) and i + 2 < len(params) and params[i + 1] == 5:
+                if v == 38:
+                    fg = str(params[i + 2])
+                else:
+                    bg = str(params[i + 2])
+                i += 2
+            elif 30 <= v <= 37:
+                fg = str(v - 30)
+            elif 90 <= v <= 97:
+                fg = str(v - 90 + 8)
+            elif 40 <= v <= 47:
+                bg = str(v - 40)
+            elif 100 <= v <= 107:
+                bg = str(v - 100 + 8)
+            elif v == 39:
+                fg = None
+            elif v == 49:
+                bg = None
+            elif v == 22:
+                attrs -= {1, 2}
+            elif v in (24, 27):
+                attrs.discard(v - 20)
+            else:
+                attrs.add(v)
+            i += 1
+    return cells
+
+
+def screen_cells(row):
+    """The cells of screen row `row` (captured alone: capture-pane carries the attributes
+    of a line's end over to the next line)."""
+    raw = tmux("capture-pane", "-N", "-e", "-p", "-t", "t", "-S", str(row), "-E", str(row))
+    return parse_cells(raw.rstrip("\n"))
+
+
 def test_timeline_kill_marks():
     write_kills_recording(KILLS)
     env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
@@ -651,6 +716,348 @@ def test_timeline_kill_marks():
             assert p.exit_status() == 0
         finally:
             p.close()
+
+
+def xterm_rgb(n):
+    """The xterm palette (as /work/shared/tools/screenshot draws it)."""
+    base = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
+            (0, 205, 205), (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0),
+            (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+    if n < 16:
+        return base[n]
+    if n < 232:
+        n -= 16
+        steps = [0, 95, 135, 175, 215, 255]
+        return (steps[n // 36], steps[(n // 6) % 6], steps[n % 6])
+    v = 8 + 10 * (n - 232)
+    return (v, v, v)
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two xterm colours (1 to 21)."""
+    def lum(n):
+        c = [v / 255 for v in xterm_rgb(int(n))]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    la, lb = sorted((lum(a), lum(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def theme_screen(args, env=None, cols=120, rows=36, keys=("End",)):
+    """A replay of RECORDING in colour at its end: (pane, screen text, cells by row)."""
+    e = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    e.update(env or {})
+    p = Pane("%s replay %s %s" % (shquote(FORKSCOPE), args, shquote(RECORDING)), cols, rows, e)
+    p.keys(*keys)
+    s = p.wait_for(r"events %d/%d" % (NEVENTS, NEVENTS))
+    time.sleep(0.3)
+    return p, s, [screen_cells(i) for i in range(rows)]
+
+
+def tree_row(screen, pid):
+    """The screen row of pid's tree row."""
+    for i, line in enumerate(screen.splitlines()):
+        if re.match(r"^\s*%d[\^ ]" % pid, line):
+            return i
+    raise AssertionError("no row of %d:\n%s" % (pid, screen))
+
+
+def test_theme_projector():
+    """--theme projector (and FORKSCOPE_THEME=projector), checked on the rendered screen:
+    every cell on the theme's own background (so that it reads on light and dark terminal
+    schemes alike), every letter at 4.5:1 contrast or more, no dim at all (a finished row
+    keeps its colour, not bold), header bars light on dark or dark on light, never bold
+    black; the kill mark white on red, the forkserver's children not red."""
+    for how in ("--theme projector", "FORKSCOPE_THEME"):
+        p, s, cells = theme_screen("--theme projector" if how != "FORKSCOPE_THEME" else "",
+                                   {"FORKSCOPE_THEME": "projector"} if how == "FORKSCOPE_THEME"
+                                   else None)
+        try:
+            for y, row in enumerate(cells):
+                for x, c in enumerate(row):
+                    assert c.bg is not None, ("a cell on the terminal's own background",
+                                              how, y, x, c)
+                    assert 2 not in c.attrs, ("dim", y, x, c)
+                    if c.ch.strip() and c.fg is not None:
+                        assert contrast(c.fg, c.bg) >= 4.5, ("low contrast", y, x, c)
+            title = cells[0][2]
+            assert title.fg == "231" and title.bg == "16" and 1 in title.attrs, title
+            for row in (1,):
+                for c in cells[row]:
+                    assert not (c.fg == "0" and 1 in c.attrs), ("bold black", c)
+            # a finished worker (killed by SIGTERM): its colour, not dim, not bold; X on red
+            y = tree_row(s, 1003)
+            role = cells[y][8]
+            assert role.fg == "130" and 1 not in role.attrs and 2 not in role.attrs, role
+            line = s.splitlines()[y]
+            col = s.splitlines()[1].index("Timeline")
+            x = line.rstrip().rindex("X")
+            assert x > col and cells[y][x].bg == "160" and cells[y][x].fg == "231", cells[y][x]
+            live_bold = cells[tree_row(s, 1002)][8]  # the forkserver: also exited, not bold
+            assert live_bold.fg == "127", live_bold
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def check_projector_cells(what, rows):
+    """Every cell of a projector screen on the theme's own background, no dim, every letter
+    at 4.5:1 or more."""
+    for y in range(rows):
+        for x, c in enumerate(screen_cells(y)):
+            assert c.bg is not None, ("on the terminal's own background", what, y, x, c)
+            assert 2 not in c.attrs, ("dim", what, y, x, c)
+            if c.ch.strip() and c.fg is not None:
+                assert contrast(c.fg, c.bg) >= 4.5, ("low contrast", what, y, x, c)
+
+
+def test_theme_projector_screens():
+    """The projector theme on every screen: the help, compare (its timelines, marks and
+    table, zoomed), a compare run opened in the full UI, the CPU view, the output pane and
+    the picker with its source, at 120x36 and 80x24."""
+    rec = os.path.join(SHIPPED, "pool-recycle-forkserver.jsonl")
+    for cols, rows in ((120, 36), (80, 24)):
+        env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+        p = Pane("%s replay --theme projector %s" % (shquote(FORKSCOPE), shquote(rec)),
+                 cols, rows, env)
+        try:
+            p.keys("e")
+            p.wait_for(r"REPLAY at end")
+            for keys, done in ((("u",), r"CPU view"), (("u", "o"), r"Output "),
+                               (("?",), r"forkscope keys"), (("q", "c", "+"), r"zoomed"),
+                               (("2",), r"COMPARE RUN")):
+                p.keys(*keys)
+                p.wait_for(done)
+                time.sleep(0.3)
+                check_projector_cells(done, rows)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+        p = Pane("%s --theme projector" % shquote(FORKSCOPE), cols, rows, env)
+        try:
+            p.wait_for(r"What to look for")
+            check_projector_cells("picker", rows)
+            p.keys("s")
+            p.wait_for(r"daemon\.py\s+lines")
+            check_projector_cells("source", rows)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_theme_no_dim():
+    """The default theme dims finished processes; --no-dim does not; the signal's red is
+    not a role's colour (the forkserver's children are orange)."""
+    for args, dim in (("", True), ("--no-dim", False)):
+        p, s, cells = theme_screen(args)
+        try:
+            y = tree_row(s, 1003)
+            role = cells[y][8]
+            assert (2 in role.attrs) == dim, (args, role)
+            assert role.fg == "208", role
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+    # NO_COLOR wins over the projector theme: not one colour sent
+    p, s, cells = theme_screen("--theme projector", {"NO_COLOR": "1"})
+    try:
+        raw = tmux("capture-pane", "-e", "-p", "-t", "t")
+        assert not sgr_colours(raw), sorted(set(sgr_colours(raw)))
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def test_small_tree_spaced():
+    """A tree that fits twice is spaced out (a blank line after each row, its timeline bar
+    on its own line) instead of leaving half the screen empty; one that does not is packed."""
+    for cols, rows, pitch in ((120, 36, 2), (80, 24, 1)):
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(RECORDING)), cols, rows,
+                 {"LANG": "C", "TERM": "tmux-256color"})
+        try:
+            p.keys("End")
+            s = p.wait_for(r"events %d/%d" % (NEVENTS, NEVENTS))
+            lines = s.splitlines()
+            ys = [i for i, line in enumerate(lines) if re.match(r"^\s*100\d[\^ ]", line)]
+            ys = ys[:6]  # the tree's rows (the details pane may name a PID too)
+            assert len(ys) == 6 and all(b - a == pitch for a, b in zip(ys, ys[1:])), (ys, s)
+            col = lines[1].index("Timeline")
+            for y in ys:
+                assert re.search(r"[-=+*|X]", lines[y][col:]), (y, lines[y])
+                if pitch == 2:
+                    assert not lines[y + 1].strip(), lines[y + 1]
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+SHIPPED = os.path.join(ROOT, "demos", "recordings")
+
+
+def cmp_header(screen, k, method):
+    """The header line of compare run k (1-3)."""
+    for line in screen.splitlines():
+        if re.match(r"^[ >]%d %s \(" % (k, method), line):
+            return line
+    raise AssertionError("no header of run %d:\n%s" % (k, screen))
+
+
+def test_compare_timelines():
+    """c on a replay of a shipped DEMO-METHOD.jsonl: the three recordings as timelines on
+    one axis, each run's header marking its figures (r: the median child start from the first
+    child's fork, f: the forkserver's one-time start, T: the end), the table saying which
+    mark is which; zoomed in, spawn's r is longer than fork's; 2 opens spawn's run in the
+    full UI, c comes back. At 120x36, and at 80x24 with LANG=C and NO_COLOR."""
+    rec = os.path.join(SHIPPED, "pool-recycle-forkserver.jsonl")
+    if not os.path.exists(rec):
+        raise AssertionError("no shipped recording %s (make recordings)" % rec)
+    for cols, rows, env in ((120, 36, {"LANG": "C.UTF-8"}),
+                            (80, 24, {"LANG": "C", "NO_COLOR": "1"})):
+        env["TERM"] = "tmux-256color"
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(rec)), cols, rows, env)
+        try:
+            p.wait_for(r"REPLAY")
+            p.keys("c")
+            s = p.wait_for(r"the three recordings")
+            assert re.search(r"since each (run's )?start", s), s
+            axis = s.splitlines()[1]
+            assert axis.count("+" if env["LANG"] == "C" else "\u252c") >= 4, axis
+            heads = [cmp_header(s, k, m) for k, m in ((1, "fork"), (2, "spawn"),
+                                                       (3, "forkserver"))]
+            for h in heads:
+                assert h.rstrip().endswith("T"), h
+            assert re.search(r"^\s+r\s+child start \(fork -> ready\)\s+\S+ \S+\s+\S+ ms", s, re.M), s
+            assert re.search(r"^\s+f\s+forkserver start \(once\)\s+-\s+-\s+\d", s, re.M), s
+            assert re.search(r"^\s+T\s+total run time", s, re.M), s
+            # a row per process on the shared axis: main, the children
+            assert re.search(r"^ \d+ main\s+\*", s, re.M), s
+            p.keys("+", "+", "+", "+")
+            s = p.wait_for(r"zoomed")
+            axis = s.splitlines()[1]
+            heads = [cmp_header(s, k, m) for k, m in ((1, "fork"), (2, "spawn"),
+                                                       (3, "forkserver"))]
+            x0 = re.search(r"[+\u252c]", axis).start()  # the axis's start
+            span = [len(re.search(r"r[-\u2500]*[|\u2524]?", h[x0:]).group(0)) for h in heads]
+            assert span[1] > span[0] and span[1] > span[2], (span, heads)
+            assert heads[2].index("f") < heads[2].rindex("r"), heads[2]
+            p.keys("2")
+            s = p.wait_for(r"COMPARE RUN[^\0]*(child \(spawn\)|c-spawn)")
+            assert "method spawn" in s.splitlines()[0], s
+            p.keys("c")
+            p.wait_for(r"since each (run's )?start|zoomed")
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def details_text(screen):
+    """The details pane's lines (right of the event log, below its header)."""
+    lines = screen.splitlines()
+    head = [i for i, line in enumerate(lines) if " Details " in line][0]
+    x = lines[head].index(" Details ")
+    return [line[x:].strip() for line in lines[head + 1:-1]]
+
+
+def test_lists_home_end_pages():
+    """Home/End and PgUp/PgDn as in less and htop: in the event log Home selects the first
+    event, End the last (and follows again); the details scroll a page and no further than
+    their last line (End shows it, Home the first); in the tree Home/End stay the run's start
+    and end (b/e)."""
+    p = replay(cols=80, rows=24)
+    try:
+        p.keys("End")
+        p.wait_for(r"events %d/%d" % (NEVENTS, NEVENTS))
+        p.keys("Tab", "Tab")  # the event log
+        p.keys("Home")
+        s = p.wait_for(r"^\s+0\.001000 fork", timeout=5)
+        p.keys("End")
+        s = p.wait_for(r"0\.220000 exit|0\.210000 exit")
+        assert "events %d/%d" % (NEVENTS, NEVENTS) in s, s  # End did not seek elsewhere
+        p.keys("Tab")  # the details of main (1000)
+        p.keys("End")
+        time.sleep(0.4)
+        end = details_text(p.screen())
+        assert any(re.match(r"\d+ (child|forkserver|resource)", t) for t in end), end
+        p.keys("NPage", "NPage", "NPage")
+        time.sleep(0.4)
+        assert details_text(p.screen()) == end, "paged past the end"
+        p.keys("Home")
+        s = p.wait_for(r"PID 1000 ")
+        p.keys("NPage")
+        time.sleep(0.4)
+        assert details_text(p.screen())[0] != "PID 1000  main", details_text(p.screen())
+        p.keys("PPage")
+        p.wait_for(r"PID 1000 ")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
+def mouse(p, x, y, button=0, sgr=True):
+    """A press of button at column x, row y (0-based): SGR (1006) or X10 encoding."""
+    if sgr:
+        p.keys("-l", "\x1b[<%d;%d;%dM" % (button, x + 1, y + 1))
+        if button < 64:
+            p.keys("-l", "\x1b[<%d;%d;%dm" % (button, x + 1, y + 1))
+    else:
+        p.keys("-l", "\x1b[M%c%c%c" % (32 + button, 33 + x, 33 + y))
+        if button < 64:
+            p.keys("-l", "\x1b[M%c%c%c" % (32 + 3, 33 + x, 33 + y))
+
+
+def test_mouse():
+    """A click on a tree row selects its process, on a timeline row too, on an event its
+    event and process; the wheel moves the selection; a double click is Enter. SGR reports
+    (TERM=xterm-256color) and X10 ones (tmux-256color). Without a mouse (TERM=vt100) the
+    keys still work."""
+    for term, sgr in (("xterm-256color", True), ("tmux-256color", False)):
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(RECORDING)), 120, 36,
+                 {"LANG": "C.UTF-8", "TERM": term})
+        try:
+            p.keys("e")
+            s = p.wait_for(r"events %d/%d" % (NEVENTS, NEVENTS))
+            y = tree_row(s, 1004)
+            mouse(p, 3, y, sgr=sgr)
+            p.wait_for(r"PID 1004 ")
+            col = s.splitlines()[1].index("Timeline")
+            mouse(p, col + 5, tree_row(s, 1002), sgr=sgr)
+            p.wait_for(r"PID 1002 ")
+            # an event row: its process is selected
+            lines = s.splitlines()
+            ev = [i for i, line in enumerate(lines) if re.match(r"^\s+\d\.\d{6} exit\s+1001", line)]
+            assert ev, s
+            mouse(p, 5, ev[0], sgr=sgr)
+            s = p.wait_for(r"PID 1001 ")
+            # the wheel over the tree: three rows down from the first
+            mouse(p, 3, tree_row(s, 1000), sgr=sgr)
+            p.wait_for(r"PID 1000 ")
+            mouse(p, 3, tree_row(s, 1000), button=65, sgr=sgr)
+            p.wait_for(r"PID 1003 ")
+            mouse(p, 3, tree_row(s, 1000), button=64, sgr=sgr)
+            p.wait_for(r"PID 1000 ")
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+    p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(RECORDING)), 120, 36,
+             {"LANG": "C", "TERM": "vt100"})
+    try:
+        p.keys("e")
+        p.wait_for(r"events %d/%d" % (NEVENTS, NEVENTS))
+        p.keys("j")
+        p.wait_for(r"PID 1001 ")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
 
 
 # ---- live tests (root and BPF) ----
@@ -994,7 +1401,8 @@ def test_output_with_events():
 
 def test_output_colours():
     """In colour: a line's PID in its writer's role colour (main green, a forkserver's
-    child red), err in red; the text itself never coloured by the program."""
+    child orange: red is a signal's colour alone), err bold and underlined, never red; the
+    text itself never coloured by the program."""
     p = replay_output()
     try:
         p.keys("o", "Home")
@@ -1005,12 +1413,13 @@ def test_output_colours():
         for i, line in enumerate(lines):
             m = re.match(r"^\s*(1000|1004) ", line) if i > head else None
             if m and m.group(1) not in found:
-                raw = tmux("capture-pane", "-e", "-p", "-t", "t", "-S", str(i), "-E", str(i))
-                found[m.group(1)] = sgr_cells(raw.rstrip("\n"))
+                found[m.group(1)] = screen_cells(i)
         main, child = found["1000"], found["1004"]
-        assert 32 in main[5][1], ("main's PID is not green", main[5])
-        assert 31 in child[5][1], ("the forkserver child's PID is not red", child[5])
-        assert "".join(c for c, _ in child[16:19]) == "err" and 31 in child[16][1], child
+        assert main[5].fg == "2", ("main's PID is not green", main[5])
+        assert child[5].fg == "208", ("the forkserver child's PID is not orange", child[5])
+        err = child[16]
+        assert "".join(c.ch for c in child[16:19]) == "err", child
+        assert err.fg not in RED and {1, 4} <= err.attrs, ("err", err)
         p.keys("q")
         assert p.exit_status() == 0
     finally:
@@ -1310,7 +1719,7 @@ def test_live_timeline_advances():
     need_live()
     p = live("--method forkserver -- /usr/bin/python3 %s" % WORKLOAD)
     try:
-        p.wait_for(r"(child \(\w+\).*\n.*){3}", timeout=20)
+        p.wait_for(r"(child \(\w+\).*\n(?: *\n)?.*){3}", timeout=20)  # spaced rows too
         time.sleep(0.5)
         end1, clock1 = axis_and_clock(p.screen())
         time.sleep(1.5)
@@ -1455,7 +1864,7 @@ def test_live_output_and_replay():
 def quit_midway(how):
     p = live("--method forkserver -- /usr/bin/python3 %s" % WORKLOAD)
     try:
-        p.wait_for(r"(child \(\w+\).*\n.*){3}", timeout=20)
+        p.wait_for(r"(child \(\w+\).*\n(?: *\n)?.*){3}", timeout=20)  # spaced rows too
         fs = p.forkscope_pid()
         assert len(session_processes(fs)) >= 4, session_processes(fs)
         t0 = time.monotonic()
@@ -1579,6 +1988,116 @@ def test_live_keys_answer_during_output_flood():
         assert p.exit_status() == 0
     finally:
         p.close()
+
+
+def picker(args="", env=None, cols=120, rows=36):
+    e = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    e.update(env or {})
+    p = Pane("%s %s" % (shquote(FORKSCOPE), args), cols, rows, e)
+    p.wait_for(r"pick a demo")
+    return p
+
+
+def picker_selected(screen):
+    """The demo the picker's description shows."""
+    return screen.splitlines()[1].split("\u2502" if "\u2502" in screen else "|")[1].strip()
+
+
+def test_picker_keys():
+    """The picker without running anything: Home/End/PgUp/PgDn in the demo list, ? and F1
+    list its keys (any other key closes), the variants of daemon and missing-guard, the
+    tempo, a demo's source (s) scrolled with PgDn/End and closed with Esc, a click on a demo
+    and the wheel; at 120x36 and 80x24 with LANG=C and NO_COLOR."""
+    for cols, rows, env in ((120, 36, {}), (80, 24, {"LANG": "C", "NO_COLOR": "1"})):
+        p = picker(cols=cols, rows=rows, env=env)
+        try:
+            s = p.wait_for(r"What to look for")
+            assert picker_selected(s) == "daemon", s
+            p.keys("End")
+            s = p.wait_for(r"\| start-methods|\u2502 start-methods")
+            p.keys("Home")
+            p.wait_for(r"[|\u2502] daemon\s*$")
+            p.keys("NPage")
+            s = p.wait_for(r"[|\u2502] start-methods\s*$")
+            p.keys("PPage")
+            p.wait_for(r"[|\u2502] daemon\s*$")
+            for key in ("?", "F1"):
+                p.keys(key)
+                s = p.wait_for(r"the demo picker's keys")
+                for k in ("Home g", "PgDn", "v ", "t ", "s Tab", "Esc", "mouse"):
+                    assert k in s, (k, s)
+                p.keys("x")
+                p.wait_for(r"pick a demo")
+            # daemon's variant, then back to as written
+            s = p.wait_for(r"variant: < as written >")
+            p.keys("v")
+            s = p.wait_for(r"variant: < --parent-waits >")
+            assert "exits 0 by itself" in s, s
+            p.keys("v")
+            p.wait_for(r"variant: < as written >")
+            p.keys("t", "t")
+            p.wait_for(r"tempo: < 2x slower >")
+            # missing-guard: two variants
+            p.keys("j", "j", "j", "j")
+            s = p.wait_for(r"[|\u2502] missing-guard\s*$")
+            p.keys("v")
+            p.wait_for(r"variant: < --variant pool >")
+            p.keys("v")
+            p.wait_for(r"variant: < --variant process >")
+            # its source, read-only, scrolled
+            p.keys("s")
+            s = p.wait_for(r"missing-guard\.py\s+lines 1-")
+            assert "# summary:" in s, s
+            p.keys("End")
+            s = p.wait_for(r"missing-guard\.py\s+lines \d+-(\d+) of \1")
+            p.keys("Escape")
+            p.wait_for(r"What to look for")
+            # a click on gil, and the wheel
+            s = p.screen()
+            y = [i for i, line in enumerate(s.splitlines()) if re.match(r"^ gil\s", line)][0]
+            mouse(p, 3, y, sgr=False)
+            p.wait_for(r"[|\u2502] gil\s*$")
+            mouse(p, 3, y, button=65, sgr=False)
+            p.wait_for(r"[|\u2502] pool-basics\s*$")
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_picker_variant_recorded():
+    """forkscope -o FILE --tempo 1.5: the run picked (executor, its variant
+    --max-tasks-per-child 1) is recorded to FILE with the variant's and the tempo's
+    arguments; its tree has an executor worker for each of the four tasks."""
+    need_live()
+    out = os.path.join(TMP, "picked.jsonl")
+    p = picker("-o %s --tempo 1.5" % shquote(out))
+    try:
+        p.keys("j")
+        p.wait_for(r"[|\u2502] executor\s*$")
+        s = p.wait_for(r"tempo: < 1.5x slower >")
+        assert "recording the run to" in s, s
+        p.keys("v")
+        p.wait_for(r"variant: < --max-tasks-per-child 1 >")
+        p.keys("Enter")
+        p.wait_for(r"FINISHED", timeout=60)
+        p.keys("d")
+        p.wait_for(r"pick a demo")
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+    with open(out) as f:
+        lines = [json.loads(line) for line in f]
+    head = lines[0]
+    cmd = " ".join(head["command"])
+    assert "executor.py" in cmd and "--max-tasks-per-child 1" in cmd, cmd
+    assert "--tempo 1.5" in cmd, cmd
+    assert lines[-1]["type"] == "end", lines[-1]
+    r = subprocess.run([FORKSCOPE, "tree", out], capture_output=True, text=True)
+    # one task a worker: four executor workers at least for its four tasks
+    assert r.returncode == 0 and r.stdout.count("ProcessPoolExecutor worker") >= 4, \
+        r.stdout + r.stderr
 
 
 def test_picker_runs_demo():

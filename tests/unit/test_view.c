@@ -82,7 +82,7 @@ static void test_layout_too_small(void **state)
 	assert_true(l.too_small);
 	assert_int_equal(layout_compute(&l, 0, 0, -1), -1);
 	assert_int_equal(layout_compute(&l, -5, 10, PANE_TREE), -1);
-	assert_int_equal(layout_compare(&c, 40, 10), -1);
+	assert_int_equal(layout_compare(&c, 40, 10, false), -1);
 	assert_true(c.too_small);
 }
 
@@ -103,15 +103,29 @@ static void test_layout_compare(void **state)
 	struct compare_layout c;
 
 	(void)state;
-	assert_int_equal(layout_compare(&c, 80, 24), 0);
-	for (int i = 0; i < 3; i++) {
-		assert_true(rect_inside(&c.tree[i], 80, 24));
-		assert_false(rect_overlap(&c.tree[i], &c.table));
-		if (i)
-			assert_false(rect_overlap(&c.tree[i], &c.tree[i - 1]));
-	}
-	assert_true(rect_inside(&c.table, 80, 24));
-	assert_true(c.tree[0].h >= 4);
+	static const int sizes[][2] = {{80, 24}, {120, 36}, {200, 60}};
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (int first = 0; first < 2; first++) {
+			int w = sizes[s][0], h = sizes[s][1];
+
+			assert_int_equal(layout_compare(&c, w, h, first), 0);
+			for (int i = 0; i < 3; i++) {
+				assert_true(rect_inside(&c.tree[i], w, h));
+				assert_false(rect_overlap(&c.tree[i], &c.table));
+				assert_false(rect_overlap(&c.tree[i], &c.axis));
+				if (i)
+					assert_false(rect_overlap(&c.tree[i], &c.tree[i - 1]));
+				assert_true(c.tree[i].h >= (first ? 2 : 4));
+			}
+			assert_true(rect_inside(&c.table, w, h));
+			/* the table whole when asked, or on a tall screen */
+			if (first || h >= 36)
+				assert_int_equal(c.table.h, 14);
+		}
+	/* 120x36: the runs get six rows each (a header and five processes) */
+	layout_compare(&c, 120, 36, false);
+	assert_int_equal(c.tree[0].h, 6);
 }
 
 static void test_timeline_fit_and_cols(void **state)
@@ -566,6 +580,12 @@ static void test_compare_ready(void **state)
 	assert_int_equal(c.ready_max_ns, 300);
 	assert_true(c.fsrv_timed);
 	assert_int_equal(c.fsrv_once_ns, 900);
+	/* the compare axis's marks: the median's length from the first child's fork (101 at
+	 * 2000), the forkserver's start (1000) to its first fork */
+	assert_int_equal(c.ready_from_ns, 2000);
+	assert_int_equal(c.ready_to_ns, 2200);
+	assert_int_equal(c.fsrv_from_ns, 1000);
+	assert_int_equal(c.fsrv_to_ns, 1900);
 	/* the phases and tasks of one worker */
 	w = model_proc(s.model, (size_t)model_find(s.model, 101));
 	vpy_phases(w, at);
