@@ -10,6 +10,7 @@
 #include "workload/demos.h"
 #include "cli/run.h"
 #include "cli/tree_cmd.h"
+#include "cli/narrate_cmd.h"
 #include "tui/tui.h"
 
 /* forkscope demos: name, description and what to look for. */
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 		return tree_command(&cli);
 	case FS_CMD_COMPARE:
 		return compare_command(&cli);
+	case FS_CMD_NARRATE:
+		return narrate_command(&cli);
 	case FS_CMD_REPLAY:
 		if (!main_on_terminal()) {
 			fprintf(stderr, "forkscope: replay needs a terminal (forkscope tree FILE "

@@ -17,6 +17,7 @@ static const char usage_text[] =
     "                     (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
     "       forkscope replay FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
+    "       forkscope narrate [--json] FILE  (the lessons of a recording, one a line)\n"
     "       forkscope demos\n"
     "       forkscope compare [--python A,B,...] [--method M] DEMO [DEMO-ARGS...]\n"
     "                     (one demo under several interpreters: the given ones, else\n"
@@ -62,6 +63,7 @@ static const char usage_text[] =
     "  forkscope run -o trace.jsonl -- python3 app.py   your own program, recorded\n"
     "  forkscope replay trace.jsonl                     replay a recording (no root needed)\n"
     "  forkscope tree trace.jsonl                       the final tree of a recording\n"
+    "  forkscope narrate trace.jsonl                    what it teaches, one lesson a line\n"
     "\n"
     "exit status: 0 success, 2 usage error, 1 any other failure.\n";
 
@@ -235,7 +237,10 @@ static int cli_parse_tree(int argc, char **argv, struct fs_cli *cli)
 		}
 	}
 	if (optind != argc - 1)
-		return cli_error("tree needs exactly one recording FILE", NULL);
+		return cli_error(cli->cmd == FS_CMD_NARRATE
+				     ? "narrate needs exactly one recording FILE"
+				     : "tree needs exactly one recording FILE",
+				 NULL);
 	cli->file = argv[optind];
 	return 0;
 }
@@ -281,6 +286,7 @@ static int cli_parse_compare(int argc, char **argv, struct fs_cli *cli)
 int cli_parse(int argc, char **argv, struct fs_cli *cli)
 {
 	const char *cmd;
+	int rc;
 
 	memset(cli, 0, sizeof(*cli));
 	opterr = 0; /* its messages are ours: cli_getopt_error */
@@ -309,6 +315,13 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	if (!strcmp(cmd, "tree")) {
 		cli->cmd = FS_CMD_TREE;
 		return cli_parse_tree(argc - 1, argv + 1, cli);
+	}
+	if (!strcmp(cmd, "narrate")) {
+		cli->cmd = FS_CMD_NARRATE;
+		rc = cli_parse_tree(argc - 1, argv + 1, cli);
+		if (rc == 0 && cli->cmd == FS_CMD_NARRATE && cli->ascii)
+			return cli_error("narrate takes --json and one recording FILE", "--ascii");
+		return rc;
 	}
 	if (!strcmp(cmd, "replay")) {
 		cli->cmd = FS_CMD_REPLAY;
