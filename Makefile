@@ -181,6 +181,21 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/forkscope run --method forkserver pool-recycle
 
+# The shipped recordings (demos/recordings): every demo under every start method, with
+# every line type (threads, CPU, output, channel and Python facts), for classes without
+# root. Needs BPF (root); run it again after a change to the demos or the recording.
+DEMO_NAMES := $(patsubst demos/%.py,%,$(wildcard demos/*.py))
+METHODS := fork spawn forkserver
+.PHONY: recordings
+recordings: all
+	@mkdir -p demos/recordings
+	@for d in $(DEMO_NAMES); do for m in $(METHODS); do \
+	  echo "recordings: $$d under $$m"; \
+	  $(BUILD)/forkscope run --no-tui --method $$m -o demos/recordings/$$d-$$m.jsonl.tmp $$d \
+	    >/dev/null 2>demos/recordings/.err || { cat demos/recordings/.err >&2; exit 1; }; \
+	  mv demos/recordings/$$d-$$m.jsonl.tmp demos/recordings/$$d-$$m.jsonl; \
+	done; done; rm -f demos/recordings/.err
+
 # The fork(+exec) storm the overhead benchmark runs (bench/README.md).
 $(BUILD)/storm: bench/storm.c bench/bench_util.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* forkscope kernel side, second object: the workload's output and its channel to the
- * trace (docs/output.md, docs/channel.md). At sys_enter a thread of the subtree writing to
- * fd 1 or 2, when that fd is forkscope's pty, leaves what it asks to write in its task
- * storage; at sys_exit the bytes written (the result) are copied into FS_EV_OUTPUT events.
- * A write(FS_CHANNEL_FD, ...) is copied at sys_enter into an FS_EV_CHANNEL event, and
- * fails by itself with EBADF. A thread outside the subtree costs one pointer test: it
- * has no task storage at all (forkscope.bpf.c keeps the subtree's in `runs`, shared). */
+ * trace (docs/output.md, docs/channel.md). One program, at sys_exit: the saved registers
+ * still hold the system call's number and arguments, and its result is known. A write or
+ * writev of a thread of the subtree to fd 1 or 2, when that fd is forkscope's pty, has the
+ * bytes it wrote (the result) copied into FS_EV_OUTPUT events; a write(FS_CHANNEL_FD, ...),
+ * which failed by itself with EBADF, is copied into an FS_EV_CHANNEL event. One program
+ * instead of a sys_enter/sys_exit pair halves what every system call of the machine pays
+ * while it is attached (bench/RESULTS.md). A thread outside the subtree costs one pointer
+ * test: it has no task storage at all (forkscope.bpf.c keeps the subtree's in `runs`). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -15,9 +17,11 @@
 #if defined(__TARGET_ARCH_x86)
 #define NR_WRITE 1
 #define NR_WRITEV 20
+#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
 #elif defined(__TARGET_ARCH_arm64)
 #define NR_WRITE 64
 #define NR_WRITEV 66
+#define SYSCALL_NR(regs) BPF_CORE_READ(regs, syscallno)
 #else
 #error "output.bpf.c knows the write/writev numbers of x86_64 and arm64 only"
 #endif
@@ -58,20 +62,13 @@ struct {
 	__type(value, struct fs_run_state);
 } runs SEC(".maps");
 
-/* A write to the pty between its sys_enter and its sys_exit. */
+/* A write to the pty, read off the saved registers at sys_exit. */
 struct pending_write {
 	__u64 buf;   /* write: the buffer; writev: the iovec array */
 	__u64 count; /* write: bytes asked; writev: iovecs */
 	__u32 fd;
-	__u32 nr; /* NR_WRITE, NR_WRITEV, 0 when none is pending */
+	__u32 nr; /* NR_WRITE or NR_WRITEV */
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct pending_write);
-} pending SEC(".maps");
 
 /* Its own ring buffer: an output flood never makes a fork or an exit get lost. */
 struct {
@@ -228,37 +225,6 @@ static __always_inline bool fd_is_pty(struct task_struct *task, __u32 fd)
 		return false;
 	pty_inode = (__u64)inode;
 	return true;
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(output_enter, struct pt_regs *regs, long id)
-{
-	struct task_struct *task;
-	struct pending_write *p;
-	__u32 fd;
-
-	if (id != NR_WRITE && id != NR_WRITEV)
-		return 0;
-	task = bpf_get_current_task_btf();
-	if (!in_subtree(task))
-		return 0;
-	fd = (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs);
-	if (id == NR_WRITE && fd == (__u32)FS_CHANNEL_FD) {
-		channel_record(PT_REGS_PARM2_CORE_SYSCALL(regs), PT_REGS_PARM3_CORE_SYSCALL(regs));
-		return 0;
-	}
-	if ((fd != 1 && fd != 2) || !pty_ino || !fd_is_pty(task, fd))
-		return 0;
-	p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!p) {
-		__sync_fetch_and_add(&output_lost, 1);
-		return 0;
-	}
-	p->buf = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	p->count = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	p->fd = fd;
-	p->nr = (__u32)id;
-	return 0;
 }
 
 /* The bucket refilled up to now: what it held at its last refill (tokens, at last_ns)
@@ -429,15 +395,24 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(output_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pending_write *p;
+	struct pending_write p;
+	long nr;
 
-	if (!task->bpf_storage)
+	if (!in_subtree(task))
 		return 0;
-	p = bpf_task_storage_get(&pending, task, 0, 0);
-	if (!p || !p->nr)
+	nr = (long)SYSCALL_NR(regs);
+	if (nr != NR_WRITE && nr != NR_WRITEV)
 		return 0;
-	if (ret > 0)
-		output_write(p, (__u64)ret);
-	p->nr = 0;
+	p.fd = (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs);
+	p.buf = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	p.count = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	p.nr = (__u32)nr;
+	if (nr == NR_WRITE && p.fd == (__u32)FS_CHANNEL_FD) {
+		channel_record(p.buf, p.count);
+		return 0;
+	}
+	if ((p.fd != 1 && p.fd != 2) || !pty_ino || ret <= 0 || !fd_is_pty(task, p.fd))
+		return 0;
+	output_write(&p, (__u64)ret);
 	return 0;
 }

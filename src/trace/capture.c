@@ -1,6 +1,6 @@
 /* User-space half of bpf/output.bpf.c: load it beside forkscope's object (sharing the
- * subtree's task storage), attach sys_enter for the channel and sys_exit while output is
- * captured, and read its ring buffer with a consumer of our own, which can look at the
+ * subtree's task storage), attach its one sys_exit program (the channel; the output too
+ * once capture_output names the pty), and read its ring buffer with a consumer of our own, which can look at the
  * next record's time before taking it: the tracer merges the two buffers in time order. */
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@
 
 struct fs_capture {
 	struct output_bpf *skel;
-	struct bpf_link *exit_link; /* sys_exit, while output is captured */
+	bool capturing; /* the pty is named: output is captured */
 	fs_capture_deliver deliver;
 	void *ctx;
 	int ring_fd;
@@ -86,9 +86,9 @@ struct fs_capture *capture_open(int runs_fd, fs_capture_deliver deliver, void *c
 	rc = output_bpf__load(c->skel);
 	if (rc)
 		goto fail;
-	step = "attach sys_enter for";
-	c->skel->links.output_enter = bpf_program__attach(c->skel->progs.output_enter);
-	if (!c->skel->links.output_enter) {
+	step = "attach sys_exit for";
+	c->skel->links.output_exit = bpf_program__attach(c->skel->progs.output_exit);
+	if (!c->skel->links.output_exit) {
 		rc = -errno;
 		goto fail;
 	}
@@ -99,7 +99,7 @@ struct fs_capture *capture_open(int runs_fd, fs_capture_deliver deliver, void *c
 		goto fail;
 	return c;
 fail:
-	snprintf(err, errlen, "cannot %s the output programs (sys_enter/sys_exit): %s", step,
+	snprintf(err, errlen, "cannot %s the output program (sys_exit): %s", step,
 		 strerror(rc < 0 ? -rc : EINVAL));
 	capture_close(c);
 	return NULL;
@@ -107,24 +107,17 @@ fail:
 
 int capture_output(struct fs_capture *c, uint64_t ino, uint32_t dev, char *err, size_t errlen)
 {
-	if (c->exit_link)
-		return 0;
-	c->exit_link = bpf_program__attach(c->skel->progs.output_exit);
-	if (!c->exit_link) {
-		int e = errno ? errno : EINVAL;
-
-		snprintf(err, errlen, "cannot attach the output program (sys_exit): %s",
-			 strerror(e));
-		return -e;
-	}
+	(void)err;
+	(void)errlen;
 	c->skel->bss->pty_dev = dev;
 	__atomic_store_n(&c->skel->bss->pty_ino, ino, __ATOMIC_RELEASE);
+	c->capturing = true;
 	return 0;
 }
 
 bool capture_capturing(const struct fs_capture *c)
 {
-	return c && c->exit_link;
+	return c && c->capturing;
 }
 
 int capture_consume(struct fs_capture *c, uint64_t until_ns)
@@ -199,7 +192,6 @@ void capture_close(struct fs_capture *c)
 {
 	if (!c)
 		return;
-	bpf_link__destroy(c->exit_link);
 	if (c->producer)
 		munmap(c->producer, c->page + 2 * c->ring_size);
 	if (c->consumer_pos)

@@ -18,8 +18,8 @@ struct fs_trace_opts {
 	bool all;	     /* trace the whole system, not a subtree */
 	size_t ringbuf_kb;   /* 0: the default (4096) */
 	size_t max_tracked;  /* 0: the default (65536) */
-	bool channel;	     /* load the output programs for the channel (sys_enter) */
-	bool capture_output; /* ... and for the output (trace_capture_output adds sys_exit) */
+	bool channel;	     /* load the output program (sys_exit) for the channel */
+	bool capture_output; /* ... and for the output (trace_capture_output names the pty) */
 };
 
 /* Called for each event, t_ns already relative to trace_base_ns(). Non-zero stops polling. */

@@ -266,7 +266,7 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 	const struct fs_cli *cli = opts->cli;
 	struct fs_trace_opts topts = {.all = cli->all,
 				      .ringbuf_kb = cli->ringbuf_kb,
-				      .channel = true,
+				      .channel = !cli->no_pyhook,
 				      .capture_output = !cli->no_capture};
 	struct fs_launch_opts lo;
 	struct fs_live *l = calloc(1, sizeof(*l));
