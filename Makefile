@@ -129,7 +129,8 @@ $(BUILD)/tests/fuzz_corpus: tests/fuzz/fuzz_record.c tests/fuzz/run_corpus.c $(B
 
 integration: $(BUILD)/forkscope
 	@rc=0; FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/run_tests.py || rc=1; \
-	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_bad_input.py || rc=1; exit $$rc
+	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_bad_input.py || rc=1; \
+	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_narrate.py || rc=1; exit $$rc
 
 # libFuzzer on the recording reader, the model and the printers (docs/testing.md). New
 # inputs go to build-fuzz/corpus; tests/fuzz/corpus holds the seeds and kept finds.

@@ -412,8 +412,9 @@ static void look_end(struct fs_lessons *l, const struct fs_model *m, const struc
 
 	if (!p->exited || p->signal || p->exit_lost || p->role != FS_ROLE_MP_CHILD || !sm)
 		return;
-	if (p->exit_code == 0 && p->py.join_ns && p->py.join_ns <= p->end_ns &&
-	    !(sm->bits & LM_JOINED)) {
+	/* a Process joined while it ran (a pool joins its workers itself, as they end) */
+	if (p->exit_code == 0 && p->py.join_ns && p->py.join_ns <= p->end_ns && !p->py.pool &&
+	    p->py.kind == FS_PY_KIND_PROCESS && !(sm->bits & LM_JOINED)) {
 		sm->bits |= LM_JOINED;
 		x = add_by(l, m, FS_LESSON_JOINED, p, s);
 		if (x)
