@@ -286,7 +286,6 @@ static int cli_parse_compare(int argc, char **argv, struct fs_cli *cli)
 int cli_parse(int argc, char **argv, struct fs_cli *cli)
 {
 	const char *cmd;
-	int rc;
 
 	memset(cli, 0, sizeof(*cli));
 	opterr = 0; /* its messages are ours: cli_getopt_error */
@@ -317,6 +316,8 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 		return cli_parse_tree(argc - 1, argv + 1, cli);
 	}
 	if (!strcmp(cmd, "narrate")) {
+		int rc;
+
 		cli->cmd = FS_CMD_NARRATE;
 		rc = cli_parse_tree(argc - 1, argv + 1, cli);
 		if (rc == 0 && cli->cmd == FS_CMD_NARRATE && cli->ascii)

@@ -36,7 +36,7 @@ static void narrate_json(FILE *f, const struct fs_lesson *x)
 
 int narrate_command(const struct fs_cli *cli)
 {
-	struct vnarr n;
+	struct vnarr n = {0};
 	struct fs_replay_info info;
 	char err[512] = "", warn[256], text[NARRATE_LINE_MAX];
 	int rc = vnarr_load(&n, cli->file, &info, err, sizeof(err)), out_rc = 0;
