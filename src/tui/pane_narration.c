@@ -90,8 +90,8 @@ static void narr_draw_line(const struct tui_app *a)
 		lesson_answer(x, ans, sizeof(ans));
 		snprintf(answer, sizeof(answer), "ANSWER: %s. ", ans);
 	}
-	snprintf(text, sizeof(text), "%s%s  %s%s  [%ld/%zu]", state, when, answer, body, shown + 1,
-		 lessons_count(l->n.lessons));
+	snprintf(text, sizeof(text), "%s[%ld/%zu] %s  %s%s", state, shown + 1,
+		 lessons_count(l->n.lessons), when, answer, body);
 	narr_wrap(&l->line, A_BOLD, text);
 }
 

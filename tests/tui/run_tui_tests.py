@@ -1520,6 +1520,10 @@ def test_picker_runs_demo():
         p.close()
 
 
+# lecture mode (narration, lessons, step mode, questions): its tests in their own file
+exec(open(os.path.join(HERE, "tui_lecture.py")).read())
+
+
 def main():
     if not shutil.which("tmux"):
         print("SKIP: tmux is not installed")

@@ -1,0 +1,179 @@
+# Lecture mode's tmux tests (docs/narration.md): the narration line and log, ] and [ in a
+# replay, the question before the answer, step mode freezing a live run at each lesson and
+# resuming with nothing lost. Run by run_tui_tests.py, which defines Pane, replay, live...
+# (this file is read into its globals: the names below are its test_* functions).
+
+SHIPPED = os.path.join(ROOT, "demos", "recordings")
+
+
+def narrate_json(path):
+    r = subprocess.run([FORKSCOPE, "narrate", "--json", path], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+def replay_of(path, cols=120, rows=36):
+    env = {"LANG": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+    return Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(path)), cols, rows, env)
+
+
+def narration_rows(screen):
+    """The two narration rows: the last two above the status line."""
+    return " ".join(screen.rstrip("\n").splitlines()[-3:-1])
+
+
+def events_shown(screen):
+    m = re.search(r"events (\d+)/(\d+)", screen.rstrip("\n").splitlines()[-1])
+    assert m, screen
+    return int(m.group(1)), int(m.group(2))
+
+
+def status_events(p, timeout=10):
+    """events shown/kept from the status line, once no message covers it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        last = p.screen().rstrip("\n").splitlines()[-1]
+        m = re.search(r"events (\d+)/(\d+)", last)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+        assert time.monotonic() < deadline, "no events count on the status line: " + last
+        time.sleep(0.2)
+
+
+def test_narration_next_prev_replay():
+    """] and [ in a replay: the lesson's sentence on the narration line, its place [k/N], the
+    cursor just past its event; at 120x36 and at 80x24."""
+    path = os.path.join(SHIPPED, "daemon-forkserver.jsonl")
+    lessons = narrate_json(path)
+    assert len(lessons) >= 3, lessons
+    for cols, rows in ((120, 36), (80, 24)):
+        p = replay_of(path, cols, rows)
+        try:
+            p.wait_for(r"narration|\[\d+/\d+\]")
+            p.keys("b")  # the start
+            p.keys(" ")  # paused there (play -> pause)
+            p.wait_for(r"paused")
+            for k in (0, 1, 2):
+                p.keys("]")
+                s = p.wait_for(r"\[%d/%d\]" % (k + 1, len(lessons)))
+                words = lessons[k]["text"][:30]
+                assert words in narration_rows(s).replace("\n", " "), (words, s)
+                assert status_events(p)[0] == lessons[k]["event"] + 1, (lessons[k], s)
+            p.keys("[")
+            s = p.wait_for(r"\[2/%d\]" % len(lessons))
+            assert status_events(p)[0] == lessons[1]["event"] + 1, s
+        finally:
+            p.close()
+
+
+def test_narration_log_pane():
+    """L opens the narration log (every lesson with its time); Enter on a row goes there."""
+    path = os.path.join(SHIPPED, "pool-recycle-fork.jsonl")
+    lessons = narrate_json(path)
+    p = replay_of(path)
+    try:
+        p.wait_for(r"narration|\[\d+/\d+\]")
+        p.keys("L")
+        s = p.wait_for(r"narration: %d lessons" % len(lessons))
+        for x in lessons:
+            when = "%d.%03d s" % (x["t_ns"] // 10**9, x["t_ns"] % 10**9 // 10**6)
+            assert when in s, (when, s)
+        p.keys("g", "j", "j", "Enter")
+        s = p.wait_for(r"\[3/%d\]" % len(lessons))
+        assert status_events(p)[0] == lessons[2]["event"] + 1, s
+        p.keys("L")
+        p.wait_for(r"narration: \d+ lessons", absent=True)
+    finally:
+        p.close()
+
+
+def test_question_before_answer():
+    """With questions on (a), ] asks first with the lesson's event not shown yet; space
+    answers and shows it."""
+    path = os.path.join(SHIPPED, "start-methods-forkserver.jsonl")
+    lessons = narrate_json(path)
+    fsrv = [x for x in lessons if x["kind"] == "forkserver_child"][0]
+    k = lessons.index(fsrv)
+    p = replay_of(path, 80, 24)
+    try:
+        p.wait_for(r"narration|\[\d+/\d+\]")
+        p.keys("b", " ", "a")
+        p.wait_for(r"paused")
+        for i in range(k):
+            p.keys("]")
+            p.wait_for(r"QUESTION:")
+            p.keys(" ")
+            p.wait_for(r"ANSWER:.*|\[%d/%d\]" % (i + 1, len(lessons)))
+            p.wait_for(r"\[%d/%d\]" % (i + 1, len(lessons)))
+        p.keys("]")
+        s = p.wait_for(r"QUESTION: Under forkserver: who will be the new child's parent")
+        assert status_events(p)[0] == fsrv["event"], s  # the fork not shown yet
+        assert "ANSWER" not in narration_rows(s), s
+        p.keys(" ")
+        s = p.wait_for(r"ANSWER: the forkserver \(\d+\)")
+        assert status_events(p)[0] == fsrv["event"] + 1, s
+    finally:
+        p.close()
+
+
+def frozen_state(fs_pid):
+    """cgroup.freeze of forkscope's workload cgroup, None when there is none."""
+    for base in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+        path = os.path.join(base, "forkscope-%d" % fs_pid, "cgroup.freeze")
+        if os.path.exists(path):
+            with open(path) as f:
+                return f.read().strip() == "1"
+    return None
+
+
+def test_live_step_mode():
+    """S freezes the live workload (cgroup.freeze 1, no event while frozen); space runs it
+    to the next lesson and freezes it there with the question up, space again answers; to
+    the end, nothing lost: the recording narrates the same lessons and lost nothing."""
+    need_live()
+    rec = os.path.join(TMP, "step.jsonl")
+    env = {"LANG": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+    p = Pane("%s run -o %s --method forkserver daemon" % (shquote(FORKSCOPE), shquote(rec)),
+             120, 36, env)
+    try:
+        p.wait_for(r"LIVE", timeout=20)
+        p.keys("S")
+        p.wait_for(r"\[step: frozen\]")
+        fs_pid = p.forkscope_pid()
+        state = frozen_state(fs_pid)
+        if state is None:
+            raise Skip("no cgroup v2 of the workload's own here: no freezer")
+        assert state, "cgroup.freeze is not 1 in step mode"
+        before = status_events(p)[1]
+        time.sleep(1.5)
+        assert status_events(p)[1] == before, "events came while frozen"
+        seen = 0
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            p.keys(" ")
+            s = p.wait_for(r"QUESTION:|FINISHED|no lesson after", timeout=30)
+            if "QUESTION:" not in narration_rows(s):
+                break
+            if "[step: frozen]" in s:
+                assert frozen_state(fs_pid) in (True, None), "asked, but not frozen"
+            p.keys(" ")
+            s = p.wait_for(r"ANSWER:")
+            seen += 1
+        p.wait_for(r"FINISHED", timeout=60)
+        assert seen >= 3, "only %d lessons stepped through" % seen
+        shown, total = status_events(p)
+        p.keys("q")
+        assert p.exit_status() == 0
+        lessons = narrate_json(rec)
+        assert len(lessons) >= seen, (len(lessons), seen)
+        with open(rec) as f:
+            lines = [json.loads(x) for x in f]
+        end = [x for x in lines if x.get("type") == "end"]
+        assert end and end[0].get("lost", 0) == 0 and end[0].get("complete") is True, end
+        assert end[0]["events"] == total, (end[0], total)
+        kinds = {x["kind"] for x in lessons}
+        for kind in ("forkserver_started", "forkserver_child", "daemon_killed"):
+            assert kind in kinds, (kind, kinds)
+    finally:
+        p.close()
