@@ -344,6 +344,9 @@ void tui_lecture_layout(struct tui_app *a)
 	memset(&l->pane, 0, sizeof(l->pane));
 	if (!lec_on_main(a) || lay->too_small)
 		return;
+	/* a pane maximized is shown alone, but a question or step mode still speaks */
+	if (a->maximized >= 0 && !l->step && l->asked < 0)
+		return;
 	for (int p = 0; p < PANE_COUNT; p++)
 		if (lay->pane[p].h > rows + 1 && lay->pane[p].y + lay->pane[p].h == bottom)
 			lay->pane[p].h -= rows;
