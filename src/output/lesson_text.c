@@ -70,9 +70,12 @@ static void text_kill(const struct fs_lesson *x, const char *who, const char *by
 	case FS_LESSON_DAEMON_KILLED:
 		if (x->stop == FS_PY_STOP_POOL_EXIT)
 			snprintf(buf, len,
-				 "%s exited; its pool's finalizer sent %s to the worker %s", by,
+				 "%s is exiting: its pool's finalizer sent %s to the worker %s", by,
 				 sig, who);
-		else if (x->who.daemon || x->stop == FS_PY_STOP_DAEMON_EXIT)
+		else if (x->stop == FS_PY_STOP_DAEMON_EXIT)
+			snprintf(buf, len, "%s is exiting: its daemon child %s was sent %s", by,
+				 who, sig);
+		else if (x->who.daemon)
 			snprintf(buf, len, "%s exited; its daemon child %s was sent %s", by, who,
 				 sig);
 		else

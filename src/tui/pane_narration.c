@@ -81,7 +81,8 @@ static void narr_draw_line(const struct tui_app *a)
 		narr_wrap(&l->line, A_BOLD, text);
 		return;
 	}
-	narr_time(x->t_ns, when, sizeof(when));
+	snprintf(when, sizeof(when), "%" PRIu64 ".%03" PRIu64 " s",
+		 (uint64_t)(x->t_ns / 1000000000u), (uint64_t)(x->t_ns % 1000000000u / 1000000u));
 	lesson_text(x, body, sizeof(body));
 	answer[0] = '\0';
 	if (l->ask) {
