@@ -11,7 +11,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 # Debian 12 packages the project needs (build, tests, demos).
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev \
-	libcmocka-dev libjson-c-dev pkg-config python3 tmux make gcc
+	libcmocka-dev libjson-c-dev pkg-config python3 tmux make gcc mandoc
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(BUILD) -Isrc -DFS_VERSION=\"$(VERSION)\"
@@ -36,14 +36,20 @@ HEADERS := $(wildcard src/*/*.h)
 # Data files the binary finds next to itself (base/paths.c): build/share/forkscope.
 SHARE := $(BUILD)/share/forkscope
 SHARE_FILES := $(patsubst %,$(SHARE)/%,$(wildcard demos/*.py)) \
-	$(patsubst src/pyhook/%,$(SHARE)/pyhook/%,$(wildcard src/pyhook/*.py))
+	$(patsubst src/pyhook/%,$(SHARE)/pyhook/%,$(wildcard src/pyhook/*.py)) \
+	$(patsubst demos/recordings/%,$(SHARE)/recordings/%,$(wildcard demos/recordings/*.jsonl))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps build run test unit integration tui-test bench clean format lint check-layers
+.PHONY: all deps build run test unit integration tui-test bench clean format lint check-layers \
+	install uninstall
 
 all: $(BUILD)/forkscope $(SHARE_FILES) $(SHARE)/pyhook/__pycache__/.stamp
 
 $(SHARE)/demos/%: demos/% | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(SHARE)/recordings/%: demos/recordings/% | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	cp $< $@
 
@@ -58,6 +64,40 @@ $(SHARE)/pyhook/%: src/pyhook/% | $(BUILD)/.dir
 $(SHARE)/pyhook/__pycache__/.stamp: $(filter $(SHARE)/pyhook/%,$(SHARE_FILES))
 	/usr/bin/python3 -m compileall -q $(SHARE)/pyhook
 	@touch $@
+
+# make install / make uninstall, as a Debian tool does: PREFIX (default /usr/local) and
+# DESTDIR (staging). The binary finds share/forkscope at ../share/forkscope from itself
+# (base/paths.c), so a staged copy works from its DESTDIR too. docs/install.md.
+PREFIX ?= /usr/local
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+DATADIR := $(DESTDIR)$(PREFIX)/share/forkscope
+MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPLDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+INSTALL_DEMOS := $(notdir $(wildcard demos/*.py))
+INSTALL_HOOK := $(notdir $(wildcard src/pyhook/*.py))
+INSTALL_RECORDINGS := $(notdir $(wildcard demos/recordings/*.jsonl))
+
+install: all
+	install -d $(BINDIR) $(DATADIR)/demos $(DATADIR)/pyhook $(DATADIR)/recordings \
+	  $(MANDIR) $(COMPLDIR)
+	install -m 755 $(BUILD)/forkscope $(BINDIR)/forkscope
+	install -p -m 644 $(addprefix demos/,$(INSTALL_DEMOS)) $(DATADIR)/demos
+	install -p -m 644 $(addprefix src/pyhook/,$(INSTALL_HOOK)) $(DATADIR)/pyhook
+	/usr/bin/python3 -m compileall -q -d $(PREFIX)/share/forkscope/pyhook $(DATADIR)/pyhook
+	$(if $(INSTALL_RECORDINGS),install -p -m 644 \
+	  $(addprefix demos/recordings/,$(INSTALL_RECORDINGS)) $(DATADIR)/recordings)
+	install -m 644 docs/forkscope.1 $(MANDIR)/forkscope.1
+	install -m 644 docs/completion/forkscope.bash $(COMPLDIR)/forkscope
+
+# Removes what install put, and the folders of its own once empty.
+uninstall:
+	rm -f $(BINDIR)/forkscope $(MANDIR)/forkscope.1 $(COMPLDIR)/forkscope
+	rm -f $(addprefix $(DATADIR)/demos/,$(INSTALL_DEMOS)) \
+	  $(addprefix $(DATADIR)/pyhook/,$(INSTALL_HOOK)) \
+	  $(addprefix $(DATADIR)/recordings/,$(INSTALL_RECORDINGS))
+	rm -f $(foreach f,$(basename $(INSTALL_HOOK)),$(DATADIR)/pyhook/__pycache__/$(f).*.pyc)
+	rmdir $(DATADIR)/pyhook/__pycache__ $(DATADIR)/pyhook $(DATADIR)/demos \
+	  $(DATADIR)/recordings $(DATADIR) 2>/dev/null || true
 
 # $(call install_missing,WHO,PACKAGES,ON_FAILURE): apt-get update and install, only when
 # one of the Debian PACKAGES is missing (a fresh machine has stale package lists).
@@ -92,7 +132,7 @@ $(BUILD)/forkscope.bpf.o: bpf/forkscope.bpf.c src/base/event.h $(BUILD)/vmlinux.
 $(BUILD)/forkscope.skel.h: $(BUILD)/forkscope.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/trace/trace.o: $(BUILD)/forkscope.skel.h
+$(BUILD)/trace/trace.o $(BUILD)/trace/probe.o: $(BUILD)/forkscope.skel.h
 
 # The second object: the workload's output and its channel (sys_enter/sys_exit).
 $(BUILD)/output.bpf.o: bpf/output.bpf.c src/base/event.h $(BUILD)/vmlinux.h

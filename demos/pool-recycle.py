@@ -11,6 +11,11 @@ chunks a "task" would be a whole chunk). Odd tasks take 0.55 s and even ones 0.4
 the two workers retire at different moments: one keeps working while the other is
 replaced (that is how forkscope can tell a replacement from a new pool under forkserver).
 Watch the worker PIDs: each one serves three tasks, then a new PID appears.
+
+With --chunksize default the map runs as the study note's example wrote it (no chunksize):
+Pool.map then cuts range(10) into chunks of 2 items, 5 tasks in all, so a worker serves
+three tasks of two items each (six items) before it retires: the PIDs do not change
+"every three items", and the hook's facts show "3 tasks (6 items)".
 """
 import argparse
 import multiprocessing
@@ -27,7 +32,7 @@ def say(who, message):
 def task(number):
     global tasks_done_here
     tasks_done_here += 1
-    say("worker", f"task {number} (this worker's task #{tasks_done_here} of at most 3)")
+    say("worker", f"item {number} (this worker's item #{tasks_done_here}; at most 3 tasks)")
     time.sleep(0.55 if number % 2 else 0.4)
     return os.getpid()
 
@@ -36,12 +41,20 @@ def main():
     parser = argparse.ArgumentParser(description="Pool worker recycling.")
     parser.add_argument("--method", choices=["fork", "spawn", "forkserver"],
                         help="start method (default: the platform's)")
+    parser.add_argument("--chunksize", default="1",
+                        help="items per task: a number, or 'default' for Pool.map's own "
+                             "choice, as in the study note's example (default: 1)")
     args = parser.parse_args()
+    if args.chunksize != "default" and not (args.chunksize.isdigit() and int(args.chunksize) > 0):
+        parser.error("--chunksize: a positive number or 'default'")
     ctx = multiprocessing.get_context(args.method)
     say("main", f"start method: {ctx.get_start_method()}")
 
     pool = ctx.Pool(processes=2, maxtasksperchild=3)
-    pids = pool.map(task, range(10), chunksize=1)
+    if args.chunksize == "default":
+        pids = pool.map(task, range(10))  # chunks of 2: divmod(10, 2 * 4) rounded up
+    else:
+        pids = pool.map(task, range(10), chunksize=int(args.chunksize))
     pool.close()  # no more tasks ...
     pool.join()   # ... and wait until every worker has exited
     say("main", f"worker PID per task: {pids}")

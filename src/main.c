@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/compare.h"
+#include "cli/doctor.h"
 #include "workload/demos.h"
 #include "cli/run.h"
 #include "cli/tree_cmd.h"
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
 		return compare_command(&cli);
 	case FS_CMD_NARRATE:
 		return narrate_command(&cli);
+	case FS_CMD_DOCTOR:
+		return doctor_command();
 	case FS_CMD_REPLAY:
 		if (!main_on_terminal()) {
 			fprintf(stderr, "forkscope: replay needs a terminal (forkscope tree FILE "

@@ -16,6 +16,7 @@ enum fs_command {
 	FS_CMD_DEMOS,
 	FS_CMD_COMPARE, /* a demo under several interpreters (--python A,B,...) */
 	FS_CMD_NARRATE, /* the lessons of a recording, one line each */
+	FS_CMD_DOCTOR,	/* what tracing needs here, checked */
 };
 
 struct fs_cli {

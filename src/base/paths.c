@@ -40,6 +40,9 @@ const char *paths_data_dir(void)
 		return dir;
 	}
 	exe[n] = '\0';
+	/* a binary replaced while it runs (make install over it) reads "PATH (deleted)" */
+	if (n > 10 && !strcmp(exe + n - 10, " (deleted)"))
+		exe[n - 10] = '\0';
 	slash = strrchr(exe, '/');
 	if (slash)
 		*slash = '\0';

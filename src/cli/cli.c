@@ -23,6 +23,7 @@ static const char usage_text[] =
     "                     (one demo under several interpreters: the given ones, else\n"
     "                     /usr/bin/python3, ~/.pyenv and uv's; what changed between\n"
     "                     their versions)\n"
+    "       forkscope doctor                (check BPF, cgroups, terminal, Pythons)\n"
     "       forkscope --help | --version\n"
     "\n"
     "Trace every process a workload creates (fork, exec, exit, signal) with eBPF,\n"
@@ -57,15 +58,24 @@ static const char usage_text[] =
     "                   multiprocessing name, kind, daemon flag, start-up phases and\n"
     "                   tasks through the channel; docs/channel.md)\n"
     "\n"
-    "examples:\n"
-    "  forkscope demos                                  list the demos\n"
-    "  forkscope run --method forkserver pool-recycle   a demo under forkserver\n"
-    "  forkscope run -o trace.jsonl -- python3 app.py   your own program, recorded\n"
-    "  forkscope replay trace.jsonl                     replay a recording (no root needed)\n"
-    "  forkscope tree trace.jsonl                       the final tree of a recording\n"
-    "  forkscope narrate trace.jsonl                    what it teaches, one lesson a line\n"
+    "exit status: 0 success, 2 usage error, 1 any other failure; run exits with the\n"
+    "workload's own status (128 + N when signal N killed it). doctor: 0 when tracing\n"
+    "can work here, 1 otherwise.\n"
     "\n"
-    "exit status: 0 success, 2 usage error, 1 any other failure.\n";
+    "EXAMPLES:\n"
+    "  sudo forkscope                                  # the UI: pick a demo and a method\n"
+    "  forkscope demos                                 # list the demos\n"
+    "  forkscope doctor                                # check what tracing needs here\n"
+    "  forkscope run --method forkserver pool-recycle  # a demo under forkserver\n"
+    "  forkscope run --no-tui --method spawn daemon    # the same as text lines\n"
+    "  forkscope run --method spawn -- python3 app.py  # your program, spawn by default\n"
+    "  forkscope run -o trace.jsonl -- python3 app.py  # your program, recorded\n"
+    "  forkscope run --json --duration 5 -- make -j4   # any command, JSON Lines\n"
+    "  forkscope compare --method spawn pool-recycle   # under every Python found\n"
+    "  forkscope replay trace.jsonl                    # replay a recording (no root)\n"
+    "  forkscope tree trace.jsonl                      # the final tree of a recording\n"
+    "  forkscope tree --json trace.jsonl               # the same as JSON\n"
+    "  forkscope narrate trace.jsonl                   # what it teaches, a lesson a line\n";
 
 void cli_usage(FILE *f)
 {
@@ -329,6 +339,12 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 		if (argc != 3 || argv[2][0] == '-')
 			return cli_error("replay needs exactly one recording FILE", NULL);
 		cli->file = argv[2];
+		return 0;
+	}
+	if (!strcmp(cmd, "doctor")) {
+		cli->cmd = FS_CMD_DOCTOR;
+		if (argc > 2)
+			return cli_error("doctor takes no arguments", argv[2]);
 		return 0;
 	}
 	if (!strcmp(cmd, "demos")) {

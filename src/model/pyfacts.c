@@ -215,6 +215,23 @@ static int fact_phase(struct fs_model *m, int idx, const struct fs_fact *f, uint
 	return 1;
 }
 
+/* One task of a worker: placed on the trace's clock, kept, counted. 0, or -1 ENOMEM. */
+static int py_task_add(struct fs_model *m, int idx, const struct fs_fact *f, struct fs_task *task,
+		       int64_t start, int64_t end)
+{
+	struct fs_proc *p = &m->procs[idx];
+
+	task->end_ns = py_place(m, p, f, end);
+	task->start_ns = py_place(m, p, f, start);
+	if (task->start_ns > task->end_ns)
+		task->start_ns = task->end_ns;
+	if (pystate_task_push(&m->py, task) != 0)
+		return -1;
+	p->py.tasks++;
+	p->py.items += task->items;
+	return 0;
+}
+
 static int fact_task(struct fs_model *m, int idx, const struct fs_fact *f, uint64_t t)
 {
 	struct fs_proc *p = &m->procs[idx];
@@ -231,14 +248,77 @@ static int fact_task(struct fs_model *m, int idx, const struct fs_fact *f, uint6
 	    (fact_field(f, "job") && !fact_int(f, "job", 0, INT64_MAX - 1, &task.job)))
 		return 0;
 	task.items = (uint64_t)items;
-	task.end_ns = py_place(m, p, f, end);
-	task.start_ns = py_place(m, p, f, start);
-	if (task.start_ns > task.end_ns)
-		task.start_ns = task.end_ns;
-	if (pystate_task_push(&m->py, &task) != 0)
-		return -1;
-	p->py.tasks++;
-	p->py.items += task.items;
+	return py_task_add(m, idx, f, &task, start, end) != 0 ? -1 : 1;
+}
+
+/* A decimal number of at most 18 digits at *s (no sign), then the separator sep or the
+ * end (sep 0): true with *out and *s past it. */
+static bool py_decimal(const char **s, char sep, int64_t *out)
+{
+	int64_t v = 0;
+	int digits = 0;
+
+	while (**s >= '0' && **s <= '9' && digits < 18) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		digits++;
+	}
+	if (!digits || (**s != sep && !(sep == ';' && **s == '\0')))
+		return false;
+	if (**s)
+		(*s)++;
+	*out = v;
+	return true;
+}
+
+/* The entries of a "tasks" fact: "index,items,start,duration;..." with start an offset
+ * from base_ns; all of them valid, or none taken (docs/channel.md). */
+static int py_tasks_parse(const char *t, int64_t base, int64_t (*out)[4], int max)
+{
+	int n = 0;
+
+	while (*t) {
+		int64_t *e;
+
+		if (n == max)
+			return -1;
+		e = out[n];
+		if (!py_decimal(&t, ',', &e[0]) || !py_decimal(&t, ',', &e[1]) ||
+		    !py_decimal(&t, ',', &e[2]) || !py_decimal(&t, ';', &e[3]) || e[1] > UINT32_MAX ||
+		    e[2] > INT64_MAX - 1 - base || e[3] > INT64_MAX - 1 - base - e[2])
+			return -1;
+		e[2] += base;	     /* start */
+		e[3] += e[2];	     /* end */
+		n++;
+	}
+	return n;
+}
+
+/* A batch of tasks of one worker in one fact: {"fact":"tasks","base_ns":B,"t":"...",
+ * "job":J}, a quarter of the bytes of as many "task" facts and one fact to decode. */
+static int fact_tasks(struct fs_model *m, int idx, const struct fs_fact *f, uint64_t t)
+{
+	int64_t entries[FS_FACT_MAX_STRING / 8][4], base, job = FS_TASK_NO_JOB;
+	const char *list = fact_str(f, "t");
+	int n;
+
+	(void)t;
+	if (m->procs[idx].py.kind != FS_PY_KIND_POOL_WORKER &&
+	    m->procs[idx].py.kind != FS_PY_KIND_EXECUTOR_WORKER)
+		return 0;
+	if (!list || !fact_int(f, "base_ns", 1, INT64_MAX - 1, &base) ||
+	    (fact_field(f, "job") && !fact_int(f, "job", 0, INT64_MAX - 1, &job)))
+		return 0;
+	n = py_tasks_parse(list, base, entries, (int)(sizeof(entries) / sizeof(entries[0])));
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		struct fs_task task = {m->procs[idx].serial, job, entries[i][0],
+				       (uint64_t)entries[i][1], 0, 0};
+
+		if (py_task_add(m, idx, f, &task, entries[i][2], entries[i][3]) != 0)
+			return -1;
+	}
 	return 1;
 }
 
@@ -369,6 +449,7 @@ static const struct {
     {"end", fact_end},
     {"phase", fact_phase},
     {"task", fact_task},
+    {"tasks", fact_tasks},
     {"pool", fact_pool},
     {"pool_close", fact_pool_action},
     {"pool_terminate", fact_pool_action},

@@ -138,7 +138,7 @@ class _Tasks:
             (job, index), items, start = self.current
             self.current = None
             _done.append((job, index, items, start, _now()))
-            if len(_done) >= 64:
+            if len(_done) >= 128:
                 _send_tasks()
         return self.outq.put(obj, *a, **k)
 
@@ -146,8 +146,12 @@ class _Tasks:
 _done = []  # tasks ended and not sent: (job, index, items, start_ns, end_ns)
 
 
-_TASK = '{"fact":"task","index":%d,"items":%d,"start_ns":%d,"end_ns":%d}\n'
-_JOB_TASK = '{"fact":"task","index":%d,"items":%d,"start_ns":%d,"end_ns":%d,"job":%d}\n'
+# A batch of one worker's tasks of one job in one "tasks" fact (docs/channel.md): entries
+# "index,items,start,duration" with start an offset from base_ns, at most _TASKS_BYTES of
+# them (the model takes a string of up to 512 bytes).
+_TASKS = '{"fact":"tasks","base_ns":%d,"t":"%s"}\n'
+_JOB_TASKS = '{"fact":"tasks","base_ns":%d,"t":"%s","job":%d}\n'
+_TASKS_BYTES = 460
 
 
 def _send_tasks():
@@ -156,9 +160,22 @@ def _send_tasks():
     if not _done:
         channel.flush()
         return
-    lines = [_TASK % (index, items, start, end) if job is None else
-             _JOB_TASK % (index, items, start, end, job)
-             for job, index, items, start, end in _done]
+    lines = []
+    job = base = None
+    parts = []
+    size = 0
+    for j, index, items, start, end in _done:
+        if parts and (j != job or start < base or size > _TASKS_BYTES):
+            lines.append(_TASKS % (base, ";".join(parts)) if job is None else
+                         _JOB_TASKS % (base, ";".join(parts), job))
+            parts = []
+        if not parts:
+            job, base, size = j, start, 0
+        entry = "%d,%d,%d,%d" % (index, items, start - base, max(0, end - start))
+        parts.append(entry)
+        size += len(entry) + 1
+    lines.append(_TASKS % (base, ";".join(parts)) if job is None else
+                 _JOB_TASKS % (base, ";".join(parts), job))
     del _done[:]
     channel.send_lines(lines)
 

@@ -16,6 +16,10 @@ class TestFailure(Exception):
     """A test's expectation did not hold; the message says which."""
 
 
+class Skip(Exception):
+    """The test cannot run here (run_tests.py prints it as skip, with the reason)."""
+
+
 def check(condition, message):
     if not condition:
         raise TestFailure(message)

@@ -28,9 +28,11 @@ from test_faults import fault_tests
 from test_capture import capture_tests
 from test_pylive import pylive_tests
 from test_pyhook import pyhook_tests
-from fslib import (TestFailure, alive_at_most, check, load_recording,  # noqa: E402
+from fslib import (Skip, TestFailure, alive_at_most, check, load_recording,  # noqa: E402
                    run_forkscope, session_processes, tree_nodes, tree_parent_links)
 from test_pyfacts import pyfacts_tests  # noqa: E402
+from test_install import install_tests  # noqa: E402
+from test_recordings import recordings_tests  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -39,10 +41,6 @@ PYTHON = "/usr/bin/python3"
 METHODS = ("fork", "spawn", "forkserver")
 SIGKILL, SIGTERM = 9, 15
 RUN_TIMEOUT = 60  # seconds for one forkscope run (every demo ends by itself in ~10 s)
-
-
-class Skip(Exception):
-    """The test cannot run here."""
 
 
 class Context:
@@ -450,6 +448,24 @@ def test_pool_recycle(ctx, method):
                                                     .splitlines()[0])]
     check(len(tasks) == 10 and set(tasks) <= set(by_pid), "task PIDs are not the traced workers")
     check(max(tasks.count(pid) for pid in set(tasks)) <= 3, "a worker ran more than 3 tasks")
+
+
+def test_pool_recycle_note(ctx, method):
+    """The study note's example, map() without chunksize: 5 tasks of 2 items, so a worker
+    serves six items before it retires, not "a new PID every three tasks" (docs/guide.md)."""
+    t = traced_run(ctx, f"pool-recycle-note-{method}",
+                   demo_args("pool-recycle", method, "--chunksize", "default"))
+    kids = check_python(t, method)
+    told = [k for k in kids if k.get("tasks")]
+    check(sum(k["tasks"] for k in told) == 5 and sum(k["task_items"] for k in told) == 10,
+          f"tasks told: {[(k['pid'], k.get('tasks'), k.get('task_items')) for k in kids]}")
+    check(all(k["tasks"] <= 3 for k in told), "a worker ran more than 3 tasks")
+    check(any(k["task_items"] == 6 for k in told),
+          f"no worker served 3 tasks of 2 items: {[(k['pid'], k['task_items']) for k in told]}")
+    pids = [int(pid) for pid in re.findall(r"\d+", t.printed.split("worker PID per task:")[-1]
+                                                    .splitlines()[0])]
+    check(max(pids.count(pid) for pid in set(pids)) == 6,
+          f"the items per PID: {[pids.count(p) for p in set(pids)]}")
 
 
 # ---------------------------------------------------------------- other workloads
@@ -874,6 +890,8 @@ def all_tests():
              lambda c, m=method: test_daemon(c, m, parent_waits=True)),
             (f"pool-basics {method}", lambda c, m=method: test_pool_basics(c, m)),
             (f"pool-recycle {method}", lambda c, m=method: test_pool_recycle(c, m)),
+            (f"pool-recycle --chunksize default {method}",
+             lambda c, m=method: test_pool_recycle_note(c, m)),
             (f"gil {method}", lambda c, m=method: test_gil(c, m)),
             (f"executor {method}", lambda c, m=method: test_executor(c, m)),
             (f"daemon --parent-first {method}", lambda c, m=method: test_daemon(c, m)),
@@ -913,6 +931,8 @@ def all_tests():
         ("tree of a missing file", test_tree_missing_file),
     ]
     plain += pyfacts_tests()  # recordings made with Python's hook, replayed
+    plain += install_tests()  # make install, the man page, completion, doctor
+    plain += recordings_tests()  # demos/recordings replayed as nobody, one lesson each
     return [(n, f, True) for n, f in tracer] + [(n, f, False) for n, f in plain]
 
 

@@ -261,6 +261,8 @@ def cli_rows():
             args=["replay", "a.jsonl", "b.jsonl"]),
         Row("demos extra", "cli", 2, rf"demos takes no arguments: extra {u}",
             args=["demos", "extra"]),
+        Row("doctor extra", "cli", 2, rf"doctor takes no arguments: extra {u}",
+            args=["doctor", "extra"]),
         Row("unknown demo", "cli", 2, r"no such demo: no-such-demo\b.*",
             args=["run", "--no-tui", "no-such-demo"]),
         Row("unknown demo with a path", "cli", 2, r"no such demo: \.\./\.\./etc/passwd\b.*",
@@ -588,7 +590,9 @@ def accepted_rows():
             dict(CHANNEL, pid=101, data='FSC1\n{"fact":"process","kind":"pool_worker","pool":1,'
                  '"name":"' + jesc + '","target":"' + jesc + '","daemon":true}\n'
                  '{"fact":"task","index":0,"items":4294967295,"start_ns":1,"end_ns":'
-                 '9223372036854775806}\n{"fact":"ready","mono_ns":-5}'),
+                 '9223372036854775806}\n{"fact":"ready","mono_ns":-5}\n'
+                 '{"fact":"tasks","base_ns":9223372036854775806,"t":"1,1,999,999;' + jesc + '"}\n'
+                 '{"fact":"tasks","base_ns":1,"t":"' + ";".join(["9,4294967295,0,1"] * 25) + '"}'),
             dict(CHANNEL, pid=100, data='FSC1\n{"fact":"terminate","child_pid":4294967295}\n'
                  '{"fact":"pool","pool":16777215,"maxtasksperchild":2147483647}\n'
                  '{"fact":"kill","child_pid":101,"during":"' + jesc + '"}'),

@@ -206,7 +206,7 @@ def test_pyhook_default(ctx, traced_run):
             if line:
                 kinds.setdefault(ev["pid"], []).append(json.loads(line)["fact"])
     check(kinds.get(t.rec.root_pid, [])[:1] == ["hello"], f"main's facts: {kinds}")
-    workers = [pid for pid, k in kinds.items() if "process" in k and "task" in k]
+    workers = [pid for pid, k in kinds.items() if "process" in k and "tasks" in k]
     check(len(workers) >= 3, f"pool workers telling their tasks: {kinds}")
     out = ctx.path("pyhook-off.jsonl")
     res = ctx.run(["run", "--json", "-o", out, "--no-pyhook", "--method", "fork",

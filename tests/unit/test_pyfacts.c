@@ -319,6 +319,67 @@ static void test_tasks(void **state)
 	model_free(m);
 }
 
+/* The batch form: one "tasks" fact, entries "index,items,start,duration" from base_ns;
+ * any bad entry and the whole fact is ignored. */
+static void test_tasks_batch(void **state)
+{
+	struct fs_model *m = model_py();
+	const struct fs_task *t;
+	const struct fs_proc *w;
+	static const char *const bad[] = {
+	    "1,1,0",		       /* three numbers */
+	    "1,1,0,5;x",	       /* not a number */
+	    "1,1,-1,5",		       /* a sign */
+	    "1,4294967296,0,5",	       /* items over 32 bits */
+	    "1,1,0,5;;",	       /* an empty entry */
+	    "1,1,0,5,",		       /* a fifth field */
+	    "1,1,0,1234567890123456789", /* 19 digits */
+	    "",			       /* no entry */
+	};
+	uint64_t applied;
+
+	(void)state;
+	do_fork(m, 10 * MS, ROOT, ROOT, 101);
+	told_process(m, 12 * MS, 101, "ForkPoolWorker-1", "pool_worker", 1, true);
+	chan(m, 20 * MS, 101, "{\"fact\":\"tasks\",\"base_ns\":%llu,\"t\":\"0,2,0,5;1,1,10,7;\","
+	     "\"job\":3}\n{\"fact\":\"tasks\",\"base_ns\":%llu,\"t\":\"9,1,0,0\"}",
+	     mono(19 * MS), mono(19 * MS + 50));
+	w = proc_of(m, 101);
+	assert_int_equal(w->py.tasks, 3);
+	assert_int_equal(w->py.items, 4);
+	assert_int_equal(model_task_count(m), 3);
+	t = model_task(m, 0);
+	assert_int_equal(t->job, 3);
+	assert_int_equal(t->index, 0);
+	assert_int_equal(t->items, 2);
+	assert_int_equal(t->start_ns, 19 * MS);
+	assert_int_equal(t->end_ns, 19 * MS + 5);
+	t = model_task(m, 1);
+	assert_int_equal(t->index, 1);
+	assert_int_equal(t->start_ns, 19 * MS + 10);
+	assert_int_equal(t->end_ns, 19 * MS + 17);
+	t = model_task(m, 2);
+	assert_int_equal(t->job, FS_TASK_NO_JOB);
+	assert_int_equal(t->index, 9);
+	assert_int_equal(t->start_ns, 19 * MS + 50);
+	applied = model_py_stats(m)->applied;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		chan(m, 30 * MS, 101, "{\"fact\":\"tasks\",\"base_ns\":%llu,\"t\":\"%s\"}",
+		     mono(29 * MS), bad[i]);
+	/* a base out of range, a duration that runs past the clock */
+	chan(m, 30 * MS, 101, "{\"fact\":\"tasks\",\"base_ns\":0,\"t\":\"1,1,0,0\"}");
+	chan(m, 30 * MS, 101, "{\"fact\":\"tasks\",\"base_ns\":9223372036854775800,"
+	     "\"t\":\"1,1,100,100\"}");
+	assert_int_equal(model_task_count(m), 3);
+	assert_int_equal(proc_of(m, 101)->py.tasks, 3);
+	assert_int_equal(model_py_stats(m)->applied, applied);
+	/* only a worker's */
+	chan(m, 31 * MS, ROOT, "{\"fact\":\"tasks\",\"base_ns\":%llu,\"t\":\"0,1,0,1\"}",
+	     mono(30 * MS));
+	assert_int_equal(model_task_count(m), 3);
+	model_free(m);
+}
+
 /* ---------------------------------------------------------------- forged and foreign */
 
 static void test_forged_and_foreign(void **state)
@@ -370,7 +431,7 @@ static void test_forged_and_foreign(void **state)
 	assert_int_equal(proc_of(m, 101)->role, FS_ROLE_MP_CHILD);
 	assert_int_equal(st->ignored, 17);
 	/* other kinds: kept as facts, not applied */
-	chan(m, 23 * MS, 101, "{\"fact\":\"name\",\"name\":\"w1\"}\n{\"fact\":\"tasks\"}");
+	chan(m, 23 * MS, 101, "{\"fact\":\"name\",\"name\":\"w1\"}\n{\"fact\":\"tally\"}");
 	assert_int_equal(st->foreign, 2);
 	/* a key that names a process or a time: the record is rejected whole */
 	chan(m, 24 * MS, 101, "{\"fact\":\"hello\",\"py_version\":\"9\",\"pid\":102}");
@@ -844,6 +905,7 @@ int main(void)
 	    cmocka_unit_test(test_hello_and_clock),
 	    cmocka_unit_test(test_process_kinds),
 	    cmocka_unit_test(test_tasks),
+	    cmocka_unit_test(test_tasks_batch),
 	    cmocka_unit_test(test_forged_and_foreign),
 	    cmocka_unit_test(test_recycling_from_facts),
 	    cmocka_unit_test(test_executors_never_recycle),
