@@ -177,3 +177,29 @@ def test_live_step_mode():
             assert kind in kinds, (kind, kinds)
     finally:
         p.close()
+
+
+def test_live_narration_is_the_replays():
+    """A live run narrates as its recording does: at its end the log holds the lessons
+    `forkscope narrate` finds in the recording, with the same times and sentences."""
+    need_live()
+    rec = os.path.join(TMP, "live-narration.jsonl")
+    env = {"LANG": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+    p = Pane("%s run -o %s --method spawn pool-recycle" % (shquote(FORKSCOPE), shquote(rec)),
+             160, 40, env)
+    try:
+        p.wait_for(r"FINISHED", timeout=90)
+        p.keys("L")
+        s = p.wait_for(r"narration: \d+ lessons")
+        n = int(re.search(r"narration: (\d+) lessons", s).group(1))
+        p.keys("q")
+        assert p.exit_status() == 0
+        lessons = narrate_json(rec)
+        assert n == len(lessons), (n, len(lessons), s)
+        for x in lessons[: min(n, 12)]:
+            when = "%d.%03d s" % (x["t_ns"] // 10**9, x["t_ns"] % 10**9 // 10**6)
+            line = "%s %s" % (when, x["text"])
+            assert line[:80] in s, (line, s)
+        assert any(x["kind"] == "recycled" for x in lessons), lessons
+    finally:
+        p.close()
