@@ -63,14 +63,13 @@ size_t lesson_question(const struct fs_lesson *x, char *buf, size_t len)
 		break;
 	case FS_LESSON_RECYCLED:
 		snprintf(buf, len,
-			 "A worker has run its last task (maxtasksperchild): what now? it "
-			 "waits for more / it exits and the pool starts a new one / the pool "
-			 "stops");
+			 "A worker ran its last task (maxtasksperchild): it waits / it exits and "
+			 "is replaced / the pool stops?");
 		break;
 	case FS_LESSON_DAEMON_KILLED:
 		snprintf(buf, len,
-			 "%s is done while its daemon child still runs: what happens to "
-			 "the child? it runs on / it is sent %s / it becomes an orphan",
+			 "%s is done, its daemon child still runs: the child runs on / gets %s / "
+			 "becomes an orphan?",
 			 by, names_signal(15));
 		break;
 	case FS_LESSON_TERMINATED:
@@ -81,8 +80,8 @@ size_t lesson_question(const struct fs_lesson *x, char *buf, size_t len)
 		break;
 	case FS_LESSON_POOL_TERMINATED:
 		snprintf(buf, len,
-			 "Leaving a Pool's with block: what happens to a worker still "
-			 "busy? it finishes its task / it is sent %s / it is left running",
+			 "Leaving a Pool's with block: a worker still busy finishes its task / "
+			 "gets %s / runs on?",
 			 names_signal(15));
 		break;
 	case FS_LESSON_KILLED:
@@ -102,9 +101,8 @@ size_t lesson_question(const struct fs_lesson *x, char *buf, size_t len)
 		break;
 	case FS_LESSON_NO_GUARD:
 		snprintf(buf, len,
-			 "No `if __name__ == \"__main__\":` guard, %s: the child imports "
-			 "the main module and reaches start() again. Endless grandchildren "
-			 "/ a RuntimeError, exit 1 / it just works?",
+			 "No __main__ guard under %s: the child runs start() again. Grandchildren "
+			 "forever / RuntimeError, exit 1 / fine?",
 			 method_word(x->method));
 		break;
 	case FS_LESSON_NO_GUARD_CHURN:
