@@ -1,5 +1,6 @@
 # summary: multiprocessing.Pool vs concurrent.futures.ProcessPoolExecutor, and which start method the executor really uses
 # look-for: the executor's workers start like the Pool's, with the default start method or mp_context (not always spawn); executor workers are not daemons and exit when it shuts down
+# question pool_started: Which start method will ProcessPoolExecutor use here: always spawn / the default context's?
 """Pool and ProcessPoolExecutor side by side.
 
 Both run tasks in worker processes. Differences a trace shows:

@@ -1,5 +1,7 @@
 # summary: No `if __name__ == "__main__":` guard: what spawn and forkserver children do when they re-import this file
 # look-for: spawn/forkserver children exit 1 (RuntimeError, no endless recursion); with --variant pool the Pool keeps replacing workers that exit 1; under fork all is well
+# question no_guard: No __main__ guard: the child re-imports this file and reaches Pool() again. Grandchildren forever?
+# question no_guard_churn: Every new worker fails the same way: does the pool give up, or keep starting new ones?
 """A program WITHOUT the main guard (do not write programs like this).
 
 Everything below runs at module level. Under spawn and forkserver each child imports

@@ -2,6 +2,7 @@
  * shown by moving the cursor to their events, step mode freezing a live workload at each
  * new lesson, and the question asked before a lesson is shown. */
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "output/lesson_text.h"
@@ -23,6 +24,24 @@ static bool lec_on_main(const struct tui_app *a)
 	return a->sess == &a->main_run.sess && a->lec.n.model;
 }
 
+/* The demo the run's command runs, for its own questions (none for any other program). */
+static void lec_demo_questions(struct tui_lecture *l, const struct fs_header *h)
+{
+	char path[4096];
+
+	memset(&l->demo, 0, sizeof(l->demo));
+	if (h && demo_questions_find(h->command, h->command_len, path, sizeof(path)) == 0)
+		demo_questions_read(path, &l->demo);
+}
+
+void tui_lecture_question(const struct tui_app *a, const struct fs_lesson *x, char *buf, size_t len)
+{
+	if ((unsigned)x->kind < FS_LESSON_KIND_COUNT && a->lec.demo.text[x->kind][0])
+		snprintf(buf, len, "%s", a->lec.demo.text[x->kind]);
+	else
+		lesson_question(x, buf, len);
+}
+
 static void lec_reset_marks(struct tui_lecture *l)
 {
 	l->at = l->asked = l->stop = l->log_sel = -1;
@@ -37,6 +56,7 @@ void tui_lecture_begin(struct tui_app *a, const struct fs_header *h)
 
 	vnarr_free(&l->n);
 	lec_reset_marks(l);
+	lec_demo_questions(l, h);
 	if (vnarr_begin(&l->n, h->root_pid, h, VIEW_TOMBSTONE_LIMIT) != 0)
 		tui_message(a, "out of memory: no narration");
 }
@@ -69,6 +89,7 @@ void tui_lecture_load(struct tui_app *a, const char *path)
 
 	vnarr_free(&a->lec.n);
 	lec_reset_marks(&a->lec);
+	lec_demo_questions(&a->lec, &a->rec_header);
 	if (session_first(s) == 0 && s->store.n == s->count) {
 		/* every event is in memory: narrate them from there */
 		static struct fs_event ev; /* 8 KiB: not on the stack */

@@ -13,6 +13,7 @@
 #include "record/replay.h"
 #include "view/narration.h"
 #include "view/view.h"
+#include "workload/demo_questions.h"
 
 struct tui_app;
 
@@ -27,9 +28,10 @@ struct tui_lecture {
 	bool step;    /* step mode: the live workload freezes at each lesson event */
 	size_t armed; /* step mode: the lessons known when it last ran on */
 	long stop;    /* step mode: the lesson it stopped at, to show, -1 */
-	bool stopped_shown; /* the stop was shown (the view moved there) */
-	struct rect line;   /* the narration line(s) this frame, h = 0 for none */
-	struct rect pane;   /* the narration log this frame, h = 0 for none */
+	bool stopped_shown;	    /* the stop was shown (the view moved there) */
+	struct rect line;	    /* the narration line(s) this frame, h = 0 for none */
+	struct rect pane;	    /* the narration log this frame, h = 0 for none */
+	struct demo_questions demo; /* the demo's own questions, when the run is a demo's */
 };
 
 /* feed.c and app.c hooks: a new main run (its header), each of its events, its end; a
@@ -55,6 +57,9 @@ void tui_lecture_toggle_step(struct tui_app *a);
 void tui_lecture_toggle_ask(struct tui_app *a);
 /* pane_narration.c: the line and the log. */
 void tui_draw_narration(const struct tui_app *a);
+/* The question of lesson x: the demo's own for its kind, else the kind's. */
+void tui_lecture_question(const struct tui_app *a, const struct fs_lesson *x, char *buf,
+			  size_t len);
 /* The lesson the narration line shows (the newest one shown by the cursor), or -1. */
 long tui_lecture_shown(const struct tui_app *a);
 

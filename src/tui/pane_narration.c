@@ -68,7 +68,7 @@ static void narr_draw_line(const struct tui_app *a)
 	long shown = tui_lecture_shown(a);
 
 	if (l->asked >= 0 && (x = lessons_at(l->n.lessons, (size_t)l->asked))) {
-		lesson_question(x, body, sizeof(body));
+		tui_lecture_question(a, x, body, sizeof(body));
 		snprintf(text, sizeof(text), "%sQUESTION: %s (space)", state, body);
 		narr_wrap(&l->line, tui_attr(a, C_FOCUS) | A_BOLD, text);
 		return;

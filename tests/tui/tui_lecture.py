@@ -89,8 +89,8 @@ def test_narration_log_pane():
 
 
 def test_question_before_answer():
-    """With questions on (a), ] asks first with the lesson's event not shown yet; space
-    answers and shows it."""
+    """With questions on (a), ] asks first with the lesson's event not shown yet (the
+    demo's own question where its header has one); space answers and shows it."""
     path = os.path.join(SHIPPED, "start-methods-forkserver.jsonl")
     lessons = narrate_json(path)
     fsrv = [x for x in lessons if x["kind"] == "forkserver_child"][0]
@@ -107,7 +107,8 @@ def test_question_before_answer():
             p.wait_for(r"ANSWER:.*|\[%d/%d\]" % (i + 1, len(lessons)))
             p.wait_for(r"\[%d/%d\]" % (i + 1, len(lessons)))
         p.keys("]")
-        s = p.wait_for(r"QUESTION: Under forkserver: who will be the new child's parent")
+        # the demo's own question for this kind ("# question forkserver_child: ...")
+        s = p.wait_for(r"QUESTION: The children print their PPID: under forkserver")
         assert status_events(p)[0] == fsrv["event"], s  # the fork not shown yet
         assert "ANSWER" not in narration_rows(s), s
         p.keys(" ")
