@@ -204,3 +204,37 @@ def test_live_narration_is_the_replays():
         assert any(x["kind"] == "recycled" for x in lessons), lessons
     finally:
         p.close()
+
+
+def test_live_step_mode_duration():
+    """--duration counts the time the workload ran, not the time step mode held it: frozen
+    past its deadline it is still there (LIVE, frozen); thawed, it runs out its time and
+    is stopped."""
+    need_live()
+    env = {"LANG": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+    prog = "import time\nfor i in range(40):\n    time.sleep(0.25)\n"
+    path = os.path.join(TMP, "naps.py")
+    with open(path, "w") as f:
+        f.write(prog)
+    p = Pane("%s run --duration 2 -- /usr/bin/python3 %s" % (shquote(FORKSCOPE),
+                                                             shquote(path)), 120, 36, env)
+    try:
+        p.wait_for(r"LIVE", timeout=20)
+        p.keys("S")
+        p.wait_for(r"\[step: frozen\]")
+        fs_pid = p.forkscope_pid()
+        if frozen_state(fs_pid) is None:
+            raise Skip("no cgroup v2 of the workload's own here: no freezer")
+        t0 = time.monotonic()
+        time.sleep(3.5)  # past the 2 s deadline, frozen all along
+        s = p.screen()
+        assert "LIVE" in s and "FINISHED" not in s, s
+        assert frozen_state(fs_pid) is True, "thawed behind our back"
+        p.keys("S")  # step mode off: it runs on
+        p.wait_for(r"FINISHED", timeout=20)
+        assert time.monotonic() - t0 >= 4.5, "the frozen time counted against --duration"
+        p.keys("q")
+        p.exit_status()
+        assert not wait_no_session_processes(fs_pid), "processes left behind"
+    finally:
+        p.close()
