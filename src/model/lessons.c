@@ -85,6 +85,16 @@ struct lesson_mark *lessons_mark(struct fs_lessons *l, const struct fs_proc *p)
 	return &l->marks[p->serial];
 }
 
+/* Marks for every process of the table at once (the newest has the highest serial), so
+ * that no mark moves while the lessons of one event hold pointers to several. */
+static void lessons_reserve(struct fs_lessons *l, const struct fs_model *m)
+{
+	size_t n = model_count(m);
+
+	if (n)
+		lessons_mark(l, model_proc(m, n - 1));
+}
+
 static const struct fs_proc *proc_at(const struct fs_model *m, int idx)
 {
 	return idx >= 0 ? model_proc(m, (size_t)idx) : NULL;
@@ -485,6 +495,7 @@ size_t lessons_after_event(struct fs_lessons *l, const struct fs_model *m,
 
 	if (l->finished)
 		return 0;
+	lessons_reserve(l, m);
 	l->event = event;
 	l->t_ns = ev->t_ns;
 	switch (ev->type) {
@@ -522,6 +533,7 @@ size_t lessons_finish(struct fs_lessons *l, const struct fs_model *m)
 
 	if (l->finished)
 		return 0;
+	lessons_reserve(l, m);
 	/* the analyses redone over the whole trace: recycling found late, stops told late */
 	for (size_t i = 0; i < model_count(m); i++)
 		look_proc(l, m, (int)i);
