@@ -11,7 +11,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 # Debian 12 packages the project needs (build, tests, demos).
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev \
-	libcmocka-dev libjson-c-dev pkg-config python3 tmux make gcc mandoc
+	libcmocka-dev libjson-c-dev pkg-config python3 tmux make gcc mandoc shellcheck
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -I$(BUILD) -Isrc -DFS_VERSION=\"$(VERSION)\"

@@ -219,6 +219,16 @@ const char *names_channel_reject_long(enum fs_channel_reject why)
 	return (unsigned)why < FS_CHANNEL_REJECT_COUNT ? names_rejects[why].meaning : "?";
 }
 
+const char *names_recycle_source(bool told)
+{
+	return told ? "from the Python facts" : "inferred";
+}
+
+const char *names_recycle_cause(void)
+{
+	return "its Pool's maxtasksperchild";
+}
+
 const char *names_stream(unsigned fd)
 {
 	return fd == 1 ? "stdout" : fd == 2 ? "stderr" : "?";

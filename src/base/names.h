@@ -191,6 +191,14 @@ const char *names_channel_reject(enum fs_channel_reject why);
 /* What the reason means, for people: "longer than 4096 bytes", "names a process or a time
  * (pid, tid, ppid, t_ns)"...; "?" out of range. */
 const char *names_channel_reject_long(enum fs_channel_reject why);
+/* Where a recycled worker (a Pool worker replaced after its tasks) is known from, for the
+ * tree and the summary: told, "from the Python facts" (the Pool said maxtasksperchild and
+ * the worker ran that many); else "inferred" (the kernel's events alone: a start right
+ * after a worker's exit 0, by the same starter). */
+const char *names_recycle_source(bool told);
+/* What a told recycling is, for the tree and the summary: "its Pool's maxtasksperchild". */
+const char *names_recycle_cause(void);
+
 /* The stream of an output line: "stdout" (fd 1), "stderr" (fd 2), "?" else. */
 const char *names_stream(unsigned fd);
 

@@ -271,9 +271,7 @@ static bool py_decimal(const char **s, char sep, int64_t *out)
 	return true;
 }
 
-/* The entries of a "tasks" fact: "index,items,start,duration;..." with start an offset
- * from base_ns; all of them valid, or none taken (docs/channel.md). */
-static int py_tasks_parse(const char *t, int64_t base, int64_t (*out)[4], int max)
+int pyfacts_tasks_parse(const char *t, int64_t base, int64_t (*out)[4], int max)
 {
 	int n = 0;
 
@@ -284,11 +282,12 @@ static int py_tasks_parse(const char *t, int64_t base, int64_t (*out)[4], int ma
 			return -1;
 		e = out[n];
 		if (!py_decimal(&t, ',', &e[0]) || !py_decimal(&t, ',', &e[1]) ||
-		    !py_decimal(&t, ',', &e[2]) || !py_decimal(&t, ';', &e[3]) || e[1] > UINT32_MAX ||
-		    e[2] > INT64_MAX - 1 - base || e[3] > INT64_MAX - 1 - base - e[2])
+		    !py_decimal(&t, ',', &e[2]) || !py_decimal(&t, ';', &e[3]) ||
+		    e[1] > UINT32_MAX || e[2] > INT64_MAX - 1 - base ||
+		    e[3] > INT64_MAX - 1 - base - e[2])
 			return -1;
-		e[2] += base;	     /* start */
-		e[3] += e[2];	     /* end */
+		e[2] += base; /* start */
+		e[3] += e[2]; /* end */
 		n++;
 	}
 	return n;
@@ -309,12 +308,12 @@ static int fact_tasks(struct fs_model *m, int idx, const struct fs_fact *f, uint
 	if (!list || !fact_int(f, "base_ns", 1, INT64_MAX - 1, &base) ||
 	    (fact_field(f, "job") && !fact_int(f, "job", 0, INT64_MAX - 1, &job)))
 		return 0;
-	n = py_tasks_parse(list, base, entries, (int)(sizeof(entries) / sizeof(entries[0])));
+	n = pyfacts_tasks_parse(list, base, entries, (int)(sizeof(entries) / sizeof(entries[0])));
 	if (n <= 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		struct fs_task task = {m->procs[idx].serial, job, entries[i][0],
-				       (uint64_t)entries[i][1], 0, 0};
+		struct fs_task task = {m->procs[idx].serial,	job, entries[i][0],
+				       (uint64_t)entries[i][1], 0,   0};
 
 		if (py_task_add(m, idx, f, &task, entries[i][2], entries[i][3]) != 0)
 			return -1;

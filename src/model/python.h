@@ -78,6 +78,12 @@ const struct fs_pool *model_pool(const struct fs_model *m, size_t i);
 const struct fs_pool *model_pool_of(const struct fs_model *m, const struct fs_proc *p);
 const struct fs_py_stats *model_py_stats(const struct fs_model *m);
 
+/* The entries of a "tasks" fact's t: "index,items,start,duration;..." with start an offset
+ * from base_ns (docs/channel.md), into out[i] = {index, items, start, end} (CLOCK_MONOTONIC);
+ * all of them valid, or none taken. The number of entries, or -1 (a bad one, or more than
+ * max). Pure: the model's own decoding, also for the event lines (output/fact_text.c). */
+int pyfacts_tasks_parse(const char *t, int64_t base, int64_t (*out)[4], int max);
+
 /* Why a process has its role and label, in one line: Python's account when it told one
  * ("multiprocessing says it is ForkPoolWorker-3 of Pool #1"), "no hook: ..." for a Python
  * process whose hook never spoke, else the kernel's reason (role_reason). Safe for a

@@ -1,5 +1,8 @@
 /* Python roles from an exec's argv: forkserver, resource tracker, spawn child.
- * See /work/shared/python-multiprocessing.md for the command lines CPython builds. */
+ * See /work/shared/python-multiprocessing.md for the command lines CPython builds, and
+ * docs/model.md for the forms of 3.8 to 3.14 (3.14's forkserver: `authkey_r` in its
+ * keywords; 3.14.3: `main_path`, `sys_argv`; 3.14.4: `import sys; ` first and the
+ * parent's sys.argv after the code). */
 #include <ctype.h>
 #include <string.h>
 
@@ -50,6 +53,16 @@ static const struct code_pattern code_patterns[] = {
      "exec'd `-c from billiard.spawn import spawn_main; spawn_main(...)`: "
      "a spawn child (billiard)"},
 };
+
+static const char reason_forkserver_argv[] =
+    "exec'd `-c import sys; from multiprocessing.forkserver import main; main(...)` and "
+    "its parent's argv (Python 3.14.4 and later): the forkserver, not the script it names";
+static const char reason_frozen_forkserver[] =
+    "a frozen app exec'd itself as `<exe> -c from multiprocessing.forkserver import main; "
+    "main(...)`: the forkserver (Python 3.14 starts it by default on Linux)";
+static const char reason_frozen_tracker[] =
+    "a frozen app exec'd itself as `<exe> -c from multiprocessing.resource_tracker import "
+    "main;main(N)`: the resource tracker";
 
 static const char reason_fork_flag[] =
     "exec'd Python `-c CODE ... --multiprocessing-fork`: a spawn child";
@@ -285,6 +298,54 @@ static const char *frozen_fork_reason(char *const *argv, int argc)
 	return reason;
 }
 
+/* True when s reads `from <module> import main;` then the call `main(` (blanks between). */
+static bool code_calls_main(const char *s, const char *module)
+{
+	s = skip_blanks(s);
+	if (strncmp(s, "from ", 5) != 0)
+		return false;
+	s = skip_blanks(s + 5);
+	s = match_token(s, module);
+	if (!s || (*s != ' ' && *s != '\t'))
+		return false;
+	s = match_token(skip_blanks(s), "import");
+	if (!s || (*s != ' ' && *s != '\t'))
+		return false;
+	s = match_token(skip_blanks(s), "main");
+	if (!s || *skip_blanks(s) != ';')
+		return false;
+	s = skip_blanks(skip_blanks(s) + 1);
+	return strncmp(s, "main(", 5) == 0;
+}
+
+/* A frozen app's forkserver or resource tracker: not a Python name, but exec'd exactly as
+ * CPython builds the helper's command, `<exe> [flags] -c CODE [sys.argv...]` with CODE
+ * opening on the import and the call (3.14.4 prefixes `import sys; `). The frozen
+ * executable is sys.executable, which spawn.get_executable() returns; before 3.14 a
+ * frozen app on Linux forked by default and rarely showed these. */
+static bool frozen_helper(char *const *argv, int argc, struct fs_exec_role *out)
+{
+	const char *code = NULL, *s;
+	int ci = args_code_index(argv, argc, &code);
+
+	if (ci < 0)
+		return false;
+	s = skip_blanks(code);
+	if (strncmp(s, "import sys;", 11) == 0)
+		s += 11;
+	if (code_calls_main(s, "multiprocessing.forkserver")) {
+		out->role = FS_ROLE_FORKSERVER;
+		out->reason = reason_frozen_forkserver;
+	} else if (code_calls_main(s, "multiprocessing.resource_tracker") && ci == argc - 1) {
+		out->role = FS_ROLE_RESOURCE_TRACKER;
+		out->reason = reason_frozen_tracker;
+	} else {
+		return false;
+	}
+	out->method = FS_METHOD_NONE;
+	return true;
+}
+
 void roles_classify(const char *filename, char *const *argv, int argc, struct fs_exec_role *out)
 {
 	const char *code = NULL, *last, *frozen;
@@ -302,9 +363,12 @@ void roles_classify(const char *filename, char *const *argv, int argc, struct fs
 		out->reason = frozen;
 		return;
 	}
-	/* `-c` means code only to Python (grep -c, sh -c are something else) */
-	if (!exec_runs_python(filename, argv, argc))
+	/* `-c` means code only to Python (grep -c, sh -c are something else), or to a
+	 * frozen app running one of multiprocessing's helper commands */
+	if (!exec_runs_python(filename, argv, argc)) {
+		frozen_helper(argv, argc, out);
 		return;
+	}
 	ci = args_code_index(argv, argc, &code);
 	if (ci < 0)
 		return;
@@ -315,6 +379,10 @@ void roles_classify(const char *filename, char *const *argv, int argc, struct fs
 			out->role = p->role;
 			out->method = p->method;
 			out->reason = p->reason;
+			/* 3.14.4 (gh-144503) puts the parent's sys.argv after the code */
+			if (p->role == FS_ROLE_FORKSERVER && ci + 1 < argc &&
+			    strcmp(p->module, "multiprocessing.forkserver") == 0)
+				out->reason = reason_forkserver_argv;
 			return;
 		}
 	}

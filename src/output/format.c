@@ -482,10 +482,7 @@ void format_summary(FILE *f, const struct fs_model *m)
 		st->daemon_kills ? " (SIGTERM from the starter, which then exited: daemons at "
 				   "interpreter exit, or a pool closed just before)"
 				 : "");
-	fprintf(f, "recycled workers: %zu%s\n", st->recycled,
-		st->recycled ? " (started by a pool right after one of its workers exited 0, "
-			       "while the pool ran on)"
-			     : "");
+	format_summary_recycled(f, m);
 	if (c->reparented)
 		fprintf(f, "re-parented: %zu (outlived their parent and were adopted)\n",
 			c->reparented);

@@ -22,6 +22,10 @@ void format_event_line(FILE *f, const struct fs_event *ev, const struct fs_model
 /* The end-of-run summary: processes by role, exit statuses, daemon kills, recycling,
  * events, lost events. */
 void format_summary(FILE *f, const struct fs_model *m);
+/* The summary's "recycled workers: N (...)" line: from the Python facts when they told it
+ * (the tasks after which the replaced workers exited, their Pool's maxtasksperchild),
+ * "inferred" from the kernel's events else, in the tree's words (names_recycle_source). */
+void format_summary_recycled(FILE *f, const struct fs_model *m);
 /* The state of a process (names_state() of what the model knows of it). */
 void format_proc_state(const struct fs_proc *p, enum names_state_form form, char *buf, size_t len);
 /* The command of a process (names_command()): its own argv, or its comm when it never

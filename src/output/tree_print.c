@@ -182,8 +182,9 @@ static void tree_status(const struct fs_proc *p, char *buf, size_t size)
 	if (p->reparented)
 		TREE_ADD(", reparented to %u", p->ppid);
 	if (p->replaces)
-		TREE_ADD(", replaces %u%s", p->replaces,
-			 p->py.recycled ? " (its Pool's maxtasksperchild)" : "");
+		TREE_ADD(", replaces %u (%s%s%s)", p->replaces,
+			 p->py.recycled ? names_recycle_cause() : "", p->py.recycled ? ": " : "",
+			 names_recycle_source(p->py.recycled));
 	if (p->replaced_by)
 		TREE_ADD(", replaced by %u", p->replaced_by);
 	if (p->generation > 0)

@@ -9,6 +9,7 @@
 #include "base/names.h"
 #include "base/text.h"
 #include "model/channel.h"
+#include "output/fact_text.h"
 #include "output/format.h"
 #include "output/workload_lines.h"
 
@@ -139,37 +140,14 @@ static int wl_lines(struct workload_lines *wl, FILE *f, const struct fs_model *m
 	return rc;
 }
 
-/* One fact: "chan PID ROLE fact KIND key=value ...", strings quoted and escaped. */
-static void wl_fact(FILE *f, const struct fs_fact *ft, const struct fs_model *m, char *text)
+/* One fact: "chan PID ROLE" and the fact in words (output/fact_text.h). */
+static void wl_fact(FILE *f, const struct fs_fact *ft, const struct fs_model *m)
 {
 	char tbuf[32], *detail = malloc(WL_FACT_MAX);
-	size_t len;
 
 	if (!detail)
 		return;
-	len = (size_t)snprintf(detail, WL_FACT_MAX, "fact %s", ft->kind);
-	for (size_t k = 0; k < ft->nfields && len < WL_FACT_MAX; k++) {
-		const struct fs_fact_field *fl = &ft->fields[k];
-		char *at = detail + len;
-		size_t room = WL_FACT_MAX - len;
-
-		switch (fl->type) {
-		case FS_FACT_STRING:
-			text_escape(text, WL_TEXT_MAX, fl->s, strlen(fl->s));
-			len += (size_t)snprintf(at, room, " %s=\"%s\"", fl->key, text);
-			break;
-		case FS_FACT_INT:
-			len += (size_t)snprintf(at, room, " %s=%" PRId64, fl->key, fl->i);
-			break;
-		case FS_FACT_BOOL:
-			len +=
-			    (size_t)snprintf(at, room, " %s=%s", fl->key, fl->i ? "true" : "false");
-			break;
-		default:
-			len += (size_t)snprintf(at, room, " %s=null", fl->key);
-			break;
-		}
-	}
+	fact_text(ft, m, detail, WL_FACT_MAX);
 	wl_time(ft->t_ns, tbuf, sizeof(tbuf));
 	fprintf(f, "%11s %-6s %-7u %-7s %-19s %s\n", tbuf, names_event_type(FS_EV_CHANNEL), ft->pid,
 		"-", wl_role(m, ft->serial, ft->pid), detail);
@@ -183,19 +161,17 @@ static void wl_channel(struct workload_lines *wl, FILE *f, const struct fs_event
 	const struct fs_channel_stats *st = model_channel_stats(m);
 	uint64_t told = st->facts - wl->seen.facts;
 	size_t n = model_fact_count(m);
-	char tbuf[32];
+	char tbuf[32], why[256];
 
 	for (size_t i = told < n ? n - (size_t)told : 0; told && i < n; i++)
-		wl_fact(f, model_fact(m, i), m, wl->text);
+		wl_fact(f, model_fact(m, i), m);
 	for (int r = 0; r < FS_CHANNEL_REJECT_COUNT; r++) {
 		if (st->rejected[r] == wl->seen.rejected[r])
 			continue;
 		wl_time(ev->t_ns, tbuf, sizeof(tbuf));
-		fprintf(f, "%11s %-6s %-7u %-7s %-19s rejected: %s (%s)\n", tbuf,
-			names_event_type(FS_EV_CHANNEL), ev->pid, "-",
-			wl_role(m, FS_OUTPUT_NO_SERIAL, ev->pid),
-			names_channel_reject((enum fs_channel_reject)r),
-			names_channel_reject_long((enum fs_channel_reject)r));
+		fact_text_rejected((enum fs_channel_reject)r, why, sizeof(why));
+		fprintf(f, "%11s %-6s %-7u %-7s %-19s %s\n", tbuf, names_event_type(FS_EV_CHANNEL),
+			ev->pid, "-", wl_role(m, FS_OUTPUT_NO_SERIAL, ev->pid), why);
 	}
 	wl->seen = *st;
 }

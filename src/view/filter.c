@@ -167,22 +167,15 @@ void view_event_text(const struct view_ev *e, char *buf, size_t len)
 		break;
 	}
 	case FS_EV_CHANNEL: {
-		/* the record as it came (the model decodes it), its magic left out */
-		size_t magic = strlen(FS_CHANNEL_MAGIC);
-		bool has =
-		    e->args && e->args_len >= magic && !memcmp(e->args, FS_CHANNEL_MAGIC, magic);
-		char rec[96];
+		/* what the model decoded (the session keeps it as it applies the event); a
+		 * record not applied yet shows its size only, never its bytes */
+		char rec[48];
 
-		if (e->cut)
-			snprintf(rec, sizeof(rec), "a record of %" PRIu32 " bytes: too long",
-				 e->cut);
-		else if (e->args)
-			text_escape(rec, sizeof(rec), e->args + (has ? magic : 0),
-				    e->args_len - (has ? magic : 0));
-		else
-			rec[0] = '\0';
+		if (!e->text)
+			snprintf(rec, sizeof(rec), "a record of %" PRIu32 " bytes",
+				 e->cut ? e->cut : e->args_len);
 		snprintf(buf, len, "%s %-6s %7" PRIu32 "  %s", t, names_event_type(e->type), e->pid,
-			 rec);
+			 e->text ? e->text : rec);
 		break;
 	}
 	default:

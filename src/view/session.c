@@ -16,13 +16,14 @@ void evstore_init(struct evstore *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Free a kept event's strings; returns the bytes of args it held. */
+/* Free a kept event's strings; returns the bytes of args (and decoded text) it held. */
 static size_t view_ev_free(struct view_ev *v)
 {
-	size_t bytes = v->args ? v->args_len : 0;
+	size_t bytes = (v->args ? v->args_len : 0) + (v->text ? strlen(v->text) + 1 : 0);
 
 	free(v->filename);
 	free(v->args);
+	free(v->text);
 	return bytes;
 }
 
@@ -273,7 +274,7 @@ static int session_apply_kept(struct session *s)
 	evstore_get(&s->store, s->cursor, &ev);
 	s->cursor++;
 	s->cursor_ns = view_later(s->cursor_ns, view_event_order_ns(&ev));
-	return model_apply(s->model, &ev);
+	return evstore_apply(&s->store, s->cursor - 1, s->model, &ev);
 }
 
 /* Drop the k oldest kept events: into the model of the dropped ones first, and into the
@@ -424,7 +425,7 @@ int session_push(struct session *s, const struct fs_event *ev)
 		return 0;
 	s->cursor++;
 	s->cursor_ns = view_later(s->cursor_ns, view_event_order_ns(ev));
-	return model_apply(s->model, ev);
+	return evstore_apply(&s->store, s->cursor - 1, s->model, ev);
 }
 
 /* End the model, as the source ended, when the whole of a complete run is shown. */

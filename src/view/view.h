@@ -38,6 +38,8 @@ struct view_ev {
 	char comm[FS_COMM_LEN];
 	char *filename; /* exec only, else NULL */
 	char *args;	/* exec: NUL-separated argv; output, channel: the bytes; args_len bytes */
+	char *text;	/* channel: what the model made of it once applied (its facts in words
+			 * joined by " | ", or its rejection: output/fact_text.h), else NULL */
 };
 
 struct evstore {
@@ -58,6 +60,11 @@ void evstore_drop(struct evstore *s, size_t k);
 const struct view_ev *evstore_at(const struct evstore *s, size_t i);
 /* When an event happened for the run's order: a run's end, else its t_ns. */
 uint64_t view_event_order_ns(const struct fs_event *ev);
+/* Apply ev, kept event number i, to m (model_apply); a channel event keeps what m made of
+ * it, its facts in words or its rejection (e->text, output/fact_text.h), once: the same
+ * again when the model is rebuilt. Out of memory for the text: it stays without
+ * (view_event_text says the record's size). Returns model_apply's. */
+int evstore_apply(struct evstore *s, size_t i, struct fs_model *m, const struct fs_event *ev);
 /* Expand kept event number i back into a full fs_event (for model_apply). */
 void evstore_get(const struct evstore *s, size_t i, struct fs_event *out);
 /* Number of the first kept event whose order_ns is at or after t_ns, base + n when none

@@ -286,8 +286,7 @@ def complete(binary, words, cwd):
 def test_completion_shellcheck(binary):
     """shellcheck has nothing to say of the completion script."""
     del binary
-    if not shutil.which("shellcheck"):
-        raise Skip("no shellcheck (Debian package shellcheck)")
+    missing_tool("shellcheck", "shellcheck")
     res = run(["shellcheck", "-s", "bash", COMPLETION])
     check(res.returncode == 0, "shellcheck: " + " | ".join(res.stdout.strip().splitlines()[:6]))
 

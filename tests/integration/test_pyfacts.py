@@ -8,7 +8,8 @@ root: run_tests.py runs them among its plain tests, or
 The fixtures: pool-recycle under fork (Pool(2, maxtasksperchild=3), chunks of 1), the
 study note's Pool(processes=2, maxtasksperchild=3).map(f, range(10)) (chunks of 2),
 pool-basics under spawn (leaving `with Pool()` terminates it), daemon under forkserver,
-identity under spawn (a terminate()), and a `python -I` child (no hook).
+identity under spawn (a terminate()), and a `python -I` child (no hook). Also the
+hand-built fixtures of CPython 3.14's command lines (py314-*.jsonl, kernel only).
 """
 import json
 import os
@@ -175,6 +176,37 @@ def test_old_recording(binary):
         check(w["ready_ns"] >= exact[w["pid"]]["ready_ns"], "a write time before the fact's")
 
 
+def roles_of(binary, name):
+    """{pid: (role, start_method)} of a fixture's tree --json."""
+    nodes = tree(binary, os.path.join(FIXTURES, name))
+    return {n["pid"]: (n["role"], n["start_method"]) for n in nodes}, nodes
+
+
+def test_python314(binary):
+    """CPython 3.14's argv forms, kernel only (hand-built fixtures, argv as 3.14's sources
+    build them: Lib/multiprocessing/forkserver.py ForkServer.ensure_running(), lines
+    143-172 of 3.14.0 and gh-144503's form of 3.14.4, `import sys; ...` then the parent's
+    argv; resource_tracker.py ResourceTracker._launch(); spawn.py get_command_line()).
+    py314-forkserver: python3.14 under its default forkserver, 3.14.4's forkserver command
+    with `app.py --n 2` after the code, two forkserver children and a spawn child;
+    py314-frozen: a frozen app exec'ing itself as `myapp -c CODE` for the helpers."""
+    roles, nodes = roles_of(binary, "py314-forkserver.jsonl")
+    want = {5100: ("main", None), 5101: ("resource_tracker", None),
+            5102: ("forkserver", None), 5103: ("mp_child", "forkserver"),
+            5104: ("mp_child", "forkserver"), 5105: ("mp_child", "spawn")}
+    check(roles == want, f"python3.14 roles {roles}")
+    fs = [n for n in nodes if n["pid"] == 5102][0]
+    check(fs["argv"][-3:] == ["app.py", "--n", "2"], "the forkserver's appended sys.argv")
+    check("parent's argv" in fs["why"], f"the forkserver's why: {fs['why']}")
+    roles, nodes = roles_of(binary, "py314-frozen.jsonl")
+    want = {5200: ("main", None), 5201: ("resource_tracker", None),
+            5202: ("forkserver", None), 5203: ("mp_child", "forkserver"),
+            5204: ("mp_child", "forkserver")}
+    check(roles == want, f"frozen app roles {roles}")
+    check(all("frozen app" in n["why"] for n in nodes if n["pid"] in (5201, 5202)),
+          "the frozen helpers' why")
+
+
 def pyfacts_tests():
     """(name, function of the context) for run_tests.py's plain tests."""
     tests = [
@@ -185,6 +217,7 @@ def pyfacts_tests():
         ("py facts: terminate() and names", test_terminate),
         ("py facts: no hook", test_no_hook),
         ("py facts: an old recording", test_old_recording),
+        ("py 3.14: roles from its argv forms", test_python314),
     ]
     return [(name, lambda ctx, fn=fn: fn(ctx.binary)) for name, fn in tests]
 

@@ -1138,6 +1138,87 @@ def test_python_facts():
             p.close()
 
 
+POOL_RECYCLE = os.path.join(ROOT, "demos", "recordings", "pool-recycle-fork.jsonl")
+
+
+def test_event_log_facts():
+    """The event log shows each channel record as the model decoded it: the hook's facts in
+    words (the Pool worker's name, its tasks or batches of tasks, the Pool's calls), never
+    the record's JSON; at 120x36 and 80x24 with LANG=C and NO_COLOR, also after stepping
+    back and forth. Rejected records (a written recording) say why."""
+    if not os.path.exists(POOL_RECYCLE):
+        raise AssertionError("no shipped recording %s (make recordings)" % POOL_RECYCLE)
+    for cols, rows in ((120, 36), (80, 24)):
+        env = {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(POOL_RECYCLE)), cols, rows, env)
+        try:
+            p.wait_for(r"REPLAY")
+            p.keys("End")
+            s = p.wait_for(r"chan\s+\d+\s+python: its target re")
+            chans = [line for line in s.splitlines() if re.search(r"\bchan\s+\d+ ", line)]
+            assert len(chans) >= 2, s
+            assert not re.search(r'"fact"|\{"|FSC1', s), s
+            if cols == 120:
+                assert re.search(r"chan\s+\d+\s+python: Pool #1 join\(\)", s), s
+                assert re.search(r"(task \d+|\d+ tasks) of job 0 \(Pool #1\):? \d* ?done "
+                                 r"in \d+", s), s
+            # from the start, step by step: the workers' process facts, then their tasks
+            p.keys("Home")
+            p.wait_for(r"events 0/", timeout=5)
+            seen = set()
+            for _ in range(130):
+                p.keys(".")
+                s = p.screen()
+                assert not re.search(r'"fact"|\{"|FSC1', s), s
+                if re.search(r"chan\s+\d+\s+python: Pool wor", s):
+                    seen.add("worker")
+                if re.search(r"chan\s+\d+\s+(task \d+|\d+ tasks) of job 0", s):
+                    seen.add("task")
+                if len(seen) == 2:
+                    break
+            assert seen == {"worker", "task"}, (seen, s)
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+    # rejected records say why, in the row of their writer
+    ms = 1000000
+    rejects = os.path.join(TMP, "rejects.jsonl")
+    lines = [
+        {"type": "header", "schema": 3, "tool": "forkscope 0.1.0", "root_pid": 1000,
+         "command": ["/usr/bin/python3", "app.py"], "method": None, "python": "3.11.2",
+         "kernel": "Linux test", "start_realtime_ns": 1, "cpus": 2},
+        {"type": "fork", "t_ns": 1 * ms, "pid": 1000, "ppid": 999, "parent_tid": 999,
+         "comm": "forkscope", "parent_threads": 1},
+        {"type": "exec", "t_ns": 2 * ms, "pid": 1000, "ppid": 999,
+         "filename": "/usr/bin/python3", "argv": ["/usr/bin/python3", "app.py"]},
+        {"type": "channel", "t_ns": 3 * ms, "pid": 1000, "tid": 1000,
+         "data": 'FSC1\n{"fact":"name","pid":1}\n'},
+        {"type": "channel", "t_ns": 4 * ms, "pid": 1000, "tid": 1000,
+         "data": 'FSC1\n{"fact":"name",\n'},
+        {"type": "channel", "t_ns": 5 * ms, "pid": 1000, "tid": 1000,
+         "data": 'FSC1\n{"fact":"stage","step":3}\n'},
+        {"type": "exit", "t_ns": 9 * ms, "pid": 1000, "ppid": 999, "comm": "python3",
+         "exit_code": 0, "signal": None, "core_dumped": False},
+        {"type": "end", "t_ns": 10 * ms, "events": 6, "lost": 0},
+    ]
+    with open(rejects, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+    p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(rejects)), 120, 36,
+             {"LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "TERM": "tmux-256color"})
+    try:
+        p.wait_for(r"REPLAY")
+        p.keys("End")
+        s = p.wait_for(r"chan\s+1000\s+rejected: forged \(names a process")
+        assert re.search(r"chan\s+1000\s+rejected: bad JSON \(", s), s
+        assert re.search(r"chan\s+1000\s+fact stage step=3", s), s
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
+
+
 def test_live_compare_python():
     """compare: the real start cost per method from Python's ready facts, the forkserver's
     one-time start apart, and fork -> exec on its own row."""

@@ -198,6 +198,113 @@ static void test_look_alikes(void **state)
 	assert_role(py, r, FS_ROLE_OTHER, FS_METHOD_NONE);
 }
 
+/* CPython 3.14's command lines, copied from its sources' command building:
+ * - forkserver, 3.14.0: Lib/multiprocessing/forkserver.py (stored commit 0119b6aa),
+ *   ForkServer.ensure_running() lines 143-144 (`cmd = ('from multiprocessing.forkserver
+ *   import main; ' + 'main(%d, %d, %r, **%r)')`), 146-151 (main_kws: only 'sys_path'
+ *   survives desired_keys) and 167-172 (`main_kws['authkey_r'] = authkey_r`, `args = [exe]
+ *   + util._args_from_interpreter_flags()`, `args += ['-c', cmd]`);
+ * - forkserver, 3.14.3 (and 3.13.12): main_kws gains 'main_path' and 'sys_argv', repr'd;
+ * - forkserver, 3.14.4 (gh-144503, also 3.13.13): same function, `cmd = ('import sys; '
+ *   'from multiprocessing.forkserver import main; ' 'main(%d, %d, %r,
+ *   sys_argv=sys.argv[1:], **%r)')` and `args += ['-c', cmd]; if sys_argv is not None:
+ *   args += sys_argv`: the parent's argv follows the code;
+ * - resource tracker: Lib/multiprocessing/resource_tracker.py, ResourceTracker._launch():
+ *   `args = [exe, *util._args_from_interpreter_flags(), '-c',
+ *   f'from multiprocessing.resource_tracker import main;main({r})']`;
+ * - spawn child: Lib/multiprocessing/spawn.py get_command_line(): `[exe] + opts + ['-c',
+ *   prog, '--multiprocessing-fork']` with prog `from multiprocessing.spawn import
+ *   spawn_main; spawn_main(tracker_fd=.., pipe_handle=..)` (popen_spawn_posix.py);
+ * - a frozen app: spawn.get_executable() is sys.executable, so the helpers run as
+ *   `<app> -c CODE`; 3.14's default forkserver makes a frozen Linux app start them. */
+#define FS314_CODE                                                                                 \
+	"from multiprocessing.forkserver import main; main(6, 8, ['__main__'], **{'sys_path': "    \
+	"['/home/ann/app', '/usr/local/lib/python314.zip', '/usr/local/lib/python3.14'], "         \
+	"'authkey_r': 9})"
+#define FS3143_CODE                                                                                \
+	"from multiprocessing.forkserver import main; main(6, 8, ['__main__'], **{'sys_path': "    \
+	"['/home/ann/app'], 'main_path': '/home/ann/app/app.py', 'sys_argv': ['app.py', "          \
+	"'--n', \"it's\"], 'authkey_r': 9})"
+#define FS3144_CODE                                                                                \
+	"import sys; from multiprocessing.forkserver import main; main(6, 8, ['__main__'], "       \
+	"sys_argv=sys.argv[1:], **{'sys_path': ['/home/ann/app'], 'main_path': "                   \
+	"'/home/ann/app/app.py', 'authkey_r': 9})"
+
+static void test_python314(void **state)
+{
+	static const char *const py314 = "/usr/local/bin/python3.14";
+	const char *a[] = {py314, "-c", FS314_CODE, NULL};
+	const char *b[] = {py314, "-c", FS3143_CODE, NULL};
+	/* the parent's sys.argv after the code: a script name is not a main program */
+	const char *c[] = {py314, "-c", FS3144_CODE, "app.py", "--n", "2", NULL};
+	/* even when that argv ends like a spawn child's */
+	const char *d[] = {py314, "-c", FS3144_CODE, "app.py", "--multiprocessing-fork", NULL};
+	const char *e[] = {py314, "-X", "gil=0", "-P", "-c", FS3144_CODE, "app.py", NULL};
+	const char *rt[] = {"/usr/local/bin/python3.14t", "-c",
+			    "from multiprocessing.resource_tracker import main;main(5)", NULL};
+	const char *sp[] = {
+	    py314,
+	    "-Wdefault",
+	    "-c",
+	    "from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=6, "
+	    "pipe_handle=10)",
+	    "--multiprocessing-fork",
+	    NULL};
+	/* a frozen app (PyInstaller and the like) under 3.14's default forkserver */
+	const char *ffs[] = {"/opt/app/myapp", "-c", FS314_CODE, NULL};
+	const char *ffs4[] = {"/opt/app/myapp", "-c", FS3144_CODE, "--n", "2", NULL};
+	const char *frt[] = {"/opt/app/myapp", "-c",
+			     "from multiprocessing.resource_tracker import main;main(5)", NULL};
+	/* not the command CPython builds: no call, a trailing argument, other code first */
+	const char *n1[] = {"/opt/app/myapp", "-c", "from multiprocessing.forkserver import main",
+			    NULL};
+	const char *n2[] = {"/opt/app/myapp", "-c",
+			    "from multiprocessing.resource_tracker import main;main(5)", "x", NULL};
+	const char *n3[] = {"/opt/app/myapp", "-c",
+			    "print(1); from multiprocessing.forkserver import main; main(1, 2)",
+			    NULL};
+	const char *n4[] = {"/opt/app/myapp", "-c",
+			    "from multiprocessing.forkserver import mainx; main(1, 2)", NULL};
+	/* as seen from a real /usr/bin/python3.14 (3.14.0, openSUSE's build), quoted in
+	 * github.com/saltstack/pytest-shell-utilities issue 56 */
+	const char *seen_fs[] = {
+	    "/usr/bin/python3.14", "-c",
+	    "from multiprocessing.forkserver import main; main(3, 5, "
+	    "['__main__'], **{'sys_path': ['/tmp', '/usr/lib64/python314.zip', "
+	    "'/usr/lib64/python3.14', '/usr/lib64/python3.14/lib-dynload', "
+	    "'/usr/lib64/python3.14/site-packages', "
+	    "'/usr/lib/python3.14/site-packages'], 'authkey_r': 7})",
+	    NULL};
+	const char *seen_rt[] = {"/usr/bin/python3.14", "-c",
+				 "from multiprocessing.resource_tracker import main;main(3)", NULL};
+	struct fs_exec_role r;
+
+	(void)state;
+	assert_role(seen_fs[0], seen_fs, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role(seen_rt[0], seen_rt, FS_ROLE_RESOURCE_TRACKER, FS_METHOD_NONE);
+	assert_role(py314, a, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role(py314, b, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role(py314, c, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role(py314, d, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role(py314, e, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role(rt[0], rt, FS_ROLE_RESOURCE_TRACKER, FS_METHOD_NONE);
+	assert_role(py314, sp, FS_ROLE_MP_CHILD, FS_METHOD_SPAWN);
+	assert_role("/opt/app/myapp", ffs, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role("/opt/app/myapp", ffs4, FS_ROLE_FORKSERVER, FS_METHOD_NONE);
+	assert_role("/opt/app/myapp", frt, FS_ROLE_RESOURCE_TRACKER, FS_METHOD_NONE);
+	assert_role("/opt/app/myapp", n1, FS_ROLE_OTHER, FS_METHOD_NONE);
+	assert_role("/opt/app/myapp", n2, FS_ROLE_OTHER, FS_METHOD_NONE);
+	assert_role("/opt/app/myapp", n3, FS_ROLE_OTHER, FS_METHOD_NONE);
+	assert_role("/opt/app/myapp", n4, FS_ROLE_OTHER, FS_METHOD_NONE);
+	r = classify_argv("/opt/app/myapp", ffs);
+	assert_non_null(strstr(r.reason, "frozen app"));
+	r = classify_argv(py314, c);
+	assert_null(strstr(r.reason, "frozen"));
+	assert_non_null(strstr(r.reason, "parent's argv"));
+	r = classify_argv(py314, a);
+	assert_null(strstr(r.reason, "parent's argv"));
+}
+
 static void test_python_names(void **state)
 {
 	(void)state;
@@ -268,6 +375,7 @@ int main(void)
 	    cmocka_unit_test(test_variants),	cmocka_unit_test(test_frozen),
 	    cmocka_unit_test(test_look_alikes), cmocka_unit_test(test_python_names),
 	    cmocka_unit_test(test_is_python),	cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_python314),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -293,8 +293,9 @@ static void test_tree_text(void **state)
 			"replaced by 105, 2.0 ms\n");
 	find_line(text, "\n\u2502  \u251c\u2500 104 child (forkserver)  python3  killed "
 			"SIGTERM by 100 (sent as its starter exited), 4.0 ms\n");
-	find_line(text, "\n\u2502  \u2514\u2500 105 child (forkserver)  python3  killed "
-			"SIGTERM by 100 (sent as its starter exited), replaces 103, 2.5 ms\n");
+	find_line(text,
+		  "\n\u2502  \u2514\u2500 105 child (forkserver)  python3  killed "
+		  "SIGTERM by 100 (sent as its starter exited), replaces 103 (inferred), 2.5 ms\n");
 	find_line(text, "\n\u2514\u2500 106 child (spawn)  python3 -c ");
 	find_line(text, "--multiprocessing-fork  exit 1, 2.5 ms\n");
 	find_line(text, "\n   \u2514\u2500 107 child (fork)  ");
