@@ -291,7 +291,8 @@ static void look_recycled(struct fs_lessons *l, const struct fs_model *m, const 
 	if (!x)
 		return;
 	lessons_fill_proc(m, p, &x->other);
-	x->told = p->py.recycled;
+	/* certain when the facts say so: its replacement's, or the worker's own tasks */
+	x->told = p->py.recycled || w->py.tasks;
 	x->count = w->py.tasks;
 	if (!x->count) {
 		const struct fs_pool *pool = model_pool_of(m, w);
