@@ -238,3 +238,28 @@ def test_live_step_mode_duration():
         assert not wait_no_session_processes(fs_pid), "processes left behind"
     finally:
         p.close()
+
+
+def test_narration_every_demo():
+    """Every demo's lessons on screen: each shipped recording (under forkserver and spawn)
+    replayed, ] from the start through its last lesson, each sentence on the narration
+    line in turn."""
+    names = sorted(f for f in os.listdir(SHIPPED)
+                   if f.endswith(("-forkserver.jsonl", "-spawn.jsonl")))
+    assert len(names) >= 20, names
+    for name in names:
+        path = os.path.join(SHIPPED, name)
+        lessons = narrate_json(path)
+        p = replay_of(path)
+        try:
+            p.wait_for(r"narration|\[\d+/\d+\]")
+            p.keys("b", " ")
+            p.wait_for(r"paused")
+            for k, x in enumerate(lessons):
+                p.keys("]")
+                s = p.wait_for(r"\[%d/%d\]" % (k + 1, len(lessons)))
+                assert x["text"][:40] in narration_rows(s), (name, x["text"], s)
+            p.keys("]")
+            p.wait_for(r"no lesson after this one")
+        finally:
+            p.close()
