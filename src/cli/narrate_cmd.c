@@ -39,7 +39,7 @@ int narrate_command(const struct fs_cli *cli)
 	struct vnarr n = {0};
 	struct fs_replay_info info;
 	char err[512] = "", warn[256], text[NARRATE_LINE_MAX];
-	int rc = vnarr_load(&n, cli->file, &info, err, sizeof(err)), out_rc = 0;
+	int rc = vnarr_load(&n, cli->file, 0, &info, err, sizeof(err)), out_rc = 0;
 
 	for (size_t i = 0; n.lessons && i < lessons_count(n.lessons); i++) {
 		const struct fs_lesson *x = lessons_at(n.lessons, i);

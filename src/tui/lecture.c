@@ -103,7 +103,7 @@ void tui_lecture_load(struct tui_app *a, const char *path)
 		vnarr_end(&a->lec.n, &s->info);
 		return;
 	}
-	vnarr_load(&a->lec.n, path, &info, err, sizeof(err));
+	vnarr_load(&a->lec.n, path, VIEW_TOMBSTONE_LIMIT, &info, err, sizeof(err));
 }
 
 void tui_lecture_free(struct tui_app *a)

@@ -56,15 +56,22 @@ size_t vnarr_end(struct vnarr *n, const struct fs_replay_info *info)
 	return n->failed ? 0 : lessons_finish(n->lessons, n->model);
 }
 
+/* The state of vnarr_load's loop. */
+struct vnarr_loading {
+	struct vnarr *n;
+	size_t tombstones;
+};
+
 static int vnarr_load_header(void *ctx, struct fs_header *h, char *err, size_t errlen)
 {
-	struct vnarr *n = ctx;
+	struct vnarr_loading *ld = ctx;
+	struct vnarr *n = ld->n;
 
 	if (n->model) {
 		snprintf(err, errlen, "a second header line");
 		return -1;
 	}
-	if (vnarr_begin(n, h->root_pid, h, 0) != 0) {
+	if (vnarr_begin(n, h->root_pid, h, ld->tombstones) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -73,7 +80,7 @@ static int vnarr_load_header(void *ctx, struct fs_header *h, char *err, size_t e
 
 static int vnarr_load_event(void *ctx, const struct fs_event *ev, char *err, size_t errlen)
 {
-	struct vnarr *n = ctx;
+	struct vnarr *n = ((struct vnarr_loading *)ctx)->n;
 
 	vnarr_push(n, ev);
 	if (n->failed)
@@ -81,10 +88,11 @@ static int vnarr_load_event(void *ctx, const struct fs_event *ev, char *err, siz
 	return n->failed ? -1 : 0;
 }
 
-int vnarr_load(struct vnarr *n, const char *path, struct fs_replay_info *info, char *err,
-	       size_t errlen)
+int vnarr_load(struct vnarr *n, const char *path, size_t tombstones, struct fs_replay_info *info,
+	       char *err, size_t errlen)
 {
-	struct fs_replay_sink sink = {vnarr_load_header, vnarr_load_event, n};
+	struct vnarr_loading ld = {n, tombstones};
+	struct fs_replay_sink sink = {vnarr_load_header, vnarr_load_event, &ld};
 	int rc;
 
 	memset(n, 0, sizeof(*n));

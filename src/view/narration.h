@@ -31,10 +31,10 @@ void vnarr_free(struct vnarr *n);
 size_t vnarr_push(struct vnarr *n, const struct fs_event *ev);
 /* The run ended as info says (replay_end_model): returns the lessons that added. */
 size_t vnarr_end(struct vnarr *n, const struct fs_replay_info *info);
-/* Narrate a whole recording ("-": stdin) into an uninitialised n. 0 when it read to the end
- * (info: how it ended), -1 with err; what was read is narrated either way (vnarr_free
- * after). */
-int vnarr_load(struct vnarr *n, const char *path, struct fs_replay_info *info, char *err,
-	       size_t errlen);
+/* Narrate a whole recording ("-": stdin) into an uninitialised n, its model keeping at most
+ * about `tombstones` exited processes (0: all). 0 when it read to the end (info: how it
+ * ended), -1 with err; what was read is narrated either way (vnarr_free after). */
+int vnarr_load(struct vnarr *n, const char *path, size_t tombstones, struct fs_replay_info *info,
+	       char *err, size_t errlen);
 
 #endif
