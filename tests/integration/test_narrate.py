@@ -7,6 +7,8 @@
 * golden: `forkscope narrate` of every shipped recording (demos/recordings/DEMO-METHOD.jsonl)
   equals tests/golden/narrate/DEMO-METHOD.txt, and `--json` gives the same lessons (kinds
   known, times in order, a question and an answer each). --update writes the goldens.
+* no hook: a few demos run live with --no-pyhook: the kernel's evidence alone gives their
+  lessons (none of them told by Python's facts).
 * renamed: a few demos copied under other file names, their prints and process names
   reworded, run live as plain commands next to the original demos: the narrations have
   the same lesson kinds (the narration comes from what happened, not from a name). Needs
@@ -139,6 +141,26 @@ def renamed_test(binary, tmp, demo, method, args, words):
           f"not the original's {sorted(want)}")
 
 
+# (demo, method, lesson kinds the kernel's evidence alone must give, with --no-pyhook)
+NO_HOOK = [
+    ("pool-recycle", "forkserver", {"forkserver_started", "forkserver_child", "recycled"}),
+    ("daemon", "spawn", {"tracker_started", "spawn_exec", "daemon_killed"}),
+    ("missing-guard", "spawn", {"no_guard", "no_guard_churn"}),
+]
+
+
+def no_hook_test(binary, tmp, demo, method, kinds):
+    rec = os.path.join(tmp, f"{demo}-{method}-nohook.jsonl")
+    r = run_forkscope(binary, ["run", "--no-tui", "--no-pyhook", "-o", rec, "--method", method,
+                               demo], timeout=90)
+    check(r.rc in (0, 1), f"{demo}: forkscope exit {r.rc}: {r.stderr_tail()}")
+    got = {x["kind"] for x in lessons_json(binary, rec)}
+    check(kinds <= got, f"{demo} under {method} without the hook: lessons {sorted(got)}, "
+          f"missing {sorted(kinds - got)}")
+    check(not any(x["told"] for x in lessons_json(binary, rec)),
+          f"{demo}: a lesson told by Python's facts in a run without the hook")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-k", metavar="PATTERN", help="only tests whose name has PATTERN")
@@ -162,6 +184,15 @@ def main():
 
     tests += [(f"renamed {d} {m}", lambda d=d, m=m, a=a, w=w: live(d, m, a, w))
               for d, m, a, w in RENAMED]
+
+    def nohook(demo, method, kinds):
+        if "why" not in bpf:
+            bpf["why"] = bpf_available(binary, tmp)
+        if bpf["why"]:
+            raise Skip(bpf["why"])
+        no_hook_test(binary, tmp, demo, method, kinds)
+
+    tests += [(f"no hook {d} {m}", lambda d=d, m=m, k=k: nohook(d, m, k)) for d, m, k in NO_HOOK]
     passed = failed = skipped = 0
     try:
         for name, fn in tests:
