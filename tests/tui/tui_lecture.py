@@ -263,3 +263,25 @@ def test_narration_every_demo():
             p.wait_for(r"no lesson after this one")
         finally:
             p.close()
+
+
+def test_live_step_mode_killed_forkscope():
+    """forkscope SIGKILLed while step mode holds the workload frozen: the watchdog still
+    kills the frozen cgroup (cgroup.kill works on frozen tasks): nothing is left behind."""
+    need_live()
+    env = {"LANG": "C", "NO_COLOR": "1", "TERM": "tmux-256color"}
+    p = Pane("%s run --method fork -- /usr/bin/python3 %s" % (shquote(FORKSCOPE),
+                                                             shquote(WORKLOAD)), 120, 36, env)
+    try:
+        p.wait_for(r"child \(fork\)", timeout=20)
+        p.keys("S")
+        p.wait_for(r"\[step: frozen\]")
+        fs_pid = p.forkscope_pid()
+        if frozen_state(fs_pid) is None:
+            raise Skip("no cgroup v2 of the workload's own here: no freezer")
+        assert session_processes(fs_pid), "no workload process to hold"
+        os.kill(fs_pid, signal.SIGKILL)
+        left = wait_no_session_processes(fs_pid, timeout=15)
+        assert not left, "left behind after forkscope was killed while frozen: %s" % left
+    finally:
+        p.close()
