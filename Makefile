@@ -25,9 +25,10 @@ endif
 # Layers, lowest first (docs/architecture.md): a file includes only its own layer's and
 # lower layers' headers (make check-layers). The core has no libbpf and no curses, so the
 # unit tests link it alone: base (words, text, clocks), model, record, output and view
-# (the UI's pure parts). The tool adds trace, workload, tui and cli.
-LAYERS := base model record output trace workload view tui cli
-CORE_LAYERS := base model record output view
+# (the UI's pure parts), export (pictures and traces for other tools). The tool adds
+# trace, workload, tui and cli.
+LAYERS := base model record output export trace workload view tui cli
+CORE_LAYERS := base model record output export view
 CORE_SRCS := $(foreach l,$(CORE_LAYERS),$(wildcard src/$(l)/*.c))
 TOOL_SRCS := $(foreach l,trace workload tui cli,$(wildcard src/$(l)/*.c)) src/main.c
 CORE_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(CORE_SRCS))
@@ -170,7 +171,39 @@ $(BUILD)/tests/fuzz_corpus: tests/fuzz/fuzz_record.c tests/fuzz/run_corpus.c $(B
 integration: $(BUILD)/forkscope
 	@rc=0; FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/run_tests.py || rc=1; \
 	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_bad_input.py || rc=1; \
-	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_narrate.py || rc=1; exit $$rc
+	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_narrate.py || rc=1; \
+	FORKSCOPE=$(BUILD)/forkscope MMDC=$(MMDC) MMDC_PUPPETEER=$(NPM_DIR)/puppeteer.json \
+	  /usr/bin/python3 tests/integration/test_export.py || rc=1; exit $$rc
+
+# The exports rendered by the real tools (tests/integration/test_export.py, docs/export.md):
+# Graphviz, librsvg and Mermaid's CLI, which runs Debian's chromium through puppeteer (its
+# own browser download skipped). npm packages go to build/npm, never committed; nodejs and
+# npm from Debian only where no npm is on PATH (node may come from elsewhere).
+EXPORT_PKGS := graphviz librsvg2-bin chromium $(if $(shell command -v npm),,nodejs npm)
+NPM_DIR := $(BUILD)/npm
+MMDC := $(NPM_DIR)/node_modules/.bin/mmdc
+MERMAID_CLI := @mermaid-js/mermaid-cli@11.17.0
+CHROMIUM_ARGS := "--no-sandbox","--headless","--disable-gpu","--disable-background-networking",\
+	"--disable-component-update","--disable-sync","--no-first-run"
+.PHONY: export-deps export-test
+
+$(MMDC): | $(BUILD)/.dir
+	@mkdir -p $(NPM_DIR)
+	@[ -f $(NPM_DIR)/package.json ] || echo '{"private":true}' > $(NPM_DIR)/package.json
+	cd $(NPM_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error \
+	  $(MERMAID_CLI)
+
+$(NPM_DIR)/puppeteer.json: Makefile | $(BUILD)/.dir
+	@mkdir -p $(NPM_DIR)
+	echo '{"executablePath":"/usr/bin/chromium","args":[$(CHROMIUM_ARGS)]}' > $@
+
+export-deps:
+	$(call install_missing,export,$(EXPORT_PKGS),exit 1)
+	@$(MAKE) --no-print-directory $(MMDC) $(NPM_DIR)/puppeteer.json
+
+export-test: export-deps $(BUILD)/forkscope
+	FORKSCOPE=$(BUILD)/forkscope MMDC=$(MMDC) MMDC_PUPPETEER=$(NPM_DIR)/puppeteer.json \
+	  /usr/bin/python3 tests/integration/test_export.py
 
 # libFuzzer on the recording reader, the model and the printers (docs/testing.md). New
 # inputs go to build-fuzz/corpus; tests/fuzz/corpus holds the seeds and kept finds.
@@ -215,6 +248,7 @@ check-layers:
 test: deps
 	@$(MAKE) --no-print-directory check-layers
 	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory export-deps
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory tui-test
 
@@ -236,6 +270,36 @@ recordings: all
 	    >/dev/null 2>demos/recordings/.err || { cat demos/recordings/.err >&2; exit 1; }; \
 	  mv demos/recordings/$$d-$$m.jsonl.tmp demos/recordings/$$d-$$m.jsonl; \
 	done; done; rm -f demos/recordings/.err
+	@$(MAKE) --no-print-directory recording-variants
+
+# The variants docs/guide.md shows beside the plain runs: NAME:METHOD:DEMO:ARGS (colons for
+# spaces; METHOD default: no --method), each recorded as demos/recordings/NAME-METHOD.jsonl.
+RECORDING_VARIANTS := \
+	pool-recycle-chunksize-default:fork:pool-recycle:--chunksize:default \
+	missing-guard-variant-process:spawn:missing-guard:--variant:process \
+	daemon-parent-waits:fork:daemon:--parent-waits \
+	executor-max-tasks-per-child:default:executor:--max-tasks-per-child:2
+.PHONY: recording-variants
+recording-variants: all
+	@for v in $(RECORDING_VARIANTS); do IFS=: read -r name m d args <<< "$$v"; \
+	  echo "recordings: $$name under $$m"; \
+	  meth="--method $$m"; [ "$$m" != default ] || meth=""; \
+	  $(BUILD)/forkscope run --no-tui $$meth -o demos/recordings/$$name-$$m.jsonl.tmp \
+	    $$d $${args//:/ } >/dev/null 2>demos/recordings/.err \
+	    || { cat demos/recordings/.err >&2; exit 1; }; \
+	  mv demos/recordings/$$name-$$m.jsonl.tmp demos/recordings/$$name-$$m.jsonl; \
+	done; rm -f demos/recordings/.err
+
+# docs/guide.md's pictures: SVG exports of shipped recordings (forkscope export).
+GUIDE_PICTURES := start-methods-forkserver start-methods-spawn missing-guard-spawn \
+	missing-guard-variant-process-spawn daemon-fork executor-fork \
+	executor-max-tasks-per-child-default pool-recycle-fork pool-recycle-chunksize-default-fork gil-fork
+.PHONY: guide-pictures
+guide-pictures: all
+	@mkdir -p docs/guide
+	@for r in $(GUIDE_PICTURES); do \
+	  $(BUILD)/forkscope export --format svg -o docs/guide/$$r.svg demos/recordings/$$r.jsonl || exit 1; \
+	done; echo "guide-pictures: docs/guide/*.svg"
 
 # The fork(+exec) storm the overhead benchmark runs (bench/README.md).
 $(BUILD)/storm: bench/storm.c bench/bench_util.h | $(BUILD)/.dir

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/compare.h"
+#include "cli/export_cmd.h"
 #include "cli/doctor.h"
 #include "workload/demos.h"
 #include "cli/run.h"
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 		return main_list_demos();
 	case FS_CMD_TREE:
 		return tree_command(&cli);
+	case FS_CMD_EXPORT:
+		return export_command(&cli);
 	case FS_CMD_COMPARE:
 		return compare_command(&cli);
 	case FS_CMD_NARRATE:

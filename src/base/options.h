@@ -16,6 +16,7 @@ enum fs_command {
 	FS_CMD_DEMOS,
 	FS_CMD_COMPARE, /* a demo under several interpreters (--python A,B,...) */
 	FS_CMD_NARRATE, /* the lessons of a recording, one line each */
+	FS_CMD_EXPORT,	/* a recording for another tool (--format F) */
 	FS_CMD_DOCTOR,	/* what tracing needs here, checked */
 };
 
@@ -24,7 +25,8 @@ struct fs_cli {
 	const char *method; /* fork, spawn, forkserver or NULL */
 	const char *python; /* --python PATH or NULL (compare: A,B,... or NULL: found) */
 	const char *output; /* -o FILE or NULL */
-	const char *file;   /* tree FILE, replay FILE */
+	const char *file;   /* tree FILE, replay FILE, export FILE */
+	const char *format; /* export --format: perfetto, dot, mermaid, svg */
 	bool no_tui;
 	bool json;
 	bool all;

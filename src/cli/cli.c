@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "base/names.h"
+#include "export/export.h"
 #include "trace/trace.h"
 #include "base/parse.h"
 
@@ -18,6 +19,9 @@ static const char usage_text[] =
     "       forkscope replay FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
     "       forkscope narrate [--json] FILE  (the lessons of a recording, one a line)\n"
+    "       forkscope export --format perfetto|dot|mermaid|svg [-o OUT] FILE\n"
+    "                     (a recording for Perfetto's UI, Graphviz, Mermaid, or as an\n"
+    "                     SVG picture of the tree beside its timeline; docs/export.md)\n"
     "       forkscope demos\n"
     "       forkscope compare [--python A,B,...] [--method M] DEMO [DEMO-ARGS...]\n"
     "                     (one demo under several interpreters: the given ones, else\n"
@@ -75,6 +79,8 @@ static const char usage_text[] =
     "  forkscope replay trace.jsonl                    # replay a recording (no root)\n"
     "  forkscope tree trace.jsonl                      # the final tree of a recording\n"
     "  forkscope tree --json trace.jsonl               # the same as JSON\n"
+    "  forkscope export --format svg -o t.svg trace.jsonl  # tree and timeline, SVG\n"
+    "  forkscope export --format dot trace.jsonl | dot -Tpng -o t.png  # a tree picture\n"
     "  forkscope narrate trace.jsonl                   # what it teaches, a lesson a line\n";
 
 void cli_usage(FILE *f)
@@ -127,7 +133,8 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_AS_ROOT,
 	OPT_NO_CAPTURE,
-	OPT_NO_PYHOOK
+	OPT_NO_PYHOOK,
+	OPT_FORMAT
 };
 
 static int cli_parse_run(int argc, char **argv, struct fs_cli *cli)
@@ -293,6 +300,45 @@ static int cli_parse_compare(int argc, char **argv, struct fs_cli *cli)
 	return 0;
 }
 
+static int cli_parse_export(int argc, char **argv, struct fs_cli *cli)
+{
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (export_format_parse(optarg) < 0)
+				return cli_error(
+				    "unknown export format (use perfetto, dot, mermaid or svg)",
+				    optarg);
+			cli->format = optarg;
+			break;
+		case 'o':
+			if (!optarg[0])
+				return cli_error("-o needs a file name", NULL);
+			cli->output = optarg;
+			break;
+		case 'h':
+			cli->cmd = FS_CMD_HELP;
+			return 0;
+		default:
+			return cli_getopt_error(c, argv, opts);
+		}
+	}
+	if (!cli->format)
+		return cli_error("export needs --format perfetto, dot, mermaid or svg", NULL);
+	if (optind != argc - 1)
+		return cli_error("export needs exactly one recording FILE", NULL);
+	cli->file = argv[optind];
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct fs_cli *cli)
 {
 	const char *cmd;
@@ -333,6 +379,10 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 		if (rc == 0 && cli->cmd == FS_CMD_NARRATE && cli->ascii)
 			return cli_error("narrate takes --json and one recording FILE", "--ascii");
 		return rc;
+	}
+	if (!strcmp(cmd, "export")) {
+		cli->cmd = FS_CMD_EXPORT;
+		return cli_parse_export(argc - 1, argv + 1, cli);
 	}
 	if (!strcmp(cmd, "replay")) {
 		cli->cmd = FS_CMD_REPLAY;

@@ -201,6 +201,7 @@ int tui_replay(const char *path)
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);
 	text_sanitize(a->source_name);
 	tui_lecture_load(a, path); /* its narration, for ] and [ anywhere in it */
+	snprintf(a->file, sizeof(a->file), "%s", path);
 	snprintf(a->method, sizeof(a->method), "%s",
 		 a->rec_header.method ? a->rec_header.method : "");
 	text_sanitize(a->method);

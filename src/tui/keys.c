@@ -41,6 +41,12 @@ static void action_compare_back(struct tui_app *a)
 	a->screen = SCR_MAIN;
 }
 
+/* X: the run in every export format (export_key.c), the status line says where. */
+static void action_export(struct tui_app *a)
+{
+	tui_export(a);
+}
+
 static void action_compare(struct tui_app *a)
 {
 	tui_compare_start(a);
@@ -456,6 +462,10 @@ static const struct tui_binding tui_main_keys[] = {
     {{'r'}, action_rerun, "r", "run again (live) / replay from the start"},
     {{'c'}, action_compare, "c", "compare fork, spawn and forkserver (live)"},
     {{'d'}, action_picker, "d", "back to the demo picker (when started from it)"},
+    {{'X'},
+     action_export,
+     "X",
+     "export the run: Perfetto, dot, Mermaid and SVG files next to its recording"},
     {{'?', KEY_F(1)}, action_help, "? F1", "this help"},
 };
 

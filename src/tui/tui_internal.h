@@ -77,7 +77,7 @@ struct tui_app {
 	const char *record_path;
 	struct fs_header rec_header; /* replay: the recording's header */
 	char source_name[128];	     /* demo name, command or file */
-	char file[512];
+	char file[512];		     /* replay: the recording's path (for X, the exports) */
 
 	struct session *sess; /* what the main screen shows */
 	struct tui_run_slot main_run;
@@ -230,6 +230,9 @@ struct tui_sel tui_sel_save(const struct tui_app *a);
 void tui_sel_restore(struct tui_app *a, const struct tui_sel *sel);
 void tui_playback(struct tui_app *a);
 void tui_seek(struct tui_app *a, size_t cursor);
+
+/* export_key.c: X, the run shown in every export format (the status line says where) */
+void tui_export(struct tui_app *a);
 
 /* keys.c: one key of the input loop; the help screen's lines of keys, from the tables */
 void tui_key(struct tui_app *a, int ch);

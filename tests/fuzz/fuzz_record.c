@@ -3,7 +3,8 @@
  * /proc/self/fd/N by replay_read exactly as `forkscope tree` reads a file; the
  * items feed a model (with the mid-trace analyses the live UI runs), every event is
  * printed as an event line, and the final tree is printed as JSON and as text, all to
- * /dev/null, and the workload's lines and facts as `run --no-tui` prints them. Inputs that
+ * /dev/null, and the workload's lines and facts as `run --no-tui` prints them; then the
+ * recording again through the exporters (`forkscope export`, every format). Inputs that
  * start with 0xff are structured instead (see fuzz_program); inputs that start with 0xfe
  * are one record of the channel from the workload, for channel_decode (fuzz_channel).
  * Built by `make fuzz` (clang, -fsanitize=fuzzer,address,undefined) and, with
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/text.h"
+#include "export/export.h"
 #include "model/channel.h"
 #include "model/lessons.h"
 #include "model/model.h"
@@ -316,6 +318,19 @@ static void fuzz_channel(const uint8_t *data, size_t size)
 		channel_facts_free(facts, (size_t)n);
 }
 
+/* The stored recording as `forkscope export` reads it, in every format. */
+static void fuzz_export(void)
+{
+	struct export_run x;
+	char err[512];
+
+	if (export_run_load(&x, fuzz_path, err, sizeof(err)) == 0)
+		for (int f = 0; f < EXPORT_FORMAT_COUNT; f++)
+			if (export_write(fuzz_null, &x, (enum export_format)f) != 0)
+				abort();
+	export_run_free(&x);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bool program = size > 0 && data[0] == 0xff;
@@ -364,5 +379,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lessons_free(fs.lessons);
 	}
 	workload_lines_free(fs.wl);
+	fuzz_export();
 	return 0;
 }

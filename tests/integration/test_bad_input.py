@@ -159,6 +159,29 @@ class Row:
         self.other_user = other_user
 
 
+def export_prepare(which, options):
+    """export rows: a recording in the row's folder ("good": a fork and its exit; "bad":
+    line 2 not JSON), `export OPTIONS FILE` (-o outdir: a directory there)."""
+    def prepare(tmp):
+        path = os.path.join(tmp, which + ".jsonl")
+        body = (line({"type": "fork", "t_ns": 1, "pid": 4242, "ppid": 1, "parent_tid": 1,
+                      "comm": "sh", "parent_threads": 1}) +
+                line({"type": "exit", "t_ns": 2, "pid": 4242, "ppid": 1, "comm": "sh",
+                      "exit_code": 0, "signal": None, "core_dumped": False, "tid": 4242})
+                if which == "good" else "{not json\n")
+        with open(path, "w") as f:
+            f.write(line(header()) + body)
+        opts = list(options)
+        if "self" in opts:
+            opts[opts.index("self")] = path
+        if "outdir" in opts:
+            out = os.path.join(tmp, "outdir")
+            os.makedirs(out, exist_ok=True)
+            opts[opts.index("outdir")] = out
+        return ["export"] + opts + [path]
+    return prepare
+
+
 def cli_rows():
     usage = "(see forkscope --help)"
     u = re.escape(usage)
@@ -285,6 +308,35 @@ def cli_rows():
         Row("tree of a missing file", "cli", 1,
             r"/nonexistent/x\.jsonl: cannot open /nonexistent/x\.jsonl: No such file or "
             r"directory", args=["tree", "/nonexistent/x.jsonl"]),
+        # export (docs/export.md): the command line, then recordings and outputs
+        Row("export without --format", "cli", 2,
+            rf"export needs --format perfetto, dot, mermaid or svg {u}",
+            args=["export", "f.jsonl"]),
+        Row("export with an unknown format", "cli", 2,
+            rf"unknown export format \(use perfetto, dot, mermaid or svg\): png {u}",
+            args=["export", "--format", "png", "f.jsonl"]),
+        Row("export with an empty format", "cli", 2, r"unknown export format .*: '' \(see",
+            args=["export", "--format", "", "f.jsonl"]),
+        Row("export without a file", "cli", 2, r"export needs exactly one recording FILE",
+            args=["export", "--format", "svg"]),
+        Row("export with two files", "cli", 2, r"export needs exactly one recording FILE",
+            args=["export", "--format", "dot", "a.jsonl", "b.jsonl"]),
+        Row("export with an empty -o", "cli", 2, r"-o needs a file name",
+            args=["export", "--format", "dot", "-o", "", "a.jsonl"]),
+        Row("export of a missing file", "cli", 1,
+            r"/nonexistent/x\.jsonl: cannot open /nonexistent/x\.jsonl: No such file or "
+            r"directory", args=["export", "--format", "perfetto", "/nonexistent/x.jsonl"]),
+        Row("export of a bad recording", "cli", 1, r"\S+/bad\.jsonl: line 2: .*",
+            prepare=export_prepare("bad", ["--format", "svg"])),
+        Row("export to a folder that does not exist", "cli", 1,
+            r"cannot write /nonexistent/dir/x\.svg: No such file or directory$",
+            prepare=export_prepare("good", ["--format", "svg", "-o",
+                                            "/nonexistent/dir/x.svg"])),
+        Row("export onto its own recording", "cli", 1,
+            r"\S+/good\.jsonl is the recording itself: give -o another file$",
+            prepare=export_prepare("good", ["--format", "svg", "-o", "self"])),
+        Row("export onto a directory", "cli", 1, r"cannot write \S+/outdir: Is a directory$",
+            prepare=export_prepare("good", ["--format", "mermaid", "-o", "outdir"])),
         # privileges and files the user forkscope runs as may not read
         Row("--all without real root", "cli", 2,
             r"--all shows every user's processes and arguments: it needs real root \(uid 0\); "
@@ -759,8 +811,35 @@ def run_rec_row(binary, row, tmp, scripted):
         check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
     else:
         check_message(err, prefix, row.message, what)
+    for fmt in ("perfetto", "svg"):
+        run_export(binary, row, path, fmt)
     if scripted and row.replay:
         run_replay(binary, row, path)
+
+
+def run_export(binary, row, path, fmt):
+    """export of a recording row: tree's exit status and message; what it writes names the
+    valid lines' processes."""
+    args = ["export", "--format", fmt, path]
+    r = run([binary] + args, stdin=row.stdin)
+    what = f"`forkscope export --format {fmt} FILE`"
+    check_common(r, what)
+    err = r.err.decode(errors="replace")
+    check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
+          f"{err.strip()[:200]!r}")
+    if row.warn:
+        check_message(err, f"forkscope: warning: {path}: ", row.warn, what)
+    elif row.message is None:
+        check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
+    else:
+        check_message(err, f"forkscope: {path}: ", row.message, what)
+    out = r.out.decode("utf-8", "replace")
+    if r.rc != 0:
+        check(not out, f"{what}: wrote an export of a refused recording: {out[:200]!r}")
+        return
+    for pid in row.pids:
+        want = f'"pid":{pid},' if fmt == "perfetto" else f">{pid} "
+        check(want in out, f"{what}: process {pid} missing from the export")
 
 
 def run_replay(binary, row, path):

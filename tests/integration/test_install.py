@@ -26,9 +26,9 @@ sys.path.insert(0, HERE)
 from fslib import (NOBODY_UID, Skip, TestFailure, as_user, check,  # noqa: E402
                    copy_for_other_users, other_user_cwd, other_user_env, tree_nodes)
 
-# Documented in the man page, brought by other branches (narrate, export, theme) that the
+# Documented in the man page, brought by other branches (narrate, theme) that the
 # integrator merges: allowed to be missing from --help until then, never the other way.
-PENDING = {"narrate", "export", "--format", "--theme", "--no-dim", "--tempo"}
+PENDING = {"narrate", "--theme", "--no-dim", "--tempo"}
 DOCTOR_CHECKS = ("kernel", "BTF", "privileges", "BPF load", "tp_btf attach", "output capture",
                  "container",
                  "cgroup v2", "pids.max", "terminal", "TERM", "locale", "python3", "demos",

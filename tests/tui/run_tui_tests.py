@@ -1607,6 +1607,75 @@ def test_picker_runs_demo():
         p.close()
 
 
+# ---- exports from the UI (X, docs/export.md) ----
+
+EXPORT_EXTS = (".perfetto.json", ".dot", ".mmd", ".svg")
+
+
+def check_exports(base, pids):
+    """The four files at base + each ending, each naming every process."""
+    for ext in EXPORT_EXTS:
+        path = base + ext
+        assert os.path.exists(path), "no %s" % path
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if ext == ".perfetto.json":
+            json.loads(text)
+        for pid in pids:
+            assert str(pid) in text, "%s: no process %d" % (path, pid)
+
+
+def test_export_key_replay():
+    """X in a replay writes the four exports next to the recording and says where, at
+    120x36 and at 80x24 with LANG=C and NO_COLOR=1."""
+    rec = os.path.join(TMP, "export-me.jsonl")
+    shutil.copyfile(RECORDING, rec)
+    base = rec[:-len(".jsonl")]
+    for cols, rows, env in ((120, 36, {"LANG": "C.UTF-8"}),
+                            (80, 24, {"LANG": "C", "NO_COLOR": "1"})):
+        for ext in EXPORT_EXTS:
+            if os.path.exists(base + ext):
+                os.unlink(base + ext)
+        env["TERM"] = "tmux-256color"
+        p = Pane("%s replay %s" % (shquote(FORKSCOPE), shquote(rec)), cols, rows, env)
+        try:
+            p.wait_for(r"REPLAY")
+            p.keys("X")
+            s = p.wait_for(r"exported to ")
+            last = [ln for ln in s.splitlines() if "exported to" in ln][0]
+            assert base[:cols - 20] in last, last
+            check_exports(base, range(1000, 1006))
+            p.keys("?")
+            p.wait_for(r"forkscope keys")
+            for _ in range(20):  # page down to the runs' keys
+                if re.search(r"X\s+export the run", p.screen()):
+                    break
+                p.keys("NPage")
+                time.sleep(0.2)
+            p.wait_for(r"X\s+export the run", timeout=2)
+            p.keys("q")
+            p.keys("q")
+            assert p.exit_status() == 0
+        finally:
+            p.close()
+
+
+def test_export_key_live():
+    """X after a live run without -o: the exports of the events in memory, in the current
+    directory, named after the demo and its method."""
+    need_live()
+    env = {"LANG": "C.UTF-8", "TERM": "tmux-256color"}
+    p = Pane("cd %s && %s run --method fork daemon" % (shquote(TMP), shquote(FORKSCOPE)),
+             120, 36, env)
+    try:
+        p.wait_for(r"FINISHED", timeout=30)
+        p.keys("X")
+        p.wait_for(r"exported to \./forkscope-daemon-fork\{")
+        check_exports(os.path.join(TMP, "forkscope-daemon-fork"), ())
+        p.keys("q")
+        assert p.exit_status() == 0
+    finally:
+        p.close()
 # lecture mode (narration, lessons, step mode, questions): its tests in their own file
 exec(open(os.path.join(HERE, "tui_lecture.py")).read())
 
