@@ -175,9 +175,12 @@ static void text_start(const struct fs_lesson *x, const char *who, const char *b
 		if (x->executor)
 			snprintf(buf, len,
 				 "%s's ProcessPoolExecutor #%" PRIu32
-				 " starts its workers with %s (its context's method, not always "
-				 "spawn); the first is %s",
-				 by, x->pool, method_word(x->method), who);
+				 " starts its workers with %s%s; the first is %s",
+				 by, x->pool, method_word(x->method),
+				 x->method == FS_METHOD_SPAWN
+				     ? ""
+				     : " (its context's method, not always spawn)",
+				 who);
 		else
 			snprintf(buf, len,
 				 "%s's Pool #%" PRIu32
