@@ -171,6 +171,7 @@ $(BUILD)/tests/fuzz_corpus: tests/fuzz/fuzz_record.c tests/fuzz/run_corpus.c $(B
 integration: $(BUILD)/forkscope
 	@rc=0; FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/run_tests.py || rc=1; \
 	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_bad_input.py || rc=1; \
+	FORKSCOPE=$(BUILD)/forkscope /usr/bin/python3 tests/integration/test_narrate.py || rc=1; \
 	FORKSCOPE=$(BUILD)/forkscope MMDC=$(MMDC) MMDC_PUPPETEER=$(NPM_DIR)/puppeteer.json \
 	  /usr/bin/python3 tests/integration/test_export.py || rc=1; exit $$rc
 

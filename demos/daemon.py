@@ -1,6 +1,8 @@
 # summary: Daemon processes: killed with SIGTERM when their parent exits; non-daemon children are joined
 # variant: --parent-waits | main outlives the daemon: it exits 0 by itself, no SIGTERM
 # look-for: with --parent-first main sends SIGTERM (15) to the still-sleeping daemon as it exits; with --parent-waits the daemon exits 0 by itself
+# question daemon_killed: main is done after 1 s, its daemon sleeps 3 s: will the daemon print "done sleeping"? yes / no
+# question joined: main joins the non-daemon child: does main wait for it, or go on at once?
 """Daemon and non-daemon children.
 
 A daemon child (Process(daemon=True)) is tied to its parent: when the parent's Python

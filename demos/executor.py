@@ -2,6 +2,7 @@
 # variant: --max-tasks-per-child 1 | each executor worker runs one task, then a new one replaces it
 # variant: --max-tasks-per-child 2 | each executor worker runs two tasks, then a new one replaces it
 # look-for: the executor's workers start like the Pool's, with the default start method or mp_context (not always spawn); executor workers are not daemons and exit when it shuts down
+# question pool_started: Which start method will ProcessPoolExecutor use here: always spawn / the default context's?
 """Pool and ProcessPoolExecutor side by side.
 
 Both run tasks in worker processes. Differences a trace shows:

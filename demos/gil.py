@@ -1,5 +1,7 @@
 # summary: The GIL: CPU-bound threads take turns on one core, processes run in parallel
 # look-for: press u (CPU view) and t (threads): one lane busy while main counts alone; its two threads share one PID and take turns (cores busy ~1, twice as long); the two processes are two new PIDs on two lanes at once (cores busy ~2)
+# question threads_turns: Two threads count down 24 million each: how many cores will they keep busy together? 1 / 2
+# question procs_parallel: Now two processes do the same work: how many cores will they keep busy together? 1 / 2
 """Working around the GIL with processes.
 
 The same CPU-bound function runs three ways:

@@ -1,5 +1,6 @@
 # summary: Process identity: pid, name and current_process(); terminate() sends SIGTERM; a Process subclass
 # look-for: the sleeper is killed by signal 15 from main while main goes on (not a daemon kill at exit); names like My-child-process exist only inside Python, the kernel sees comm "python3"
+# question terminated: main calls terminate() on the child sleeping 20 s: what reaches it? SIGTERM / SIGKILL / an exception
 """Who am I? Process identity and ending a process early.
 
   * current_process() describes the running process: its name ("MainProcess" in main,

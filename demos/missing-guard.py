@@ -2,6 +2,8 @@
 # variant: --variant pool | a Pool without the main guard (the default)
 # variant: --variant process | one Process without the main guard
 # look-for: spawn/forkserver children exit 1 (RuntimeError, no endless recursion); with --variant pool the Pool keeps replacing workers that exit 1; under fork all is well
+# question no_guard: No __main__ guard: the child re-imports this file and reaches Pool() again. Grandchildren forever?
+# question no_guard_churn: Every new worker fails the same way: does the pool give up, or keep starting new ones?
 """A program WITHOUT the main guard (do not write programs like this).
 
 Everything below runs at module level. Under spawn and forkserver each child imports

@@ -1,5 +1,8 @@
 # summary: Pools: Pool(4).map, apply_async with AsyncResult.get(), and the with-block that terminates the pool
 # look-for: four worker processes start at once in Pool(4) and serve all tasks; leaving the with-block sends SIGTERM to the workers still alive (surely the one busy with a 30 s task)
+# question forkserver_child: Pool(4) under forkserver: who will be the new child's parent? main / forkserver / resource tracker
+# question pool_terminated: The with-block ends while a worker naps 30 s: does it finish its nap / get SIGTERM / run on?
+# question pool_started: Pool(4): when do its four workers start? at once / at the first task / one per task
 """A pool of worker processes.
 
   * Pool(4) starts 4 worker processes at once; they wait for tasks.

@@ -1,6 +1,7 @@
 # summary: Worker recycling with Pool(maxtasksperchild=3): each worker exits after 3 tasks and the pool starts a replacement
 # variant: --chunksize default | Pool.map's own chunks of 2 items: 3 tasks, 6 items a worker
 # look-for: every 3 tasks a worker exits 0 and a new PID takes its place within milliseconds (2 workers alive at a time, 10 tasks, at least 4 workers in all)
+# question recycled: Pool(2, maxtasksperchild=3): the worker's 3rd task is done. Same PID next task, or a new one?
 """Worker recycling, as in Apache or mod_wsgi.
 
 Pool(processes=2, maxtasksperchild=3): a worker runs at most 3 tasks, then exits

@@ -1,5 +1,6 @@
 # summary: Start a child with multiprocessing.Process: start(), join() and the main guard
 # look-for: main forks (or spawns) one child; the child prints and exits 0 while main waits in join()
+# question joined: main calls join() on its child: does main wait for it, or go on at once?
 """Starting a child process: start() and join().
 
 start() creates the child and returns at once; join() waits until the child has

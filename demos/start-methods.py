@@ -1,5 +1,7 @@
 # summary: Start methods fork, spawn and forkserver: who is each child's parent, and what does starting cost
 # look-for: fork children are copies of main (no exec); spawn children exec a new python (spawn_main); forkserver children have the forkserver as PPID, not main
+# question forkserver_child: The children print their PPID: under forkserver, whose PID is it? main's / the forkserver's / their own
+# question child_ready: Which start method starts a child fastest: fork / spawn / forkserver? Here is this one's cost
 """The three start methods, seen from the children.
 
   fork        the child is a copy of the parent: no exec, starts fast, PPID = main

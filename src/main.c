@@ -12,6 +12,7 @@
 #include "workload/demos.h"
 #include "cli/run.h"
 #include "cli/tree_cmd.h"
+#include "cli/narrate_cmd.h"
 #include "tui/tui.h"
 
 /* forkscope demos: name, description and what to look for. */
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
 		return export_command(&cli);
 	case FS_CMD_COMPARE:
 		return compare_command(&cli);
+	case FS_CMD_NARRATE:
+		return narrate_command(&cli);
 	case FS_CMD_DOCTOR:
 		return doctor_command();
 	case FS_CMD_REPLAY:

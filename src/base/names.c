@@ -427,3 +427,39 @@ size_t names_py_account(char *buf, size_t len, const struct names_py *py)
 		snprintf(buf, len, "multiprocessing said nothing of it");
 	return strlen(buf);
 }
+
+/* ---- lesson kinds ---- */
+static const char *const names_lesson_kinds[FS_LESSON_KIND_COUNT] = {
+    [FS_LESSON_FORKSERVER_STARTED] = "forkserver_started",
+    [FS_LESSON_FORKSERVER_CHILD] = "forkserver_child",
+    [FS_LESSON_TRACKER_STARTED] = "tracker_started",
+    [FS_LESSON_SPAWN_EXEC] = "spawn_exec",
+    [FS_LESSON_CHILD_READY] = "child_ready",
+    [FS_LESSON_POOL_STARTED] = "pool_started",
+    [FS_LESSON_RECYCLED] = "recycled",
+    [FS_LESSON_DAEMON_KILLED] = "daemon_killed",
+    [FS_LESSON_TERMINATED] = "terminated",
+    [FS_LESSON_POOL_TERMINATED] = "pool_terminated",
+    [FS_LESSON_KILLED] = "killed",
+    [FS_LESSON_ORPHANED] = "orphaned",
+    [FS_LESSON_JOINED] = "joined",
+    [FS_LESSON_NO_GUARD] = "no_guard",
+    [FS_LESSON_NO_GUARD_CHURN] = "no_guard_churn",
+    [FS_LESSON_GRANDCHILD] = "grandchild",
+    [FS_LESSON_THREADS_TURNS] = "threads_turns",
+    [FS_LESSON_THREADS_PARALLEL] = "threads_parallel",
+    [FS_LESSON_PROCS_PARALLEL] = "procs_parallel",
+};
+
+const char *names_lesson_kind(enum fs_lesson_kind kind)
+{
+	return (unsigned)kind < FS_LESSON_KIND_COUNT ? names_lesson_kinds[kind] : "?";
+}
+
+enum fs_lesson_kind names_lesson_kind_parse(const char *name)
+{
+	for (int k = 0; k < FS_LESSON_KIND_COUNT; k++)
+		if (name && !strcmp(name, names_lesson_kinds[k]))
+			return (enum fs_lesson_kind)k;
+	return FS_LESSON_KIND_COUNT;
+}

@@ -224,4 +224,32 @@ void names_duration(uint64_t ns, char *buf, size_t len);
 size_t names_command(char *buf, size_t len, char *const *argv, int argc, const char *comm,
 		     size_t comm_size, size_t arg_max);
 
+/* ---- lessons (model/lessons.h): what a trace teaches, one kind per punchline ---- */
+enum fs_lesson_kind {
+	FS_LESSON_FORKSERVER_STARTED = 0, /* a forkserver came up */
+	FS_LESSON_FORKSERVER_CHILD,	  /* the forkserver forked a child for its starter */
+	FS_LESSON_TRACKER_STARTED,	  /* a resource tracker came up */
+	FS_LESSON_SPAWN_EXEC,		  /* a spawn child exec'd a fresh interpreter */
+	FS_LESSON_CHILD_READY,		  /* a child's fork -> ready start-up cost */
+	FS_LESSON_POOL_STARTED,		  /* a Pool or executor started its workers */
+	FS_LESSON_RECYCLED,		  /* a worker retired and the pool replaced it */
+	FS_LESSON_DAEMON_KILLED,	  /* a daemon (or pool worker) killed at its parent's exit */
+	FS_LESSON_TERMINATED,		  /* terminate() / kill() of a child */
+	FS_LESSON_POOL_TERMINATED,	  /* Pool.terminate() (a with block's end) */
+	FS_LESSON_KILLED,		  /* killed by a signal, no more known */
+	FS_LESSON_ORPHANED,		  /* re-parented: its parent exited first */
+	FS_LESSON_JOINED,		  /* its starter waited in join() */
+	FS_LESSON_NO_GUARD,		  /* a spawn/forkserver child failed before its target ran */
+	FS_LESSON_NO_GUARD_CHURN,	  /* ... and again and again */
+	FS_LESSON_GRANDCHILD,		  /* a child started a child of its own */
+	FS_LESSON_THREADS_TURNS,	  /* two CPU-bound threads of one process take turns */
+	FS_LESSON_THREADS_PARALLEL,	  /* ... run at once (no GIL) */
+	FS_LESSON_PROCS_PARALLEL,	  /* two CPU-bound processes ran at once */
+	FS_LESSON_KIND_COUNT,
+};
+/* The kind for programs (`narrate --json`, a contract): "forkserver_started", ... */
+const char *names_lesson_kind(enum fs_lesson_kind kind);
+/* The kind of that name, FS_LESSON_KIND_COUNT when it names none. */
+enum fs_lesson_kind names_lesson_kind_parse(const char *name);
+
 #endif

@@ -15,6 +15,7 @@ enum fs_command {
 	FS_CMD_UI, /* no arguments: the demo picker */
 	FS_CMD_DEMOS,
 	FS_CMD_COMPARE, /* a demo under several interpreters (--python A,B,...) */
+	FS_CMD_NARRATE, /* the lessons of a recording, one line each */
 	FS_CMD_EXPORT,	/* a recording for another tool (--format F) */
 	FS_CMD_DOCTOR,	/* what tracing needs here, checked */
 };

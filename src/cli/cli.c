@@ -21,6 +21,7 @@ static const char usage_text[] =
     "                     [UI-OPTIONS] (DEMO [DEMO-ARGS...] | -- COMMAND [ARGS...])\n"
     "       forkscope replay [UI-OPTIONS] FILE\n"
     "       forkscope tree [--json] [--ascii] FILE\n"
+    "       forkscope narrate [--json] FILE  (the lessons of a recording, one a line)\n"
     "       forkscope export --format perfetto|dot|mermaid|svg [-o OUT] FILE\n"
     "                     (a recording for Perfetto's UI, Graphviz, Mermaid, or as an\n"
     "                     SVG picture of the tree beside its timeline; docs/export.md)\n"
@@ -95,7 +96,8 @@ static const char usage_text[] =
     "  forkscope tree trace.jsonl                      # the final tree of a recording\n"
     "  forkscope tree --json trace.jsonl               # the same as JSON\n"
     "  forkscope export --format svg -o t.svg trace.jsonl  # tree and timeline, SVG\n"
-    "  forkscope export --format dot trace.jsonl | dot -Tpng -o t.png  # a tree picture\n";
+    "  forkscope export --format dot trace.jsonl | dot -Tpng -o t.png  # a tree picture\n"
+    "  forkscope narrate trace.jsonl                   # what it teaches, a lesson a line\n";
 
 void cli_usage(FILE *f)
 {
@@ -365,7 +367,10 @@ static int cli_parse_tree(int argc, char **argv, struct fs_cli *cli)
 		}
 	}
 	if (optind != argc - 1)
-		return cli_error("tree needs exactly one recording FILE", NULL);
+		return cli_error(cli->cmd == FS_CMD_NARRATE
+				     ? "narrate needs exactly one recording FILE"
+				     : "tree needs exactly one recording FILE",
+				 NULL);
 	cli->file = argv[optind];
 	return 0;
 }
@@ -478,6 +483,15 @@ int cli_parse(int argc, char **argv, struct fs_cli *cli)
 	if (!strcmp(cmd, "tree")) {
 		cli->cmd = FS_CMD_TREE;
 		return cli_parse_tree(argc - 1, argv + 1, cli);
+	}
+	if (!strcmp(cmd, "narrate")) {
+		int rc;
+
+		cli->cmd = FS_CMD_NARRATE;
+		rc = cli_parse_tree(argc - 1, argv + 1, cli);
+		if (rc == 0 && cli->cmd == FS_CMD_NARRATE && cli->ascii)
+			return cli_error("narrate takes --json and one recording FILE", "--ascii");
+		return rc;
 	}
 	if (!strcmp(cmd, "export")) {
 		cli->cmd = FS_CMD_EXPORT;

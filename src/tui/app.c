@@ -97,6 +97,7 @@ static void tui_app_free(struct tui_app *a)
 	record_header_clear(&a->rec_header);
 	vtree_free(&a->tree);
 	vcpu_free(&a->cpu);
+	tui_lecture_free(a);
 	free(a->fidx);
 	a->fidx = NULL;
 }
@@ -120,6 +121,7 @@ int tui_live_loop(struct tui_app *a)
 
 			tui_live_turn(a);
 			tui_sel_restore(a, &sel);
+			tui_lecture_turn(a); /* step mode: where it stopped */
 		} else {
 			napms(TUI_IDLE_MS);
 		}
@@ -200,6 +202,7 @@ int tui_replay(const char *path)
 	}
 	snprintf(a->source_name, sizeof(a->source_name), "%s", base ? base + 1 : path);
 	text_sanitize(a->source_name);
+	tui_lecture_load(a, path); /* its narration, for ] and [ anywhere in it */
 	snprintf(a->file, sizeof(a->file), "%s", path);
 	snprintf(a->method, sizeof(a->method), "%s",
 		 a->rec_header.method ? a->rec_header.method : "");

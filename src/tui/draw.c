@@ -207,6 +207,7 @@ void tui_frame_update(struct tui_app *a)
 		return;
 	if (a->show_cpu && a->maximized < 0)
 		layout_cpu(&a->lay);
+	tui_lecture_layout(a); /* the narration line, the narration log */
 	vcpu_update(&a->cpu, a->sess);
 	vtree_build(&a->tree, a->sess->model);
 	if (a->sel_idx < 0 && a->tree.n)
@@ -269,6 +270,7 @@ void tui_draw(const struct tui_app *a)
 		tui_draw_details(a);
 	if (a->lay.cpu.h > 1)
 		tui_draw_cpu(a);
+	tui_draw_narration(a);
 	tui_draw_status(a);
 	refresh();
 }

@@ -35,6 +35,7 @@ void tui_live_kill(struct tui_app *a)
 {
 	if (!a->live)
 		return;
+	tui_lecture_thaw(a);
 	live_free(a->live);
 	a->live = NULL;
 	a->live_done = true;
@@ -76,6 +77,8 @@ static int tui_on_event(void *ctx, const struct fs_event *ev)
 		tui_message(a, "out of memory: events dropped");
 	if (a->record && s == &a->main_run)
 		record_write_event(a->record, ev);
+	if (s == &a->main_run)
+		tui_lecture_event(a, ev); /* the narration, and step mode's freeze */
 	if (s == &a->main_run && !a->live_base_set && a->live) {
 		/* the first event is the root's fork, made up as it happens: its time against
 		 * the live clock gives the offset of the two time bases */
@@ -153,6 +156,8 @@ static int tui_live_begin(struct tui_app *a, struct tui_run_slot *s, const char 
 	}
 	session_set_limits(&s->sess, VIEW_EVENT_LIMIT, VIEW_TOMBSTONE_LIMIT);
 	session_set_header(&s->sess, h); /* Python's facts: as its replay will */
+	if (s == &a->main_run)
+		tui_lecture_begin(a, h);
 	s->used = true;
 	a->live_done = false;
 	if (s == &a->main_run && a->record_path) {
@@ -345,6 +350,8 @@ void tui_live_turn(struct tui_app *a)
 	info.have_end = true;
 	info.end = end;
 	session_end(&s->sess, &info);
+	if (s == &a->main_run)
+		tui_lecture_end(a, &info);
 	if (a->record && s == &a->main_run) {
 		/* complete on disk: stepping back before the events kept in memory reads it */
 		if (record_write_end(a->record, &end) == 0 && fflush(a->record) == 0 &&

@@ -270,11 +270,14 @@ static void action_out_last(struct tui_app *a)
 	vout_end(&a->out);
 }
 
-/* space: pause or play; at the end of a finished run, play again from the start. */
+/* space: pause or play; at the end of a finished run, play again from the start. In step
+ * mode or with a question up: the lecture's (tui/lecture.c). */
 static void action_play(struct tui_app *a)
 {
 	struct session *s = a->sess;
 
+	if (tui_lecture_space(a))
+		return;
 	if (a->paused && s->complete && s->cursor == s->count && !(a->live && !a->live_done))
 		tui_seek(a, 0); /* at the end: play again from the start */
 	a->paused = !a->paused;
@@ -372,6 +375,32 @@ static void action_method(struct tui_app *a)
 	tui_rerun(a);
 }
 
+/* Lecture mode (tui/lecture.c): the narration log, lessons, step mode, questions. */
+static void action_lesson_next(struct tui_app *a)
+{
+	tui_lecture_next(a);
+}
+
+static void action_lesson_prev(struct tui_app *a)
+{
+	tui_lecture_prev(a);
+}
+
+static void action_narration_log(struct tui_app *a)
+{
+	tui_lecture_toggle_log(a);
+}
+
+static void action_step_mode(struct tui_app *a)
+{
+	tui_lecture_toggle_step(a);
+}
+
+static void action_ask(struct tui_app *a)
+{
+	tui_lecture_toggle_ask(a);
+}
+
 /* d: back to the demo picker, when the run was started from it. */
 static void action_picker(struct tui_app *a)
 {
@@ -442,6 +471,12 @@ static const struct tui_binding tui_main_keys[] = {
     {{'>'}, action_faster, ">", "faster (up to 100x)"},
     {{KEY_HOME, 'b'}, action_start, "Home b", "the start"},
     {{KEY_END, 'e'}, action_end, "End e", "the end (live: follow the events again)"},
+    TUI_SECTION("lessons (narration, step mode, questions)"),
+    {{']'}, action_lesson_next, "]", "next lesson: its event, process and sentence"},
+    {{'['}, action_lesson_prev, "[", "previous lesson"},
+    {{'L'}, action_narration_log, "L", "the narration log, every lesson (Enter on one: go there)"},
+    {{'S'}, action_step_mode, "S", "step mode (live): freeze; space runs it to the next lesson"},
+    {{'a'}, action_ask, "a", "questions before each lesson is shown (space: the answer)"},
     TUI_SECTION("runs"),
     {{'m'}, action_method, "m", "the next start method, and run again (live)"},
     {{'r'}, action_rerun, "r", "run again (live) / replay from the start"},
@@ -549,6 +584,8 @@ void tui_key(struct tui_app *a, int ch)
 		tui_help_screen_key(a, ch);
 		return;
 	}
+	if (tui_lecture_key(a, ch)) /* the narration log's keys, with the focus */
+		return;
 	if (tui_output_focused(a))
 		act = tui_key_action(tui_output_keys, TUI_NKEYS(tui_output_keys), ch);
 	if (!act)

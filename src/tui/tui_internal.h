@@ -13,6 +13,7 @@
 #include "view/theme.h"
 #include "view/cpu.h"
 #include "view/output.h"
+#include "tui/lecture.h"
 
 #define TUI_FRAME_NS 50000000ull /* at most 20 frames a second */
 
@@ -130,6 +131,8 @@ struct tui_app {
 	bool prompting;
 	char prompt_buf[64];
 	size_t prompt_len;
+
+	struct tui_lecture lec; /* narration, lessons, step mode (tui/lecture.h) */
 
 	/* why the workload's output is not captured (the output pane says it), "" when it is */
 	char out_off[256];

@@ -160,6 +160,13 @@ void cgroup_for_each_pid(const struct fs_cgroup *cg, void (*fn)(void *ctx, uint3
 		cgroup_each_pid(cg->pids_dir, fn, ctx);
 }
 
+int cgroup_freeze(const struct fs_cgroup *cg, bool frozen)
+{
+	if (!cg->kill_v2 || !cg->kill_dir[0])
+		return -1;
+	return cgroup_write(cg->kill_dir, "cgroup.freeze", frozen ? "1" : "0");
+}
+
 int cgroup_kill(const struct fs_cgroup *cg)
 {
 	int n = 0;

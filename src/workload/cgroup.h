@@ -34,6 +34,10 @@ void cgroup_for_each_pid(const struct fs_cgroup *cg, void (*fn)(void *ctx, uint3
 uint64_t cgroup_cap_hits(const struct fs_cgroup *cg);
 /* Is any process left in the cgroups? (false when there are none to ask) */
 bool cgroup_populated(const struct fs_cgroup *cg);
+/* Freeze (true) or thaw the workload's cgroup v2 (cgroup.freeze): its processes stop where
+ * they are, new ones included, until thawed; the trace keeps what they did before. 0, or
+ * -1 (no cgroup v2 of its own, or the write failed). */
+int cgroup_freeze(const struct fs_cgroup *cg, bool frozen);
 /* Remove the (empty) cgroup directories. */
 void cgroup_destroy(struct fs_cgroup *cg);
 

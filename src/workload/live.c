@@ -67,6 +67,7 @@ struct fs_live {
 	bool terminating;
 	uint64_t start_ns;
 	uint64_t deadline_ns; /* --duration, 0 for none */
+	uint64_t frozen_ns;   /* frozen since (step mode), 0 when not */
 	uint64_t kill_at_ns;
 	uint64_t events;
 };
@@ -415,10 +416,32 @@ static void live_kill_workload(struct fs_live *l)
 		kill(-l->launch.pid, SIGKILL);
 }
 
+int live_freeze(struct fs_live *l, bool frozen)
+{
+	uint64_t now = clock_monotonic_ns();
+
+	if (!l->running || l->terminating || frozen == (l->frozen_ns != 0))
+		return l->running && !l->terminating ? 0 : -1;
+	if (cgroup_freeze(&l->cg, frozen) != 0)
+		return -1;
+	/* --duration counts the time it ran, not the time it was held */
+	if (!frozen && l->deadline_ns)
+		l->deadline_ns += now - l->frozen_ns;
+	l->frozen_ns = frozen ? now | 1 : 0;
+	return 0;
+}
+
+bool live_frozen(const struct fs_live *l)
+{
+	return l && l->frozen_ns;
+}
+
 void live_stop(struct fs_live *l)
 {
 	if (!l->running || l->terminating)
 		return;
+	if (l->frozen_ns) /* a frozen process would not act on its SIGTERM */
+		live_freeze(l, false);
 	l->terminating = true;
 	l->kill_at_ns = clock_monotonic_ns() + LIVE_GRACE_NS;
 	live_term_workload(l);
@@ -452,7 +475,7 @@ int live_poll(struct fs_live *l, int timeout_ms)
 		return 0;
 	}
 	now = clock_monotonic_ns();
-	if (live_signal_seen || (l->deadline_ns && now >= l->deadline_ns))
+	if (live_signal_seen || (l->deadline_ns && !l->frozen_ns && now >= l->deadline_ns))
 		live_stop(l);
 	if (l->terminating && now >= l->kill_at_ns) {
 		live_kill_workload(l);
@@ -546,6 +569,7 @@ void live_free(struct fs_live *l)
 
 	if (!l)
 		return;
+	live_freeze(l, false); /* thawed to die (a no-op unless step mode froze it) */
 	if (l->launch.go_fd >= 0) {
 		launch_abort(&l->launch);
 	} else if (l->running && l->trace) {

@@ -47,6 +47,12 @@ const char *live_capture_warning(const struct fs_live *l);
 int live_poll(struct fs_live *l, int timeout_ms);
 /* Start terminating the workload: SIGTERM now, SIGKILL after a grace period. */
 void live_stop(struct fs_live *l);
+/* Step mode (docs/narration.md): freeze the running workload (its cgroup v2 freezer) or
+ * thaw it. The trace goes on being read. While it is frozen --duration does not count
+ * (the deadline moves by the time frozen) and stopping it thaws it first, so that its
+ * SIGTERM handlers run. 0, or -1 (no freezer: cgroup v2 of its own needed). */
+int live_freeze(struct fs_live *l, bool frozen);
+bool live_frozen(const struct fs_live *l);
 bool live_running(const struct fs_live *l);
 uint64_t live_lost(const struct fs_live *l);
 uint64_t live_untracked(const struct fs_live *l);

@@ -20,9 +20,11 @@
 #include "base/text.h"
 #include "export/export.h"
 #include "model/channel.h"
+#include "model/lessons.h"
 #include "model/model.h"
 #include "model/output.h"
 #include "output/format.h"
+#include "output/lesson_text.h"
 #include "output/workload_lines.h"
 #include "record/record.h"
 #include "record/replay.h"
@@ -231,8 +233,26 @@ static char *fuzz_program(const uint8_t *data, size_t size, size_t *len, size_t 
 struct fuzz_sink {
 	struct fs_model *m;
 	struct workload_lines *wl;
+	struct fs_lessons *lessons; /* the narration, as forkscope narrate finds it */
 	size_t events;
 };
+
+/* Every lesson's sentence, question and answer (hostile names included). */
+static void fuzz_lessons_say(const struct fs_lessons *l)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < lessons_count(l); i++) {
+		const struct fs_lesson *x = lessons_at(l, i);
+
+		lesson_text(x, buf, sizeof(buf));
+		lesson_question(x, buf, sizeof(buf));
+		lesson_answer(x, buf, sizeof(buf));
+		lesson_text(x, buf, 8); /* cut short */
+		if (i && x->event < lessons_at(l, i - 1)->event)
+			abort(); /* lessons come in event order */
+	}
+}
 
 static int fuzz_header(void *ctx, struct fs_header *h, char *err, size_t errlen)
 {
@@ -243,6 +263,9 @@ static int fuzz_header(void *ctx, struct fs_header *h, char *err, size_t errlen)
 	if (!fs->m) {
 		fs->m = model_new(h->root_pid);
 		replay_model_setup(fs->m, h); /* Python's facts placed by the header's clock */
+		fs->lessons = lessons_new();
+		if (fs->lessons)
+			lessons_set_cpus(fs->lessons, h->cpus);
 	}
 	return 0;
 }
@@ -257,6 +280,8 @@ static int fuzz_event_in(void *ctx, const struct fs_event *ev, char *err, size_t
 	fs->events++;
 	if (!fs->m || model_apply(fs->m, ev) != 0)
 		return 0;
+	if (fs->lessons)
+		lessons_after_event(fs->lessons, fs->m, ev, fs->events - 1);
 	workload_lines_after(fs->wl, fuzz_null, ev, fs->m);
 	format_event_line(fuzz_null, ev, fs->m);
 	model_find(fs->m, ev->pid);
@@ -309,7 +334,7 @@ static void fuzz_export(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bool program = size > 0 && data[0] == 0xff;
-	struct fuzz_sink fs = {NULL, NULL, 0};
+	struct fuzz_sink fs = {NULL, NULL, NULL, 0};
 	struct fs_replay_sink sink = {fuzz_header, fuzz_event_in, &fs};
 	struct fs_replay_info info;
 	size_t written = 0, len = 0;
@@ -342,11 +367,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	replay_describe_end(&info, warn, sizeof(warn));
 	if (fs.m) {
 		replay_end_model(fs.m, &info);
+		if (fs.lessons) {
+			lessons_finish(fs.lessons, fs.m);
+			fuzz_lessons_say(fs.lessons);
+		}
 		workload_lines_flush(fs.wl, fuzz_null, fs.m);
 		tree_print_json(fuzz_null, fs.m);
 		tree_print_text(fuzz_null, fs.m, size % 2 == 0);
 		format_summary(fuzz_null, fs.m);
 		model_free(fs.m);
+		lessons_free(fs.lessons);
 	}
 	workload_lines_free(fs.wl);
 	fuzz_export();

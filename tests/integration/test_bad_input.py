@@ -268,6 +268,16 @@ def cli_rows():
             args=["tree"]),
         Row("tree with two files", "cli", 2, r"tree needs exactly one recording FILE",
             args=["tree", "a.jsonl", "b.jsonl"]),
+        Row("narrate without a file", "cli", 2, r"narrate needs exactly one recording FILE",
+            args=["narrate"]),
+        Row("narrate with two files", "cli", 2, r"narrate needs exactly one recording FILE",
+            args=["narrate", "a.jsonl", "b.jsonl"]),
+        Row("narrate with a tree option", "cli", 2, r"narrate takes --json and one recording "
+            r"FILE: --ascii", args=["narrate", "--ascii", "a.jsonl"]),
+        Row("unknown option of narrate", "cli", 2, r".*--bogus", args=["narrate", "--bogus", "f"]),
+        Row("narrate of a missing file", "cli", 1,
+            r"/nonexistent/x\.jsonl: cannot open /nonexistent/x\.jsonl: No such file or "
+            r"directory", args=["narrate", "/nonexistent/x.jsonl"]),
         Row("replay without a file", "cli", 2, r"replay needs exactly one recording FILE",
             args=["replay"]),
         Row("replay with two files", "cli", 2, r"replay needs exactly one recording FILE",
@@ -803,6 +813,19 @@ def run_rec_row(binary, row, tmp, scripted):
         if not row.pids and row.rc:
             check(not out.strip() or out.strip() in ("[\n]", "[]", "(no processes recorded)"),
                   f"{what}: printed a tree of nothing valid: {out[:200]!r}")
+    # the narration reads the same loop: the same status and message, never a crash
+    r = run([binary, "narrate", path], stdin=row.stdin)
+    what = "`forkscope narrate FILE`"
+    check_common(r, what)
+    err = r.err.decode(errors="replace")
+    check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
+          f"{err.strip()[:200]!r}")
+    if row.warn:
+        check_message(err, f"forkscope: warning: {path}: ", row.warn, what)
+    elif row.message is None:
+        check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
+    else:
+        check_message(err, prefix, row.message, what)
     for fmt in ("perfetto", "svg"):
         run_export(binary, row, path, fmt)
     if scripted and row.replay:

@@ -1271,6 +1271,9 @@ def replay_output(extra_env=None, cols=120, rows=36):
     return p
 
 
+NARRATION_ROW = re.compile(r"^(\[step: \w+\] )?(\[\d+/\d+\] |narration: |QUESTION: )")
+
+
 def output_lines(screen, width, role=True):
     """The output pane's lines on the screen: [pid, role, stream mark, text], a wrapped
     line's rows joined (a row with no PID continues the line above)."""
@@ -1280,7 +1283,10 @@ def output_lines(screen, width, role=True):
     assert head, screen
     found = []
     text_x = 20 if role else 12
-    for row in rows[head[0] + 1:-1]:
+    body = rows[head[0] + 1:-1]
+    if len(body) >= 2 and NARRATION_ROW.match(body[-2]):
+        body = body[:-2]  # the narration line's two rows (docs/narration.md)
+    for row in body:
         row = row[:width].ljust(width)
         pid, text = row[:7].strip(), row[text_x:].rstrip()
         if pid:
@@ -2189,6 +2195,8 @@ def test_export_key_live():
         assert p.exit_status() == 0
     finally:
         p.close()
+# lecture mode (narration, lessons, step mode, questions): its tests in their own file
+exec(open(os.path.join(HERE, "tui_lecture.py")).read())
 
 
 def main():
