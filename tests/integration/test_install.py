@@ -28,7 +28,7 @@ from fslib import (NOBODY_UID, Skip, TestFailure, as_user, check,  # noqa: E402
 
 # Documented in the man page, brought by other branches (narrate, theme) that the
 # integrator merges: allowed to be missing from --help until then, never the other way.
-PENDING = {"narrate"}
+PENDING = set()  # options of branches not landed yet (none)
 DOCTOR_CHECKS = ("kernel", "BTF", "privileges", "BPF load", "tp_btf attach", "output capture",
                  "container",
                  "cgroup v2", "pids.max", "terminal", "TERM", "locale", "python3", "demos",
