@@ -46,14 +46,16 @@ def check_told(report, by_pid):
 
 
 def check_pool(report, nodes, by_pid):
-    """The note's map: chunks of 2, each worker's items as Python counted them (two PIDs,
-    6 and 4), at most 3 tasks a worker, a replacement told by the facts."""
+    """The note's map: chunks of 2, each worker's items as Python counted them (6 and 4, or
+    6, 2 and 2), at most 3 tasks a worker, a replacement told by the facts."""
     counted = collections.Counter(t["pid"] for t in report["told"] if t["kind"] == "pool_worker")
     ws = [n for n in nodes if n["py_kind"] == "pool_worker"]
     ran = {n["pid"]: n["task_items"] for n in ws if n["task_items"]}
     check(ran == dict(counted), f"items per worker: tree {ran}, Python {dict(counted)}")
-    check(sorted(ran.values(), reverse=True) == [6, 4],
-          f"items per worker {sorted(ran.values(), reverse=True)}, expected [6, 4]")
+    # 5 chunks, at most 3 a worker: one worker serves 3 (six items); the other two chunks go
+    # to the second worker, or one to it and one to the first one's replacement
+    check(sorted(ran.values(), reverse=True) in ([6, 4], [6, 2, 2]),
+          f"items per worker {sorted(ran.values(), reverse=True)}, expected [6, 4] or [6, 2, 2]")
     check(all(n["task_items"] == 2 * n["tasks"] and n["tasks"] <= 3 for n in ws),
           f"tasks and items {[(n['pid'], n['tasks'], n['task_items']) for n in ws]}")
     check(sum(n["tasks"] for n in ws) == 5, "not 5 tasks (chunks of 2) in all")
