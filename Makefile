@@ -309,6 +309,13 @@ $(BUILD)/storm: bench/storm.c bench/bench_util.h | $(BUILD)/.dir
 $(BUILD)/pingpong: bench/pingpong.c bench/bench_util.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+# The switch part's floor: an empty tp_btf/sched_switch program and its loader.
+$(BUILD)/empty_switch.bpf.o: bench/empty_switch.bpf.c $(BUILD)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -c $< -o $@
+
+$(BUILD)/empty_switch: bench/empty_switch.c $(BUILD)/empty_switch.bpf.o | $(BUILD)/.dir
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lbpf
+
 # The output benchmark's writer (a pty flood) and its system-call loop.
 $(BUILD)/flood: bench/flood.c bench/bench_util.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -330,6 +337,7 @@ BENCH_ARGS ?=
 bench: deps
 	$(call install_missing,bench,$(BENCH_PKGS),echo "bench: the missing peers are skipped" >&2)
 	@$(MAKE) --no-print-directory all $(BUILD)/storm $(BUILD)/pingpong $(BUILD)/flood $(BUILD)/replay_bench \
+	  $(BUILD)/empty_switch \
 	  $(BUILD)/replay_memory $(BUILD)/bench_frame
 	/usr/bin/python3 bench/bench.py --forkscope $(BUILD)/forkscope --storm $(BUILD)/storm \
 	  --pingpong $(BUILD)/pingpong --replay-bench $(BUILD)/replay_bench $(BENCH_ARGS)

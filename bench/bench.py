@@ -927,6 +927,23 @@ class Switch:
             os.unlink(rec)
         return kv, counts
 
+    def floor(self, n):
+        """pingpong untraced beside an empty tp_btf/sched_switch program (bench/empty_switch):
+        what any such program costs a switch here. Its figures, or None without the tool."""
+        tool = os.path.join(os.path.dirname(self.forkscope), "empty_switch")
+        obj = tool + ".bpf.o"
+        if not (os.access(tool, os.X_OK) and os.path.exists(obj)):
+            return None
+        proc = subprocess.Popen([tool, obj], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        try:
+            if proc.stdout.readline().strip() != "attached":
+                return None
+            return self.untraced(n, "pingpong beside an empty switch program")
+        finally:
+            proc.terminate()
+            proc.wait()
+
     def preflight(self):
         """A short traced run: is forkscope there, can it trace here, does pingpong run?"""
         if not os.access(self.forkscope, os.X_OK):
@@ -994,9 +1011,12 @@ def part_switch(args, workdir, pingpong, n, rounds):
     pin = (f"both pinned to CPU {b.cpu}" if b.cpu is not None else "not pinned")
     print(f"== context switches: {rounds} rounds; pingpong N={n} bounces, {pin}", flush=True)
     b.untraced(min(n, 20000))  # warm-up, not counted
-    variants = ["untraced", "traced", "traced-lean", "bystander", "bystander-lean"]
+    variants = ["untraced", "traced", "traced-lean", "bystander", "bystander-lean", "floor"]
     res = {v: [] for v in variants}  # pingpong's figures per round
     recs = {v: [] for v in variants[1:]}
+    if b.floor(1000) is None:
+        print("  no floor row: build/empty_switch (and its .bpf.o) missing or not loadable")
+        variants.remove("floor")
     others = Others()
     for r in range(rounds):
         others.wait()
@@ -1004,6 +1024,11 @@ def part_switch(args, workdir, pingpong, n, rounds):
         for v in variants[k:] + variants[:k]:
             if v == "untraced":
                 res[v].append(b.untraced(n))
+            elif v == "floor":
+                kv = b.floor(n)
+                if kv is None:
+                    raise BenchError("the empty switch program could not be attached")
+                res[v].append(kv)
             else:
                 lean = v.endswith("-lean")
                 kv, c = (b.traced(n, lean) if v.startswith("traced")
@@ -1022,7 +1047,10 @@ def part_switch(args, workdir, pingpong, n, rounds):
     for v, label in (("untraced", "untraced"), ("traced", "traced by forkscope"),
                      ("traced-lean", "traced, tracer only"),
                      ("bystander", "beside a forkscope"),
-                     ("bystander-lean", "beside, tracer only")):
+                     ("bystander-lean", "beside, tracer only"),
+                     ("floor", "beside an empty program")):
+        if not res.get(v):
+            continue
         ns = [kv["pingpong_ns"] for kv in res[v]]
         sw = median([kv["switches"] for kv in res[v]])
         if v == "untraced":
@@ -1098,7 +1126,10 @@ def part_switch(args, workdir, pingpong, n, rounds):
             f"{fmt_ratio(ratio['traced-lean'])} (target <= {TARGET_SWITCH_RATIO}; cpu "
             f"{fmt_ratio(cpu_ratio['traced-lean'])}), {lost_lean} lost, untraced switches "
             f"beside it {per_switch['bystander-lean']:+.0f} ns (target <= {TARGET_SWITCH_NS}): "
-            f"{'targets met' if ok_lean else 'TARGET MISSED'}; as run by default (output "
+            f"{'targets met' if ok_lean else 'TARGET MISSED'}"
+            + (f" (an empty sched_switch program: {per_switch['floor']:+.0f} ns)"
+               if "floor" in per_switch else "")
+            + f"; as run by default (output "
             f"and channel captured) {fmt_ratio(ratio['traced'])}, {runs} run lines, {lost} "
             f"lost, beside it {per_switch['bystander']:+.0f} ns per switch "
             f"({'within' if ok_default else 'over'} the targets)")
