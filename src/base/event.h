@@ -93,7 +93,7 @@ struct fs_event {
 	__u32 fd;	   /* output: 1 or 2 */
 	__u32 cut;	   /* output: bytes of the write not carried; channel: oversized length */
 	__u32 pad;
-	__u64 dropped;	   /* output: bytes dropped by the rate bound before this event */
+	__u64 dropped; /* output: bytes dropped by the rate bound before this event */
 	__u32 type;
 	__u32 pid;
 	__u32 ppid;

@@ -233,18 +233,18 @@ enum fs_lesson_kind {
 	FS_LESSON_CHILD_READY,		  /* a child's fork -> ready start-up cost */
 	FS_LESSON_POOL_STARTED,		  /* a Pool or executor started its workers */
 	FS_LESSON_RECYCLED,		  /* a worker retired and the pool replaced it */
-	FS_LESSON_DAEMON_KILLED,	  /* a daemon (or pool worker) killed at its parent's exit */
-	FS_LESSON_TERMINATED,		  /* terminate() / kill() of a child */
-	FS_LESSON_POOL_TERMINATED,	  /* Pool.terminate() (a with block's end) */
-	FS_LESSON_KILLED,		  /* killed by a signal, no more known */
-	FS_LESSON_ORPHANED,		  /* re-parented: its parent exited first */
-	FS_LESSON_JOINED,		  /* its starter waited in join() */
-	FS_LESSON_NO_GUARD,		  /* a spawn/forkserver child failed before its target ran */
-	FS_LESSON_NO_GUARD_CHURN,	  /* ... and again and again */
-	FS_LESSON_GRANDCHILD,		  /* a child started a child of its own */
-	FS_LESSON_THREADS_TURNS,	  /* two CPU-bound threads of one process take turns */
-	FS_LESSON_THREADS_PARALLEL,	  /* ... run at once (no GIL) */
-	FS_LESSON_PROCS_PARALLEL,	  /* two CPU-bound processes ran at once */
+	FS_LESSON_DAEMON_KILLED,    /* a daemon (or pool worker) killed at its parent's exit */
+	FS_LESSON_TERMINATED,	    /* terminate() / kill() of a child */
+	FS_LESSON_POOL_TERMINATED,  /* Pool.terminate() (a with block's end) */
+	FS_LESSON_KILLED,	    /* killed by a signal, no more known */
+	FS_LESSON_ORPHANED,	    /* re-parented: its parent exited first */
+	FS_LESSON_JOINED,	    /* its starter waited in join() */
+	FS_LESSON_NO_GUARD,	    /* a spawn/forkserver child failed before its target ran */
+	FS_LESSON_NO_GUARD_CHURN,   /* ... and again and again */
+	FS_LESSON_GRANDCHILD,	    /* a child started a child of its own */
+	FS_LESSON_THREADS_TURNS,    /* two CPU-bound threads of one process take turns */
+	FS_LESSON_THREADS_PARALLEL, /* ... run at once (no GIL) */
+	FS_LESSON_PROCS_PARALLEL,   /* two CPU-bound processes ran at once */
 	FS_LESSON_KIND_COUNT,
 };
 /* The kind for programs (`narrate --json`, a contract): "forkserver_started", ... */

@@ -54,8 +54,8 @@ void *model_vec_grow(void *vec, size_t *cap, size_t len, size_t size)
 /* A ring of n elements of elem bytes from *head in ring (capacity *cap) with room for need
  * more: the same ring, or a bigger one (twice, or first when empty) with the elements
  * moved to its start (*head 0, ring freed); NULL when out of memory (ring left as is). */
-void *model_ring_grow(void *ring, size_t *cap, size_t *head, size_t n, size_t need,
-		      size_t first, size_t elem)
+void *model_ring_grow(void *ring, size_t *cap, size_t *head, size_t n, size_t need, size_t first,
+		      size_t elem)
 {
 	size_t ncap = *cap ? *cap : first;
 	char *r;

@@ -151,8 +151,8 @@ int threads_copy(struct fs_model *dst, const struct fs_model *src);
 /* model.c: vec with room for one element more than len (capacity *cap), or NULL. */
 void *model_vec_grow(void *vec, size_t *cap, size_t len, size_t size);
 /* model.c: a ring (n elements from *head) with room for need more, or NULL (see there). */
-void *model_ring_grow(void *ring, size_t *cap, size_t *head, size_t n, size_t need,
-		      size_t first, size_t elem);
+void *model_ring_grow(void *ring, size_t *cap, size_t *head, size_t n, size_t need, size_t first,
+		      size_t elem);
 
 /* pidmap.c. get: false when key is absent. put: insert or overwrite, 0 or -1 (ENOMEM).
  * init: an empty map that takes n keys without growing, 0 or -1. copy: dst a copy of src

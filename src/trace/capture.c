@@ -1,7 +1,8 @@
 /* User-space half of bpf/output.bpf.c: load it beside forkscope's object (sharing the
  * subtree's task storage), attach its one sys_exit program (the channel; the output too
- * once capture_output names the pty), and read its ring buffer with a consumer of our own, which can look at the
- * next record's time before taking it: the tracer merges the two buffers in time order. */
+ * once capture_output names the pty), and read its ring buffer with a consumer of our own, which
+ * can look at the next record's time before taking it: the tracer merges the two buffers in time
+ * order. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

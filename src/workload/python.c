@@ -118,8 +118,8 @@ int python_hook_choose(const struct fs_cli *cli, const char *data_dir, struct py
 		readable_explain("the Python hook", hook, -readable, err, errlen);
 		return -1;
 	}
-	snprintf(h->pythonpath, sizeof(h->pythonpath), "PYTHONPATH=%.*s/pyhook%s%.*s",
-		 PATH_MAX / 2, data_dir, has_old ? ":" : "", PATH_MAX / 2, has_old ? old : "");
+	snprintf(h->pythonpath, sizeof(h->pythonpath), "PYTHONPATH=%.*s/pyhook%s%.*s", PATH_MAX / 2,
+		 data_dir, has_old ? ":" : "", PATH_MAX / 2, has_old ? old : "");
 	if (method)
 		snprintf(h->method, sizeof(h->method), "FORKSCOPE_METHOD=%s", cli->method);
 	h->facts = !cli->no_pyhook;

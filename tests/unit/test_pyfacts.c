@@ -32,7 +32,6 @@
 #define SPAWN_CODE                                                                                 \
 	"from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7)"
 
-
 /* pid writes one record: the magic, then the facts (one per line) of fmt. */
 static void chan(struct fs_model *m, uint64_t t, uint32_t pid, const char *fmt, ...)
 {
@@ -327,21 +326,22 @@ static void test_tasks_batch(void **state)
 	const struct fs_task *t;
 	const struct fs_proc *w;
 	static const char *const bad[] = {
-	    "1,1,0",		       /* three numbers */
-	    "1,1,0,5;x",	       /* not a number */
-	    "1,1,-1,5",		       /* a sign */
-	    "1,4294967296,0,5",	       /* items over 32 bits */
-	    "1,1,0,5;;",	       /* an empty entry */
-	    "1,1,0,5,",		       /* a fifth field */
+	    "1,1,0",			 /* three numbers */
+	    "1,1,0,5;x",		 /* not a number */
+	    "1,1,-1,5",			 /* a sign */
+	    "1,4294967296,0,5",		 /* items over 32 bits */
+	    "1,1,0,5;;",		 /* an empty entry */
+	    "1,1,0,5,",			 /* a fifth field */
 	    "1,1,0,1234567890123456789", /* 19 digits */
-	    "",			       /* no entry */
+	    "",				 /* no entry */
 	};
 	uint64_t applied;
 
 	(void)state;
 	do_fork(m, 10 * MS, ROOT, ROOT, 101);
 	told_process(m, 12 * MS, 101, "ForkPoolWorker-1", "pool_worker", 1, true);
-	chan(m, 20 * MS, 101, "{\"fact\":\"tasks\",\"base_ns\":%llu,\"t\":\"0,2,0,5;1,1,10,7;\","
+	chan(m, 20 * MS, 101,
+	     "{\"fact\":\"tasks\",\"base_ns\":%llu,\"t\":\"0,2,0,5;1,1,10,7;\","
 	     "\"job\":3}\n{\"fact\":\"tasks\",\"base_ns\":%llu,\"t\":\"9,1,0,0\"}",
 	     mono(19 * MS), mono(19 * MS + 50));
 	w = proc_of(m, 101);
@@ -368,7 +368,8 @@ static void test_tasks_batch(void **state)
 		     mono(29 * MS), bad[i]);
 	/* a base out of range, a duration that runs past the clock */
 	chan(m, 30 * MS, 101, "{\"fact\":\"tasks\",\"base_ns\":0,\"t\":\"1,1,0,0\"}");
-	chan(m, 30 * MS, 101, "{\"fact\":\"tasks\",\"base_ns\":9223372036854775800,"
+	chan(m, 30 * MS, 101,
+	     "{\"fact\":\"tasks\",\"base_ns\":9223372036854775800,"
 	     "\"t\":\"1,1,100,100\"}");
 	assert_int_equal(model_task_count(m), 3);
 	assert_int_equal(proc_of(m, 101)->py.tasks, 3);
