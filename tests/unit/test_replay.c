@@ -43,13 +43,17 @@
 
 /* The pending-SIGTERM case: 101 blocks SIGTERM; main (100) sends one (queued), the helper
  * 102 a second (already pending: dropped); 101 unblocks and dies of main's. */
+// clang-format off
 #define PENDING_BODY                                                                               \
 	FORK(10, 100, 50)                                                                          \
 	FORK(20, 101, 100)                                                                         \
 	FORK(30, 102, 100)                                                                         \
 	SIGNAL(40, 100, 101, 15, 0)                                                                \
-	SIGNAL(50, 102, 101, 15, 2) KILLED(60, 101, 100, 15) EXIT(70, 102, 100, 0)                 \
-	    EXIT(80, 100, 50, 0)
+	SIGNAL(50, 102, 101, 15, 2)                                                                \
+	KILLED(60, 101, 100, 15)                                                                   \
+	EXIT(70, 102, 100, 0)                                                                      \
+	EXIT(80, 100, 50, 0)
+// clang-format on
 
 static char rec_path[64];
 
