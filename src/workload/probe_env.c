@@ -109,29 +109,15 @@ static int probe_python_run(const char *interp, char *out, size_t outlen)
 	    "print(1 if sysconfig.get_config_var('Py_GIL_DISABLED') else 0)\n";
 	struct pollfd pfd;
 	size_t got = 0;
-	int fds[2], status = 0, rc = -1, waited = 0;
+	int fd = -1, status = 0, rc = -1, waited = 0;
 	pid_t pid;
 	ssize_t n;
 
 	out[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-
-		dup2(fds[1], STDOUT_FILENO);
-		if (devnull >= 0) {
-			dup2(devnull, STDIN_FILENO);
-			dup2(devnull, STDERR_FILENO);
-		}
-		execl(interp, interp, "-I", "-c", code, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
+	pid = python_start_code(interp, code, &fd);
 	if (pid < 0)
-		goto out;
-	pfd.fd = fds[0];
+		return -1;
+	pfd.fd = fd;
 	pfd.events = POLLIN;
 	while (got < outlen - 1 && waited < PROBE_PYTHON_MS) {
 		int ready = poll(&pfd, 1, 100);
@@ -141,7 +127,7 @@ static int probe_python_run(const char *interp, char *out, size_t outlen)
 			break;
 		if (ready <= 0)
 			continue;
-		n = read(fds[0], out + got, outlen - 1 - got);
+		n = read(fd, out + got, outlen - 1 - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -152,8 +138,7 @@ static int probe_python_run(const char *interp, char *out, size_t outlen)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	rc = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-out:
-	close(fds[0]);
+	close(fd);
 	return rc;
 }
 

@@ -25,16 +25,10 @@ bool python_is_name(const char *path)
 	return true;
 }
 
-int python_probe(const char *interp, char *exe, size_t exelen, char *version, size_t verlen)
+pid_t python_start_code(const char *interp, const char *code, int *out_fd)
 {
-	static const char code[] = "import sys, platform\n"
-				   "print(sys.executable)\n"
-				   "print(platform.python_version())\n";
-	char buf[PATH_MAX + 64];
-	size_t got = 0;
-	int fds[2], status = 0, rc = -1;
+	int fds[2];
 	pid_t pid;
-	ssize_t n;
 
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return -1;
@@ -51,10 +45,30 @@ int python_probe(const char *interp, char *exe, size_t exelen, char *version, si
 		_exit(127);
 	}
 	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	*out_fd = fds[0];
+	return pid;
+}
+
+int python_probe(const char *interp, char *exe, size_t exelen, char *version, size_t verlen)
+{
+	static const char code[] = "import sys, platform\n"
+				   "print(sys.executable)\n"
+				   "print(platform.python_version())\n";
+	char buf[PATH_MAX + 64];
+	size_t got = 0;
+	int fd = -1, status = 0, rc = -1;
+	pid_t pid;
+	ssize_t n;
+
+	pid = python_start_code(interp, code, &fd);
 	if (pid < 0)
-		goto out;
-	while (got < sizeof(buf) - 1 && ((n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0 ||
-					 (n < 0 && errno == EINTR)))
+		return -1;
+	while (got < sizeof(buf) - 1 &&
+	       ((n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0 || (n < 0 && errno == EINTR)))
 		if (n > 0)
 			got += (size_t)n;
 	buf[got] = '\0';
@@ -72,8 +86,7 @@ int python_probe(const char *interp, char *exe, size_t exelen, char *version, si
 			rc = exe[0] == '/' ? 0 : -1;
 		}
 	}
-out:
-	close(fds[0]);
+	close(fd);
 	return rc;
 }
 

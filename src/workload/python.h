@@ -12,6 +12,10 @@
 
 /* Is this basename a CPython interpreter name (python, python3, python3.11)? */
 bool python_is_name(const char *path);
+/* Start INTERP -I -c CODE with its stdout on a pipe (stdin and stderr on /dev/null): the
+ * child's PID, *out_fd the pipe's read end (close-on-exec, the caller's to close and the
+ * child's to reap), or -1. */
+pid_t python_start_code(const char *interp, const char *code, int *out_fd);
 /* Ask an interpreter for its real executable and version; 0 or -1. */
 int python_probe(const char *interp, char *exe, size_t exelen, char *version, size_t verlen);
 /* Find an interpreter by name or path: a real binary stays as named (python3, not
