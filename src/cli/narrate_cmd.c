@@ -1,13 +1,13 @@
 /* forkscope narrate [--json] FILE: replay a recording through the model and print each lesson
  * it shows (docs/narration.md): "   1.234 s  main forked the forkserver (4467); ...", or
  * with --json one object a line (t_ns, event, kind, told, text, question, answer). */
-#include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/narrate_cmd.h"
+#include "cli/read_end.h"
 #include "output/lesson_text.h"
 #include "view/narration.h"
 
@@ -38,7 +38,7 @@ int narrate_command(const struct fs_cli *cli)
 {
 	struct vnarr n = {0};
 	struct fs_replay_info info;
-	char err[512] = "", warn[256], text[NARRATE_LINE_MAX];
+	char err[512] = "", text[NARRATE_LINE_MAX];
 	int rc = vnarr_load(&n, cli->file, 0, &info, err, sizeof(err)), out_rc = 0;
 
 	for (size_t i = 0; n.lessons && i < lessons_count(n.lessons); i++) {
@@ -52,16 +52,7 @@ int narrate_command(const struct fs_cli *cli)
 		printf("%4" PRIu64 ".%03" PRIu64 " s  %s\n", (uint64_t)(x->t_ns / 1000000000u),
 		       (uint64_t)(x->t_ns % 1000000000u / 1000000u), text);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		out_rc = -1;
-	replay_describe_end(&info, warn, sizeof(warn));
-	if (rc != 0)
-		fprintf(stderr, "forkscope: %s: %s\n", cli->file, err);
-	else if (warn[0])
-		fprintf(stderr, "forkscope: warning: %s: %s\n", cli->file, warn);
-	if (rc == 0 && out_rc != 0)
-		fprintf(stderr, "forkscope: writing the narration failed: %s\n",
-			errno ? strerror(errno) : "out of memory");
+	rc = cli_read_end(cli->file, rc, err, &info, out_rc, "narration");
 	vnarr_free(&n);
-	return rc == 0 && out_rc == 0 ? 0 : 1;
+	return rc;
 }

@@ -1,8 +1,7 @@
 /* forkscope tree FILE: replay a recording through the model and print its tree. */
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "cli/read_end.h"
 #include "cli/tree_cmd.h"
 #include "output/tree_print.h"
 #include "record/replay.h"
@@ -12,7 +11,7 @@ int tree_command(const struct fs_cli *cli)
 	struct fs_model *m = NULL;
 	struct fs_header header;
 	struct fs_replay_info info;
-	char err[512] = "", warn[256];
+	char err[512] = "";
 	int rc = replay_model(cli->file, 0, &m, &header, &info, err, sizeof(err)), out_rc = 0;
 
 	if (rc == 0 && !m) {
@@ -25,19 +24,8 @@ int tree_command(const struct fs_cli *cli)
 		else
 			tree_print_text(stdout, m, cli->ascii);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		out_rc = -1;
-	replay_describe_end(&info, warn, sizeof(warn));
-	if (rc != 0)
-		fprintf(stderr, "forkscope: %s: %s\n", cli->file, err);
-	else if (warn[0])
-		fprintf(stderr, "forkscope: warning: %s: %s\n", cli->file, warn);
-	if (rc == 0 && out_rc != 0)
-		fprintf(stderr, "forkscope: writing the tree failed: %s\n",
-			errno ? strerror(errno) : "out of memory");
-	if (out_rc != 0)
-		rc = -1;
+	rc = cli_read_end(cli->file, rc, err, &info, out_rc, "tree");
 	record_header_clear(&header);
 	model_free(m);
-	return rc == 0 ? 0 : 1;
+	return rc;
 }
