@@ -31,24 +31,10 @@ static void dot_class_attrs(FILE *f, enum export_class c)
 static void dot_node(FILE *f, const struct export_run *x, const struct export_tree *t, int r)
 {
 	const struct fs_proc *p = model_proc(x->m, (size_t)t->rows[r].idx);
-	char title[96], cmd[256], py[320], state[256];
+	char cmd[256];
 
-	export_proc_title(p, title, sizeof(title));
-	export_proc_python(p, py, sizeof(py));
-	/* shorter where Python's name says what it is */
-	export_proc_command(p, cmd, sizeof(cmd), py[0] ? 16 : 36);
-	export_cut(cmd, py[0] ? 48 : 64);
-	export_proc_state(p, state, sizeof(state));
 	fprintf(f, "  n%d [label=\"", r);
-	export_put(f, title, EXPORT_ESC_DOT);
-	fputs("\\n", f);
-	export_put(f, cmd, EXPORT_ESC_DOT);
-	if (py[0]) {
-		fputs("\\n", f);
-		export_put(f, py, EXPORT_ESC_DOT);
-	}
-	fputs("\\n", f);
-	export_put(f, state, EXPORT_ESC_DOT);
+	export_put_node_label(f, p, EXPORT_ESC_DOT, "\\n", "", "");
 	fputs("\",tooltip=\"", f);
 	export_proc_command_full(p, cmd, sizeof(cmd));
 	export_put(f, cmd, EXPORT_ESC_DOT);

@@ -338,3 +338,26 @@ void export_put_us(FILE *f, uint64_t ns)
 {
 	fprintf(f, "%llu.%03u", (unsigned long long)(ns / 1000), (unsigned)(ns % 1000));
 }
+
+void export_put_node_label(FILE *f, const struct fs_proc *p, enum export_escape esc,
+			   const char *sep, const char *open, const char *close)
+{
+	char title[96], cmd[256], py[320], state[256];
+
+	export_proc_title(p, title, sizeof(title));
+	export_proc_python(p, py, sizeof(py));
+	export_proc_command(p, cmd, sizeof(cmd), py[0] ? 16 : 36);
+	export_cut(cmd, py[0] ? 48 : 64);
+	export_proc_state(p, state, sizeof(state));
+	fputs(open, f);
+	export_put(f, title, esc);
+	fputs(close, f);
+	fputs(sep, f);
+	export_put(f, cmd, esc);
+	if (py[0]) {
+		fputs(sep, f);
+		export_put(f, py, esc);
+	}
+	fputs(sep, f);
+	export_put(f, state, esc);
+}

@@ -83,6 +83,11 @@ enum export_escape {
 	EXPORT_ESC_MERMAID, /* a Mermaid quoted label: entity codes */
 };
 void export_put(FILE *f, const char *s, enum export_escape esc);
+/* A node's label for a tree picture (dot, mermaid): its title, its command (shorter where
+ * Python's name says what it is), that name and its end, one a line, escaped for esc and
+ * parted by sep; open and close around the title (a format's bold, or ""). */
+void export_put_node_label(FILE *f, const struct fs_proc *p, enum export_escape esc,
+			   const char *sep, const char *open, const char *close);
 /* Nanoseconds as microseconds with three decimals ("12.345"): Perfetto's JSON unit. */
 void export_put_us(FILE *f, uint64_t ns);
 

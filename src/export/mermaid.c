@@ -38,25 +38,11 @@ static void mm_kill_style(FILE *f, size_t n)
 static void mm_node(FILE *f, const struct export_run *x, const struct export_tree *t, int r)
 {
 	const struct fs_proc *p = model_proc(x->m, (size_t)t->rows[r].idx);
-	char title[96], cmd[256], py[320], state[256], id[48];
+	char id[48];
 
-	export_proc_title(p, title, sizeof(title));
-	export_proc_python(p, py, sizeof(py));
-	/* shorter where Python's name says what it is */
-	export_proc_command(p, cmd, sizeof(cmd), py[0] ? 16 : 36);
-	export_cut(cmd, py[0] ? 48 : 64);
-	export_proc_state(p, state, sizeof(state));
 	export_class_id(export_class_of(p), id, sizeof(id));
-	fprintf(f, "  n%d[\"<b>", r);
-	export_put(f, title, EXPORT_ESC_MERMAID);
-	fputs("</b><br/>", f);
-	export_put(f, cmd, EXPORT_ESC_MERMAID);
-	if (py[0]) {
-		fputs("<br/>", f);
-		export_put(f, py, EXPORT_ESC_MERMAID);
-	}
-	fputs("<br/>", f);
-	export_put(f, state, EXPORT_ESC_MERMAID);
+	fprintf(f, "  n%d[\"", r);
+	export_put_node_label(f, p, EXPORT_ESC_MERMAID, "<br/>", "<b>", "</b>");
 	fprintf(f, "\"]:::%s\n", id);
 }
 
