@@ -96,10 +96,10 @@ def _pool_number(queue):
 class _Tasks:
     """Wraps a worker's task queue (get) and result queue (put) to time each task.
 
-    A task costs a tuple; the tasks are sent when the worker asks for its next one,
-    at most once a millisecond (a burst of tiny tasks shares a write) or at once when
-    no task is waiting (the worker would block: a Pool's terminate() may kill it idle),
-    and when the worker ends (docs/channel.md)."""
+    A task costs a tuple; the tasks are sent as the worker hands in a result, at most
+    once a millisecond (a burst of tiny tasks shares a write) or at once when no task is
+    waiting (before the result: the parent may end the pool as soon as it has it, a
+    with block's terminate()), and when the worker ends (docs/channel.md)."""
 
     def __init__(self, inq, outq, items_of, id_of):
         self.inq, self.outq = inq, outq
@@ -109,7 +109,7 @@ class _Tasks:
 
     def get(self, *a, **k):
         if _done and (_now() - _done[0][4] >= 1000000 or self._idle()):
-            _send_tasks()
+            _send_tasks()  # put() sent them when no task waited: rarely left for here
         task = self.inq.get(*a, **k)
         if task is not None:
             self.current = (self.id_of(task), self.items_of(task), _now())
@@ -137,8 +137,12 @@ class _Tasks:
         if self.current is not None:
             (job, index), items, start = self.current
             self.current = None
-            _done.append((job, index, items, start, _now()))
-            if len(_done) >= 128:
+            end = _now()
+            _done.append((job, index, items, start, end))
+            # sent before the result when no task waits: the parent may end the pool as
+            # soon as it has this result (a with block's terminate()), and then the
+            # worker never asks for another task
+            if len(_done) >= 128 or end - _done[0][4] >= 1000000 or self._idle():
                 _send_tasks()
         return self.outq.put(obj, *a, **k)
 

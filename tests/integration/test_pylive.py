@@ -133,6 +133,8 @@ def f(x):
 if __name__ == "__main__":
     with mp.get_context("fork").Pool(2) as pool:
         assert len(pool.map(f, range(5000), chunksize=1)) == 5000
+        pool.close()  # the workers end by themselves and send what they have: a with
+        pool.join()   # block's terminate() may kill one within its last millisecond
 """
 
 
