@@ -781,6 +781,23 @@ def run_cli_row(binary, row, tmp, user=None):
     return r.err
 
 
+def run_reader(binary, args, row, path, what):
+    """A command that reads the row's recording (tree, narrate): its exit status and its
+    one stderr line (the error, the warning, or nothing) as the row says."""
+    r = run([binary] + args, stdin=row.stdin)
+    check_common(r, what)
+    err = r.err.decode(errors="replace")
+    check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
+          f"{err.strip()[:200]!r}")
+    if row.warn:
+        check_message(err, f"forkscope: warning: {path}: ", row.warn, what)
+    elif row.message is None:
+        check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
+    else:
+        check_message(err, f"forkscope: {path}: ", row.message, what)
+    return r
+
+
 def run_rec_row(binary, row, tmp, scripted):
     if row.path is None:
         path = os.path.join(tmp, re.sub(r"[^A-Za-z0-9]+", "-", row.name) + ".jsonl")
@@ -789,20 +806,9 @@ def run_rec_row(binary, row, tmp, scripted):
             f.write(data)
     else:
         path = row.path
-    prefix = f"forkscope: {path}: "
     for args in (["tree", path], ["tree", "--json", path]):
-        r = run([binary] + args, stdin=row.stdin)
         what = "`forkscope " + " ".join(args[:-1]) + " FILE`"
-        check_common(r, what)
-        err = r.err.decode(errors="replace")
-        check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
-              f"{err.strip()[:200]!r}")
-        if row.warn:
-            check_message(err, f"forkscope: warning: {path}: ", row.warn, what)
-        elif row.message is None:
-            check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
-        else:
-            check_message(err, prefix, row.message, what)
+        r = run_reader(binary, args, row, path, what)
         out = r.out.decode("utf-8", "replace")
         if not out and not row.pids and row.rc:
             continue  # nothing valid: nothing printed
@@ -814,18 +820,7 @@ def run_rec_row(binary, row, tmp, scripted):
             check(not out.strip() or out.strip() in ("[\n]", "[]", "(no processes recorded)"),
                   f"{what}: printed a tree of nothing valid: {out[:200]!r}")
     # the narration reads the same loop: the same status and message, never a crash
-    r = run([binary, "narrate", path], stdin=row.stdin)
-    what = "`forkscope narrate FILE`"
-    check_common(r, what)
-    err = r.err.decode(errors="replace")
-    check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
-          f"{err.strip()[:200]!r}")
-    if row.warn:
-        check_message(err, f"forkscope: warning: {path}: ", row.warn, what)
-    elif row.message is None:
-        check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
-    else:
-        check_message(err, prefix, row.message, what)
+    run_reader(binary, ["narrate", path], row, path, "`forkscope narrate FILE`")
     for fmt in ("perfetto", "svg"):
         run_export(binary, row, path, fmt)
     if scripted and row.replay:
