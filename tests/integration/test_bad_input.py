@@ -782,8 +782,8 @@ def run_cli_row(binary, row, tmp, user=None):
 
 
 def run_reader(binary, args, row, path, what):
-    """A command that reads the row's recording (tree, narrate): its exit status and its
-    one stderr line (the error, the warning, or nothing) as the row says."""
+    """A command that reads the row's recording (tree, narrate, export): its exit status
+    and its one stderr line (the error, the warning, or nothing) as the row says."""
     r = run([binary] + args, stdin=row.stdin)
     check_common(r, what)
     err = r.err.decode(errors="replace")
@@ -830,19 +830,8 @@ def run_rec_row(binary, row, tmp, scripted):
 def run_export(binary, row, path, fmt):
     """export of a recording row: tree's exit status and message; what it writes names the
     valid lines' processes."""
-    args = ["export", "--format", fmt, path]
-    r = run([binary] + args, stdin=row.stdin)
     what = f"`forkscope export --format {fmt} FILE`"
-    check_common(r, what)
-    err = r.err.decode(errors="replace")
-    check(r.rc == row.rc, f"{what}: exit status {r.rc}, expected {row.rc}; stderr: "
-          f"{err.strip()[:200]!r}")
-    if row.warn:
-        check_message(err, f"forkscope: warning: {path}: ", row.warn, what)
-    elif row.message is None:
-        check(not err.strip(), f"{what}: stderr: {err[:200]!r}")
-    else:
-        check_message(err, f"forkscope: {path}: ", row.message, what)
+    r = run_reader(binary, ["export", "--format", fmt, path], row, path, what)
     out = r.out.decode("utf-8", "replace")
     if r.rc != 0:
         check(not out, f"{what}: wrote an export of a refused recording: {out[:200]!r}")
