@@ -96,13 +96,8 @@ int export_dot(FILE *f, const struct export_run *x)
 	char title[256];
 	int *killer;
 
-	if (export_tree_build(&t, x->m) != 0)
+	if (export_tree_with_killers(&t, &killer, x) != 0)
 		return -1;
-	killer = export_killers(x, &t);
-	if (!killer) {
-		export_tree_free(&t);
-		return -1;
-	}
 	export_run_title(x, title, sizeof(title));
 	fputs("// forkscope export --format dot: the process tree (render: dot -Tsvg)\n"
 	      "digraph forkscope {\n",

@@ -361,3 +361,15 @@ void export_put_node_label(FILE *f, const struct fs_proc *p, enum export_escape 
 	fputs(sep, f);
 	export_put(f, state, esc);
 }
+
+int export_tree_with_killers(struct export_tree *t, int **killer, const struct export_run *x)
+{
+	if (export_tree_build(t, x->m) != 0)
+		return -1;
+	*killer = export_killers(x, t);
+	if (!*killer) {
+		export_tree_free(t);
+		return -1;
+	}
+	return 0;
+}

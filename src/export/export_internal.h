@@ -34,6 +34,9 @@ int export_tree_row(const struct export_tree *t, const struct fs_model *m, uint6
  * that number from the sender the model names, else the newest process with that PID),
  * -1 for none; malloc'd (NULL out of memory). One pass over the marks. */
 int *export_killers(const struct export_run *x, const struct export_tree *t);
+/* The tree of x's model and its killers, for a tree picture: 0, or -1 (out of memory,
+ * nothing to free). */
+int export_tree_with_killers(struct export_tree *t, int **killer, const struct export_run *x);
 
 /* The role classes the pictures draw apart: a role, and for a child its start method. */
 enum export_class {

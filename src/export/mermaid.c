@@ -54,13 +54,8 @@ int export_mermaid(FILE *f, const struct export_run *x)
 	size_t links = 0;
 	int *killer;
 
-	if (export_tree_build(&t, x->m) != 0)
+	if (export_tree_with_killers(&t, &killer, x) != 0)
 		return -1;
-	killer = export_killers(x, &t);
-	if (!killer) {
-		export_tree_free(&t);
-		return -1;
-	}
 	export_run_title(x, title, sizeof(title));
 	/* the front matter first (Mermaid reads it only there); a YAML double-quoted string
 	 * is a JSON string */
