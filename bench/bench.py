@@ -190,10 +190,10 @@ def find_workload(args, given, name, workdir):
 
 class Others:
     """Other forkscopes tracing on the machine (another user's, another checkout's). Their
-    sched_switch and system-call programs look up the task storage of every task that has
-    some, and the threads a forkscope traces have some: they slow the traced variants, not
-    the untraced ones. So each round first waits (up to OTHERS_WAIT_S) until none runs,
-    and the rounds that began beside one anyway are counted."""
+    sched_switch and system-call programs run at every switch and system call of the
+    machine, and their consumers take CPU: they skew the ratios. So each round first waits
+    (up to OTHERS_WAIT_S) until none runs, and the rounds that began beside one anyway are
+    counted."""
 
     def __init__(self):
         self.rounds = 0

@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "base/event.h"
+#include "slots.bpf.h"
 
 #define SIGNAL_GROUP_EXIT_FLAG 0x00000004 /* SIGNAL_GROUP_EXIT in linux/sched/signal.h */
 #define CLONE_THREAD_FLAG 0x00010000	  /* CLONE_THREAD in linux/sched.h */
@@ -24,16 +25,19 @@ const volatile __u64 wakeup_bytes = 0;
 
 /* Counted in the kernel, read by user space: never lose an event silently. */
 __u64 lost_events = 0;
-__u64 untracked_forks = 0; /* tracked map full: a child could not be followed */
+__u64 untracked_forks = 0; /* its slot in `tracked` taken: a child could not be followed */
 /* Processes of the launched subtree alive now (entries of `tracked`): user space reads it
  * for the process cap, so that no model is needed to enforce it. */
 __s64 tracked_live = 0;
 
+/* The subtree's processes (base/event.h): an array, because a hash update cost each fork
+ * about 1 us and a slot is taken with one compare-and-swap (bench/RESULTS.md). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, FS_PROC_SLOTS);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, __u64);
 } tracked SEC(".maps");
 
 struct {
@@ -41,18 +45,15 @@ struct {
 	__uint(max_entries, 4 * 1024 * 1024);
 } events SEC(".maps");
 
-/* The runs of the subtree's threads: per-task storage, so that a thread of an untraced
- * process costs one pointer test at a context switch (it has no storage at all). */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct fs_run_state);
-} runs SEC(".maps");
+/* Threads of the subtree whose runs could not be followed (`runs` full). */
+__u64 untracked_runs = 0;
+/* Set once the kernel saw a thread of the subtree outside the workload's cgroup (and
+ * turned the cgroup pre-filter off). */
+__u32 run_filter_off = 0;
 
-/* The thread that came on this CPU last, when it has task storage: the "in" half of its
+/* The thread that came on this CPU last, when it may be followed: the "in" half of its
  * current run. The switch that takes it off reads it here, so that a switch between two
- * followed threads looks up one task's storage (prev's), not two. Times are the
+ * followed threads looks at one slot in `runs` (prev's), not two. Times are the
  * scheduler's clock of this CPU (rq->clock, fresh at every switch: a load, where
  * bpf_ktime_get_ns() is a helper call that costs more than the rest of the switch),
  * turned into bpf_ktime_get_ns() time with `off`. */
@@ -72,13 +73,43 @@ struct {
 	__type(value, struct fs_cpu_slot);
 } on_cpu SEC(".maps");
 
+/* A thread of the subtree outside the workload's cgroup (CLONE_INTO_CGROUP, or moved
+ * before its exec) would have its runs missed behind the pre-filter: turn it off. */
+static __always_inline void filter_check(struct task_struct *t)
+{
+	__u32 zero = 0;
+	struct fs_run_filter *f = bpf_map_lookup_elem(&run_filter, &zero);
+
+	if (f && f->cgid && task_cgid(t) != f->cgid) {
+		f->cgid = 0;
+		run_filter_off = 1;
+	}
+}
+
+/* Take tid's slot for a thread of tgid, with no pending run: false when another live
+ * thread holds it. */
+static __always_inline bool run_claim(__u32 tid, __u32 tgid)
+{
+	struct fs_run_state *rs = run_slot(tid);
+
+	if (!rs)
+		return false;
+	if (rs->tid != tid && __sync_val_compare_and_swap(&rs->tid, 0, (__u64)tid) != 0)
+		return false;
+	rs->start_ns = 0;
+	rs->end_ns = 0;
+	rs->cpu_ns = 0;
+	rs->switches = 0;
+	rs->tgid = tgid;
+	return true;
+}
+
 /* Follow the runs of a new thread (or process) of the subtree. */
 static __always_inline void run_track(struct task_struct *t, __u32 tgid)
 {
-	struct fs_run_state fresh = {};
-
-	fresh.tgid = tgid;
-	bpf_task_storage_get(&runs, t, &fresh, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!run_claim(t->pid, tgid))
+		__sync_fetch_and_add(&untracked_runs, 1);
+	filter_check(t);
 }
 
 /* Scratch space for exec events, too large for the BPF stack. */
@@ -89,11 +120,40 @@ struct {
 	__type(value, struct fs_event);
 } scratch SEC(".maps");
 
+/* The slot of tgid in `tracked` (whoever holds it). */
+static __always_inline __u64 *proc_slot(__u32 tgid)
+{
+	__u32 idx = tgid % FS_PROC_SLOTS;
+
+	return bpf_map_lookup_elem(&tracked, &idx);
+}
+
 /* Whether tgid belongs to the launched subtree (kept in `tracked` even with trace_all,
  * so that termination and the cap reach exactly the workload). */
 static __always_inline bool in_subtree(__u32 tgid)
 {
-	return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+	__u64 *s = proc_slot(tgid);
+
+	return s && *s == tgid;
+}
+
+/* Add tgid to the subtree: 1 added, 0 already in it, -1 its slot is another's. */
+static __always_inline int proc_add(__u32 tgid)
+{
+	__u64 *s = proc_slot(tgid), was;
+
+	if (!s)
+		return -1;
+	was = __sync_val_compare_and_swap(s, 0, (__u64)tgid);
+	return was == 0 ? 1 : was == tgid ? 0 : -1;
+}
+
+/* Take tgid out of the subtree: whether it was in it. */
+static __always_inline bool proc_remove(__u32 tgid)
+{
+	__u64 *s = proc_slot(tgid);
+
+	return s && __sync_val_compare_and_swap(s, (__u64)tgid, 0) == tgid;
 }
 
 static __always_inline __u64 ringbuf_flags(void)
@@ -123,6 +183,7 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 	e->cut = 0;
 	e->pad = 0;
 	e->dropped = 0;
+	e->run_start_ns = 0;
 	e->type = type;
 	e->pid = pid;
 	e->ppid = 0;
@@ -171,19 +232,20 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 {
 	struct task_struct *parent = bpf_get_current_task_btf();
 	__u32 child_tgid = task->tgid;
-	__u8 one = 1;
 	__s64 live = 0;
 	struct fs_event *e;
+	int added;
 
 	if (clone_flags & CLONE_THREAD_FLAG) { /* a new thread, not a new process */
 		new_thread(parent, task);
 		return 0;
 	}
 	if (in_subtree(parent->tgid)) {
-		if (bpf_map_update_elem(&tracked, &child_tgid, &one, BPF_NOEXIST) == 0) {
+		added = proc_add(child_tgid);
+		if (added > 0) {
 			live = __sync_add_and_fetch(&tracked_live, 1);
 			run_track(task, child_tgid);
-		} else if (!in_subtree(child_tgid)) {
+		} else if (added < 0) {
 			__sync_fetch_and_add(&untracked_forks, 1);
 		}
 	} else if (!trace_all) {
@@ -206,6 +268,38 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
+/* A process of the subtree execs (p is current): it is checked against the pre-filter, and
+ * when a thread other than the leader exec'd, it now has the leader's TID (old_tid is its
+ * own): its run state moves to that key, as does the per-CPU note that it is on. */
+static __always_inline void exec_follow(struct task_struct *p, __u32 old_tid)
+{
+	__u32 tid = p->pid, zero = 0;
+	struct fs_run_state *rs, *to;
+	struct fs_cpu_slot *slot;
+
+	filter_check(p);
+	if (old_tid == tid)
+		return;
+	rs = run_slot(old_tid);
+	if (!rs || rs->tid != old_tid)
+		return;
+	if (run_claim(tid, rs->tgid)) {
+		to = run_slot(tid);
+		if (to) {
+			to->start_ns = rs->start_ns;
+			to->end_ns = rs->end_ns;
+			to->cpu_ns = rs->cpu_ns;
+			to->cpu = rs->cpu;
+			to->switches = rs->switches;
+			to->left = rs->left;
+		}
+	}
+	__sync_lock_test_and_set(&rs->tid, 0); /* the slot is free again */
+	slot = bpf_map_lookup_elem(&on_cpu, &zero);
+	if (slot && slot->tid == old_tid)
+		slot->tid = tid;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -215,7 +309,9 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	struct mm_struct *mm;
 	struct fs_event *e;
 
-	if (!trace_all && !in_subtree(tgid))
+	if (in_subtree(tgid))
+		exec_follow(p, (__u32)old_pid);
+	else if (!trace_all)
 		return 0;
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
@@ -310,21 +406,12 @@ static __always_inline void run_begin(struct fs_run_state *rs, __u32 tid, __u64 
 	}
 }
 
-/* The run state of a thread of the subtree, NULL for any other (most threads have no task
- * storage at all: one pointer test). */
-static __always_inline struct fs_run_state *run_state_of(struct task_struct *t)
-{
-	if (!t->bpf_storage)
-		return NULL;
-	return bpf_task_storage_get(&runs, t, 0, 0);
-}
-
 /* prev leaves this CPU at clk (rq clock): its stretch since it came on (in the slot) joins
  * its pending run; a run of 1 ms or more is sent, a shorter one waits to be merged. */
 static __always_inline void run_out(struct task_struct *prev, bool preempt, unsigned int prev_state,
 				    struct fs_cpu_slot *slot, __u64 clk)
 {
-	struct fs_run_state *rs = bpf_task_storage_get(&runs, prev, 0, 0);
+	struct fs_run_state *rs = run_state_of(prev);
 	__u32 tid = prev->pid, cpu = bpf_get_smp_processor_id();
 	__u64 sum = prev->se.sum_exec_runtime;
 
@@ -351,18 +438,19 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 {
 	struct fs_cpu_slot *slot;
 	__u32 zero = 0;
-	__u64 clk;
+	__u64 clk, cgid = filter_cgid();
+	bool prev_maybe = maybe_followed(prev, cgid), next_maybe = maybe_followed(next, cgid);
 
-	if (!prev->bpf_storage && !next->bpf_storage) /* neither is followed */
+	if (!prev_maybe && !next_maybe) /* neither can be followed */
 		return 0;
 	slot = bpf_map_lookup_elem(&on_cpu, &zero);
 	if (!slot)
 		return 0;
 	clk = rq_clock_of(prev);
-	if (prev->bpf_storage)
+	if (prev_maybe)
 		run_out(prev, preempt, prev_state, slot, clk);
 	slot->tid = 0;
-	if (next->bpf_storage) { /* perhaps followed: its run state is looked at when it leaves */
+	if (next_maybe) { /* perhaps followed: its run state is looked at when it leaves */
 		slot->tid = next->pid;
 		slot->in_clock = clk;
 		slot->in_sum_ns = next->se.sum_exec_runtime;
@@ -370,44 +458,40 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 	return 0;
 }
 
-/* A thread ends at now (p is current): its last run is sent (it left by exiting), then
- * the thread itself. */
-static __always_inline void thread_ended(struct task_struct *p, __u32 tgid, bool last, __u64 now)
+/* A thread of the subtree ends at now (p is current): its stretch on the CPU since it came
+ * on joins its pending run, which it left by exiting; e (its exit or thread_exit event,
+ * NULL when the ring buffer was full) carries that last run, and the slot is freed. */
+static __always_inline void thread_ended(struct task_struct *p, struct fs_event *e, __u64 now)
 {
 	__u32 tid = p->pid, zero = 0;
 	struct fs_run_state *rs = run_state_of(p);
 	struct fs_cpu_slot *slot;
-	struct fs_event *e;
 	__u64 in_ns, sum;
 
-	if (rs) {
-		slot = bpf_map_lookup_elem(&on_cpu, &zero);
-		if (slot && slot->tid == tid) { /* on the CPU since in_clock: charge it */
-			sum = p->se.sum_exec_runtime;
-			in_ns = slot->off_at
-				    ? slot->in_clock + slot->off
-				    : now - (sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0);
-			run_begin(rs, tid, in_ns < now ? in_ns : now, bpf_get_smp_processor_id());
-			rs->end_ns = now;
-			rs->cpu_ns += sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0;
-			rs->switches++;
-			slot->tid = 0;
-		}
-		rs->left = FS_LEFT_EXITED;
-		run_flush(tid, rs);
-		bpf_task_storage_delete(&runs, p);
-	}
-	if (last)
+	if (!rs)
 		return;
-	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
-	if (!e) {
-		count_lost();
-		return;
+	slot = bpf_map_lookup_elem(&on_cpu, &zero);
+	if (slot && slot->tid == tid) { /* on the CPU since in_clock: charge it */
+		sum = p->se.sum_exec_runtime;
+		in_ns = slot->off_at ? slot->in_clock + slot->off
+				     : now - (sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0);
+		run_begin(rs, tid, in_ns < now ? in_ns : now, bpf_get_smp_processor_id());
+		rs->end_ns = now;
+		rs->cpu_ns += sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0;
+		rs->switches++;
+		slot->tid = 0;
 	}
-	event_init(e, FS_EV_THREAD_EXIT, tgid, now);
-	e->tid = tid;
-	bpf_get_current_comm(&e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, ringbuf_flags());
+	if (e && rs->start_ns) {
+		e->flags |= FS_F_LAST_RUN;
+		e->run_start_ns = rs->start_ns;
+		e->end_ns = rs->end_ns > rs->start_ns ? rs->end_ns : rs->start_ns;
+		e->cpu_ns = rs->cpu_ns;
+		e->cpu = rs->cpu;
+		e->left = FS_LEFT_EXITED;
+		e->switches = rs->switches;
+	}
+	rs->start_ns = 0;
+	__sync_lock_test_and_set(&rs->tid, 0); /* the slot is free again */
 }
 
 SEC("tp_btf/sched_process_exit")
@@ -415,41 +499,40 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 {
 	struct signal_struct *sig = p->signal;
 	__u32 tgid = p->tgid;
-	bool sub = in_subtree(tgid);
+	bool sub = in_subtree(tgid), last = sig->live.counter == 0;
 	struct fs_event *e;
 	__u64 now;
 	int code;
 
-	if (!sub && !trace_all)
+	/* a thread that is not the last (other threads still run): of the subtree only */
+	if (!sub && (!trace_all || !last))
 		return 0;
 	now = bpf_ktime_get_ns();
-	if (sig->live.counter != 0) { /* other threads still run */
-		if (sub)
-			thread_ended(p, tgid, false, now);
-		return 0;
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	if (!e)
+		count_lost();
+	if (e && !last) {
+		event_init(e, FS_EV_THREAD_EXIT, tgid, now);
+		e->tid = p->pid;
+	} else if (e) {
+		if (sig->flags & SIGNAL_GROUP_EXIT_FLAG)
+			code = sig->group_exit_code;
+		else
+			code = p->exit_code;
+		event_init(e, FS_EV_EXIT, tgid, now);
+		e->ppid = p->real_parent->tgid;
+		e->tid = p->pid;
+		e->sig = code & 0x7f;
+		e->exit_code = (code & 0x7f) ? -1 : (code >> 8) & 0xff;
+		e->flags = (code & 0x80) ? FS_F_CORE_DUMPED : 0;
 	}
 	if (sub) {
-		thread_ended(p, tgid, true, now);
-		if (bpf_map_delete_elem(&tracked, &tgid) == 0)
+		thread_ended(p, e, now);
+		if (last && proc_remove(tgid))
 			__sync_fetch_and_sub(&tracked_live, 1);
 	}
-
-	if (sig->flags & SIGNAL_GROUP_EXIT_FLAG)
-		code = sig->group_exit_code;
-	else
-		code = p->exit_code;
-
-	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
-	if (!e) {
-		count_lost();
+	if (!e)
 		return 0;
-	}
-	event_init(e, FS_EV_EXIT, tgid, now);
-	e->ppid = p->real_parent->tgid;
-	e->tid = p->pid;
-	e->sig = code & 0x7f;
-	e->exit_code = (code & 0x7f) ? -1 : (code >> 8) & 0xff;
-	e->flags = (code & 0x80) ? FS_F_CORE_DUMPED : 0;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current */
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;

@@ -6,13 +6,14 @@
  * bytes it wrote (the result) copied into FS_EV_OUTPUT events; a write(FS_CHANNEL_FD, ...),
  * which failed by itself with EBADF, is copied into an FS_EV_CHANNEL event. One program
  * instead of a sys_enter/sys_exit pair halves what every system call of the machine pays
- * while it is attached (bench/RESULTS.md). A thread outside the subtree costs one pointer
- * test: it has no task storage at all (forkscope.bpf.c keeps the subtree's in `runs`). */
+ * while it is attached (bench/RESULTS.md). A thread outside the workload's cgroup costs a
+ * few loads and no lookup (forkscope.bpf.c keeps the subtree's threads in `runs`). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "base/event.h"
+#include "slots.bpf.h"
 
 #if defined(__TARGET_ARCH_x86)
 #define NR_WRITE 1
@@ -52,15 +53,6 @@ __u64 output_lost = 0;
 __u64 dropped_pending = 0;
 __u64 dropped_writer = 0; /* bpf_get_current_pid_tgid() of it */
 __u32 dropped_fd = 0;
-
-/* forkscope.bpf.c's map of the subtree's threads (bpf_map__reuse_fd): its entries are
- * the only task storage most threads could have, and tell a thread of the subtree. */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct fs_run_state);
-} runs SEC(".maps");
 
 /* A write to the pty, read off the saved registers at sys_exit. */
 struct pending_write {
@@ -127,13 +119,11 @@ static __always_inline __u64 ringbuf_flags(void)
 		   : BPF_RB_NO_WAKEUP;
 }
 
-/* Whether the current thread is one of the subtree's: most threads have no task storage
- * at all, so this is one pointer test for them. */
+/* Whether the current thread is one of the subtree's: a thread of another cgroup costs a
+ * few loads (slots.bpf.h's pre-filter), one of the workload's a look at its slot. */
 static __always_inline bool in_subtree(struct task_struct *task)
 {
-	if (!task->bpf_storage)
-		return false;
-	return bpf_task_storage_get(&runs, task, 0, 0) != NULL;
+	return maybe_followed(task, filter_cgid()) && run_state_of(task);
 }
 
 /* The fixed head of an event of the current thread. */
@@ -150,6 +140,7 @@ static __always_inline void event_head(struct fs_event *e, __u32 type, __u64 id)
 	e->cut = 0;
 	e->pad = 0;
 	e->dropped = 0;
+	e->run_start_ns = 0;
 	e->type = type;
 	e->pid = id >> 32;
 	e->ppid = 0;

@@ -63,6 +63,11 @@ enum fs_event_flags {
 	FS_F_UNSEEN_START = 1u << 2,   /* model-side: process seen without its fork */
 	FS_F_TARGET_EXITING = 1u << 3, /* signal: the target was already exiting (the kernel
 					* drops the signal and reports it as "ignored") */
+	FS_F_LAST_RUN = 1u << 4,       /* exit, thread_exit, from the kernel only: it carries
+					* the thread's last run (run_start_ns .. end_ns, cpu,
+					* cpu_ns, left, switches), which the trace delivers as
+					* a run event before it: one ring buffer record less
+					* per exit */
 };
 
 /* Fixed-width fields; which ones are meaningful depends on type:
@@ -93,7 +98,8 @@ struct fs_event {
 	__u32 fd;	   /* output: 1 or 2 */
 	__u32 cut;	   /* output: bytes of the write not carried; channel: oversized length */
 	__u32 pad;
-	__u64 dropped; /* output: bytes dropped by the rate bound before this event */
+	__u64 dropped;	    /* output: bytes dropped by the rate bound before this event */
+	__u64 run_start_ns; /* exit, thread_exit with FS_F_LAST_RUN: the last run's t_ns */
 	__u32 type;
 	__u32 pid;
 	__u32 ppid;
@@ -123,9 +129,28 @@ struct fs_run_state {
 	__u32 cpu;
 	__u32 switches;
 	__u32 left;
+	__u64 tid; /* the thread whose slot it is, 0: a free slot (64 bits: BPF's atomics) */
 };
-/* (the kernel keeps one per thread of the subtree in the map `runs`, keyed by TID; the
- * launcher puts the root's there) */
+/* The kernel keeps one per thread of the subtree in the array `runs`, at the slot
+ * TID % FS_RUN_SLOTS (the launcher puts the root's there). A slot is a thread's only while
+ * its `tid` says so: a thread whose slot another live thread holds is not followed (and
+ * counted). An array slot is found with no lock, hash or helper call: a preallocated hash
+ * cost each fork about 1 us to update (bench/RESULTS.md). */
+#define FS_RUN_SLOTS 65536u
+/* The processes of the launched subtree: the array `tracked`, a 64-bit slot per
+ * TGID % FS_PROC_SLOTS holding the TGID (0: free), mmap-able so that user space and the
+ * watchdog read it whole. A process whose slot another live process holds is not followed
+ * (counted as untracked); with pid_max at most FS_PROC_SLOTS that never happens. */
+#define FS_PROC_SLOTS 65536u
+
+/* The pre-filter of the switch and system-call paths (the map `run_filter`, one entry,
+ * shared by both objects): the cgroup v2 id of the workload's own cgroup, which holds
+ * every thread of the subtree. A task of another cgroup costs a few loads and no lookup.
+ * 0: no such cgroup (or the kernel saw a thread of the subtree outside it): every task is
+ * looked up in `runs`. */
+struct fs_run_filter {
+	__u64 cgid;
+};
 
 /* Size of an event without its args payload (what fork/exit/signal carry). */
 #define FS_EVENT_HEAD_SIZE ((unsigned long)&((struct fs_event *)0)->args)

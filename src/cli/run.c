@@ -87,6 +87,7 @@ int run_command(const struct fs_cli *cli)
 	FILE *summary = cli->json ? stderr : stdout;
 	struct fs_replay_info info = {.schema = FS_RECORD_SCHEMA};
 	struct fs_end end;
+	uint64_t untracked, untracked_threads;
 	char err[512] = "";
 	bool usage_error = false;
 	int rc = 1;
@@ -140,10 +141,17 @@ int run_command(const struct fs_cli *cli)
 		record_write_end(o.record, &end);
 	fflush(stdout);
 	format_summary(summary, o.model);
-	if (live_untracked(o.live))
+	untracked = live_untracked(o.live, &untracked_threads);
+	if (untracked)
 		fprintf(summary,
-			"warning: %llu processes could not be followed (tracked map full)\n",
-			(unsigned long long)live_untracked(o.live));
+			"warning: %llu processes could not be followed (another process held "
+			"the kernel's slot for their PID)\n",
+			(unsigned long long)untracked);
+	if (untracked_threads)
+		fprintf(summary,
+			"warning: the on-CPU time of %llu threads could not be followed (another "
+			"thread held the kernel's slot for their TID)\n",
+			(unsigned long long)untracked_threads);
 	if (live_cap_kills(o.live))
 		fprintf(summary,
 			"process cap: %llu processes forked over %zu live ones were killed at once "

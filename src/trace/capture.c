@@ -1,8 +1,8 @@
 /* User-space half of bpf/output.bpf.c: load it beside forkscope's object (sharing the
- * subtree's task storage), attach its one sys_exit program (the channel; the output too
- * once capture_output names the pty), and read its ring buffer with a consumer of our own, which
- * can look at the next record's time before taking it: the tracer merges the two buffers in time
- * order. */
+ * map of the subtree's threads and its cgroup pre-filter), attach its one sys_exit
+ * program (the channel; the output too once capture_output names the pty), and read its
+ * ring buffer with a consumer of our own, which can look at the next record's time before
+ * taking it: the tracer merges the two buffers in time order. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,8 +57,8 @@ static int capture_map_ring(struct fs_capture *c)
 	return 0;
 }
 
-struct fs_capture *capture_open(int runs_fd, fs_capture_deliver deliver, void *ctx, char *err,
-				size_t errlen)
+struct fs_capture *capture_open(int runs_fd, int filter_fd, fs_capture_deliver deliver, void *ctx,
+				char *err, size_t errlen)
 {
 	struct fs_capture *c = calloc(1, sizeof(*c));
 	const char *step = "open";
@@ -79,6 +79,8 @@ struct fs_capture *capture_open(int runs_fd, fs_capture_deliver deliver, void *c
 	}
 	step = "share the map of the subtree's threads with";
 	rc = bpf_map__reuse_fd(c->skel->maps.runs, runs_fd);
+	if (!rc)
+		rc = bpf_map__reuse_fd(c->skel->maps.run_filter, filter_fd);
 	if (rc)
 		goto fail;
 	bpf_map__set_max_entries(c->skel->maps.out_events, (uint32_t)c->ring_size);

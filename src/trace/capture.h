@@ -14,11 +14,11 @@ typedef int (*fs_capture_deliver)(void *ctx, const void *data, size_t size);
 
 struct fs_capture;
 
-/* Load the object with forkscope's map of the subtree's threads (runs_fd) and attach its
- * sys_exit program (the channel; output too once capture_output names the pty). NULL with
- * a one-line reason. */
-struct fs_capture *capture_open(int runs_fd, fs_capture_deliver deliver, void *ctx, char *err,
-				size_t errlen);
+/* Load the object with forkscope's maps of the subtree's threads (runs_fd) and of their
+ * cgroup pre-filter (filter_fd), and attach its sys_exit program (the channel; output too
+ * once capture_output names the pty). NULL with a one-line reason. */
+struct fs_capture *capture_open(int runs_fd, int filter_fd, fs_capture_deliver deliver, void *ctx,
+				char *err, size_t errlen);
 /* Capture the writes to fd 1 and 2 that go to the pty slave with this inode and device
  * (the kernel's dev_t: major << 20 | minor), with the program capture_open attached. 0. */
 int capture_output(struct fs_capture *c, uint64_t ino, uint32_t dev, char *err, size_t errlen);

@@ -57,8 +57,8 @@ enum trace_probe_stage trace_probe(int *error, char *why, size_t whylen, char *c
 	}
 	stage = TRACE_PROBE_ATTACHED;
 	capture_why[0] = '\0';
-	capture_close(
-	    capture_open(bpf_map__fd(skel->maps.runs), NULL, NULL, capture_why, capture_whylen));
+	capture_close(capture_open(bpf_map__fd(skel->maps.runs), bpf_map__fd(skel->maps.run_filter),
+				   NULL, NULL, capture_why, capture_whylen));
 out:
 	forkscope_bpf__destroy(skel);
 	libbpf_set_print(old);

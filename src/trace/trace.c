@@ -1,7 +1,8 @@
 /* User-space half of the tracer: libbpf skeleton, ring buffer, lost counters. */
 #include <errno.h>
+#include <stdint.h>
 #include <sys/epoll.h>
-#include <sys/syscall.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +43,31 @@ static int trace_libbpf_print(enum libbpf_print_level level, const char *fmt, va
 	return 0;
 }
 
+/* An exit or thread_exit that carries its thread's last run (FS_F_LAST_RUN): the run is
+ * delivered first, as its own event, then ev goes on without it. */
+static int trace_deliver_last_run(struct fs_trace *t, struct fs_event *ev)
+{
+	struct fs_event run;
+	int rc = 0;
+
+	memset(&run, 0, FS_EVENT_HEAD_SIZE);
+	run.type = FS_EV_RUN;
+	run.pid = ev->pid;
+	run.tid = ev->tid;
+	run.t_ns = ev->run_start_ns >= t->base_ns ? ev->run_start_ns - t->base_ns : 0;
+	run.end_ns = ev->end_ns;
+	run.cpu_ns = ev->cpu_ns;
+	run.cpu = ev->cpu;
+	run.left = ev->left;
+	run.switches = ev->switches;
+	if (t->cb)
+		rc = t->cb(t->ctx, &run);
+	ev->flags &= ~(uint32_t)FS_F_LAST_RUN;
+	ev->run_start_ns = ev->end_ns = ev->cpu_ns = 0;
+	ev->cpu = ev->left = ev->switches = 0;
+	return rc;
+}
+
 /* Deliver one record of either ring buffer: copied into a whole event, its time made
  * relative. */
 static int trace_deliver(void *ctx, const void *data, size_t size)
@@ -59,8 +85,14 @@ static int trace_deliver(void *ctx, const void *data, size_t size)
 	ev->comm[FS_COMM_LEN - 1] = '\0';
 	ev->filename[FS_FILENAME_LEN - 1] = '\0';
 	ev->t_ns = ev->t_ns >= t->base_ns ? ev->t_ns - t->base_ns : 0;
-	if (ev->type == FS_EV_RUN)
+	if (ev->type == FS_EV_RUN || (ev->flags & FS_F_LAST_RUN))
 		ev->end_ns = ev->end_ns >= t->base_ns ? ev->end_ns - t->base_ns : 0;
+	if (ev->flags & FS_F_LAST_RUN) {
+		int rc = trace_deliver_last_run(t, ev);
+
+		if (rc)
+			return rc;
+	}
 	/* the launcher reports the root's fork itself (it happens before tracking starts);
 	 * with --all the kernel sees it too: a second fork of a live PID would read as PID
 	 * reuse and the root would lose its exit */
@@ -100,8 +132,9 @@ static void trace_open_capture(struct fs_trace *t, const struct fs_trace_opts *o
 	}
 	if (!opts->channel && !opts->capture_output)
 		return;
-	t->capture = capture_open(bpf_map__fd(t->skel->maps.runs), trace_deliver, t,
-				  t->capture_error, sizeof(t->capture_error));
+	t->capture =
+	    capture_open(bpf_map__fd(t->skel->maps.runs), bpf_map__fd(t->skel->maps.run_filter),
+			 trace_deliver, t, t->capture_error, sizeof(t->capture_error));
 	if (t->capture && t->epoll_fd >= 0) {
 		ee.data.fd = capture_ring_fd(t->capture);
 		epoll_ctl(t->epoll_fd, EPOLL_CTL_ADD, ee.data.fd, &ee);
@@ -158,8 +191,6 @@ struct fs_trace *trace_open(const struct fs_trace_opts *opts, fs_trace_cb cb, vo
 	bpf_map__set_max_entries(t->skel->maps.events, (uint32_t)rb_bytes);
 	/* batch wake-ups: a quarter of the buffer, at most 256 KiB; polls catch the rest */
 	t->skel->rodata->wakeup_bytes = rb_bytes / 4 < 256 * 1024 ? rb_bytes / 4 : 256 * 1024;
-	if (opts->max_tracked)
-		bpf_map__set_max_entries(t->skel->maps.tracked, (uint32_t)opts->max_tracked);
 	rc = -forkscope_bpf__load(t->skel);
 	if (rc)
 		goto fail;
@@ -182,23 +213,26 @@ fail:
 
 int trace_track(struct fs_trace *t, uint32_t pid)
 {
-	uint8_t one = 1;
+	uint32_t idx = pid % FS_PROC_SLOTS;
+	uint64_t held = 0, tgid = pid;
 
-	if (bpf_map__update_elem(t->skel->maps.tracked, &pid, sizeof(pid), &one, sizeof(one),
-				 BPF_NOEXIST) != 0)
+	if (bpf_map__lookup_elem(t->skel->maps.tracked, &idx, sizeof(idx), &held, sizeof(held),
+				 0) != 0)
+		return -errno;
+	if (held)
+		return held == tgid ? -EEXIST : -EBUSY;
+	if (bpf_map__update_elem(t->skel->maps.tracked, &idx, sizeof(idx), &tgid, sizeof(tgid),
+				 BPF_ANY) != 0)
 		return -errno;
 	__atomic_fetch_add(&t->skel->bss->tracked_live, 1, __ATOMIC_RELAXED);
 	{
-		struct fs_run_state rs = {.tgid = pid};
-		int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+		struct fs_run_state rs = {.tgid = pid, .tid = pid};
+		uint32_t slot = pid % FS_RUN_SLOTS;
 
-		/* its runs are followed from its first time on a CPU (its exec); task storage
-		 * is keyed by a pidfd from user space */
-		if (pidfd >= 0) {
-			bpf_map__update_elem(t->skel->maps.runs, &pidfd, sizeof(pidfd), &rs,
-					     sizeof(rs), BPF_ANY);
-			close(pidfd);
-		}
+		/* its runs are followed from its first time on a CPU (its exec) */
+		if (bpf_map__update_elem(t->skel->maps.runs, &slot, sizeof(slot), &rs, sizeof(rs),
+					 BPF_ANY) != 0)
+			__atomic_fetch_add(&t->skel->bss->untracked_runs, 1, __ATOMIC_RELAXED);
 	}
 	if (t->all)
 		t->launched = pid;
@@ -278,6 +312,22 @@ uint64_t trace_lost(const struct fs_trace *t)
 	return __atomic_load_n(&t->skel->bss->lost_events, __ATOMIC_RELAXED);
 }
 
+int trace_set_cgroup(struct fs_trace *t, uint64_t cgid)
+{
+	struct fs_run_filter f = {.cgid = cgid};
+	uint32_t zero = 0;
+
+	if (bpf_map__update_elem(t->skel->maps.run_filter, &zero, sizeof(zero), &f, sizeof(f),
+				 BPF_ANY) != 0)
+		return -errno;
+	return 0;
+}
+
+uint64_t trace_untracked_runs(const struct fs_trace *t)
+{
+	return __atomic_load_n(&t->skel->bss->untracked_runs, __ATOMIC_RELAXED);
+}
+
 uint64_t trace_untracked(const struct fs_trace *t)
 {
 	return __atomic_load_n(&t->skel->bss->untracked_forks, __ATOMIC_RELAXED);
@@ -290,24 +340,36 @@ uint64_t trace_base_ns(const struct fs_trace *t)
 
 int trace_map_for_each_pid(int map_fd, int limit, void (*fn)(void *ctx, uint32_t pid), void *ctx)
 {
-	uint32_t key, next;
-	uint32_t *prev = NULL;
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+	const volatile uint64_t *slot;
+	size_t bytes;
 	int n = 0;
 
-	/* entries may vanish while we walk (processes exit): bound the walk */
-	while (map_fd >= 0 && n < limit && bpf_map_get_next_key(map_fd, prev, &next) == 0) {
-		fn(ctx, next);
-		key = next;
-		prev = &key;
-		n++;
+	memset(&info, 0, sizeof(info));
+	if (map_fd < 0 || bpf_obj_get_info_by_fd(map_fd, &info, &len) != 0 ||
+	    info.value_size != sizeof(uint64_t))
+		return 0;
+	/* the slots are read in place: processes come and go while we walk */
+	bytes = (size_t)info.max_entries * sizeof(uint64_t);
+	slot = mmap(NULL, bytes, PROT_READ, MAP_SHARED, map_fd, 0);
+	if (slot == MAP_FAILED)
+		return 0;
+	for (uint32_t i = 0; i < info.max_entries && n < limit; i++) {
+		uint64_t pid = slot[i];
+
+		if (pid && pid <= UINT32_MAX) {
+			fn(ctx, (uint32_t)pid);
+			n++;
+		}
 	}
+	munmap((void *)slot, bytes);
 	return n;
 }
 
 int trace_for_each_tracked(struct fs_trace *t, void (*fn)(void *ctx, uint32_t pid), void *ctx)
 {
-	return trace_map_for_each_pid(bpf_map__fd(t->skel->maps.tracked),
-				      2 * (int)bpf_map__max_entries(t->skel->maps.tracked), fn,
+	return trace_map_for_each_pid(bpf_map__fd(t->skel->maps.tracked), (int)FS_PROC_SLOTS, fn,
 				      ctx);
 }
 

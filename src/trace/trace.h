@@ -17,7 +17,6 @@ _Static_assert(TRACE_MIN_RINGBUF_KB * 1024 >= sizeof(struct fs_event) + 8,
 struct fs_trace_opts {
 	bool all;	     /* trace the whole system, not a subtree */
 	size_t ringbuf_kb;   /* 0: the default (4096) */
-	size_t max_tracked;  /* 0: the default (65536) */
 	bool channel;	     /* load the output program (sys_exit) for the channel */
 	bool capture_output; /* ... and for the output (trace_capture_output names the pty) */
 };
@@ -43,8 +42,15 @@ int trace_drain(struct fs_trace *t);
 int trace_finish(struct fs_trace *t);
 /* Events the kernel could not emit (ring buffer full). */
 uint64_t trace_lost(const struct fs_trace *t);
-/* Children the kernel could not follow (tracked map full). */
+/* Children the kernel could not follow (their slot in `tracked` held by another). */
 uint64_t trace_untracked(const struct fs_trace *t);
+/* Threads whose runs (on-CPU time) the kernel could not follow (its map full). */
+uint64_t trace_untracked_runs(const struct fs_trace *t);
+/* The cgroup v2 id of the cgroup that holds the whole workload (before it starts; 0: none):
+ * the switch and system-call programs then skip any other task with a few loads, where
+ * they otherwise look every task up. A thread of the subtree seen outside it turns the
+ * filter off in the kernel (run_filter_off): nothing is missed. 0, or -errno. */
+int trace_set_cgroup(struct fs_trace *t, uint64_t cgid);
 /* Monotonic time (ns) that event times count from. */
 uint64_t trace_base_ns(const struct fs_trace *t);
 /* Call fn for every PID of the launched subtree alive now (also with --all). */

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "workload/cgroup.h"
 
@@ -100,6 +103,26 @@ void cgroup_create(struct fs_cgroup *cg, size_t max_tasks)
 			cg->pids_dir[0] = '\0';
 		}
 	}
+}
+
+uint64_t cgroup_id(const struct fs_cgroup *cg)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h;
+	struct statfs sf;
+	int mount_id;
+	uint64_t id = 0;
+
+	if (!cg->kill_dir[0] || statfs(cg->kill_dir, &sf) != 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
+		return 0;
+	/* a cgroup v2 directory's file handle is its id (the kernel's kernfs node id) */
+	h.fh.handle_bytes = sizeof(h.id);
+	if (name_to_handle_at(AT_FDCWD, cg->kill_dir, &h.fh, &mount_id, 0) == 0 &&
+	    h.fh.handle_bytes == sizeof(uint64_t))
+		memcpy(&id, h.fh.f_handle, sizeof(id));
+	return id;
 }
 
 void cgroup_add(const struct fs_cgroup *cg, pid_t pid)

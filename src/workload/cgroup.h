@@ -20,6 +20,9 @@ struct fs_cgroup {
 /* Create the cgroups named forkscope-<pid>; max_tasks (pids.max: processes and threads)
  * 0 for no cap. Never fails: what could not be made is left empty. */
 void cgroup_create(struct fs_cgroup *cg, size_t max_tasks);
+/* The cgroup v2 id of the cgroup that holds the workload (the kernel's kernfs node id, as
+ * a BPF program reads it), or 0 when it is not a cgroup v2 one. */
+uint64_t cgroup_id(const struct fs_cgroup *cg);
 /* Move a process (before it execs) into the cgroups. */
 void cgroup_add(const struct fs_cgroup *cg, pid_t pid);
 /* Kill every process in the cgroups with SIGKILL; returns how many were signalled

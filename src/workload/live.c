@@ -295,6 +295,8 @@ struct fs_live *live_start(const struct fs_live_opts *opts, bool *usage_error, c
 	/* the workload's own cgroups and a watchdog that cleans up even if we are killed;
 	 * the watchdog is started before we become a subreaper, so it is not our child */
 	cgroup_create(&l->cg, live_max_tasks(l));
+	/* the kernel's switch and system-call paths then skip every other task cheaply */
+	trace_set_cgroup(l->trace, cgroup_id(&l->cg));
 	l->lifeline = watchdog_start(&l->cg, trace_tracked_fd(l->trace));
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
 		snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
@@ -499,8 +501,9 @@ uint64_t live_output_lost(const struct fs_live *l)
 	return l->trace ? trace_output_lost(l->trace) : 0;
 }
 
-uint64_t live_untracked(const struct fs_live *l)
+uint64_t live_untracked(const struct fs_live *l, uint64_t *threads)
 {
+	*threads = l->trace ? trace_untracked_runs(l->trace) : 0;
 	return l->trace ? trace_untracked(l->trace) : 0;
 }
 

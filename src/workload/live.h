@@ -55,7 +55,9 @@ int live_freeze(struct fs_live *l, bool frozen);
 bool live_frozen(const struct fs_live *l);
 bool live_running(const struct fs_live *l);
 uint64_t live_lost(const struct fs_live *l);
-uint64_t live_untracked(const struct fs_live *l);
+/* Processes the kernel could not follow (their slot taken); *threads: threads whose
+ * on-CPU time it could not follow. */
+uint64_t live_untracked(const struct fs_live *l, uint64_t *threads);
 /* Output and channel events lost (their ring buffer was full). */
 uint64_t live_output_lost(const struct fs_live *l);
 uint64_t live_events(const struct fs_live *l);

@@ -834,6 +834,29 @@ def test_threads_and_cpu(ctx):
           f"tree --json threads {[th['tid'] for th in node['threads']]}")
 
 
+def test_runs_follow_exec_and_escape(ctx):
+    """On-CPU time stays followed where the kernel's view of a thread changes: a process
+    whose non-main thread execs (it takes main's TID), and a child that leaves forkscope's
+    cgroup before its exec (the kernel then stops filtering by that cgroup). Each time the
+    exec'd program's traced CPU time is within 10% of what it measured itself."""
+    for mode in ("exec-thread", "escape"):
+        t = traced_run(ctx, f"runs-follow-{mode}",
+                       ["--no-pyhook", "--", PYTHON, os.path.join(HERE, "runs_follow.py"), mode])
+        said = [ln for ln in t.printed.splitlines() if ln.startswith("{")]
+        check(said, f"{mode}: the exec'd program's output is not in the recording")
+        said = json.loads(said[-1])
+        pid = said["pid"]
+        execs = [ev for ev in t.rec.events if ev["type"] == "exec" and ev["pid"] == pid]
+        check(execs, f"{mode}: no exec of {pid}")
+        after = execs[-1]["t_ns"]
+        traced = sum(r["cpu_ns"] for r in t.rec.runs(pid=pid) if r["end_ns"] > after) / 1e9
+        check(abs(traced - said["cpu"]) <= 0.1 * said["cpu"] + 0.005,
+              f"{mode}: traced {traced:.3f} s on CPU after the exec, the program measured "
+              f"{said['cpu']:.3f} s")
+        if mode == "exec-thread":
+            check(pid == t.rec.root_pid, f"the exec'ing thread's process is {pid}, not main")
+
+
 def test_term_once(ctx):
     """Termination (--duration) sends each process exactly one SIGTERM, then SIGKILL to
     what ignored it, after the grace period."""
@@ -940,6 +963,8 @@ def all_tests():
         ("a dropped pending SIGTERM: live == replay", test_pending_sigterm),
         ("termination: one SIGTERM per process", test_term_once),
         ("threads and CPU: the GIL, seen by the kernel", test_threads_and_cpu),
+        ("runs followed across a thread's exec and out of the cgroup",
+         test_runs_follow_exec_and_escape),
         ("a signal to a dying target is no ignored signal", test_signal_to_a_dying_target),
         ("subprocess children are not multiprocessing children", test_subprocess_children),
         ("exit status: the workload's own", test_exit_status_is_the_workload),
