@@ -50,6 +50,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_kcost  # noqa: E402
 import bench_keys  # noqa: E402
 import bench_output  # noqa: E402
 import bench_pyhook  # noqa: E402
@@ -649,6 +650,26 @@ def count_events(rec, n, mode):
     return c
 
 
+def overhead_kernel_cost(b, workdir, storms, res, others):
+    """The overhead part's in-kernel figure (bench_kcost.py): one more storm per storm and
+    forkscope variant with the kernel's BPF statistics on."""
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    rows = []
+    for mode, cnt in storms:
+        for v in ("forkscope", LEAN_TOOL):
+            others.wait()
+            base, storm_out = b._paths(f"{mode}-kcost-{v}")
+            rec = base + ".jsonl"
+            argv = [b.forkscope, "run", "--no-tui", "-o", rec] + (LEAN if v == LEAN_TOOL else [])
+            got = bench_kcost.measure(bpftool, argv, b._storm_argv(mode, cnt, storm_out),
+                                      storm_out, workdir, b._timeout(cnt))
+            rows.append((NAMES[mode], v, cnt, got))
+            if not b.args.keep and os.path.exists(rec):
+                os.unlink(rec)
+    child = {NAMES[m]: median(res[(m, "untraced")]) / c for m, c in storms}
+    return bench_kcost.report(rows, child)
+
+
 def part_overhead(args, workdir, storm, n, rounds, peers):
     """Part 1; returns (targets met, summary line)."""
     b = Overhead(args, workdir, storm)
@@ -732,6 +753,9 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
           "(which every system call of\n  the machine pays for while output or the channel "
           "is captured)")
     print(others.line())
+    print()
+    for line in overhead_kernel_cost(b, workdir, storms, res, others):
+        print(line)
     print()
     for mode, _ in storms:
         evs = median([c["lines"] for c in counts[(mode, "forkscope")]])

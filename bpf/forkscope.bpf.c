@@ -13,8 +13,9 @@
 #include "base/event.h"
 #include "slots.bpf.h"
 
-#define SIGNAL_GROUP_EXIT_FLAG 0x00000004 /* SIGNAL_GROUP_EXIT in linux/sched/signal.h */
-#define CLONE_THREAD_FLAG 0x00010000	  /* CLONE_THREAD in linux/sched.h */
+#define SIGNAL_GROUP_EXIT_FLAG 0x00000004     /* SIGNAL_GROUP_EXIT in linux/sched/signal.h */
+#define CLONE_THREAD_FLAG 0x00010000	      /* CLONE_THREAD in linux/sched.h */
+#define CLONE_INTO_CGROUP_FLAG 0x200000000ull /* CLONE_INTO_CGROUP (clone3) */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -104,12 +105,14 @@ static __always_inline bool run_claim(__u32 tid, __u32 tgid)
 	return true;
 }
 
-/* Follow the runs of a new thread (or process) of the subtree. */
-static __always_inline void run_track(struct task_struct *t, __u32 tgid)
+/* Follow the runs of a new thread (or process) of the subtree; only a clone into another
+ * cgroup can leave its parent's (exec checks the rest). */
+static __always_inline void run_track(struct task_struct *t, __u32 tgid, u64 clone_flags)
 {
 	if (!run_claim(t->pid, tgid))
 		__sync_fetch_and_add(&untracked_runs, 1);
-	filter_check(t);
+	if (clone_flags & CLONE_INTO_CGROUP_FLAG)
+		filter_check(t);
 }
 
 /* Scratch space for exec events, too large for the BPF stack. */
@@ -200,14 +203,15 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 }
 
 /* A new thread of a process of the subtree: follow its runs, send a thread event. */
-static __always_inline void new_thread(struct task_struct *parent, struct task_struct *child)
+static __always_inline void new_thread(struct task_struct *parent, struct task_struct *child,
+				       u64 clone_flags)
 {
 	__u32 tgid = child->tgid;
 	struct fs_event *e;
 
 	if (!in_subtree(tgid))
 		return;
-	run_track(child, tgid);
+	run_track(child, tgid, clone_flags);
 	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
 	if (!e) {
 		count_lost();
@@ -237,14 +241,14 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	int added;
 
 	if (clone_flags & CLONE_THREAD_FLAG) { /* a new thread, not a new process */
-		new_thread(parent, task);
+		new_thread(parent, task, clone_flags);
 		return 0;
 	}
 	if (in_subtree(parent->tgid)) {
 		added = proc_add(child_tgid);
 		if (added > 0) {
 			live = __sync_add_and_fetch(&tracked_live, 1);
-			run_track(task, child_tgid);
+			run_track(task, child_tgid, clone_flags);
 		} else if (added < 0) {
 			__sync_fetch_and_add(&untracked_forks, 1);
 		}

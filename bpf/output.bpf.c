@@ -18,11 +18,11 @@
 #if defined(__TARGET_ARCH_x86)
 #define NR_WRITE 1
 #define NR_WRITEV 20
-#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
+#define SYSCALL_NR(regs) ((regs)->orig_ax)
 #elif defined(__TARGET_ARCH_arm64)
 #define NR_WRITE 64
 #define NR_WRITEV 66
-#define SYSCALL_NR(regs) BPF_CORE_READ(regs, syscallno)
+#define SYSCALL_NR(regs) ((regs)->syscallno)
 #else
 #error "output.bpf.c knows the write/writev numbers of x86_64 and arm64 only"
 #endif
@@ -389,10 +389,9 @@ int BPF_PROG(output_exit, struct pt_regs *regs, long ret)
 	struct pending_write p;
 	long nr;
 
-	if (!in_subtree(task))
-		return 0;
+	/* the number first: a plain load (regs is a BTF pointer), and most calls are no write */
 	nr = (long)SYSCALL_NR(regs);
-	if (nr != NR_WRITE && nr != NR_WRITEV)
+	if ((nr != NR_WRITE && nr != NR_WRITEV) || !in_subtree(task))
 		return 0;
 	p.fd = (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs);
 	p.buf = PT_REGS_PARM2_CORE_SYSCALL(regs);
