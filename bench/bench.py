@@ -5,8 +5,9 @@ Eight parts, each figure a ratio against a baseline run in the same invocation:
 
 1. overhead: bench/storm (a fork+exec storm and a fork-only storm) untraced, under
    `forkscope run`, and while execsnoop, bpftrace and forkstat trace the system, alternated
-   for several rounds; median ratios against the untraced run of the same round, and the
-   storm's events each tracer captured against those that happened;
+   for several rounds; median ratios against the untraced run of the same round, the
+   storm's events each tracer captured against those that happened, and what forkscope's
+   programs cost per child from the kernel's BPF statistics (bench_kcost.py);
 2. switch: bench/pingpong (two processes bouncing a byte over pipes, two context
    switches per bounce) untraced, traced by forkscope, and untraced while a forkscope
    traces something else; median ratios, and the time added to an untraced process's

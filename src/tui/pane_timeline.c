@@ -38,30 +38,55 @@ static void tui_draw_axis(const struct tui_app *a, const struct rect *r)
 		tui_put(r->y, r->x + w - (int)strlen(t) - 1, (int)strlen(t),
 			tui_attr(a, a->focus == PANE_TIMELINE ? C_FOCUS : C_HEADER), t);
 }
-/* Signals received by the process on row i between its start and its end: '!' when
- * delivered, '~' (dim, never the kill mark's red) when not (ignored, already pending,
- * queue full). SIGCHLD is left out: it is everywhere. */
-static void tui_draw_signals(const struct tui_app *a, const struct fs_proc *p, int y, int row_attr)
+/* The signals each process row shown received between its start and its end, in one pass
+ * over the events: a row of w per tree row shown, 0 where none, '!' delivered, '~' not
+ * (ignored, already pending, queue full; the later signal of a column wins); SIGCHLD is
+ * left out: it is everywhere. NULL when there are none (or out of memory). */
+static unsigned char *tui_signal_marks(const struct tui_app *a, int rows, int w)
 {
-	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
+	const struct fs_model *m = a->sess->model;
+	unsigned char *out = NULL;
 
 	for (size_t k = session_first(a->sess); k < a->sess->cursor; k++) {
 		const struct view_ev *e = session_event(a->sess, k);
-		bool delivered;
 		long c;
 
 		if (!e)
 			break;
-		if (e->type != FS_EV_SIGNAL || e->sig == SIGCHLD || e->target != p->pid ||
-		    e->t_ns < p->start_ns || (p->exited && e->t_ns > p->end_ns))
+		if (e->type != FS_EV_SIGNAL || e->sig == SIGCHLD)
 			continue;
-		c = timeline_col(&a->tl, e->t_ns, r->w);
-		if (c < 0 || c >= r->w)
+		c = timeline_col(&a->tl, e->t_ns, w);
+		if (c < 0 || c >= w)
 			continue;
-		delivered = names_sig_delivered(e->sig_result);
-		attrset(delivered ? tui_attr(a, C_SIGNAL) | (int)A_BOLD
-				  : tui_soften(a, row_attr & ~(int)A_BOLD));
-		mvaddch(y, r->x + (int)c, delivered ? '!' : '~');
+		for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
+			const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
+			const struct fs_proc *p = model_proc(m, (size_t)row->idx);
+
+			if (row->thread >= 0 || e->target != p->pid || e->t_ns < p->start_ns ||
+			    (p->exited && e->t_ns > p->end_ns))
+				continue;
+			if (!out && !(out = calloc((size_t)rows, (size_t)w)))
+				return NULL;
+			out[(size_t)i * (size_t)w + (size_t)c] =
+			    names_sig_delivered(e->sig_result) ? '!' : '~';
+		}
+	}
+	return out;
+}
+
+/* A row's signal marks (sm: its row of tui_signal_marks, NULL for none): '!' bold in the
+ * signal colour, '~' dim (never the kill mark's red). */
+static void tui_draw_signals(const struct tui_app *a, const unsigned char *sm, int y,
+			     int row_attr)
+{
+	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
+
+	for (int c = 0; sm && c < r->w; c++) {
+		if (!sm[c])
+			continue;
+		attrset(sm[c] == '!' ? tui_attr(a, C_SIGNAL) | (int)A_BOLD
+				     : tui_soften(a, row_attr & ~(int)A_BOLD));
+		mvaddch(y, r->x + c, sm[c]);
 	}
 	attrset(A_NORMAL);
 }
@@ -182,13 +207,14 @@ void tui_draw_timeline(const struct tui_app *a)
 	uint64_t now = tui_time_now(a);
 	int rows = a->tree_rows, w = r->w;
 	long now_col;
-	unsigned char *marks;
+	unsigned char *marks, *sigs;
 
 	if (w <= 2)
 		return;
 	tui_draw_axis(a, r);
 	now_col = timeline_col(&a->tl, now, w);
 	marks = tui_python_marks(a, rows, w);
+	sigs = tui_signal_marks(a, rows, w);
 	for (int i = 0; i < rows && (size_t)(a->tree_top + i) < a->tree.n; i++) {
 		const struct vtree_row *row = &a->tree.rows[a->tree_top + i];
 		const struct fs_proc *p = model_proc(m, (size_t)row->idx);
@@ -222,7 +248,7 @@ void tui_draw_timeline(const struct tui_app *a)
 		if (c >= 0 && c < w)
 			mvaddch(y, r->x + (int)c, '*');
 		tui_draw_python(a, mk, y, attr, true);
-		tui_draw_signals(a, p, y, attr);
+		tui_draw_signals(a, sigs ? sigs + (size_t)i * (size_t)w : NULL, y, attr);
 		if (p->exited && timeline_col(&a->tl, end, w) == c1 && p->signal) {
 			/* killed: the fatal signal landed where the bar ends */
 			attrset(tui_attr(a, C_KILL) | A_BOLD);
@@ -241,4 +267,5 @@ void tui_draw_timeline(const struct tui_app *a)
 		attrset(A_NORMAL);
 	}
 	free(marks);
+	free(sigs);
 }
