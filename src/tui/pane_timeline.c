@@ -76,8 +76,7 @@ static unsigned char *tui_signal_marks(const struct tui_app *a, int rows, int w)
 
 /* A row's signal marks (sm: its row of tui_signal_marks, NULL for none): '!' bold in the
  * signal colour, '~' dim (never the kill mark's red). */
-static void tui_draw_signals(const struct tui_app *a, const unsigned char *sm, int y,
-			     int row_attr)
+static void tui_draw_signals(const struct tui_app *a, const unsigned char *sm, int y, int row_attr)
 {
 	const struct rect *r = &a->lay.pane[PANE_TIMELINE];
 
