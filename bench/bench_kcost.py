@@ -23,6 +23,7 @@ PROGRAMS = ("handle_newtask", "handle_exec", "handle_exit", "handle_signal", "ha
 SHORT = {"handle_newtask": "newtask", "handle_exec": "exec", "handle_exit": "exit",
          "handle_signal": "signal", "handle_switch": "switch", "output_exit": "output"}
 STATS = "/proc/sys/kernel/bpf_stats_enabled"
+NOT_LOADED = "forkscope's programs are not loaded"
 
 
 def _programs(bpftool):
@@ -41,7 +42,7 @@ def _programs(bpftool):
         if name in out:
             return "another forkscope's programs are loaded"
         out[name] = (int(p.get("run_time_ns", 0)), int(p.get("run_cnt", 0)))
-    return out if out else "forkscope's programs are not loaded"
+    return out if out else NOT_LOADED
 
 
 def _wait_for(pred, timeout):
@@ -69,6 +70,8 @@ def measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout):
         if os.path.exists(p):
             os.unlink(p)
     os.mkfifo(go)
+    # the last forkscope's programs may outlive it a little (the kernel frees them later)
+    _wait_for(lambda: _programs(bpftool) == NOT_LOADED, 10)
     script = 'echo > "$0"; read x < "$1"; shift; "$@"; sleep 60'
     argv = forkscope_argv + ["--", "/bin/sh", "-c", script, ready, go] + storm_argv
     try:

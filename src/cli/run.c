@@ -32,13 +32,14 @@ struct run_out {
 static int run_on_event(void *ctx, const struct fs_event *ev)
 {
 	struct run_out *o = ctx;
+	int rc;
 
 	if (model_apply(o->model, ev) != 0)
 		o->oom = true;
 	digest_log_event(o->model);
 	if (o->cli->json) {
-		if (record_write_event(stdout, ev) != 0 && !o->write_errno)
-			o->write_errno = errno ? errno : EIO;
+		/* the line of stdout is the recording's: made once for both */
+		rc = record_write_event_pair(stdout, o->record, ev);
 	} else {
 		/* the lines of output an event ended come before it (an exit's last words) */
 		if (workload_lines_after(o->lines, stdout, ev, o->model) != 0)
@@ -49,8 +50,9 @@ static int run_on_event(void *ctx, const struct fs_event *ev)
 		if (!(ev->type == FS_EV_SIGNAL && ev->sig == SIGCHLD) && ev->type != FS_EV_RUN &&
 		    ev->type != FS_EV_OUTPUT && ev->type != FS_EV_CHANNEL)
 			format_event_line(stdout, ev, o->model);
+		rc = o->record ? record_write_event(o->record, ev) : 0;
 	}
-	if (o->record && record_write_event(o->record, ev) != 0 && !o->write_errno)
+	if (rc != 0 && !o->write_errno)
 		o->write_errno = errno ? errno : EIO;
 	return 0;
 }

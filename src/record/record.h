@@ -58,6 +58,8 @@ void record_item_clear(struct fs_record_item *it);
 /* Writers: one JSON object per line, flushed by the caller. Return 0 or -1. */
 int record_write_header(FILE *f, const struct fs_header *h);
 int record_write_event(FILE *f, const struct fs_event *ev);
+/* The same line to f and to also (NULL: f alone), made once. */
+int record_write_event_pair(FILE *f, FILE *also, const struct fs_event *ev);
 int record_write_end(FILE *f, const struct fs_end *end);
 
 struct fs_record_reader;

@@ -74,8 +74,8 @@ static struct json_object *record_json_str(const char *s)
 	return s ? record_json_string(s, strlen(s)) : json_object_new_string("");
 }
 
-/* Print obj as one compact line and release it. */
-static int record_emit(FILE *f, struct json_object *obj, int bad)
+/* Print obj as one compact line to f (and to also, unless NULL) and release it. */
+static int record_emit_pair(FILE *f, FILE *also, struct json_object *obj, int bad)
 {
 	const char *s;
 	int rc = -1;
@@ -92,10 +92,17 @@ static int record_emit(FILE *f, struct json_object *obj, int bad)
 	}
 	if (fputs(s, f) == EOF || putc('\n', f) == EOF)
 		goto out;
+	if (also && (fputs(s, also) == EOF || putc('\n', also) == EOF))
+		goto out;
 	rc = 0;
 out:
 	json_object_put(obj);
 	return rc;
+}
+
+static int record_emit(FILE *f, struct json_object *obj, int bad)
+{
+	return record_emit_pair(f, NULL, obj, bad);
 }
 
 int record_write_header(FILE *f, const struct fs_header *h)
@@ -160,6 +167,11 @@ static struct json_object *record_argv_json(const struct fs_event *ev)
 }
 
 int record_write_event(FILE *f, const struct fs_event *ev)
+{
+	return record_write_event_pair(f, NULL, ev);
+}
+
+int record_write_event_pair(FILE *f, FILE *also, const struct fs_event *ev)
 {
 	struct json_object *obj = json_object_new_object();
 	int bad = 0;
@@ -238,7 +250,7 @@ int record_write_event(FILE *f, const struct fs_event *ev)
 		errno = EINVAL;
 		return -1;
 	}
-	return record_emit(f, obj, bad);
+	return record_emit_pair(f, also, obj, bad);
 }
 
 int record_write_end(FILE *f, const struct fs_end *end)
