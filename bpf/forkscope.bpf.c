@@ -12,6 +12,7 @@
 #include <bpf/bpf_core_read.h>
 #include "base/event.h"
 #include "slots.bpf.h"
+#include "wakeup.bpf.h"
 
 #define SIGNAL_GROUP_EXIT_FLAG 0x00000004     /* SIGNAL_GROUP_EXIT in linux/sched/signal.h */
 #define CLONE_THREAD_FLAG 0x00010000	      /* CLONE_THREAD in linux/sched.h */
@@ -159,12 +160,10 @@ static __always_inline bool proc_remove(__u32 tgid)
 	return s && __sync_val_compare_and_swap(s, (__u64)tgid, 0) == tgid;
 }
 
+/* The flags of a reserved event record (wakeup.bpf.h). */
 static __always_inline __u64 ringbuf_flags(void)
 {
-	if (!wakeup_bytes)
-		return 0;
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									     : BPF_RB_NO_WAKEUP;
+	return wakeup_flags(&events, wakeup_bytes, FS_EVENT_HEAD_SIZE, true);
 }
 
 static __always_inline void count_lost(void)
@@ -338,8 +337,10 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	if (len > 0 && bpf_probe_read_user(e->args, len, (const void *)arg_start) != 0)
 		len = 0;
 	e->args_len = len;
-	if (bpf_ringbuf_output(&events, e, FS_EVENT_HEAD_SIZE + (len & (FS_ARGS_LEN - 1)),
-			       ringbuf_flags()) != 0)
+	len &= FS_ARGS_LEN - 1;
+	if (bpf_ringbuf_output(
+		&events, e, FS_EVENT_HEAD_SIZE + len,
+		wakeup_flags(&events, wakeup_bytes, FS_EVENT_HEAD_SIZE + len, false)) != 0)
 		count_lost();
 	return 0;
 }

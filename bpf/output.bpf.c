@@ -14,6 +14,7 @@
 #include <bpf/bpf_core_read.h>
 #include "base/event.h"
 #include "slots.bpf.h"
+#include "wakeup.bpf.h"
 
 #if defined(__TARGET_ARCH_x86)
 #define NR_WRITE 1
@@ -110,15 +111,6 @@ struct {
 	__type(value, struct out_bucket_state);
 } out_bucket SEC(".maps");
 
-static __always_inline __u64 ringbuf_flags(void)
-{
-	if (!wakeup_bytes)
-		return 0;
-	return bpf_ringbuf_query(&out_events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
-		   ? BPF_RB_FORCE_WAKEUP
-		   : BPF_RB_NO_WAKEUP;
-}
-
 /* Whether the current thread is one of the subtree's: a thread of another cgroup costs a
  * few loads (slots.bpf.h's pre-filter), one of the workload's a look at its slot. */
 static __always_inline bool in_subtree(struct task_struct *task)
@@ -161,7 +153,9 @@ static __always_inline int emit(struct fs_event *e, __u32 len)
 {
 	len &= 2 * FS_OUTPUT_CHUNK - 1; /* the verifier's bound; len <= FS_OUTPUT_CHUNK */
 	e->args_len = len;
-	if (bpf_ringbuf_output(&out_events, e, FS_EVENT_HEAD_SIZE + len, ringbuf_flags()) != 0) {
+	if (bpf_ringbuf_output(
+		&out_events, e, FS_EVENT_HEAD_SIZE + len,
+		wakeup_flags(&out_events, wakeup_bytes, FS_EVENT_HEAD_SIZE + len, false)) != 0) {
 		__sync_fetch_and_add(&output_lost, 1);
 		return -1;
 	}
