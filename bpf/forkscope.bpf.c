@@ -271,80 +271,6 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-/* A process of the subtree execs (p is current): it is checked against the pre-filter, and
- * when a thread other than the leader exec'd, it now has the leader's TID (old_tid is its
- * own): its run state moves to that key, as does the per-CPU note that it is on. */
-static __always_inline void exec_follow(struct task_struct *p, __u32 old_tid)
-{
-	__u32 tid = p->pid, zero = 0;
-	struct fs_run_state *rs, *to;
-	struct fs_cpu_slot *slot;
-
-	filter_check(p);
-	if (old_tid == tid)
-		return;
-	rs = run_slot(old_tid);
-	if (!rs || rs->tid != old_tid)
-		return;
-	if (run_claim(tid, rs->tgid)) {
-		to = run_slot(tid);
-		if (to) {
-			to->start_ns = rs->start_ns;
-			to->end_ns = rs->end_ns;
-			to->cpu_ns = rs->cpu_ns;
-			to->cpu = rs->cpu;
-			to->switches = rs->switches;
-			to->left = rs->left;
-		}
-	}
-	__sync_lock_test_and_set(&rs->tid, 0); /* the slot is free again */
-	slot = bpf_map_lookup_elem(&on_cpu, &zero);
-	if (slot && slot->tid == old_tid)
-		slot->tid = tid;
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
-{
-	__u32 tgid = p->tgid;
-	__u32 zero = 0;
-	unsigned long arg_start, arg_end, len;
-	struct mm_struct *mm;
-	struct fs_event *e;
-
-	if (in_subtree(tgid))
-		exec_follow(p, (__u32)old_pid);
-	else if (!trace_all)
-		return 0;
-	e = bpf_map_lookup_elem(&scratch, &zero);
-	if (!e)
-		return 0;
-	event_init(e, FS_EV_EXEC, tgid, bpf_ktime_get_ns());
-	e->ppid = p->real_parent->tgid;
-	e->tid = p->pid;
-	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current, named by now */
-	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
-
-	mm = p->mm;
-	arg_start = mm->arg_start;
-	arg_end = mm->arg_end;
-	len = arg_end > arg_start ? arg_end - arg_start : 0;
-	if (len > FS_ARGS_LEN - 1) {
-		len = FS_ARGS_LEN - 1;
-		e->flags |= FS_F_ARGS_TRUNCATED;
-	}
-	len &= FS_ARGS_LEN - 1;
-	if (len > 0 && bpf_probe_read_user(e->args, len, (const void *)arg_start) != 0)
-		len = 0;
-	e->args_len = len;
-	len &= FS_ARGS_LEN - 1;
-	if (bpf_ringbuf_output(
-		&events, e, FS_EVENT_HEAD_SIZE + len,
-		wakeup_flags(&events, wakeup_bytes, FS_EVENT_HEAD_SIZE + len, false)) != 0)
-		count_lost();
-	return 0;
-}
-
 /* Send a thread's pending run (if any) and forget it. */
 static __always_inline void run_flush(__u32 tid, struct fs_run_state *rs)
 {
@@ -460,6 +386,84 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 		slot->in_clock = clk;
 		slot->in_sum_ns = next->se.sum_exec_runtime;
 	}
+	return 0;
+}
+
+/* A process of the subtree execs (p is current): it is checked against the pre-filter, and
+ * when a thread other than the leader exec'd, it now has the leader's TID (old_tid is its
+ * own): its run state moves to that key, as does the per-CPU note that it is on. A thread
+ * that came on this CPU unnoted (outside the workload's cgroup while the filter was on) is
+ * noted from now: a CPU-bound program may not leave the CPU for a long while. */
+static __always_inline void exec_follow(struct task_struct *p, __u32 old_tid)
+{
+	__u32 tid = p->pid, zero = 0;
+	struct fs_run_state *rs, *to;
+	struct fs_cpu_slot *slot = bpf_map_lookup_elem(&on_cpu, &zero);
+
+	filter_check(p);
+	rs = old_tid != tid ? run_slot(old_tid) : NULL;
+	if (rs && rs->tid == old_tid) {
+		if (run_claim(tid, rs->tgid)) {
+			to = run_slot(tid);
+			if (to) {
+				to->start_ns = rs->start_ns;
+				to->end_ns = rs->end_ns;
+				to->cpu_ns = rs->cpu_ns;
+				to->cpu = rs->cpu;
+				to->switches = rs->switches;
+				to->left = rs->left;
+			}
+		}
+		__sync_lock_test_and_set(&rs->tid, 0); /* the slot is free again */
+		if (slot && slot->tid == old_tid)
+			slot->tid = tid;
+	}
+	if (slot && slot->tid != tid && run_state_of(p)) {
+		slot->tid = tid;
+		slot->in_clock = rq_clock_of(p);
+		slot->in_sum_ns = p->se.sum_exec_runtime;
+	}
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = p->tgid;
+	__u32 zero = 0;
+	unsigned long arg_start, arg_end, len;
+	struct mm_struct *mm;
+	struct fs_event *e;
+
+	if (in_subtree(tgid))
+		exec_follow(p, (__u32)old_pid);
+	else if (!trace_all)
+		return 0;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 0;
+	event_init(e, FS_EV_EXEC, tgid, bpf_ktime_get_ns());
+	e->ppid = p->real_parent->tgid;
+	e->tid = p->pid;
+	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current, named by now */
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
+
+	mm = p->mm;
+	arg_start = mm->arg_start;
+	arg_end = mm->arg_end;
+	len = arg_end > arg_start ? arg_end - arg_start : 0;
+	if (len > FS_ARGS_LEN - 1) {
+		len = FS_ARGS_LEN - 1;
+		e->flags |= FS_F_ARGS_TRUNCATED;
+	}
+	len &= FS_ARGS_LEN - 1;
+	if (len > 0 && bpf_probe_read_user(e->args, len, (const void *)arg_start) != 0)
+		len = 0;
+	e->args_len = len;
+	len &= FS_ARGS_LEN - 1;
+	if (bpf_ringbuf_output(
+		&events, e, FS_EVENT_HEAD_SIZE + len,
+		wakeup_flags(&events, wakeup_bytes, FS_EVENT_HEAD_SIZE + len, false)) != 0)
+		count_lost();
 	return 0;
 }
 
