@@ -60,11 +60,10 @@ __u32 run_filter_off = 0;
  * bpf_ktime_get_ns() is a helper call that costs more than the rest of the switch),
  * turned into bpf_ktime_get_ns() time with `off`. */
 struct fs_cpu_slot {
-	__u64 in_clock;	 /* rq clock when it came on */
-	__u64 in_sum_ns; /* its sum_exec_runtime then */
-	__s64 off;	 /* ktime - rq clock on this CPU: an estimate, see clock_sample() */
-	__u64 off_at;	 /* ktime of the last sample, 0 before the first */
-	__u32 tid;	 /* the thread; 0 once its switch off the CPU (or exit) took it */
+	__u64 in_clock; /* rq clock when it came on */
+	__s64 off;	/* ktime - rq clock on this CPU: an estimate, see clock_sample() */
+	__u64 off_at;	/* ktime of the last sample, 0 before the first */
+	__u32 tid;	/* the thread; 0 once its switch off the CPU (or exit) took it */
 	__u32 pad;
 };
 
@@ -88,9 +87,9 @@ static __always_inline void filter_check(struct task_struct *t)
 	}
 }
 
-/* Take tid's slot for a thread of tgid, with no pending run: false when another live
- * thread holds it. */
-static __always_inline bool run_claim(__u32 tid, __u32 tgid)
+/* Take tid's slot for a thread of tgid that has used sum ns of CPU so far, with no pending
+ * run: false when another live thread holds it. */
+static __always_inline bool run_claim(__u32 tid, __u32 tgid, __u64 sum)
 {
 	struct fs_run_state *rs = run_slot(tid);
 
@@ -103,6 +102,7 @@ static __always_inline bool run_claim(__u32 tid, __u32 tgid)
 	rs->cpu_ns = 0;
 	rs->switches = 0;
 	rs->tgid = tgid;
+	rs->last_sum = sum;
 	return true;
 }
 
@@ -110,7 +110,7 @@ static __always_inline bool run_claim(__u32 tid, __u32 tgid)
  * cgroup can leave its parent's (exec checks the rest). */
 static __always_inline void run_track(struct task_struct *t, __u32 tgid, u64 clone_flags)
 {
-	if (!run_claim(t->pid, tgid))
+	if (!run_claim(t->pid, tgid, t->se.sum_exec_runtime))
 		__sync_fetch_and_add(&untracked_runs, 1);
 	if (clone_flags & CLONE_INTO_CGROUP_FLAG)
 		filter_check(t);
@@ -344,16 +344,21 @@ static __always_inline void run_out(struct task_struct *prev, bool preempt, unsi
 {
 	struct fs_run_state *rs = run_state_of(prev);
 	__u32 tid = prev->pid, cpu = bpf_get_smp_processor_id();
-	__u64 sum = prev->se.sum_exec_runtime;
+	__u64 sum = prev->se.sum_exec_runtime, cpu_ns, end, in_ns;
 
-	/* not followed, or its coming on was not seen (it was followed while running) */
-	if (!rs || slot->tid != tid || rs->tgid != (__u32)prev->tgid)
+	if (!rs || rs->tgid != (__u32)prev->tgid) /* not followed */
 		return;
+	cpu_ns = sum > rs->last_sum ? sum - rs->last_sum : 0;
+	rs->last_sum = sum > rs->last_sum ? sum : rs->last_sum;
 	if (!slot->off_at)
 		clock_sample(slot, clk);
-	run_begin(rs, tid, slot->in_clock + slot->off, cpu);
-	rs->end_ns = clk + slot->off;
-	rs->cpu_ns += sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0;
+	end = clk + slot->off;
+	/* since it came on; no later than its CPU time allows (its coming on was not seen) */
+	in_ns = slot->tid == tid ? slot->in_clock + slot->off : end;
+	in_ns = in_ns < end - cpu_ns ? in_ns : end - cpu_ns;
+	run_begin(rs, tid, in_ns, cpu);
+	rs->end_ns = end;
+	rs->cpu_ns += cpu_ns;
 	rs->switches++;
 	/* TASK_RUNNING is 0: preempted, or yielded while runnable */
 	rs->left = preempt || prev_state == 0 ? FS_LEFT_PREEMPTED : FS_LEFT_BLOCKED;
@@ -384,7 +389,6 @@ int BPF_PROG(handle_switch, bool preempt, struct task_struct *prev, struct task_
 	if (next_maybe) { /* perhaps followed: its run state is looked at when it leaves */
 		slot->tid = next->pid;
 		slot->in_clock = clk;
-		slot->in_sum_ns = next->se.sum_exec_runtime;
 	}
 	return 0;
 }
@@ -403,7 +407,7 @@ static __always_inline void exec_follow(struct task_struct *p, __u32 old_tid)
 	filter_check(p);
 	rs = old_tid != tid ? run_slot(old_tid) : NULL;
 	if (rs && rs->tid == old_tid) {
-		if (run_claim(tid, rs->tgid)) {
+		if (run_claim(tid, rs->tgid, rs->last_sum)) {
 			to = run_slot(tid);
 			if (to) {
 				to->start_ns = rs->start_ns;
@@ -421,7 +425,6 @@ static __always_inline void exec_follow(struct task_struct *p, __u32 old_tid)
 	if (slot && slot->tid != tid && run_state_of(p)) {
 		slot->tid = tid;
 		slot->in_clock = rq_clock_of(p);
-		slot->in_sum_ns = p->se.sum_exec_runtime;
 	}
 }
 
@@ -475,20 +478,24 @@ static __always_inline void thread_ended(struct task_struct *p, struct fs_event 
 	__u32 tid = p->pid, zero = 0;
 	struct fs_run_state *rs = run_state_of(p);
 	struct fs_cpu_slot *slot;
-	__u64 in_ns, sum;
+	__u64 in_ns, sum = p->se.sum_exec_runtime, cpu_ns;
+	bool noted;
 
 	if (!rs)
 		return;
 	slot = bpf_map_lookup_elem(&on_cpu, &zero);
-	if (slot && slot->tid == tid) { /* on the CPU since in_clock: charge it */
-		sum = p->se.sum_exec_runtime;
-		in_ns = slot->off_at ? slot->in_clock + slot->off
-				     : now - (sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0);
-		run_begin(rs, tid, in_ns < now ? in_ns : now, bpf_get_smp_processor_id());
+	noted = slot && slot->tid == tid;
+	cpu_ns = sum > rs->last_sum ? sum - rs->last_sum : 0;
+	if (noted || cpu_ns) { /* on the CPU since it came on: charge what it used since */
+		in_ns = noted && slot->off_at ? slot->in_clock + slot->off : now;
+		in_ns = in_ns < now - cpu_ns ? in_ns : now - cpu_ns;
+		run_begin(rs, tid, in_ns, bpf_get_smp_processor_id());
 		rs->end_ns = now;
-		rs->cpu_ns += sum > slot->in_sum_ns ? sum - slot->in_sum_ns : 0;
+		rs->cpu_ns += cpu_ns;
+		rs->last_sum = sum;
 		rs->switches++;
-		slot->tid = 0;
+		if (noted)
+			slot->tid = 0;
 	}
 	if (e && rs->start_ns) {
 		e->flags |= FS_F_LAST_RUN;

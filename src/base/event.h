@@ -129,7 +129,10 @@ struct fs_run_state {
 	__u32 cpu;
 	__u32 switches;
 	__u32 left;
-	__u64 tid; /* the thread whose slot it is, 0: a free slot (64 bits: BPF's atomics) */
+	__u64 tid;	/* the thread whose slot it is, 0: a free slot (64 bits: BPF's atomics) */
+	__u64 last_sum; /* its sum_exec_runtime when its CPU time was last counted: each stretch
+			 * counts what the scheduler added since, so that a switch the programs
+			 * did not see loses no CPU time */
 };
 /* The kernel keeps one per thread of the subtree in the array `runs`, at the slot
  * TID % FS_RUN_SLOTS (the launcher puts the root's there). A slot is a thread's only while

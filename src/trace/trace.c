@@ -211,6 +211,24 @@ fail:
 	return NULL;
 }
 
+/* The CPU time pid has used so far by the scheduler's count (/proc/PID/schedstat), 0 when
+ * unknown: where the kernel starts counting the runs of a process it did not see fork. */
+static uint64_t trace_cpu_so_far(uint32_t pid)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/schedstat", pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%llu", &ns) != 1)
+			ns = 0;
+		fclose(f);
+	}
+	return ns;
+}
+
 int trace_track(struct fs_trace *t, uint32_t pid)
 {
 	uint32_t idx = pid % FS_PROC_SLOTS;
@@ -226,7 +244,8 @@ int trace_track(struct fs_trace *t, uint32_t pid)
 		return -errno;
 	__atomic_fetch_add(&t->skel->bss->tracked_live, 1, __ATOMIC_RELAXED);
 	{
-		struct fs_run_state rs = {.tgid = pid, .tid = pid};
+		struct fs_run_state rs = {
+		    .tgid = pid, .tid = pid, .last_sum = trace_cpu_so_far(pid)};
 		uint32_t slot = pid % FS_RUN_SLOTS;
 
 		/* its runs are followed from its first time on a CPU (its exec) */
