@@ -47,7 +47,7 @@ struct {
 	__uint(max_entries, 4 * 1024 * 1024);
 } events SEC(".maps");
 
-/* Threads of the subtree whose runs could not be followed (`runs` full). */
+/* Threads of the subtree whose runs could not be followed (their slot in `runs` held). */
 __u64 untracked_runs = 0;
 /* Set once the kernel saw a thread of the subtree outside the workload's cgroup (and
  * turned the cgroup pre-filter off). */
@@ -471,9 +471,10 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 }
 
 /* A thread of the subtree ends at now (p is current): its stretch on the CPU since it came
- * on joins its pending run, which it left by exiting; e (its exit or thread_exit event,
- * NULL when the ring buffer was full) carries that last run, and the slot is freed. */
-static __always_inline void thread_ended(struct task_struct *p, struct fs_event *e, __u64 now)
+ * on joins its pending run, which it left by exiting (an older pending run is sent first,
+ * before the exit's event is reserved: the ring buffer keeps the order of reservations).
+ * Its run state, or NULL for a thread not followed. */
+static __always_inline struct fs_run_state *thread_charge(struct task_struct *p, __u64 now)
 {
 	__u32 tid = p->pid, zero = 0;
 	struct fs_run_state *rs = run_state_of(p);
@@ -482,7 +483,7 @@ static __always_inline void thread_ended(struct task_struct *p, struct fs_event 
 	bool noted;
 
 	if (!rs)
-		return;
+		return NULL;
 	slot = bpf_map_lookup_elem(&on_cpu, &zero);
 	noted = slot && slot->tid == tid;
 	cpu_ns = sum > rs->last_sum ? sum - rs->last_sum : 0;
@@ -497,6 +498,14 @@ static __always_inline void thread_ended(struct task_struct *p, struct fs_event 
 		if (noted)
 			slot->tid = 0;
 	}
+	rs->left = FS_LEFT_EXITED;
+	return rs;
+}
+
+/* The ended thread's last run goes with e (its exit or thread_exit event, NULL when the
+ * ring buffer was full), and its slot is freed. */
+static __always_inline void thread_release(struct fs_run_state *rs, struct fs_event *e)
+{
 	if (e && rs->start_ns) {
 		e->flags |= FS_F_LAST_RUN;
 		e->run_start_ns = rs->start_ns;
@@ -516,6 +525,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	struct signal_struct *sig = p->signal;
 	__u32 tgid = p->tgid;
 	bool sub = in_subtree(tgid), last = sig->live.counter == 0;
+	struct fs_run_state *rs = NULL;
 	struct fs_event *e;
 	__u64 now;
 	int code;
@@ -524,6 +534,8 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	if (!sub && (!trace_all || !last))
 		return 0;
 	now = bpf_ktime_get_ns();
+	if (sub)
+		rs = thread_charge(p, now);
 	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
 	if (!e)
 		count_lost();
@@ -542,11 +554,10 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 		e->exit_code = (code & 0x7f) ? -1 : (code >> 8) & 0xff;
 		e->flags = (code & 0x80) ? FS_F_CORE_DUMPED : 0;
 	}
-	if (sub) {
-		thread_ended(p, e, now);
-		if (last && proc_remove(tgid))
-			__sync_fetch_and_sub(&tracked_live, 1);
-	}
+	if (rs)
+		thread_release(rs, e);
+	if (sub && last && proc_remove(tgid))
+		__sync_fetch_and_sub(&tracked_live, 1);
 	if (!e)
 		return 0;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current */
