@@ -498,7 +498,6 @@ static __always_inline struct fs_run_state *thread_charge(struct task_struct *p,
 		if (noted)
 			slot->tid = 0;
 	}
-	rs->left = FS_LEFT_EXITED;
 	return rs;
 }
 
