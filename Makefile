@@ -126,7 +126,7 @@ $(BUILD)/.dir:
 $(BUILD)/vmlinux.h: | $(BUILD)/.dir
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/forkscope.bpf.o: bpf/forkscope.bpf.c bpf/slots.bpf.h bpf/wakeup.bpf.h src/base/event.h $(BUILD)/vmlinux.h
+$(BUILD)/forkscope.bpf.o: bpf/forkscope.bpf.c bpf/comm.bpf.h bpf/slots.bpf.h bpf/wakeup.bpf.h src/base/event.h $(BUILD)/vmlinux.h
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -c $< -o $@
 	llvm-strip -g $@ 2>/dev/null || true
 
@@ -136,7 +136,7 @@ $(BUILD)/forkscope.skel.h: $(BUILD)/forkscope.bpf.o
 $(BUILD)/trace/trace.o $(BUILD)/trace/probe.o: $(BUILD)/forkscope.skel.h
 
 # The second object: the workload's output and its channel (one sys_exit program).
-$(BUILD)/output.bpf.o: bpf/output.bpf.c bpf/slots.bpf.h bpf/wakeup.bpf.h src/base/event.h $(BUILD)/vmlinux.h
+$(BUILD)/output.bpf.o: bpf/output.bpf.c bpf/comm.bpf.h bpf/slots.bpf.h bpf/wakeup.bpf.h src/base/event.h $(BUILD)/vmlinux.h
 	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Isrc -c $< -o $@
 	llvm-strip -g $@ 2>/dev/null || true
 

@@ -61,6 +61,9 @@ TARGET_REPLAY = 2.0  # reader events/s / jq's
 TARGET_SWITCH_RATIO = 1.10  # pingpong traced / untraced
 TARGET_SWITCH_NS = 100  # ns added to an untraced switch while forkscope traces
 FORK_ONLY_FACTOR = 3  # fork-only children are ~3-4x cheaper: give that storm 3x as many
+# The interleaved figure: children per turn, about 15 ms of either storm here (a turn
+# short enough that the machine's speed hardly moves within two of them).
+TURN_CHILDREN = {"exec": 25, "fork": 100}
 PEER_READY_S = 60.0  # bpftrace compiles its script first
 OTHERS_WAIT_S = 60.0  # a round waits at most this long for other forkscopes to end
 PEER_DRAIN_S = 10.0
@@ -487,11 +490,11 @@ class Overhead:
         self.seq += 1
         return workload_paths(self.workdir, f"{self.seq:04d}-{tag}", ".storm")
 
-    def _storm_argv(self, mode, n, storm_out):
+    def _storm_argv(self, mode, n, storm_out, extra=()):
         argv = [self.storm, "--exec" if mode == "exec" else "--no-exec", "-o", storm_out]
         if self.cpu is not None:
             argv += ["--cpu", str(self.cpu)]
-        return argv + [str(n)]
+        return argv + list(extra) + [str(n)]
 
     @staticmethod
     def _timeout(n):
@@ -553,6 +556,62 @@ class Overhead:
         scpu = self._storm_figure(storm_out, what, "cpu_ns")
         fs_cpu = max(0, int(total) - scpu)
         return ns, scpu, wall, fs_cpu, rec
+
+    def run_interleaved(self, mode, n, variant):
+        """Two storms that take turns on one CPU (storm --turns), TURN_CHILDREN[mode]
+        children a turn: one under forkscope (variant: "forkscope" or LEAN_TOOL; "untraced",
+        the control: neither is traced), one untraced beside it. A drift of the machine's
+        speed (several per cent from one storm to the next here) meets both alike.
+        (traced storm_ns, untraced storm_ns, their cpu_ns, the recording or None)."""
+        lean = variant == LEAN_TOOL
+        tag = f"{mode}-{variant}-turns"
+        base, traced_out = self._paths(tag)
+        _, plain_out = self._paths(f"{mode}-untraced-turns")
+        rec, errf = base + ".jsonl", base + ".stderr"
+        fifos = [base + ".turn-traced", base + ".turn-untraced"]
+        for f in fifos:
+            if os.path.exists(f):
+                os.unlink(f)
+            os.mkfifo(f)
+        # held open by us too: neither storm ever meets a FIFO without a reader or writer
+        fds = [os.open(f, os.O_RDWR) for f in fifos]
+        turns = [str(TURN_CHILDREN[mode])]
+        traced = self._storm_argv(mode, n, traced_out, ["--turns"] + fifos + turns)
+        if variant == "untraced":
+            rec = None
+        else:
+            traced = ([self.forkscope, "run", "--no-tui", "--json", "-o", rec]
+                      + (LEAN if lean else []) + ["--"] + traced)
+        plain = self._storm_argv(mode, n, plain_out, ["--turns"] + fifos[::-1] + turns)
+        procs = []
+        try:
+            with open(errf, "w") as err:
+                procs.append(subprocess.Popen(traced, stdin=subprocess.DEVNULL,
+                                              stdout=subprocess.DEVNULL, stderr=err))
+                procs.append(subprocess.Popen(plain, stdin=subprocess.DEVNULL,
+                                              stdout=subprocess.DEVNULL, stderr=err))
+                os.write(fds[0], b"t")  # the traced storm's turn first, once it runs
+                for p in procs:
+                    p.wait(timeout=self._timeout(2 * n))
+        except subprocess.TimeoutExpired:
+            raise BenchError(f"the interleaved {mode} storms timed out") from None
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            for fd in fds:
+                os.close(fd)
+            for f in fifos:
+                os.unlink(f)
+        if any(p.returncode != 0 for p in procs):
+            msg = last_line(read_text(errf), "exit status "
+                            + ", ".join(str(p.returncode) for p in procs))
+            raise BenchError(f"the interleaved {mode} storms failed: {msg}")
+        what = f"interleaved {mode} storm"
+        return (self._storm_figure(traced_out, what), self._storm_figure(plain_out, what),
+                self._storm_figure(traced_out, what, "cpu_ns"),
+                self._storm_figure(plain_out, what, "cpu_ns"), rec)
 
     def run_peer(self, name, path, mode, n):
         """The storm while a peer traces the system: (storm_ns, storm's cpu_ns, peer cpu
@@ -656,22 +715,80 @@ def overhead_kernel_cost(b, workdir, storms, res, others):
     forkscope variant with the kernel's BPF statistics on."""
     bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
     rows = []
+    beside = {}  # (mode, variant) -> the programs' ns per child of an untraced storm
     for mode, cnt in storms:
         for v in ("forkscope", LEAN_TOOL):
-            others.wait()
-            base, storm_out = b._paths(f"{mode}-kcost-{v}")
-            rec = base + ".jsonl"
-            argv = [b.forkscope, "run", "--no-tui", "-o", rec] + (LEAN if v == LEAN_TOOL else [])
-            got = bench_kcost.measure(bpftool, argv, b._storm_argv(mode, cnt, storm_out),
-                                      storm_out, workdir, b._timeout(cnt))
-            rows.append((NAMES[mode], v, cnt, got))
-            if not b.args.keep and os.path.exists(rec):
-                os.unlink(rec)
+            for how, fn in ((v, bench_kcost.measure), (BESIDE[v], bench_kcost.measure_beside)):
+                others.wait()
+                base, storm_out = b._paths(f"{mode}-kcost-{how}")
+                rec = base + ".jsonl"
+                argv = ([b.forkscope, "run", "--no-tui", "-o", rec]
+                        + (LEAN if v == LEAN_TOOL else []))
+                got = fn(bpftool, argv, b._storm_argv(mode, cnt, storm_out), storm_out,
+                         workdir, b._timeout(cnt))
+                rows.append((NAMES[mode], how, cnt, got))
+                if fn is bench_kcost.measure_beside and not isinstance(got, str):
+                    beside[(mode, v)] = sum(ns for ns, _ in got.values()) / cnt
+                if not b.args.keep and os.path.exists(rec):
+                    os.unlink(rec)
     child = {NAMES[m]: median(res[(m, "untraced")]) / c for m, c in storms}
-    return bench_kcost.report(rows, child)
+    lines = bench_kcost.report(rows, child)
+    lines.append(f"  {BESIDE['forkscope']}, {BESIDE[LEAN_TOOL]}: the same storm untraced, "
+                 "beside a forkscope (or one run lean) that traces a sleep:\n  what its "
+                 "programs cost a process it does not trace (with the statistics' own cost "
+                 "of some\n  50 ns a run: an upper bound)")
+    share = {k: ns / (child[NAMES[k[0]]]) for k, ns in beside.items() if child[NAMES[k[0]]]}
+    return lines, share
 
 
-def part_overhead(args, workdir, storm, n, rounds, peers):
+TURNS = {"forkscope": "fs-turns", LEAN_TOOL: "lean-turns"}  # their rows in the events table
+BESIDE = {"forkscope": "beside fs", LEAN_TOOL: "beside ln"}  # the in-kernel figure's rows
+FS_ROWS = ("forkscope", LEAN_TOOL) + tuple(TURNS.values())  # the events table's forkscopes
+
+
+def overhead_interleaved(b, storms, rounds, others, counts):
+    """The interleaved figure: ROUNDS pairs of storms taking turns per storm and forkscope
+    variant (Overhead.run_interleaved); {(mode, variant): [ratio per pair]}, and the same
+    for CPU time. The recordings' counts go into counts under TURNS' names."""
+    ratios, cpus = {}, {}
+    variants = ["forkscope", LEAN_TOOL, "untraced"]
+    for r in range(rounds):
+        for mode, cnt in storms:
+            k = r % len(variants)
+            for v in variants[k:] + variants[:k]:
+                if v == "untraced" and r % 2:  # the control: every other round
+                    continue
+                others.wait()
+                t_ns, u_ns, t_cpu, u_cpu, rec = b.run_interleaved(mode, cnt, v)
+                ratios.setdefault((mode, v), []).append(t_ns / u_ns)
+                if u_cpu > 0:
+                    cpus.setdefault((mode, v), []).append(t_cpu / u_cpu)
+                if rec:
+                    counts.setdefault((mode, TURNS[v]), []).append(count_events(rec, cnt, mode))
+                    if not b.args.keep:
+                        os.unlink(rec)
+        print(f"  interleaved pair {r + 1}/{rounds} done", file=sys.stderr, flush=True)
+    print(f"interleaved: {rounds} pairs each ({(rounds + 1) // 2} for the control); a storm under "
+          "forkscope and an untraced one\n  beside it take turns on one CPU,")
+    print("  " + " or ".join(f"{TURN_CHILDREN[m]} {NAMES[m]}" for m, _ in storms)
+          + " children a turn")
+    print(f"{'storm':<10} {'tracer':<10} {'ratio':>7} {'pairs min..max':>16} {'cpu ratio':>9}")
+    for mode, _ in storms:
+        for v in variants:
+            rs = ratios[(mode, v)]
+            print(f"{NAMES[mode]:<10} {v:<10} {fmt_ratio(median(rs)):>7} {describe(rs):>16} "
+                  f"{fmt_ratio(median(cpus.get((mode, v)) or [0])):>9}")
+    print("  ratio: median of the pairs' traced / untraced storm time (the target): the two "
+          "storms meet the same\n  drift of the machine's speed, which moves a storm alone by "
+          "several per cent from one run to the\n  next (the rounds above); the untraced storm "
+          "runs beside forkscope, so what forkscope costs the\n  machine's other processes is "
+          "left out here: see 'beside' below and the switch part; untraced: the control, two "
+          "untraced\n  storms paired the same way (the first of them in the traced one's "
+          "place)")
+    return {k: median(v) for k, v in ratios.items()}
+
+
+def part_overhead(args, workdir, storm, n, rounds, pairs, peers):
     """Part 1; returns (targets met, summary line)."""
     b = Overhead(args, workdir, storm)
     b.preflight()
@@ -746,18 +863,34 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
                   f"{median(cpu[(mode, v)]) / 1e6:>14.1f}")
     for name, why in unavailable.items():
         print(f"{'':<10} {name:<10} unavailable ({why})")
-    print("  ratio: median of the per-round ratios of storm's time, traced / untraced (the "
-          "target); cpu ratio:\n  the same for storm's CPU time (its children's included), "
-          "which other load hardly changes;\n  tracer cpu: the tracer's own CPU time per "
+    print("  ratio: median of the per-round ratios of storm's time, traced / untraced (storms "
+          "run one after\n  another: the peers' figure; forkscope's target is the interleaved "
+          "one below); cpu ratio: the\n  same for storm's CPU time (its children's included); "
+          "tracer cpu: the tracer's own CPU time per "
           f"storm (forkscope: less its start-up of {b.startup_cpu / 1e6:.1f} ms);\n"
           f"  {LEAN_TOOL}: forkscope {' '.join(LEAN)}, the tracer without the output program "
           "(which every system call of\n  the machine pays for while output or the channel "
           "is captured)")
     print(others.line())
     print()
-    for line in overhead_kernel_cost(b, workdir, storms, res, others):
+    inter = overhead_interleaved(b, storms, pairs, others, counts)
+    print()
+    kcost, beside = overhead_kernel_cost(b, workdir, storms, res, others)
+    for line in kcost:
         print(line)
     print()
+    # the whole machine's view: the traced storm's ratio, and the untraced one's share
+    told = {}
+    for mode, _ in storms:
+        for v in ("forkscope", LEAN_TOOL):
+            if (mode, v) in beside:
+                told[(mode, v)] = inter[(mode, v)] * (1 + beside[(mode, v)])
+    if told:
+        print("all told (interleaved ratio x (1 + beside share), an upper bound): " + "; ".join(
+            f"{NAMES[m]} " + " and ".join(
+                f"{v} {fmt_ratio(told[(m, v)])}" for v in ("forkscope", LEAN_TOOL)
+                if (m, v) in told) for m, _ in storms))
+        print()
     for mode, _ in storms:
         evs = median([c["lines"] for c in counts[(mode, "forkscope")]])
         per = median(cpu[(mode, "forkscope")]) / 1e3 / max(1, evs)
@@ -772,7 +905,7 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
     fs_lost = 0
     fs_got = fs_exp = 0
     for mode, _ in storms:
-        for v in tools:
+        for v in tools + list(TURNS.values()):
             cs = counts.get((mode, v))
             if not cs:
                 continue
@@ -785,21 +918,22 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
                 exp = sum(c["exp_" + kind] for c in cs)
                 ok = ok and got == exp
                 cells.append(f"{got}/{exp}")
-                if v == "forkscope":
+                if v in FS_ROWS:
                     fs_got += min(got, exp)
                     fs_exp += exp
             lost = sum(c["lost"] for c in cs)
-            if v == "forkscope":
+            if v in FS_ROWS:
                 fs_lost += lost
                 if any(c["end_events"] != c["lines"] for c in cs):
                     ok = False
-                    print(f"  {NAMES[mode]:<10} forkscope: end line 'events' differs from the "
+                    print(f"  {NAMES[mode]:<10} {v}: end line 'events' differs from the "
                           "recording's lines")
             complete[(mode, v)] = ok and lost == 0
             print(f"  {NAMES[mode]:<10} {v:<10} {cells[0]:>13} {cells[1]:>13} {cells[2]:>13} "
                   f"{lost:>6}  {'yes' if complete[(mode, v)] else 'NO'}")
     print("  -: not traced by that tool (execsnoop sees execs only); lost: as the tool "
-          "reports it")
+          f"reports it;\n  {TURNS['forkscope']}, {TURNS[LEAN_TOOL]}: the interleaved figure's "
+          "recordings (forkscope, and forkscope run lean)")
     for mode, _ in storms:
         for v in tools:
             orphans = sum(c.get("no_parent", 0) for c in counts.get((mode, v), []))
@@ -809,9 +943,10 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
 
     # forkscope is compared with a peer on each storm where the peer traces every kind
     # of event the storm has (execsnoop on the fork-only storm traces none of them).
-    fs_ok = all(round(medians[(m, "forkscope")], 3) <= TARGET_RATIO for m, _ in storms)
+    # The target is the interleaved ratio: the rounds' ratios spread too far to tell 1.02.
+    fs_ok = all(round(inter[(m, "forkscope")], 3) <= TARGET_RATIO for m, _ in storms)
     events_ok = fs_got == fs_exp and fs_lost == 0 and all(
-        complete[(m, "forkscope")] for m, _ in storms)
+        complete[(m, v)] for m, _ in storms for v in FS_ROWS if (m, v) in complete)
     worse = []
     for mode, _ in storms:
         for v in peer_tools:
@@ -828,12 +963,17 @@ def part_overhead(args, workdir, storm, n, rounds, peers):
     better = ("better than every peer" if peers_ok else
               ("no peer measured" if not peer_tools else
                "NOT better than " + ", ".join(worse)))
-    ok = fs_ok and events_ok and peers_ok
-    line = (f"overhead: forkscope fork+exec {fmt_ratio(medians[('exec', 'forkscope')])}, "
-            f"fork-only {fmt_ratio(medians[('fork', 'forkscope')])} (target <= "
-            f"{TARGET_RATIO}; tracer only {fmt_ratio(medians[('exec', LEAN_TOOL)])} and "
-            f"{fmt_ratio(medians[('fork', LEAN_TOOL)])}); events {fs_got}/{fs_exp}, {fs_lost} lost; peers {peer_txt}; "
-            f"{better}; {'targets met' if ok else 'TARGET MISSED'}")
+    ok = fs_ok and events_ok
+    told_txt = ", ".join(f"{NAMES[m]} {fmt_ratio(told[(m, 'forkscope')])}" for m, _ in storms
+                         if (m, "forkscope") in told) or "not measured"
+    line = (f"overhead: forkscope interleaved fork+exec {fmt_ratio(inter[('exec', 'forkscope')])}, "
+            f"fork-only {fmt_ratio(inter[('fork', 'forkscope')])} (target <= {TARGET_RATIO}; "
+            f"tracer only {fmt_ratio(inter[('exec', LEAN_TOOL)])} and "
+            f"{fmt_ratio(inter[('fork', LEAN_TOOL)])}; all told {told_txt}); in alternated "
+            f"rounds {fmt_ratio(medians[('exec', 'forkscope')])} and "
+            f"{fmt_ratio(medians[('fork', 'forkscope')])}; events {fs_got}/{fs_exp}, {fs_lost} "
+            f"lost; peers {peer_txt}; {better} (in the rounds); "
+            f"{'targets met' if ok else 'TARGET MISSED'}")
     print()
     print("bench: " + line, flush=True)
     return ok, line
@@ -1504,6 +1644,8 @@ def main():
     ap.add_argument("-n", type=int, help="children of the exec storm (default 2000; the "
                     f"fork-only storm gets {FORK_ONLY_FACTOR}x as many)")
     ap.add_argument("--rounds", type=int, help="overhead and switch rounds (default 11)")
+    ap.add_argument("--pairs", type=int, help="the overhead part's interleaved pairs per storm "
+                    "and variant (default 2 x rounds - 1)")
     ap.add_argument("--bounces", type=int, help="pingpong's bounces in the switch part "
                     "(default 200000)")
     ap.add_argument("--quick", action="store_true", help="smoke run: N=200, 3 rounds, "
@@ -1523,11 +1665,12 @@ def main():
     args = ap.parse_args()
     n = args.n if args.n is not None else (200 if args.quick else 2000)
     rounds = args.rounds if args.rounds is not None else (3 if args.quick else 11)
+    pairs = args.pairs if args.pairs is not None else 2 * rounds - 1
     bounces = args.bounces if args.bounces is not None else (20000 if args.quick else 200000)
     parts = [p for p in args.parts.split(",") if p]
     bad = [p for p in parts if p not in PARTS]
-    if n < 1 or rounds < 1 or bounces < 1 or bad or not parts:
-        print("bench: -n, --rounds and --bounces must be at least 1; --parts: "
+    if n < 1 or rounds < 1 or pairs < 1 or bounces < 1 or bad or not parts:
+        print("bench: -n, --rounds, --pairs and --bounces must be at least 1; --parts: "
               + ",".join(PARTS) + (f" (not {','.join(bad)})" if bad else ""), file=sys.stderr)
         return 1
     args.bounces = bounces
@@ -1579,7 +1722,7 @@ def bench(args, workdir, parts, n, rounds):
     results = []
     if "overhead" in parts:
         print()
-        results.append(part_overhead(args, workdir, storm, n, rounds, peers))
+        results.append(part_overhead(args, workdir, storm, n, rounds, pairs, peers))
     if "switch" in parts:
         print()
         pingpong = find_workload(args, args.pingpong, "pingpong", workdir)

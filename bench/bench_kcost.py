@@ -65,6 +65,17 @@ def _has_figures(path):
 def measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout):
     """Run forkscope_argv + a shell that runs storm_argv once the first reading is taken;
     {program: (ns, runs)} spent during the storm, or a string saying why not."""
+    return _measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout, True)
+
+
+def measure_beside(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout):
+    """The same for storm_argv run untraced, beside forkscope_argv tracing a shell that
+    sleeps: what forkscope's programs cost a process it does not trace."""
+    return _measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout, False)
+
+
+def _measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout, traced):
+    """measure() (traced) or measure_beside()."""
     ready, go = os.path.join(workdir, "kcost.ready"), os.path.join(workdir, "kcost.go")
     for p in (ready, go, storm_out):
         if os.path.exists(p):
@@ -73,7 +84,10 @@ def measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout):
     # the last forkscope's programs may outlive it a little (the kernel frees them later)
     _wait_for(lambda: _programs(bpftool) == NOT_LOADED, 10)
     script = 'echo > "$0"; read x < "$1"; shift; "$@"; sleep 60'
-    argv = forkscope_argv + ["--", "/bin/sh", "-c", script, ready, go] + storm_argv
+    argv = forkscope_argv + ["--", "/bin/sh", "-c", script, ready, go]
+    if traced:
+        argv += storm_argv
+    beside = None
     try:
         with open(STATS, encoding="ascii") as f:
             old = f.read().strip()
@@ -91,6 +105,9 @@ def measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout):
             f.write("go\n")
         if isinstance(before, str):
             return before
+        if not traced:
+            beside = subprocess.Popen(storm_argv, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if not _wait_for(lambda: _has_figures(storm_out), timeout):
             return "the storm did not finish"
         after = _programs(bpftool)
@@ -99,6 +116,9 @@ def measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout):
         return {n: (after[n][0] - before.get(n, (0, 0))[0], after[n][1] - before.get(n, (0, 0))[1])
                 for n in after}
     finally:
+        if beside:
+            beside.kill()  # it has written its figures; a no-op but after a timeout
+            beside.wait()
         proc.send_signal(signal.SIGINT)  # forkscope ends the workload (the sleep) and exits
         try:
             proc.wait(timeout=30)

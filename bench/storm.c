@@ -1,6 +1,6 @@
 /* storm: a fork (+exec) storm for the overhead benchmark.
  *
- *   storm [--exec|--no-exec] [--cpu K] [-o FILE] N
+ *   storm [--exec|--no-exec] [--cpu K] [--turns TAKE GIVE BLOCK] [-o FILE] N
  *
  * Forks N children one after another; each child execs /bin/true (--exec, the default)
  * or _exits 0 (--no-exec); the parent waits for each before the next fork. With --cpu,
@@ -9,6 +9,10 @@
  * loop, its children included, as "cpu_ns=<n>" on stdout, and also into FILE with -o.
  * FILE also gets "start_ns=<n>": CLOCK_MONOTONIC when storm started (when a tracer that
  * launched it let it run, for the bench's time-to-ready figure).
+ * With --turns, storm takes turns with another storm: before each BLOCK children it reads
+ * a byte from the FIFO TAKE, after them it writes one into GIVE; the figures then count
+ * the blocks only, not the waits between them (the bench's interleaved figure: two storms
+ * on one CPU, one traced, meet the same drift of the machine's speed).
  * Exit status: 0, 1 if a child or a fork failed, 2 on a usage error. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* cpu_set_t, sched_setaffinity */
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,7 +34,8 @@
 
 #define STORM_MAX 10000000L
 
-static const char storm_usage[] = "usage: storm [--exec|--no-exec] [--cpu K] [-o FILE] N\n";
+static const char storm_usage[] =
+    "usage: storm [--exec|--no-exec] [--cpu K] [--turns TAKE GIVE BLOCK] [-o FILE] N\n";
 
 /* CPU time used so far by storm and its reaped children, in ns. */
 static uint64_t storm_cpu_ns(void)
@@ -74,6 +80,32 @@ static int storm_one(bool exec_mode)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* Open a turn FIFO read-write: it never blocks on the other end, and a last byte
+ * nobody reads does no harm. The descriptor, or -1. */
+static int storm_open_turn(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		fprintf(stderr, "storm: cannot open %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
+/* Wait for our turn (a byte on TAKE) or give it away (a byte into GIVE); 0 or -1. */
+static int storm_turn(int fd, bool take)
+{
+	char c = 't';
+	ssize_t got;
+
+	do
+		got = take ? read(fd, &c, 1) : write(fd, &c, 1);
+	while (got < 0 && errno == EINTR);
+	if (got == 1)
+		return 0;
+	fprintf(stderr, "storm: turn FIFO: %s\n", got < 0 ? strerror(errno) : "closed");
+	return -1;
+}
+
 /* Write the figure into FILE (for callers that cannot read our stdout); 0 or -1. */
 static int storm_write_file(const char *path, uint64_t start, uint64_t ns, uint64_t cpu, long n,
 			    long failed)
@@ -99,9 +131,11 @@ out:
 
 int main(int argc, char **argv)
 {
-	const char *out_path = NULL, *count = NULL, *cpu_arg = NULL;
+	const char *out_path = NULL, *count = NULL, *cpu_arg = NULL, *take = NULL, *give = NULL;
+	const char *block_arg = NULL;
 	bool exec_mode = true;
-	long n = 0, failed = 0, cpu = -1;
+	long n = 0, failed = 0, cpu = -1, block = STORM_MAX;
+	int take_fd = -1, give_fd = -1;
 	uint64_t start = bench_now_ns(), t0, ns, cpu0, cpu_used;
 	int rc = 2;
 
@@ -112,6 +146,10 @@ int main(int argc, char **argv)
 			exec_mode = false;
 		} else if (strcmp(argv[i], "--cpu") == 0 && i + 1 < argc) {
 			cpu_arg = argv[++i];
+		} else if (strcmp(argv[i], "--turns") == 0 && i + 3 < argc) {
+			take = argv[++i];
+			give = argv[++i];
+			block_arg = argv[++i];
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
 			out_path = argv[++i];
 		} else if (!count && argv[i][0] != '-') {
@@ -122,23 +160,36 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!count || bench_parse_long(count, 1, STORM_MAX, &n) != 0 ||
-	    (cpu_arg && bench_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0)) {
+	    (cpu_arg && bench_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0) ||
+	    (block_arg && bench_parse_long(block_arg, 1, STORM_MAX, &block) != 0)) {
 		fputs(storm_usage, stderr);
 		goto out;
 	}
 	rc = 1;
 	if (cpu >= 0 && bench_pin(cpu, "storm") != 0)
 		goto out;
+	if (take &&
+	    ((take_fd = storm_open_turn(take)) < 0 || (give_fd = storm_open_turn(give)) < 0))
+		goto out;
 	/* Nothing buffered may be duplicated into the children. */
 	fflush(NULL);
-	cpu0 = storm_cpu_ns();
-	t0 = bench_now_ns();
-	for (long i = 0; i < n; i++) {
-		if (storm_one(exec_mode) != 0)
-			failed++;
+	ns = cpu_used = 0;
+	for (long done = 0; done < n; done += block) {
+		long todo = n - done < block ? n - done : block;
+
+		if (take_fd >= 0 && storm_turn(take_fd, true) != 0)
+			goto out;
+		cpu0 = storm_cpu_ns();
+		t0 = bench_now_ns();
+		for (long i = 0; i < todo; i++) {
+			if (storm_one(exec_mode) != 0)
+				failed++;
+		}
+		ns += bench_now_ns() - t0;
+		cpu_used += storm_cpu_ns() - cpu0;
+		if (give_fd >= 0 && storm_turn(give_fd, false) != 0)
+			goto out;
 	}
-	ns = bench_now_ns() - t0;
-	cpu_used = storm_cpu_ns() - cpu0;
 	printf("storm_ns=%llu\ncpu_ns=%llu\n", (unsigned long long)ns,
 	       (unsigned long long)cpu_used);
 	if (failed)
@@ -149,5 +200,9 @@ int main(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		rc = 1;
 out:
+	if (take_fd >= 0)
+		close(take_fd);
+	if (give_fd >= 0)
+		close(give_fd);
 	return rc;
 }

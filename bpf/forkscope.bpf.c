@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "base/event.h"
+#include "comm.bpf.h"
 #include "slots.bpf.h"
 #include "wakeup.bpf.h"
 
@@ -163,7 +164,7 @@ static __always_inline bool proc_remove(__u32 tgid)
 /* The flags of a reserved event record (wakeup.bpf.h). */
 static __always_inline __u64 ringbuf_flags(void)
 {
-	return wakeup_flags(&events, wakeup_bytes, FS_EVENT_HEAD_SIZE, true);
+	return wakeup_flags(&events, wakeup_bytes, FS_EVENT_BASE_SIZE, true);
 }
 
 static __always_inline void count_lost(void)
@@ -171,7 +172,8 @@ static __always_inline void count_lost(void)
 	__sync_fetch_and_add(&lost_events, 1);
 }
 
-/* Fill the fixed head of an event at t_ns; the handler sets what its type carries. */
+/* Fill the fixed head of an event at t_ns, up to its file name (FS_EVENT_BASE_SIZE: the
+ * record of every type but exec ends there); the handler sets what its type carries. */
 static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid, __u64 t_ns)
 {
 	e->t_ns = t_ns;
@@ -198,7 +200,6 @@ static __always_inline void event_init(struct fs_event *e, __u32 type, __u32 pid
 	e->sig_result = 0;
 	e->args_len = 0;
 	e->subtree_live = 0;
-	e->filename[0] = '\0';
 }
 
 /* A new thread of a process of the subtree: follow its runs, send a thread event. */
@@ -211,17 +212,17 @@ static __always_inline void new_thread(struct task_struct *parent, struct task_s
 	if (!in_subtree(tgid))
 		return;
 	run_track(child, tgid, clone_flags);
-	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_BASE_SIZE, 0);
 	if (!e) {
 		count_lost();
 		return;
 	}
-	event_init(e, FS_EV_THREAD, tgid, bpf_ktime_get_ns());
+	event_init(e, FS_EV_THREAD, tgid, child->start_time); /* see handle_newtask */
 	e->tid = child->pid;
 	e->target = parent->pid;
 	e->ppid = child->real_parent->tgid;
 	e->parent_threads = child->signal->nr_threads;
-	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* the child's is a copy of it */
+	comm_copy(e->comm, parent); /* the child's is a copy of it */
 	bpf_ringbuf_submit(e, ringbuf_flags());
 }
 
@@ -255,18 +256,20 @@ int BPF_PROG(handle_newtask, struct task_struct *task, u64 clone_flags)
 		return 0;
 	}
 
-	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_BASE_SIZE, 0);
 	if (!e) {
 		count_lost();
 		return 0;
 	}
-	event_init(e, FS_EV_FORK, child_tgid, bpf_ktime_get_ns());
+	/* the child's own start time: CLOCK_MONOTONIC as bpf_ktime_get_ns() is, taken by
+	 * copy_process() a few us before (a load, where the helper costs some 75 ns here) */
+	event_init(e, FS_EV_FORK, child_tgid, task->start_time);
 	e->clone_flags = clone_flags;
 	e->ppid = task->real_parent->tgid;
 	e->tid = parent->pid;
 	e->parent_threads = parent->signal->nr_threads;
 	e->subtree_live = live > 0 ? (__u32)live : 0;
-	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	comm_copy(e->comm, parent);
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
@@ -278,7 +281,7 @@ static __always_inline void run_flush(__u32 tid, struct fs_run_state *rs)
 
 	if (!rs->start_ns)
 		return;
-	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_BASE_SIZE, 0);
 	if (!e) {
 		count_lost();
 		rs->start_ns = 0;
@@ -445,9 +448,10 @@ int BPF_PROG(handle_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	if (!e)
 		return 0;
 	event_init(e, FS_EV_EXEC, tgid, bpf_ktime_get_ns());
+	e->filename[0] = '\0';
 	e->ppid = p->real_parent->tgid;
 	e->tid = p->pid;
-	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current, named by now */
+	comm_copy(e->comm, p); /* named by now */
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
 
 	mm = p->mm;
@@ -535,7 +539,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 	now = bpf_ktime_get_ns();
 	if (sub)
 		rs = thread_charge(p, now);
-	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_BASE_SIZE, 0);
 	if (!e)
 		count_lost();
 	if (e && !last) {
@@ -559,7 +563,7 @@ int BPF_PROG(handle_exit, struct task_struct *p)
 		__sync_fetch_and_sub(&tracked_live, 1);
 	if (!e)
 		return 0;
-	bpf_get_current_comm(&e->comm, sizeof(e->comm)); /* p is current */
+	comm_copy(e->comm, p); /* p is current */
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }
@@ -574,7 +578,7 @@ int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_st
 
 	if (!trace_all && !in_subtree(target))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, FS_EVENT_HEAD_SIZE, 0);
+	e = bpf_ringbuf_reserve(&events, FS_EVENT_BASE_SIZE, 0);
 	if (!e) {
 		count_lost();
 		return 0;
@@ -589,7 +593,7 @@ int BPF_PROG(handle_signal, int sig, struct kernel_siginfo *info, struct task_st
 	 * too (a thread leaving alone, pthread_exit, is no group exit: not counted) */
 	if (task->signal->flags & SIGNAL_GROUP_EXIT_FLAG)
 		e->flags |= FS_F_TARGET_EXITING;
-	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	comm_copy(e->comm, bpf_get_current_task_btf());
 	bpf_ringbuf_submit(e, ringbuf_flags());
 	return 0;
 }

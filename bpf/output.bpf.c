@@ -13,6 +13,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "base/event.h"
+#include "comm.bpf.h"
 #include "slots.bpf.h"
 #include "wakeup.bpf.h"
 
@@ -146,7 +147,7 @@ static __always_inline void event_head(struct fs_event *e, __u32 type, __u64 id)
 	e->args_len = 0;
 	e->subtree_live = 0;
 	e->filename[0] = '\0';
-	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	comm_copy(e->comm, bpf_get_current_task_btf());
 }
 
 static __always_inline int emit(struct fs_event *e, __u32 len)
@@ -379,13 +380,17 @@ static __always_inline void output_write(struct pending_write *p, __u64 written)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(output_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task;
 	struct pending_write p;
 	long nr;
 
-	/* the number first: a plain load (regs is a BTF pointer), and most calls are no write */
+	/* the number first: a plain load (regs is a BTF pointer), and most calls are no write;
+	 * every system call of the machine comes here, so not even a helper call before it */
 	nr = (long)SYSCALL_NR(regs);
-	if ((nr != NR_WRITE && nr != NR_WRITEV) || !in_subtree(task))
+	if (nr != NR_WRITE && nr != NR_WRITEV)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (!in_subtree(task))
 		return 0;
 	p.fd = (__u32)PT_REGS_PARM1_CORE_SYSCALL(regs);
 	p.buf = PT_REGS_PARM2_CORE_SYSCALL(regs);

@@ -75,13 +75,17 @@ static int trace_deliver(void *ctx, const void *data, size_t size)
 	struct fs_trace *t = ctx;
 	struct fs_event *ev = &t->scratch;
 
-	if (size < FS_EVENT_HEAD_SIZE)
+	if (size < FS_EVENT_BASE_SIZE)
 		return 0;
 	if (size > sizeof(*ev))
 		size = sizeof(*ev);
 	memcpy(ev, data, size);
-	if (ev->args_len > size - FS_EVENT_HEAD_SIZE)
+	if (size < FS_EVENT_HEAD_SIZE) { /* a record with no file name nor payload */
+		ev->filename[0] = '\0';
+		ev->args_len = 0;
+	} else if (ev->args_len > size - FS_EVENT_HEAD_SIZE) {
 		ev->args_len = (uint32_t)(size - FS_EVENT_HEAD_SIZE);
+	}
 	ev->comm[FS_COMM_LEN - 1] = '\0';
 	ev->filename[FS_FILENAME_LEN - 1] = '\0';
 	ev->t_ns = ev->t_ns >= t->base_ns ? ev->t_ns - t->base_ns : 0;
