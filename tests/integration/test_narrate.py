@@ -111,6 +111,9 @@ def bpf_available(binary, tmp):
     return None
 
 
+EOF_HELPERS = ("resource_tracker", "forkserver")  # roles that exit when main's pipe closes
+
+
 def roles_of(binary, rec):
     """{pid: role} of a recording (tree --json, walked)."""
     r = subprocess.run([binary, "tree", "--json", rec], stdout=subprocess.PIPE,
@@ -125,9 +128,9 @@ def roles_of(binary, rec):
 
 
 def kinds_live(binary, tmp, label, argv, method):
-    """The lesson kinds of a live run, less a race the demo does not teach: at main's exit
-    the resource tracker reads EOF and exits too, before or after main's exit is through
-    (an orphan lesson or none, from one run to the next)."""
+    """The lesson kinds of a live run, less a race the demo does not teach: as main ends,
+    its forkserver and resource tracker read EOF and exit too, before or after main's exit
+    is through (an orphan lesson or none, from one run to the next)."""
     rec = os.path.join(tmp, label + ".jsonl")
     r = run_forkscope(binary, ["run", "--no-tui", "--json", "-o", rec, "--method", method]
                       + argv, timeout=90)
@@ -135,7 +138,7 @@ def kinds_live(binary, tmp, label, argv, method):
     check(not r.leftovers, f"{label}: processes left behind: {r.leftovers}")
     roles = roles_of(binary, rec)
     return {x["kind"] for x in lessons_json(binary, rec)
-            if not (x["kind"] == "orphaned" and roles.get(x["pid"]) == "resource_tracker")}
+            if not (x["kind"] == "orphaned" and roles.get(x["pid"]) in EOF_HELPERS)}
 
 
 def renamed_test(binary, tmp, demo, method, args, words):
