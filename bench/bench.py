@@ -1684,7 +1684,7 @@ def main():
     rc = 1
     try:
         os.chmod(workdir, 0o711)
-        rc = bench(args, workdir, parts, n, rounds)
+        rc = bench(args, workdir, parts, n, rounds, pairs)
     except BenchError as e:
         print(f"bench: {e}", file=sys.stderr)
     except KeyboardInterrupt:
@@ -1704,7 +1704,7 @@ def loadavg():
     return " ".join(read_text("/proc/loadavg").split()[:3]) or "unknown"
 
 
-def bench(args, workdir, parts, n, rounds):
+def bench(args, workdir, parts, n, rounds, pairs):
     t0 = time.monotonic()
     for line in machine_lines():
         print(line)
