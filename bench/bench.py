@@ -582,7 +582,8 @@ class Overhead:
         else:
             traced = ([self.forkscope, "run", "--no-tui", "--json", "-o", rec]
                       + (LEAN if lean else []) + ["--"] + traced)
-        plain = self._storm_argv(mode, n, plain_out, ["--turns"] + fifos[::-1] + turns)
+        plain = self._storm_argv(mode, n, plain_out, ["--turns"] + fifos[::-1] + turns
+                                 + ["--second"])
         procs = []
         try:
             with open(errf, "w") as err:
@@ -590,7 +591,6 @@ class Overhead:
                                               stdout=subprocess.DEVNULL, stderr=err))
                 procs.append(subprocess.Popen(plain, stdin=subprocess.DEVNULL,
                                               stdout=subprocess.DEVNULL, stderr=err))
-                os.write(fds[0], b"t")  # the traced storm's turn first, once it runs
                 for p in procs:
                     p.wait(timeout=self._timeout(2 * n))
         except subprocess.TimeoutExpired:

@@ -1,6 +1,6 @@
 /* storm: a fork (+exec) storm for the overhead benchmark.
  *
- *   storm [--exec|--no-exec] [--cpu K] [--turns TAKE GIVE BLOCK] [-o FILE] N
+ *   storm [--exec|--no-exec] [--cpu K] [--turns TAKE GIVE BLOCK [--second]] [-o FILE] N
  *
  * Forks N children one after another; each child execs /bin/true (--exec, the default)
  * or _exits 0 (--no-exec); the parent waits for each before the next fork. With --cpu,
@@ -12,7 +12,10 @@
  * With --turns, storm takes turns with another storm: before each BLOCK children it reads
  * a byte from the FIFO TAKE, after them it writes one into GIVE; the figures then count
  * the blocks only, not the waits between them (the bench's interleaved figure: two storms
- * on one CPU, one traced, meet the same drift of the machine's speed).
+ * on one CPU, one traced, meet the same drift of the machine's speed). The --second storm
+ * starts by writing a byte into GIVE (it is ready: the first one's first turn waits for
+ * that); the first one ends by reading one more byte (the second's last turn is over), so
+ * that neither storm's start or exit runs in the other's turn.
  * Exit status: 0, 1 if a child or a fork failed, 2 on a usage error. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* cpu_set_t, sched_setaffinity */
@@ -35,7 +38,8 @@
 #define STORM_MAX 10000000L
 
 static const char storm_usage[] =
-    "usage: storm [--exec|--no-exec] [--cpu K] [--turns TAKE GIVE BLOCK] [-o FILE] N\n";
+    "usage: storm [--exec|--no-exec] [--cpu K] [--turns TAKE GIVE BLOCK [--second]] [-o FILE] "
+    "N\n";
 
 /* CPU time used so far by storm and its reaped children, in ns. */
 static uint64_t storm_cpu_ns(void)
@@ -133,7 +137,7 @@ int main(int argc, char **argv)
 {
 	const char *out_path = NULL, *count = NULL, *cpu_arg = NULL, *take = NULL, *give = NULL;
 	const char *block_arg = NULL;
-	bool exec_mode = true;
+	bool exec_mode = true, second = false;
 	long n = 0, failed = 0, cpu = -1, block = STORM_MAX;
 	int take_fd = -1, give_fd = -1;
 	uint64_t start = bench_now_ns(), t0, ns, cpu0, cpu_used;
@@ -150,6 +154,8 @@ int main(int argc, char **argv)
 			take = argv[++i];
 			give = argv[++i];
 			block_arg = argv[++i];
+		} else if (strcmp(argv[i], "--second") == 0) {
+			second = true;
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
 			out_path = argv[++i];
 		} else if (!count && argv[i][0] != '-') {
@@ -161,7 +167,8 @@ int main(int argc, char **argv)
 	}
 	if (!count || bench_parse_long(count, 1, STORM_MAX, &n) != 0 ||
 	    (cpu_arg && bench_parse_long(cpu_arg, 0, CPU_SETSIZE - 1, &cpu) != 0) ||
-	    (block_arg && bench_parse_long(block_arg, 1, STORM_MAX, &block) != 0)) {
+	    (block_arg && bench_parse_long(block_arg, 1, STORM_MAX, &block) != 0) ||
+	    (second && !take)) {
 		fputs(storm_usage, stderr);
 		goto out;
 	}
@@ -174,6 +181,8 @@ int main(int argc, char **argv)
 	/* Nothing buffered may be duplicated into the children. */
 	fflush(NULL);
 	ns = cpu_used = 0;
+	if (second && storm_turn(give_fd, false) != 0) /* ready */
+		goto out;
 	for (long done = 0; done < n; done += block) {
 		long todo = n - done < block ? n - done : block;
 
@@ -190,6 +199,8 @@ int main(int argc, char **argv)
 		if (give_fd >= 0 && storm_turn(give_fd, false) != 0)
 			goto out;
 	}
+	if (take_fd >= 0 && !second && storm_turn(take_fd, true) != 0) /* the other is done */
+		goto out;
 	printf("storm_ns=%llu\ncpu_ns=%llu\n", (unsigned long long)ns,
 	       (unsigned long long)cpu_used);
 	if (failed)
