@@ -9,7 +9,8 @@ statistics are read, and the figures are read again once it has written its own;
 difference, over the storm's children, is the cost per child. It counts everything the
 programs did meanwhile (the few switches of other tasks too), not the kernel's dispatch
 to them (the switch part's empty-program floor measures that) nor forkscope's consumer.
-Stdlib only.
+measure_beside() takes the same figure for the storm run untraced beside a forkscope: what
+its programs cost the machine's other processes. Stdlib only.
 """
 
 import json
@@ -117,7 +118,7 @@ def _measure(bpftool, forkscope_argv, storm_argv, storm_out, workdir, timeout, t
                 for n in after}
     finally:
         if beside:
-            beside.kill()  # it has written its figures; a no-op but after a timeout
+            beside.kill()  # done by now, but for one that timed out
             beside.wait()
         proc.send_signal(signal.SIGINT)  # forkscope ends the workload (the sleep) and exits
         try:
