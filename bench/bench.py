@@ -573,8 +573,6 @@ class Overhead:
             if os.path.exists(f):
                 os.unlink(f)
             os.mkfifo(f)
-        # held open by us too: neither storm ever meets a FIFO without a reader or writer
-        fds = [os.open(f, os.O_RDWR) for f in fifos]
         turns = [str(TURN_CHILDREN[mode])]
         traced = self._storm_argv(mode, n, traced_out, ["--turns"] + fifos + turns)
         if variant == "untraced":
@@ -600,8 +598,6 @@ class Overhead:
                 if p.poll() is None:
                     p.kill()
                     p.wait()
-            for fd in fds:
-                os.close(fd)
             for f in fifos:
                 os.unlink(f)
         if any(p.returncode != 0 for p in procs):
@@ -748,8 +744,8 @@ FS_ROWS = ("forkscope", LEAN_TOOL) + tuple(TURNS.values())  # the events table's
 
 def overhead_interleaved(b, storms, rounds, others, counts):
     """The interleaved figure: ROUNDS pairs of storms taking turns per storm and forkscope
-    variant (Overhead.run_interleaved); {(mode, variant): [ratio per pair]}, and the same
-    for CPU time. The recordings' counts go into counts under TURNS' names."""
+    variant (Overhead.run_interleaved), printed; returns {(mode, variant): the median of the
+    pairs' ratios}. The recordings' counts go into counts under TURNS' names."""
     ratios, cpus = {}, {}
     variants = ["forkscope", LEAN_TOOL, "untraced"]
     for r in range(rounds):
